@@ -1,0 +1,101 @@
+// Package article owns articles: their validated input, the status machine,
+// tracking events, the staff view and the public tracking view.
+package article
+
+import (
+	"context"
+	"time"
+
+	"dakiya/internal/centre"
+	"dakiya/internal/postal"
+)
+
+// Recipient is who an article goes to and where.
+type Recipient struct {
+	Name    string   `json:"name"`
+	Phone   string   `json:"phone"`
+	Address string   `json:"address"`
+	PIN     string   `json:"pin"`
+	Lat     *float64 `json:"lat,omitempty"`
+	Lon     *float64 `json:"lon,omitempty"`
+}
+
+// Input is an article as a supervisor or partner books it.
+type Input struct {
+	ID             string         `json:"id"`
+	Service        postal.Service `json:"service"`
+	Recipient      Recipient      `json:"recipient"`
+	CODPaise       int64          `json:"cod_paise,omitempty"`
+	SlotPreference postal.Slot    `json:"slot_preference,omitempty"`
+}
+
+// Schedule is the date and slot an article is to be delivered in.
+type Schedule struct {
+	Date string      `json:"date"`
+	Slot postal.Slot `json:"slot"`
+}
+
+// Article is a stored article.
+type Article struct {
+	ID             string         `json:"id"`
+	DCID           string         `json:"dc_id"`
+	Service        postal.Service `json:"service"`
+	Recipient      Recipient      `json:"recipient"`
+	DIGIPIN        string         `json:"digipin,omitempty"`
+	CODPaise       postal.Paise   `json:"cod_paise"`
+	SlotPreference postal.Slot    `json:"slot_preference,omitempty"`
+	Status         Status         `json:"status"`
+	Schedule       *Schedule      `json:"schedule"`
+	BeatID         string         `json:"beat_id,omitempty"`
+	ContentHash    string         `json:"-"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
+}
+
+// Event is one tracking event of an article.
+type Event struct {
+	Seq        int       `json:"seq"`
+	Event      EventName `json:"event"`
+	Status     Status    `json:"status"`
+	Code       string    `json:"code,omitempty"` // UPU EMSEVT
+	At         time.Time `json:"at"`
+	Place      string    `json:"place"`
+	ReasonCode string    `json:"reason_code,omitempty"`
+	ActorID    string    `json:"actor_id,omitempty"`
+	Note       string    `json:"note,omitempty"`
+}
+
+// Outcome of storing one article of a batch.
+type Outcome int
+
+// The outcomes of InsertArticles.
+const (
+	Created   Outcome = iota + 1
+	Unchanged         // the same id with the same content was already there
+	Clash             // the id is taken by different content
+)
+
+// Filter narrows a list of a centre's articles.
+type Filter struct {
+	Status Status
+	Date   string
+	Slot   postal.Slot
+	BeatID string
+	After  string // the last id of the previous page
+	Limit  int
+}
+
+// Store is what article needs from the database.
+type Store interface {
+	DC(ctx context.Context, id string) (centre.DC, error)
+	// InsertArticles stores new articles with their first events in one
+	// transaction and says, per article, what happened.
+	InsertArticles(ctx context.Context, as []Article, events [][]Event) ([]Outcome, error)
+	Article(ctx context.Context, id string) (Article, error)
+	Events(ctx context.Context, id string) ([]Event, error)
+	ListArticles(ctx context.Context, dc string, f Filter) ([]Article, error)
+	// AppendEvent moves an article from status from to e.Status and records
+	// e, failing with a conflict if the article is no longer in from. A
+	// non-nil schedule is stored with the move.
+	AppendEvent(ctx context.Context, id string, from Status, e Event, sched *Schedule) error
+}

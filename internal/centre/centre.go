@@ -1,0 +1,204 @@
+// Package centre owns delivery centres and their beats: where a centre is,
+// which time zone its slots run in, and which area each beat covers.
+package centre
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"dakiya/internal/postal"
+)
+
+// DC is a delivery centre.
+type DC struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Address   string    `json:"address"`
+	PIN       string    `json:"pin"`
+	Lat       float64   `json:"lat"`
+	Lon       float64   `json:"lon"`
+	DIGIPIN   string    `json:"digipin"`
+	TimeZone  string    `json:"time_zone"`
+	UPIVPA    string    `json:"upi_vpa,omitempty"`
+	Beats     []Beat    `json:"beats"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Beat is one postman's delivery area, given by DIGIPIN prefixes and/or PIN
+// codes.
+type Beat struct {
+	ID              string   `json:"id"`
+	DCID            string   `json:"dc_id"`
+	Name            string   `json:"name"`
+	PostmanID       string   `json:"postman_id,omitempty"`
+	DIGIPINPrefixes []string `json:"digipin_prefixes"`
+	PINs            []string `json:"pins"`
+}
+
+// Covers reports whether the beat covers an address with this DIGIPIN and
+// PIN code. A DIGIPIN prefix match is the finer rule and is tried first.
+func (b Beat) Covers(digipin, pin string) bool {
+	code := strings.ReplaceAll(digipin, "-", "")
+	for _, p := range b.DIGIPINPrefixes {
+		if code != "" && strings.HasPrefix(code, strings.ReplaceAll(p, "-", "")) {
+			return true
+		}
+	}
+	for _, p := range b.PINs {
+		if p == pin {
+			return true
+		}
+	}
+	return false
+}
+
+// BeatFor picks the beat covering an address: the one with the longest
+// matching DIGIPIN prefix, else the first whose PIN codes include pin.
+// It returns false when no beat covers it.
+func BeatFor(beats []Beat, digipin, pin string) (Beat, bool) {
+	code := strings.ReplaceAll(digipin, "-", "")
+	best, bestLen := Beat{}, 0
+	for _, b := range beats {
+		for _, p := range b.DIGIPINPrefixes {
+			p = strings.ReplaceAll(p, "-", "")
+			if code != "" && len(p) > bestLen && strings.HasPrefix(code, p) {
+				best, bestLen = b, len(p)
+			}
+		}
+	}
+	if bestLen > 0 {
+		return best, true
+	}
+	for _, b := range beats {
+		if b.Covers("", pin) {
+			return b, true
+		}
+	}
+	return Beat{}, false
+}
+
+// Store is what centre needs from the database.
+type Store interface {
+	DC(ctx context.Context, id string) (DC, error)
+	CreateDC(ctx context.Context, dc DC) error
+	CreateBeat(ctx context.Context, b Beat) error
+}
+
+// Service reads and creates centres.
+type Service struct {
+	store Store
+	now   func() time.Time
+	newID func() string
+}
+
+// New returns a Service.
+func New(store Store, now func() time.Time, newID func() string) *Service {
+	return &Service{store: store, now: now, newID: newID}
+}
+
+// Get returns a centre with its beats, to staff of that centre or an admin;
+// anyone else is told it does not exist.
+func (s *Service) Get(ctx context.Context, p postal.Principal, id string) (DC, error) {
+	if !p.CanSeeDC(id) {
+		return DC{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+	}
+	return s.store.DC(ctx, id)
+}
+
+// Create adds a centre, for an admin.
+func (s *Service) Create(ctx context.Context, p postal.Principal, dc DC) (DC, error) {
+	if p.Role != postal.RoleAdmin {
+		return DC{}, postal.Errorf(postal.CodeForbidden, "only an admin may add a delivery centre")
+	}
+	if err := validateDC(&dc); err != nil {
+		return DC{}, err
+	}
+	dc.CreatedAt, dc.Beats = s.now(), nil
+	if err := s.store.CreateDC(ctx, dc); err != nil {
+		return DC{}, err
+	}
+	return dc, nil
+}
+
+// AddBeat adds a beat to a centre, for an admin or the centre's supervisor.
+func (s *Service) AddBeat(ctx context.Context, p postal.Principal, b Beat) (Beat, error) {
+	if !p.CanSeeDC(b.DCID) {
+		return Beat{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+	}
+	if p.Role == postal.RolePostman {
+		return Beat{}, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin may add a beat")
+	}
+	if err := validateBeat(&b); err != nil {
+		return Beat{}, err
+	}
+	if b.ID == "" {
+		b.ID = s.newID()
+	}
+	return b, s.store.CreateBeat(ctx, b)
+}
+
+var idRunes = "abcdefghijklmnopqrstuvwxyz0123456789-"
+
+func validateDC(dc *DC) error {
+	var fe []postal.FieldError
+	add := func(f, m string) { fe = append(fe, postal.FieldError{Field: f, Message: m}) }
+	dc.ID = strings.TrimSpace(dc.ID)
+	if n := len(dc.ID); n < 2 || n > 40 || strings.Trim(dc.ID, idRunes) != "" {
+		add("id", "2–40 characters: lower-case letters, digits and '-'")
+	}
+	if dc.Name = strings.TrimSpace(dc.Name); dc.Name == "" || utf8.RuneCountInString(dc.Name) > 100 {
+		add("name", "required, at most 100 characters")
+	}
+	if dc.Address = strings.TrimSpace(dc.Address); dc.Address == "" || utf8.RuneCountInString(dc.Address) > 300 {
+		add("address", "required, at most 300 characters")
+	}
+	if !postal.ValidPIN(dc.PIN) {
+		add("pin", "must be a six-digit PIN code")
+	}
+	if code, err := postal.EncodeDIGIPIN(dc.Lat, dc.Lon); err != nil {
+		add("lat", "lat/lon must lie within India's DIGIPIN grid")
+	} else {
+		dc.DIGIPIN = code
+	}
+	if dc.TimeZone == "" {
+		dc.TimeZone = "Asia/Kolkata"
+	}
+	if _, err := time.LoadLocation(dc.TimeZone); err != nil {
+		add("time_zone", "unknown time zone")
+	}
+	if len(fe) > 0 {
+		return postal.Invalid("invalid delivery centre", fe...)
+	}
+	return nil
+}
+
+func validateBeat(b *Beat) error {
+	var fe []postal.FieldError
+	add := func(f, m string) { fe = append(fe, postal.FieldError{Field: f, Message: m}) }
+	if b.Name = strings.TrimSpace(b.Name); b.Name == "" || utf8.RuneCountInString(b.Name) > 100 {
+		add("name", "required, at most 100 characters")
+	}
+	for i, p := range b.DIGIPINPrefixes {
+		norm := strings.ToUpper(strings.ReplaceAll(p, "-", ""))
+		if norm == "" || len(norm) > postal.DIGIPINLevels || strings.Trim(norm, "23456789CFJKLMPT") != "" {
+			add("digipin_prefixes", "each prefix is 1–10 DIGIPIN symbols")
+			break
+		}
+		b.DIGIPINPrefixes[i] = norm
+	}
+	for _, p := range b.PINs {
+		if !postal.ValidPIN(p) {
+			add("pins", "each PIN code is six digits")
+			break
+		}
+	}
+	if len(b.DIGIPINPrefixes) == 0 && len(b.PINs) == 0 {
+		add("digipin_prefixes", "a beat needs DIGIPIN prefixes or PIN codes")
+	}
+	if len(fe) > 0 {
+		return postal.Invalid("invalid beat", fe...)
+	}
+	return nil
+}

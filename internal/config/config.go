@@ -1,0 +1,196 @@
+// Package config reads Dakiya's configuration from the environment, validates
+// it, and prints it with its secrets masked.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"os"
+	"strings"
+)
+
+// Environments the server can run in.
+const (
+	EnvDevelopment = "development"
+	EnvProduction  = "production"
+)
+
+// SMS transports.
+const (
+	SMSOutbox = "outbox"
+	SMSHTTP   = "http"
+)
+
+// Config is the whole configuration of one server process.
+type Config struct {
+	Env        string
+	Addr       string
+	DB         string
+	S3         S3
+	SecretKey  string // empty until LoadSecret; never logged
+	SecretFrom string // "environment", "file" or "generated"
+	SMS        string
+	SMSURL     string
+	SMSKey     string
+	VarDir     string // where development state lives (generated key, SQLite, S3 data)
+}
+
+// S3 locates the object store that holds proofs.
+type S3 struct {
+	Endpoint  string
+	AccessKey string
+	SecretKey string
+	Bucket    string
+}
+
+// MinSecretLen is the shortest DAKIYA_SECRET_KEY accepted: 32 characters.
+const MinSecretLen = 32
+
+// Load reads the configuration through getenv (os.Getenv in production, a
+// map in tests) and validates it. Files named by *_FILE variables are read
+// with readFile. It does not touch DAKIYA_SECRET_KEY's generated file; see
+// LoadSecret.
+func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Config, error) {
+	env := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := Config{
+		Env:    env("DAKIYA_ENV", EnvDevelopment),
+		Addr:   env("DAKIYA_ADDR", "127.0.0.1:8080"),
+		DB:     env("DAKIYA_DB", "sqlite:var/dakiya.db"),
+		SMS:    env("DAKIYA_SMS", SMSOutbox),
+		SMSURL: env("DAKIYA_SMS_URL", ""),
+		SMSKey: env("DAKIYA_SMS_KEY", ""),
+		VarDir: env("DAKIYA_VAR", "var"),
+		S3: S3{
+			Endpoint: env("DAKIYA_S3_ENDPOINT", "http://127.0.0.1:9000"),
+			Bucket:   env("DAKIYA_S3_BUCKET", "dakiya-proofs"),
+		},
+	}
+	var errs []error
+	secret := func(name string) string {
+		v, err := fromEnvOrFile(getenv, readFile, name)
+		errs = append(errs, err)
+		return v
+	}
+	c.S3.AccessKey = secret("DAKIYA_S3_ACCESS_KEY")
+	c.S3.SecretKey = secret("DAKIYA_S3_SECRET_KEY")
+	c.SecretKey = secret("DAKIYA_SECRET_KEY")
+	if c.SecretKey != "" {
+		c.SecretFrom = "environment"
+	}
+	errs = append(errs, c.validate())
+	if err := errors.Join(errs...); err != nil {
+		return Config{}, fmt.Errorf("config: %w", err)
+	}
+	return c, nil
+}
+
+// fromEnvOrFile returns NAME, or the trimmed content of the file NAME_FILE
+// names. Setting both is an error.
+func fromEnvOrFile(getenv func(string) string, readFile func(string) ([]byte, error), name string) (string, error) {
+	v, file := getenv(name), strings.TrimSpace(getenv(name+"_FILE"))
+	if file == "" {
+		return strings.TrimSpace(v), nil
+	}
+	if v != "" {
+		return "", fmt.Errorf("%s and %s_FILE are both set; set one", name, name)
+	}
+	b, err := readFile(file)
+	if err != nil {
+		return "", fmt.Errorf("%s_FILE: %w", name, err)
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func (c Config) validate() error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if c.Env != EnvDevelopment && c.Env != EnvProduction {
+		bad("DAKIYA_ENV must be %q or %q, not %q", EnvDevelopment, EnvProduction, c.Env)
+	}
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		bad("DAKIYA_ADDR %q is not host:port", c.Addr)
+	}
+	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		bad("DAKIYA_DB must be sqlite:PATH or a postgres:// URL")
+	}
+	if u, err := url.Parse(c.S3.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("DAKIYA_S3_ENDPOINT %q must be an http:// or https:// URL", c.S3.Endpoint)
+	}
+	if c.S3.AccessKey == "" || c.S3.SecretKey == "" {
+		bad("DAKIYA_S3_ACCESS_KEY and DAKIYA_S3_SECRET_KEY are required")
+	}
+	if c.S3.Bucket == "" {
+		bad("DAKIYA_S3_BUCKET must not be empty")
+	}
+	if c.SecretKey != "" && len(c.SecretKey) < MinSecretLen {
+		bad("DAKIYA_SECRET_KEY must be at least %d characters", MinSecretLen)
+	}
+	if c.Env == EnvProduction && c.SecretKey == "" {
+		bad("DAKIYA_SECRET_KEY is required in production")
+	}
+	switch c.SMS {
+	case SMSOutbox:
+		if c.Env == EnvProduction {
+			bad("DAKIYA_SMS=outbox is for development; production needs DAKIYA_SMS=http")
+		}
+	case SMSHTTP:
+		if u, err := url.Parse(c.SMSURL); err != nil || u.Host == "" {
+			bad("DAKIYA_SMS=http needs DAKIYA_SMS_URL")
+		}
+	default:
+		bad("DAKIYA_SMS must be %q or %q", SMSOutbox, SMSHTTP)
+	}
+	return errors.Join(errs...)
+}
+
+// Production reports whether the server runs in production.
+func (c Config) Production() bool { return c.Env == EnvProduction }
+
+// LogValue prints the configuration with every secret masked.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("env", c.Env),
+		slog.String("addr", c.Addr),
+		slog.String("db", maskURL(c.DB)),
+		slog.String("s3_endpoint", c.S3.Endpoint),
+		slog.String("s3_bucket", c.S3.Bucket),
+		slog.String("s3_access_key", mask(c.S3.AccessKey)),
+		slog.String("s3_secret_key", mask(c.S3.SecretKey)),
+		slog.String("secret_key", mask(c.SecretKey)+" ("+c.SecretFrom+")"),
+		slog.String("sms", c.SMS),
+		slog.String("sms_url", maskURL(c.SMSURL)),
+		slog.String("sms_key", mask(c.SMSKey)),
+		slog.String("var_dir", c.VarDir),
+	)
+}
+
+// mask hides a secret, showing only whether it is set.
+func mask(s string) string {
+	if s == "" {
+		return "(unset)"
+	}
+	return "****"
+}
+
+// maskURL hides the password of a URL with credentials.
+func maskURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || u.User == nil {
+		return s
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "****")
+	}
+	return u.String()
+}
+
+// OSFiles is the readFile for Load in production.
+func OSFiles(name string) ([]byte, error) { return os.ReadFile(name) }

@@ -1,0 +1,99 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"dakiya/internal/article"
+	"dakiya/internal/centre"
+)
+
+func (a *api) createArticles(c echo.Context) error {
+	body, err := readJSON(c, batchBody)
+	if err != nil {
+		return err
+	}
+	inputs, bad, err := article.DecodeBatch(body)
+	if err != nil {
+		return err
+	}
+	res, err := a.articles.Create(c.Request().Context(), principal(c), c.Param("dc"), inputs, bad)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, res)
+}
+
+func (a *api) listArticles(c echo.Context) error {
+	q := article.Query{Status: c.QueryParam("status"), Date: c.QueryParam("date"), Slot: c.QueryParam("slot"),
+		Beat: c.QueryParam("beat"), Limit: c.QueryParam("limit"), Next: c.QueryParam("next")}
+	page, err := a.articles.List(c.Request().Context(), principal(c), c.Param("dc"), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (a *api) getArticle(c echo.Context) error {
+	d, err := a.articles.Get(c.Request().Context(), principal(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+func (a *api) recordEvent(c echo.Context) error {
+	var in article.Manual
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	d, err := a.articles.Record(c.Request().Context(), principal(c), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
+}
+
+// track is the public tracking view; it may be cached briefly.
+func (a *api) track(c echo.Context) error {
+	t, err := a.articles.Track(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "public, max-age=60")
+	return c.JSON(http.StatusOK, t)
+}
+
+func (a *api) getDC(c echo.Context) error {
+	dc, err := a.centres.Get(c.Request().Context(), principal(c), c.Param("dc"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, dc)
+}
+
+func (a *api) createDC(c echo.Context) error {
+	var in centre.DC
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	dc, err := a.centres.Create(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, dc)
+}
+
+func (a *api) createBeat(c echo.Context) error {
+	var in centre.Beat
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	in.DCID = c.Param("dc")
+	b, err := a.centres.AddBeat(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, b)
+}

@@ -1,0 +1,78 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"dakiya/internal/postal"
+)
+
+// Body size limits. A batch of 1000 articles is about 400 KB.
+const (
+	smallBody = 64 << 10
+	batchBody = 2 << 20
+)
+
+// readJSON reads a JSON request body of at most limit bytes.
+func readJSON(c echo.Context, limit int64) ([]byte, error) {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
+		return nil, postal.Errorf(postal.CodeUnsupported, "send the body as application/json")
+	}
+	r := http.MaxBytesReader(c.Response(), c.Request().Body, limit)
+	b, err := io.ReadAll(r)
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return nil, postal.Errorf(postal.CodeTooLarge, "body is over the %d-byte limit", limit)
+	}
+	if err != nil {
+		return nil, postal.Wrap(err, postal.CodeInvalid, "could not read the body")
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, postal.Errorf(postal.CodeInvalid, "body is empty")
+	}
+	return b, nil
+}
+
+// bind reads a small JSON body into v strictly: unknown fields, wrong
+// types and trailing data are refused.
+func bind(c echo.Context, v any) error {
+	b, err := readJSON(c, smallBody)
+	if err != nil {
+		return err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return postal.Wrap(err, postal.CodeInvalid, decodeMessage(err))
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return postal.Errorf(postal.CodeInvalid, "malformed JSON: trailing data after the body")
+	}
+	return nil
+}
+
+// decodeMessage says what was wrong with a JSON body without echoing it.
+func decodeMessage(err error) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("malformed JSON at byte %d", syntax.Offset)
+	case errors.As(err, &typ):
+		return fmt.Sprintf("field %q must be %s", typ.Field, typ.Type)
+	case strings.HasPrefix(err.Error(), "json: unknown field"):
+		return "unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "malformed JSON: the body ends early"
+	}
+	return "malformed JSON"
+}

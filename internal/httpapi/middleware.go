@@ -1,0 +1,181 @@
+package httpapi
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"dakiya/internal/postal"
+)
+
+type ctxKey int
+
+const (
+	loggerKey ctxKey = iota
+	requestIDKey
+)
+
+// requestIDHeader carries the request id both ways; a caller's id is kept
+// when it is short and plain, so a phone's retries can be followed.
+const requestIDHeader = "X-Request-Id"
+
+// logger returns the request's logger, which carries its request id.
+func logger(c echo.Context) *slog.Logger {
+	if l, ok := c.Get("logger").(*slog.Logger); ok {
+		return l
+	}
+	return slog.Default()
+}
+
+func requestID(c echo.Context) string {
+	id, _ := c.Get("request_id").(string)
+	return id
+}
+
+// LoggerFrom returns the logger of the request ctx belongs to, for code
+// below the handlers that logs.
+func LoggerFrom(ctx context.Context, fallback *slog.Logger) *slog.Logger {
+	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
+		return l
+	}
+	return fallback
+}
+
+func newRequestID() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+func plainID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, r := range s {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// observe gives every request an id and a logger, recovers panics, and logs
+// and measures the request when it ends.
+func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) (err error) {
+		start := a.now()
+		id := c.Request().Header.Get(requestIDHeader)
+		if !plainID(id) {
+			id = newRequestID()
+		}
+		c.Response().Header().Set(requestIDHeader, id)
+		l := a.log.With("request_id", id)
+		c.Set("request_id", id)
+		c.Set("logger", l)
+		ctx := context.WithValue(context.WithValue(c.Request().Context(), loggerKey, l), requestIDKey, id)
+		c.SetRequest(c.Request().WithContext(ctx))
+		defer func() {
+			if r := recover(); r != nil {
+				err = fmt.Errorf("panic: %v", r)
+			}
+			if err != nil {
+				c.Error(err)
+			}
+			a.finish(c, l, start)
+		}()
+		return next(c)
+	}
+}
+
+// finish writes the access log line and the metrics of one request.
+func (a *api) finish(c echo.Context, l *slog.Logger, start time.Time) {
+	elapsed := a.now().Sub(start)
+	status := c.Response().Status
+	route := c.Path()
+	if route == "" {
+		route = "unmatched"
+	}
+	req := c.Request()
+	labels := prometheus.Labels{"method": req.Method, "route": route, "status": strconv.Itoa(status)}
+	a.metrics.requests.With(labels).Inc()
+	a.metrics.latency.With(labels).Observe(elapsed.Seconds())
+	attrs := []any{"method", req.Method, "route", route, "path", req.URL.Path, "status", status,
+		"duration_ms", float64(elapsed.Microseconds()) / 1000, "bytes", c.Response().Size, "remote", c.RealIP()}
+	if p, ok := postal.PrincipalFrom(req.Context()); ok {
+		attrs = append(attrs, "user", p.Username)
+	}
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	if strings.HasPrefix(route, "/healthz") || route == "/metrics" {
+		level = slog.LevelDebug
+	}
+	l.Log(req.Context(), level, "request", attrs...)
+}
+
+// metrics are the HTTP metrics, registered on the server's own registry.
+type metrics struct {
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(reg prometheus.Registerer) (metrics, error) {
+	m := metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dakiya_http_requests_total", Help: "HTTP requests by method, route and status.",
+		}, []string{"method", "route", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "dakiya_http_request_duration_seconds", Help: "HTTP request latency by method, route and status.",
+			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
+		}, []string{"method", "route", "status"}),
+	}
+	for _, c := range []prometheus.Collector{m.requests, m.latency} {
+		if err := reg.Register(c); err != nil {
+			return metrics{}, fmt.Errorf("httpapi: metrics: %w", err)
+		}
+	}
+	return m, nil
+}
+
+// staff requires a valid access token and puts its principal in the
+// request's context.
+func (a *api) staff(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Request().Header.Get(echo.HeaderAuthorization)
+		scheme, raw, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || strings.TrimSpace(raw) == "" {
+			return postal.Errorf(postal.CodeUnauthenticated, "an access token is required (Authorization: Bearer …)")
+		}
+		p, err := a.auth.Authenticate(strings.TrimSpace(raw))
+		if err != nil {
+			return err
+		}
+		c.SetRequest(c.Request().WithContext(postal.WithPrincipal(c.Request().Context(), p)))
+		c.Set("logger", logger(c).With("user", p.Username))
+		return next(c)
+	}
+}
+
+// principal returns the caller of a staff route.
+func principal(c echo.Context) postal.Principal {
+	p, _ := postal.PrincipalFrom(c.Request().Context())
+	return p
+}
+
+// noStore marks API responses as private and uncacheable by shared caches.
+func noStore(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Cache-Control", "no-store")
+		return next(c)
+	}
+}
+

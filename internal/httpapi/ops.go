@@ -1,0 +1,77 @@
+package httpapi
+
+import (
+	"context"
+	"io"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"dakiya/internal/postal"
+)
+
+func (a *api) healthz(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+}
+
+// readyz answers 200 only when every dependency answers, each within a
+// couple of seconds; otherwise 503 naming what is down.
+func (a *api) readyz(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
+	defer cancel()
+	checks := map[string]string{}
+	ok := true
+	for _, ch := range a.ready {
+		if err := ch.Ping(ctx); err != nil {
+			checks[ch.Name], ok = "down", false
+			logger(c).Warn("readiness check failed", "check", ch.Name, "error", err.Error())
+			continue
+		}
+		checks[ch.Name] = "ok"
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	if !ok {
+		c.Response().Header().Set("Retry-After", "5")
+		return c.JSON(http.StatusServiceUnavailable, map[string]any{"status": "unavailable", "checks": checks})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "checks": checks})
+}
+
+func (a *api) metricsHandler() echo.HandlerFunc {
+	return echo.WrapHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+}
+
+func (a *api) unknownAPI(c echo.Context) error {
+	return postal.Errorf(postal.CodeNotFound, "no such API route")
+}
+
+// app serves the embedded PWA; paths that are not files get index.html so
+// the app can route them itself.
+func (a *api) app(c echo.Context) error {
+	name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
+	if name == "" {
+		name = "index.html"
+	}
+	if st, err := fs.Stat(a.pwa, name); err != nil || st.IsDir() {
+		name = "index.html"
+	}
+	if name == "index.html" || name == "sw.js" {
+		c.Response().Header().Set("Cache-Control", "no-cache")
+	}
+	f, err := a.pwa.Open(name)
+	if err != nil {
+		return postal.Errorf(postal.CodeNotFound, "not found")
+	}
+	defer f.Close()
+	rs, ok := f.(io.ReadSeeker)
+	if !ok {
+		return postal.Errorf(postal.CodeInternal, "embedded file %s cannot seek", name)
+	}
+	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, rs)
+	return nil
+}

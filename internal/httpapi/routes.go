@@ -1,0 +1,30 @@
+package httpapi
+
+import "github.com/labstack/echo/v4"
+
+// routes lists the whole HTTP surface.
+func (a *api) routes(e *echo.Echo) {
+	e.GET("/healthz", a.healthz)
+	e.GET("/readyz", a.readyz)
+	e.GET("/metrics", a.metricsHandler())
+
+	v1 := e.Group("/api/v1", noStore)
+	v1.POST("/auth/login", a.login)
+	v1.POST("/auth/refresh", a.refresh)
+	v1.POST("/auth/logout", a.logout)
+	v1.GET("/track/:id", a.track)
+
+	s := v1.Group("", a.staff)
+	s.GET("/me", a.me)
+	s.POST("/users", a.createUser)
+	s.POST("/dcs", a.createDC)
+	s.GET("/dcs/:dc", a.getDC)
+	s.POST("/dcs/:dc/beats", a.createBeat)
+	s.POST("/dcs/:dc/articles", a.createArticles)
+	s.GET("/dcs/:dc/articles", a.listArticles)
+	s.GET("/articles/:id", a.getArticle)
+	s.POST("/articles/:id/events", a.recordEvent)
+
+	v1.Any("/*", a.unknownAPI)
+	e.GET("/*", a.app)
+}

@@ -1,0 +1,71 @@
+// Package httpapi is the only code that knows Echo: it maps Dakiya's HTTP
+// API onto the domain services, turns errors into problem+json, and serves
+// the embedded PWA, the health checks and the metrics.
+package httpapi
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"dakiya/internal/article"
+	"dakiya/internal/auth"
+	"dakiya/internal/centre"
+)
+
+// Check is one readiness check: a dependency that must answer.
+type Check struct {
+	Name string
+	Ping func(ctx context.Context) error
+}
+
+// Deps is everything the API serves.
+type Deps struct {
+	Log      *slog.Logger
+	Now      func() time.Time
+	Auth     *auth.Service
+	Centres  *centre.Service
+	Articles *article.Service
+	Ready    []Check
+	Registry *prometheus.Registry // the server's metrics registry
+	PWA      fs.FS                // the app's files, served at /
+}
+
+type api struct {
+	log      *slog.Logger
+	now      func() time.Time
+	auth     *auth.Service
+	centres  *centre.Service
+	articles *article.Service
+	ready    []Check
+	registry *prometheus.Registry
+	metrics  metrics
+	pwa      fs.FS
+}
+
+// New returns the HTTP handler of the whole server.
+func New(d Deps) (*echo.Echo, error) {
+	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Registry == nil || d.PWA == nil {
+		return nil, errors.New("httpapi: missing dependency")
+	}
+	m, err := newMetrics(d.Registry)
+	if err != nil {
+		return nil, err
+	}
+	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles,
+		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = a.handleError
+	// Trust only the socket's address: a client must not choose the address
+	// its failed logins are counted against.
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Use(a.observe)
+	a.routes(e)
+	return e, nil
+}

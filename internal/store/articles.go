@@ -1,0 +1,188 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"dakiya/internal/article"
+	"dakiya/internal/postal"
+)
+
+const articleColumns = `id, dc_id, service, recipient_name, recipient_phone, address, pin, lat, lon, digipin,
+	cod_paise, slot_preference, status, sched_date, sched_slot, beat_id, content_hash, created_at, updated_at`
+
+func scanArticle(row interface{ Scan(...any) error }) (article.Article, error) {
+	var a article.Article
+	var lat, lon sql.NullFloat64
+	var date, slot, beat sql.NullString
+	var cod, created, updated int64
+	var service, pref, status string
+	err := row.Scan(&a.ID, &a.DCID, &service, &a.Recipient.Name, &a.Recipient.Phone, &a.Recipient.Address,
+		&a.Recipient.PIN, &lat, &lon, &a.DIGIPIN, &cod, &pref, &status, &date, &slot, &beat,
+		&a.ContentHash, &created, &updated)
+	if err != nil {
+		return a, err
+	}
+	a.Service, a.SlotPreference, a.Status = postal.Service(service), postal.Slot(pref), article.Status(status)
+	a.CODPaise, a.BeatID = postal.Paise(cod), beat.String
+	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+	if lat.Valid && lon.Valid {
+		a.Recipient.Lat, a.Recipient.Lon = &lat.Float64, &lon.Float64
+	}
+	if date.Valid && slot.Valid {
+		a.Schedule = &article.Schedule{Date: date.String, Slot: postal.Slot(slot.String)}
+	}
+	return a, nil
+}
+
+// InsertArticles stores new articles and their first events in one
+// transaction. An id already stored is left alone: Unchanged when its
+// content is the same, Clash when it differs.
+func (db *DB) InsertArticles(ctx context.Context, as []article.Article, events [][]article.Event) ([]article.Outcome, error) {
+	out := make([]article.Outcome, len(as))
+	err := db.inTx(ctx, "insert articles", func(r runner) error {
+		for i, a := range as {
+			o, err := insertArticle(ctx, r, a, events[i])
+			if err != nil {
+				return err
+			}
+			out[i] = o
+		}
+		return nil
+	})
+	return out, err
+}
+
+func insertArticle(ctx context.Context, r runner, a article.Article, evs []article.Event) (article.Outcome, error) {
+	var sd, ss, beat any
+	if a.Schedule != nil {
+		sd, ss = a.Schedule.Date, string(a.Schedule.Slot)
+	}
+	if a.BeatID != "" {
+		beat = a.BeatID
+	}
+	res, err := r.exec(ctx, `INSERT INTO articles (`+articleColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		a.ID, a.DCID, string(a.Service), a.Recipient.Name, a.Recipient.Phone, a.Recipient.Address, a.Recipient.PIN,
+		a.Recipient.Lat, a.Recipient.Lon, a.DIGIPIN, int64(a.CODPaise), string(a.SlotPreference), string(a.Status),
+		sd, ss, beat, a.ContentHash, ms(a.CreatedAt), ms(a.UpdatedAt))
+	if err != nil {
+		return 0, classify("insert article", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return existing(ctx, r, a)
+	}
+	for _, e := range evs {
+		if err := insertEvent(ctx, r, a.ID, e); err != nil {
+			return 0, err
+		}
+	}
+	return article.Created, nil
+}
+
+// existing decides what a second booking of a stored id is.
+func existing(ctx context.Context, r runner, a article.Article) (article.Outcome, error) {
+	var dc, hash string
+	if err := r.queryRow(ctx, "SELECT dc_id, content_hash FROM articles WHERE id = ?", a.ID).Scan(&dc, &hash); err != nil {
+		return 0, classify("existing article", err)
+	}
+	if dc == a.DCID && hash == a.ContentHash {
+		return article.Unchanged, nil
+	}
+	return article.Clash, nil
+}
+
+func insertEvent(ctx context.Context, r runner, id string, e article.Event) error {
+	_, err := r.exec(ctx, `INSERT INTO article_events (article_id, seq, event, status, at, place, reason_code, actor_id, note)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		id, e.Seq, string(e.Event), string(e.Status), ms(e.At), e.Place, e.ReasonCode, e.ActorID, e.Note)
+	return classify("insert event", err)
+}
+
+// Article returns one article.
+func (db *DB) Article(ctx context.Context, id string) (article.Article, error) {
+	a, err := scanArticle(db.run().queryRow(ctx, "SELECT "+articleColumns+" FROM articles WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return article.Article{}, notFound("article")
+	}
+	return a, classify("article", err)
+}
+
+// Events returns an article's tracking events in order.
+func (db *DB) Events(ctx context.Context, id string) ([]article.Event, error) {
+	rows, err := db.run().query(ctx, `SELECT seq, event, status, at, place, reason_code, actor_id, note
+		FROM article_events WHERE article_id = ? ORDER BY seq`, id)
+	if err != nil {
+		return nil, classify("events", err)
+	}
+	defer rows.Close()
+	out := []article.Event{}
+	for rows.Next() {
+		var e article.Event
+		var name, status string
+		var at int64
+		if err := rows.Scan(&e.Seq, &name, &status, &at, &e.Place, &e.ReasonCode, &e.ActorID, &e.Note); err != nil {
+			return nil, classify("events", err)
+		}
+		e.Event, e.Status, e.At = article.EventName(name), article.Status(status), fromMS(at)
+		e.Code = article.UPUCode(e.Event)
+		out = append(out, e)
+	}
+	return out, classify("events", rows.Err())
+}
+
+// ListArticles returns a page of a centre's articles in id order.
+func (db *DB) ListArticles(ctx context.Context, dc string, f article.Filter) ([]article.Article, error) {
+	where, args := []string{"dc_id = ?"}, []any{dc}
+	cond := func(ok bool, clause string, v any) {
+		if ok {
+			where, args = append(where, clause), append(args, v)
+		}
+	}
+	cond(f.Status != "", "status = ?", string(f.Status))
+	cond(f.Date != "", "sched_date = ?", f.Date)
+	cond(f.Slot != "", "sched_slot = ?", string(f.Slot))
+	cond(f.BeatID != "", "beat_id = ?", f.BeatID)
+	cond(f.After != "", "id > ?", f.After)
+	args = append(args, f.Limit)
+	rows, err := db.run().query(ctx, "SELECT "+articleColumns+" FROM articles WHERE "+
+		strings.Join(where, " AND ")+" ORDER BY id LIMIT ?", args...)
+	if err != nil {
+		return nil, classify("list articles", err)
+	}
+	defer rows.Close()
+	out := []article.Article{}
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, classify("list articles", err)
+		}
+		out = append(out, a)
+	}
+	return out, classify("list articles", rows.Err())
+}
+
+// AppendEvent records e and moves the article from status from to
+// e.Status, with its schedule if one is given, in one transaction; a
+// conflict if it is no longer in from.
+func (db *DB) AppendEvent(ctx context.Context, id string, from article.Status, e article.Event, sched *article.Schedule) error {
+	return db.inTx(ctx, "append event", func(r runner) error {
+		q, args := "UPDATE articles SET status = ?, updated_at = ?", []any{string(e.Status), ms(e.At)}
+		if sched != nil {
+			q, args = q+", sched_date = ?, sched_slot = ?", append(args, sched.Date, string(sched.Slot))
+		}
+		res, err := r.exec(ctx, q+" WHERE id = ? AND status = ?", append(args, id, string(from))...)
+		if err != nil {
+			return classify("move article", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return postal.Errorf(postal.CodeConflict, "the article changed meanwhile; reload and try again")
+		}
+		if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM article_events WHERE article_id = ?", id).Scan(&e.Seq); err != nil {
+			return classify("next event seq", err)
+		}
+		return insertEvent(ctx, r, id, e)
+	})
+}

@@ -1,0 +1,187 @@
+// Package store is the only code that speaks SQL. It opens SQLite or
+// PostgreSQL behind database/sql, applies the embedded migrations, and
+// implements the storage interfaces the domain packages declare, one file per
+// aggregate. Queries are written once with ? placeholders and rebound for
+// PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the SQL database behind a DB.
+type Dialect string
+
+// The supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is an open database.
+type DB struct {
+	sql     *sql.DB
+	dialect Dialect
+}
+
+// Open connects to dsn: "sqlite:PATH" (the file and its folder are created)
+// or a postgres:// URL. It checks the connection before returning.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	var db *DB
+	var err error
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		db, err = openSQLite(strings.TrimPrefix(dsn, "sqlite:"))
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db, err = openPostgres(dsn)
+	default:
+		return nil, errors.New("store: dsn must be sqlite:PATH or postgres://…")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func openSQLite(path string) (*DB, error) {
+	if path == "" {
+		return nil, errors.New("store: sqlite path is empty")
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	// WAL lets readers run beside the writer; IMMEDIATE transactions take
+	// the write lock up front so two writers queue on busy_timeout instead
+	// of failing on a lock upgrade.
+	q := "?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)" +
+		"&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	sdb, err := sql.Open("sqlite", "file:"+path+q)
+	if err != nil {
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	sdb.SetMaxOpenConns(8)
+	return &DB{sql: sdb, dialect: SQLite}, nil
+}
+
+func openPostgres(dsn string) (*DB, error) {
+	sdb, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return nil, fmt.Errorf("store: open postgres: %w", err)
+	}
+	sdb.SetMaxOpenConns(20)
+	sdb.SetMaxIdleConns(20)
+	sdb.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{sql: sdb, dialect: Postgres}, nil
+}
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// Ping checks that the database answers; a failure is CodeUnavailable.
+func (db *DB) Ping(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	var one int
+	if err := db.sql.QueryRowContext(ctx, "SELECT 1").Scan(&one); err != nil {
+		return unavailable("ping", err)
+	}
+	return nil
+}
+
+// runner runs rebound queries on a *sql.DB or a *sql.Tx.
+type runner struct {
+	q interface {
+		ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+		QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	}
+	dialect Dialect
+}
+
+func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return r.q.ExecContext(ctx, rebind(r.dialect, query), args...)
+}
+
+func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.q.QueryContext(ctx, rebind(r.dialect, query), args...)
+}
+
+func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.q.QueryRowContext(ctx, rebind(r.dialect, query), args...)
+}
+
+func (db *DB) run() runner { return runner{q: db.sql, dialect: db.dialect} }
+
+// inTx runs fn in one transaction, committing when it returns nil.
+func (db *DB) inTx(ctx context.Context, op string, fn func(r runner) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return classify(op+": begin", err)
+	}
+	if err := fn(runner{q: tx, dialect: db.dialect}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return classify(op+": commit", err)
+	}
+	return nil
+}
+
+// rebind turns ? placeholders into $1, $2, … for PostgreSQL. Our queries
+// hold no literal question marks, but quoted text is skipped all the same.
+func rebind(d Dialect, q string) string {
+	if d != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n, quoted := 0, false
+	for i := 0; i < len(q); i++ {
+		c := q[i]
+		switch {
+		case c == '\'':
+			quoted = !quoted
+		case c == '?' && !quoted:
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// ms turns a time into the stored form, Unix milliseconds.
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+// fromMS turns a stored time back into a UTC time.
+func fromMS(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+// nullMS turns a nullable stored time into a pointer.
+func nullMS(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMS(v.Int64)
+	return &t
+}

@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"dakiya/internal/centre"
+	"dakiya/internal/postal"
+)
+
+// DC returns a delivery centre with its beats.
+func (db *DB) DC(ctx context.Context, id string) (centre.DC, error) {
+	var dc centre.DC
+	var created int64
+	err := db.run().queryRow(ctx, `SELECT id, name, address, pin, lat, lon, tz, upi_vpa, created_at FROM dcs WHERE id = ?`, id).
+		Scan(&dc.ID, &dc.Name, &dc.Address, &dc.PIN, &dc.Lat, &dc.Lon, &dc.TimeZone, &dc.UPIVPA, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return centre.DC{}, notFound("delivery centre")
+	}
+	if err != nil {
+		return centre.DC{}, classify("dc", err)
+	}
+	dc.CreatedAt = fromMS(created)
+	dc.DIGIPIN, _ = postal.EncodeDIGIPIN(dc.Lat, dc.Lon)
+	dc.Beats, err = db.beats(ctx, id)
+	return dc, err
+}
+
+func (db *DB) beats(ctx context.Context, dc string) ([]centre.Beat, error) {
+	rows, err := db.run().query(ctx, `SELECT id, dc_id, name, COALESCE(postman_id, ''), digipin_prefixes, pins
+		FROM beats WHERE dc_id = ? ORDER BY id`, dc)
+	if err != nil {
+		return nil, classify("beats", err)
+	}
+	defer rows.Close()
+	out := []centre.Beat{}
+	for rows.Next() {
+		var b centre.Beat
+		var prefixes, pins string
+		if err := rows.Scan(&b.ID, &b.DCID, &b.Name, &b.PostmanID, &prefixes, &pins); err != nil {
+			return nil, classify("beats", err)
+		}
+		b.DIGIPINPrefixes, b.PINs = splitList(prefixes), splitList(pins)
+		out = append(out, b)
+	}
+	return out, classify("beats", rows.Err())
+}
+
+// CreateDC inserts a delivery centre; a taken id is a conflict.
+func (db *DB) CreateDC(ctx context.Context, dc centre.DC) error {
+	_, err := db.run().exec(ctx, `INSERT INTO dcs (id, name, address, pin, lat, lon, tz, upi_vpa, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		dc.ID, dc.Name, dc.Address, dc.PIN, dc.Lat, dc.Lon, dc.TimeZone, dc.UPIVPA, ms(dc.CreatedAt))
+	return classify("create dc", err)
+}
+
+// CreateBeat inserts a beat.
+func (db *DB) CreateBeat(ctx context.Context, b centre.Beat) error {
+	var postman any
+	if b.PostmanID != "" {
+		postman = b.PostmanID
+	}
+	_, err := db.run().exec(ctx, `INSERT INTO beats (id, dc_id, name, postman_id, digipin_prefixes, pins, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, 0)`,
+		b.ID, b.DCID, b.Name, postman, strings.Join(b.DIGIPINPrefixes, ","), strings.Join(b.PINs, ","))
+	return classify("create beat", err)
+}
+
+// splitList reads a stored comma-separated list.
+func splitList(s string) []string {
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, ",")
+}

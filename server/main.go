@@ -1,0 +1,66 @@
+// Command dakiya is the whole Dakiya server: the HTTP API with the PWA
+// embedded, and the commands an operator runs beside it.
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args, os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "dakiya:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: dakiya [command] [flags]
+
+commands:
+  serve       run the API and the PWA (the default)
+  migrate     bring the database schema up to date and exit
+  demo        load the demo data set (refused in production)
+  adduser     add a member of staff; the password is read from standard input
+  help        show this text
+
+Configuration comes from the environment; see README.md.
+`
+
+// run dispatches a command. Everything the process touches comes in as an
+// argument, so tests can run commands in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cmd, rest := "serve", []string{}
+	if len(args) > 1 {
+		cmd, rest = args[1], args[2:]
+	}
+	env := environment{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
+	switch cmd {
+	case "serve":
+		return serve(ctx, env, rest)
+	case "migrate":
+		return migrate(ctx, env, rest)
+	case "demo":
+		return demo(ctx, env, rest)
+	case "adduser":
+		return addUser(ctx, env, rest)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// environment is what a command may read and write.
+type environment struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}

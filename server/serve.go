@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"dakiya/internal/httpapi"
+	"dakiya/pwa"
+)
+
+// shutdownGrace is how long in-flight requests get to finish on shutdown.
+const shutdownGrace = 20 * time.Second
+
+func serve(ctx context.Context, env environment, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(env.stderr)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	log := newLogger(env.stdout)
+	a, err := open(ctx, env, log)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	a.ensureBucket(ctx)
+	h, err := a.handler()
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen: %w", err)
+	}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
+	log.Info("listening", "url", "http://"+ln.Addr().String())
+	return serveUntilDone(ctx, srv, ln, a)
+}
+
+// serveUntilDone serves until ctx ends, then lets in-flight requests finish.
+func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, a *app) error {
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	a.log.Info("shutting down", "grace", shutdownGrace.String())
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	a.log.Info("stopped")
+	return nil
+}
+
+// ensureBucket creates the proof bucket, retrying for a while in case the
+// object store is still starting. If it stays down the server runs anyway:
+// /readyz reports it, and uploads fail with 503 until it is back.
+func (a *app) ensureBucket(ctx context.Context) {
+	var err error
+	for i := range 10 {
+		if err = a.objects.EnsureBucket(ctx); err == nil {
+			a.log.Info("object store ready", "bucket", a.cfg.S3.Bucket)
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(time.Duration(i+1) * 200 * time.Millisecond):
+		}
+	}
+	a.log.Error("object store not reachable; serving anyway", "error", err.Error())
+}
+
+// handler builds the HTTP handler with its own metrics registry.
+func (a *app) handler() (http.Handler, error) {
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return httpapi.New(httpapi.Deps{
+		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles,
+		Ready: []httpapi.Check{
+			{Name: "database", Ping: a.db.Ping},
+			{Name: "object_store", Ping: a.objects.Ping},
+		},
+		Registry: reg, PWA: pwa.Files(),
+	})
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/google/uuid"
+
+	"dakiya/internal/article"
+	"dakiya/internal/auth"
+	"dakiya/internal/centre"
+	"dakiya/internal/config"
+	"dakiya/internal/objstore"
+	"dakiya/internal/secret"
+	"dakiya/internal/store"
+)
+
+// app is the wired server: configuration, connections and services.
+type app struct {
+	cfg      config.Config
+	log      *slog.Logger
+	now      func() time.Time
+	db       *store.DB
+	objects  *objstore.Store
+	auth     *auth.Service
+	centres  *centre.Service
+	articles *article.Service
+}
+
+// newID makes time-ordered ids, which keep database indexes compact.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// loadConfig reads and validates the configuration, with the secret key.
+func loadConfig(env environment) (config.Config, error) {
+	cfg, err := config.Load(env.getenv, config.OSFiles)
+	if err != nil {
+		return config.Config{}, err
+	}
+	return cfg, cfg.LoadSecret()
+}
+
+// open connects to the database and migrates it, and builds the services.
+// The object store is configured but not contacted.
+func open(ctx context.Context, env environment, log *slog.Logger) (*app, error) {
+	cfg, err := loadConfig(env)
+	if err != nil {
+		return nil, err
+	}
+	log.Info("configuration", "config", cfg)
+	now := func() time.Time { return time.Now().UTC() }
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	n, err := db.Migrate(ctx, now())
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	log.Info("database ready", "dialect", db.Dialect(), "migrations_applied", n)
+	a := &app{cfg: cfg, log: log, now: now, db: db}
+	if err := a.services(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func (a *app) services() error {
+	objects, err := objstore.New(objstore.Config{Endpoint: a.cfg.S3.Endpoint, AccessKey: a.cfg.S3.AccessKey,
+		SecretKey: a.cfg.S3.SecretKey, Bucket: a.cfg.S3.Bucket})
+	if err != nil {
+		return fmt.Errorf("object store: %w", err)
+	}
+	keys := secret.New(a.cfg.SecretKey)
+	authSvc, err := auth.New(a.db, keys.Key(secret.PurposeAccessToken), auth.DefaultPolicy(), a.now, newID)
+	if err != nil {
+		return err
+	}
+	a.objects, a.auth = objects, authSvc
+	a.centres = centre.New(a.db, a.now, newID)
+	a.articles = article.New(a.db, a.now)
+	return nil
+}
+
+func (a *app) close() { a.db.Close() }
+
+// newLogger logs JSON lines to w.
+func newLogger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
