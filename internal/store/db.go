@@ -185,3 +185,9 @@ func nullMS(v sql.NullInt64) *time.Time {
 	t := fromMS(v.Int64)
 	return &t
 }
+
+// QueryRowForTest runs a read-only query for tests that check what a
+// refused request did not write. It rebinds placeholders like every query.
+func (db *DB) QueryRowForTest(ctx context.Context, query string, args ...any) *sql.Row {
+	return db.run().queryRow(ctx, query, args...)
+}

@@ -51,6 +51,7 @@ func Postgres(t testing.TB) *store.DB {
 			t.Logf("testkit: drop database %s: %v", name, err)
 		}
 	})
+	t.Logf("testkit: postgres database %s created", name)
 	return openMigrated(t, withDatabase(t, base, name))
 }
 
@@ -58,7 +59,11 @@ func Postgres(t testing.TB) *store.DB {
 // migrated database: one suite, both databases.
 func EachDB(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 	t.Helper()
-	t.Run("sqlite", func(t *testing.T) { fn(t, DB(t)) })
+	t.Run("sqlite", func(t *testing.T) {
+		db := DB(t)
+		t.Log("testkit: sqlite database created")
+		fn(t, db)
+	})
 	t.Run("postgres", func(t *testing.T) { fn(t, Postgres(t)) })
 }
 

@@ -54,6 +54,7 @@ func S3(t testing.TB) S3Server {
 		if err == nil {
 			t.Cleanup(g.stop)
 			srv.Endpoint = "http://" + addr
+			t.Logf("testkit: S3 gateway started at %s", srv.Endpoint)
 			return srv
 		}
 		lastErr = err
@@ -157,6 +158,7 @@ type gateway struct {
 
 func startGateway(bin string, args []string, healthURL string) (*gateway, error) {
 	g := &gateway{cmd: exec.Command(bin, args...), stderr: &lockedBuffer{}, exited: make(chan struct{})}
+	g.cmd.SysProcAttr = dieWithParent()
 	g.cmd.Env = gatewayEnv()
 	g.cmd.Stderr = g.stderr
 	if err := g.cmd.Start(); err != nil {

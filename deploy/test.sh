@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# `make test`: every test, on SQLite, on PostgreSQL and against a real S3
+# server. PostgreSQL comes from TEST_POSTGRES_URL or a throwaway cluster of
+# the machine's PostgreSQL; without either the PostgreSQL suite is skipped
+# loudly (and in CI the run fails). The full verbose log is var/test.log.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+
+banner() { printf '\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n!!! %s\n!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!\n\n' "$1" >&2; }
+
+export DAKIYA_REQUIRE_S3=1
+export DAKIYA_VERSITYGW=$PWD/bin/versitygw
+
+started_pg=
+if [[ -z ${TEST_POSTGRES_URL:-} ]]; then
+  if url=$(deploy/pgtest.sh start); then
+    export TEST_POSTGRES_URL=$url started_pg=1
+  elif [[ -n ${CI:-} ]]; then
+    banner "CI: PostgreSQL could not be started; the PostgreSQL suite must run in CI"
+    exit 1
+  else
+    banner "POSTGRESQL NOT AVAILABLE: the PostgreSQL suite will be SKIPPED (set TEST_POSTGRES_URL or install postgresql)"
+  fi
+fi
+[[ -n ${TEST_POSTGRES_URL:-} ]] && export DAKIYA_REQUIRE_POSTGRES=1
+trap '[[ -n $started_pg ]] && deploy/pgtest.sh stop' EXIT
+
+unformatted=$(gofmt -l $(git ls-files '*.go'))
+if [[ -n $unformatted ]]; then echo "gofmt wants: $unformatted" >&2; exit 1; fi
+go vet ./... || exit 1
+
+echo "go test -race -count=1 ./...   (verbose log: var/test.log)"
+go test -race -count=1 -timeout 20m -v ./... >var/test.log 2>&1
+rc=$?
+
+grep -E '^(ok|FAIL|\?)\s' var/test.log | grep -v 'no test files'
+if ((rc != 0)); then
+  echo; echo "Failures (from var/test.log):"
+  grep -v -E '^\s*(=== (RUN|PAUSE|CONT|NAME)|--- PASS|PASS$)' var/test.log | grep -v -E '^(ok|\?)\s' | tail -n 300
+fi
+grep -h 'SUITE SKIPPED' var/test.log | sort | uniq -c | while read -r line; do banner "$line"; done
+
+count() { grep -cE "$1" var/test.log || true; }
+echo
+echo "SQLite suite:     $(count -- '--- PASS: .*/sqlite \(') subtests passed"
+echo "PostgreSQL suite: $(count -- '--- PASS: .*/postgres \(') subtests passed, $(count 'testkit: postgres database .* created') databases"
+echo "S3 suite:         $(count 'testkit: S3 gateway started') tests against a local Versity S3 Gateway"
+echo "tests: $(count -- '--- PASS:') passed, $(count -- '--- FAIL:') failed, $(count -- '--- SKIP:') skipped"
+exit $rc

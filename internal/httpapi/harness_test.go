@@ -1,0 +1,192 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"dakiya/internal/article"
+	"dakiya/internal/auth"
+	"dakiya/internal/centre"
+	"dakiya/internal/httpapi"
+	"dakiya/internal/postal"
+	"dakiya/internal/store"
+	"dakiya/internal/testkit"
+)
+
+const password = "long-enough-pw"
+
+// env is a running API on a real database with two centres: dc-one
+// (sup1, post1, post2) and dc-two (sup2), and an admin.
+type env struct {
+	t     *testing.T
+	url   string
+	db    *store.DB
+	clock *testkit.Clock
+	logs  *bytes.Buffer
+}
+
+func newEnv(t *testing.T, db *store.DB, ready ...httpapi.Check) *env {
+	t.Helper()
+	ctx := context.Background()
+	clock := testkit.NewClock(time.Date(2026, 11, 25, 4, 30, 0, 0, time.UTC))
+	authSvc, err := auth.New(db, []byte("0123456789abcdef0123456789abcdef"), auth.DefaultPolicy(), clock.Now, uuid.NewString)
+	if err != nil {
+		t.Fatal(err)
+	}
+	centres := centre.New(db, clock.Now, uuid.NewString)
+	seed(t, ctx, authSvc, centres)
+	logs := &bytes.Buffer{}
+	h, err := httpapi.New(httpapi.Deps{
+		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
+		Articles: article.New(db, clock.Now), Ready: ready, Registry: prometheus.NewRegistry(),
+		PWA: fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Dakiya</title>")}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return &env{t: t, url: srv.URL, db: db, clock: clock, logs: logs}
+}
+
+func seed(t *testing.T, ctx context.Context, a *auth.Service, c *centre.Service) {
+	t.Helper()
+	admin := postal.Principal{Role: postal.RoleAdmin, UserID: "seed"}
+	for _, dc := range []centre.DC{
+		{ID: "dc-one", Name: "Koramangala DC", Address: "80 Feet Road", PIN: "560034", Lat: 12.9352, Lon: 77.6245},
+		{ID: "dc-two", Name: "Jaipur City DC", Address: "M.I. Road", PIN: "302001", Lat: 26.9157, Lon: 75.8036},
+	} {
+		if _, err := c.Create(ctx, admin, dc); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := c.AddBeat(ctx, admin, centre.Beat{DCID: "dc-one", ID: "beat-a", Name: "Beat A", PINs: []string{"560034"}}); err != nil {
+		t.Fatal(err)
+	}
+	users := []auth.NewUser{
+		{Username: "admin", Name: "Admin", Role: postal.RoleAdmin},
+		{Username: "sup1", Name: "Sup One", Role: postal.RoleSupervisor, DCID: "dc-one"},
+		{Username: "post1", Name: "Post One", Role: postal.RolePostman, DCID: "dc-one"},
+		{Username: "sup2", Name: "Sup Two", Role: postal.RoleSupervisor, DCID: "dc-two"},
+	}
+	for _, u := range users {
+		u.Password = password
+		if _, err := a.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// resp is a finished response with its body read.
+type resp struct {
+	status int
+	header http.Header
+	body   []byte
+}
+
+// json decodes the body into a map.
+func (r resp) json(t *testing.T) map[string]any {
+	t.Helper()
+	var m map[string]any
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		t.Fatalf("body is not a JSON object: %v: %s", err, r.body)
+	}
+	return m
+}
+
+// do sends a request. body may be nil, a string (sent as is) or a value
+// (sent as JSON); token may be empty.
+func (e *env) do(method, path, token string, body any, headers ...string) resp {
+	e.t.Helper()
+	var r io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		r = strings.NewReader(b)
+	case []byte:
+		r = bytes.NewReader(b)
+	default:
+		j, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		r = bytes.NewReader(j)
+	}
+	req, err := http.NewRequest(method, e.url+path, r)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp{status: res.StatusCode, header: res.Header, body: b}
+}
+
+// login returns an access token for a seeded user.
+func (e *env) login(username string) string {
+	e.t.Helper()
+	r := e.do("POST", "/api/v1/auth/login", "", map[string]string{"username": username, "password": password})
+	if r.status != 200 {
+		e.t.Fatalf("login %s: %d %s", username, r.status, r.body)
+	}
+	return r.json(e.t)["access_token"].(string)
+}
+
+// wantProblem checks a problem+json answer with the given status.
+func wantProblem(t *testing.T, r resp, status int) map[string]any {
+	t.Helper()
+	if r.status != status {
+		t.Fatalf("status = %d, want %d: %s", r.status, status, r.body)
+	}
+	if ct := r.header.Get("Content-Type"); !strings.HasPrefix(ct, "application/problem+json") {
+		t.Fatalf("content type = %q, want application/problem+json", ct)
+	}
+	p := r.json(t)
+	if int(p["status"].(float64)) != status || p["title"] == "" || p["detail"] == "" || !strings.HasPrefix(p["type"].(string), "urn:dakiya:problem:") {
+		t.Fatalf("not a complete problem document: %s", r.body)
+	}
+	for _, leak := range []string{"SQL", "sql:", "store:", ".go:", "goroutine", "/work/", "sqlite", "pgx"} {
+		if strings.Contains(string(r.body), leak) {
+			t.Fatalf("problem leaks %q: %s", leak, r.body)
+		}
+	}
+	return p
+}
+
+// count returns the number of rows in a table, to prove a refused request
+// wrote nothing.
+func (e *env) count(table string) int {
+	e.t.Helper()
+	var n int
+	if err := e.db.QueryRowForTest(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
