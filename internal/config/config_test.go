@@ -1,0 +1,116 @@
+package config
+
+import (
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func getenv(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func noFiles(string) ([]byte, error) { return nil, errors.New("no files here") }
+
+func base() map[string]string {
+	return map[string]string{"DAKIYA_S3_ACCESS_KEY": "access", "DAKIYA_S3_SECRET_KEY": "s3-secret-value"}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := Load(getenv(base()), noFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.DB != "sqlite:var/dakiya.db" || c.S3.Endpoint != "http://127.0.0.1:9000" ||
+		c.S3.Bucket != "dakiya-proofs" || c.SMS != "outbox" || c.Env != "development" || c.SecretKey != "" {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestLoadRefuses(t *testing.T) {
+	cases := map[string]map[string]string{
+		"bad env":            {"DAKIYA_ENV": "staging"},
+		"bad addr":           {"DAKIYA_ADDR": "8080"},
+		"bad db":             {"DAKIYA_DB": "mysql://x"},
+		"bad s3 url":         {"DAKIYA_S3_ENDPOINT": "ftp://x"},
+		"no s3 key":          {"DAKIYA_S3_ACCESS_KEY": ""},
+		"short secret":       {"DAKIYA_SECRET_KEY": "short"},
+		"prod without key":   {"DAKIYA_ENV": "production", "DAKIYA_SMS": "http", "DAKIYA_SMS_URL": "https://sms.example"},
+		"prod outbox":        {"DAKIYA_ENV": "production", "DAKIYA_SECRET_KEY": strings.Repeat("k", 32)},
+		"http sms needs url": {"DAKIYA_SMS": "http"},
+		"bad sms":            {"DAKIYA_SMS": "pigeon"},
+		"both var and file":  {"DAKIYA_S3_SECRET_KEY_FILE": "/x"},
+		"missing file":       {"DAKIYA_S3_SECRET_KEY": "", "DAKIYA_S3_SECRET_KEY_FILE": "/nonexistent"},
+	}
+	for name, over := range cases {
+		t.Run(name, func(t *testing.T) {
+			m := base()
+			for k, v := range over {
+				m[k] = v
+			}
+			if _, err := Load(getenv(m), noFiles); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+}
+
+func TestSecretsFromFilesAndMasked(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "s3secret")
+	if err := os.WriteFile(file, []byte("from-a-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	m := base()
+	m["DAKIYA_S3_SECRET_KEY"], m["DAKIYA_S3_SECRET_KEY_FILE"] = "", file
+	m["DAKIYA_DB"] = "postgres://dakiya:hunter2@db:5432/dakiya"
+	m["DAKIYA_SECRET_KEY"] = strings.Repeat("z", 40)
+	c, err := Load(getenv(m), os.ReadFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.S3.SecretKey != "from-a-file" {
+		t.Fatalf("secret from file = %q", c.S3.SecretKey)
+	}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("config", "config", c)
+	out := b.String()
+	for _, secret := range []string{"from-a-file", "hunter2", "zzzz", "access\""} {
+		if strings.Contains(out, secret) {
+			t.Fatalf("printed config shows %q: %s", secret, out)
+		}
+	}
+	if !strings.Contains(out, "db:5432") {
+		t.Fatalf("printed config hides too much: %s", out)
+	}
+}
+
+func TestLoadSecretGeneratesOnce(t *testing.T) {
+	dir := t.TempDir()
+	m := base()
+	m["DAKIYA_VAR"] = dir
+	c1, _ := Load(getenv(m), noFiles)
+	if err := c1.LoadSecret(); err != nil || len(c1.SecretKey) < MinSecretLen || c1.SecretFrom != "generated" {
+		t.Fatalf("generate: %v %+v", err, c1)
+	}
+	st, err := os.Stat(filepath.Join(dir, "secret.key"))
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("key file: %v %v", st, err)
+	}
+	c2, _ := Load(getenv(m), noFiles)
+	if err := c2.LoadSecret(); err != nil || c2.SecretKey != c1.SecretKey || c2.SecretFrom != "file" {
+		t.Fatalf("second start did not reuse the key: %v", err)
+	}
+	prod := Config{Env: EnvProduction, VarDir: dir}
+	if err := prod.LoadSecret(); err == nil {
+		t.Fatal("production generated a key")
+	}
+	if err := os.WriteFile(filepath.Join(dir, "secret.key"), []byte("short"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c3, _ := Load(getenv(m), noFiles)
+	if err := c3.LoadSecret(); err == nil {
+		t.Fatalf("a short key file was accepted: %q", c3.SecretKey)
+	}
+}
