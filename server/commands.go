@@ -26,7 +26,7 @@ func migrate(ctx context.Context, env environment, args []string) error {
 	return nil
 }
 
-func demo(ctx context.Context, env environment, args []string) error {
+func loadDemo(ctx context.Context, env environment, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("demo takes no arguments")
 	}

@@ -46,7 +46,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "migrate":
 		return migrate(ctx, env, rest)
 	case "demo":
-		return demo(ctx, env, rest)
+		return loadDemo(ctx, env, rest)
 	case "adduser":
 		return addUser(ctx, env, rest)
 	case "help", "-h", "--help":

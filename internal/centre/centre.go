@@ -33,8 +33,9 @@ type Beat struct {
 	DCID            string   `json:"dc_id"`
 	Name            string   `json:"name"`
 	PostmanID       string   `json:"postman_id,omitempty"`
-	DIGIPINPrefixes []string `json:"digipin_prefixes"`
-	PINs            []string `json:"pins"`
+	DIGIPINPrefixes []string  `json:"digipin_prefixes"`
+	PINs            []string  `json:"pins"`
+	CreatedAt       time.Time `json:"created_at"`
 }
 
 // Covers reports whether the beat covers an address with this DIGIPIN and
@@ -84,6 +85,8 @@ type Store interface {
 	DC(ctx context.Context, id string) (DC, error)
 	CreateDC(ctx context.Context, dc DC) error
 	CreateBeat(ctx context.Context, b Beat) error
+	// StaffMember returns the role and centre of a user.
+	StaffMember(ctx context.Context, userID string) (postal.Role, string, error)
 }
 
 // Service reads and creates centres.
@@ -133,10 +136,51 @@ func (s *Service) AddBeat(ctx context.Context, p postal.Principal, b Beat) (Beat
 	if err := validateBeat(&b); err != nil {
 		return Beat{}, err
 	}
+	dc, err := s.store.DC(ctx, b.DCID)
+	if err != nil {
+		return Beat{}, err
+	}
+	if err := s.checkBeat(ctx, dc, b); err != nil {
+		return Beat{}, err
+	}
 	if b.ID == "" {
 		b.ID = s.newID()
 	}
+	b.CreatedAt = s.now()
 	return b, s.store.CreateBeat(ctx, b)
+}
+
+// checkBeat refuses a beat whose postman is not a postman of its centre, or
+// that claims a DIGIPIN prefix or PIN code another beat of the centre has.
+// Nested prefixes are fine: the longest match wins.
+func (s *Service) checkBeat(ctx context.Context, dc DC, b Beat) error {
+	if b.PostmanID != "" {
+		role, at, err := s.store.StaffMember(ctx, b.PostmanID)
+		if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
+			return err
+		}
+		if err != nil || role != postal.RolePostman || at != dc.ID {
+			return postal.Invalid("invalid beat", postal.FieldError{Field: "postman_id", Message: "not a postman of this centre"})
+		}
+	}
+	for _, other := range dc.Beats {
+		if shared(other.DIGIPINPrefixes, b.DIGIPINPrefixes) || shared(other.PINs, b.PINs) {
+			return postal.Errorf(postal.CodeConflict, "beat %s already covers part of this area", other.ID)
+		}
+	}
+	return nil
+}
+
+// shared reports whether two lists have an element in common.
+func shared(a, b []string) bool {
+	for _, x := range a {
+		for _, y := range b {
+			if x == y {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 var idRunes = "abcdefghijklmnopqrstuvwxyz0123456789-"
@@ -180,14 +224,16 @@ func validateBeat(b *Beat) error {
 	if b.Name = strings.TrimSpace(b.Name); b.Name == "" || utf8.RuneCountInString(b.Name) > 100 {
 		add("name", "required, at most 100 characters")
 	}
-	for i, p := range b.DIGIPINPrefixes {
+	prefixes := make([]string, 0, len(b.DIGIPINPrefixes)) // never write into the caller's slice
+	for _, p := range b.DIGIPINPrefixes {
 		norm := strings.ToUpper(strings.ReplaceAll(p, "-", ""))
 		if norm == "" || len(norm) > postal.DIGIPINLevels || strings.Trim(norm, "23456789CFJKLMPT") != "" {
 			add("digipin_prefixes", "each prefix is 1–10 DIGIPIN symbols")
 			break
 		}
-		b.DIGIPINPrefixes[i] = norm
+		prefixes = append(prefixes, norm)
 	}
+	b.DIGIPINPrefixes = prefixes
 	for _, p := range b.PINs {
 		if !postal.ValidPIN(p) {
 			add("pins", "each PIN code is six digits")

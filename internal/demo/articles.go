@@ -72,7 +72,7 @@ func (p *planner) household(c centreSpec, today time.Time) household {
 	lat, lon := pointInDisc(p.r, c.dc.Lat, c.dc.Lon, articleRadius)
 	loc := nearest(c.localities, lat, lon)
 	h := household{rcpt: article.Recipient{
-		Name:    pick(p.r, c.given) + " " + pick(p.r, c.family),
+		Name:    p.name(c.names),
 		Phone:   fmt.Sprintf("+91%d%09d", 6+p.r.IntN(4), p.r.IntN(1_000_000_000)),
 		Address: p.address(c, loc),
 		PIN:     loc.pin,
@@ -84,6 +84,12 @@ func (p *planner) household(c centreSpec, today time.Time) household {
 	}
 	h.sched = p.schedule(today, h.pref)
 	return h
+}
+
+// name draws a recipient's name from one of the groups.
+func (p *planner) name(groups []nameGroup) string {
+	g := pick(p.r, groups)
+	return pick(p.r, g.given) + " " + pick(p.r, g.family)
 }
 
 // address writes a house or flat address in l.

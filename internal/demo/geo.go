@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"cmp"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -47,42 +48,67 @@ func distance(lat0, lon0, lat, lon float64) float64 {
 // sectorOf returns which of n equal bearing sectors, clockwise from north,
 // holds a point north and east metres from the centre.
 func sectorOf(north, east float64, n int) int {
-	bearing := math.Atan2(east, north) * 180 / math.Pi
-	if bearing < 0 {
-		bearing += 360
+	return min(int(bearing(north, east)/(360/float64(n))), n-1)
+}
+
+// bearing returns the direction of a point north and east metres away, in
+// degrees clockwise from north, 0 to 360.
+func bearing(north, east float64) float64 {
+	b := math.Atan2(east, north) * 180 / math.Pi
+	if b < 0 {
+		b += 360
 	}
-	return min(int(bearing/(360/float64(n))), n-1)
+	return b
 }
 
 // sectorPrefixes divides the level-6 DIGIPIN cells around a centre among n
-// sectors. It walks a lattice out to latticeRadius, south to north and west
-// to east, and gives each cell to the sector of the first lattice point
-// found in it, so every cell belongs to exactly one sector.
+// sectors. It walks a lattice out to latticeRadius, nearest points first,
+// and gives each cell to the sector of the first lattice point found in
+// it, so every cell belongs to exactly one sector, and a cell astride two
+// sectors goes to the one that holds its part nearest the centre.
 func sectorPrefixes(lat0, lon0 float64, n int) ([][]string, error) {
 	out := make([][]string, n)
 	seen := map[string]bool{}
-	steps := int(latticeRadius / latticeStep)
-	for i := -steps; i <= steps; i++ {
-		for j := -steps; j <= steps; j++ {
-			north, east := float64(i)*latticeStep, float64(j)*latticeStep
-			if math.Hypot(north, east) > latticeRadius {
-				continue
-			}
-			code, err := postal.EncodeDIGIPIN(offset(lat0, lon0, north, east))
-			if err != nil {
-				return nil, err
-			}
-			if p := code[:beatPrefixLen]; !seen[p] {
-				seen[p] = true
-				s := sectorOf(north, east, n)
-				out[s] = append(out[s], p)
-			}
+	for _, pt := range lattice() {
+		code, err := postal.EncodeDIGIPIN(offset(lat0, lon0, pt.north, pt.east))
+		if err != nil {
+			return nil, err
+		}
+		if p := code[:beatPrefixLen]; !seen[p] {
+			seen[p] = true
+			s := sectorOf(pt.north, pt.east, n)
+			out[s] = append(out[s], p)
 		}
 	}
 	for _, ps := range out {
 		slices.Sort(ps)
 	}
 	return out, nil
+}
+
+// latticePoint is a point north and east metres from a centre.
+type latticePoint struct{ north, east float64 }
+
+// lattice returns the points latticeStep apart within latticeRadius of a
+// centre, nearest first, ties clockwise from north.
+func lattice() []latticePoint {
+	steps := int(latticeRadius / latticeStep)
+	var pts []latticePoint
+	for i := -steps; i <= steps; i++ {
+		for j := -steps; j <= steps; j++ {
+			pt := latticePoint{float64(i) * latticeStep, float64(j) * latticeStep}
+			if math.Hypot(pt.north, pt.east) <= latticeRadius {
+				pts = append(pts, pt)
+			}
+		}
+	}
+	slices.SortStableFunc(pts, func(a, b latticePoint) int {
+		if c := cmp.Compare(a.north*a.north+a.east*a.east, b.north*b.north+b.east*b.east); c != 0 {
+			return c
+		}
+		return cmp.Compare(bearing(a.north, a.east), bearing(b.north, b.east))
+	})
+	return pts
 }
 
 // sectorPINs gives each PIN code of the localities to the sector holding

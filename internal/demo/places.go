@@ -16,14 +16,19 @@ type centreSpec struct {
 	beats      []beatSpec // one per sector around the centre, clockwise from north
 	articles   int
 	localities []locality
-	given      []string // recipients' given names
-	family     []string // recipients' family names
+	names      []nameGroup
 	buildings  []string // apartment blocks, for flat addresses
 }
 
 // staff is one demo user of a centre.
 type staff struct {
 	username, name, locale string
+}
+
+// nameGroup holds given and family names that go together, so that a
+// recipient's name is one a family of the city would give.
+type nameGroup struct {
+	given, family []string
 }
 
 // beatSpec names a beat and says which postman (by username) walks it.
@@ -60,17 +65,22 @@ func koramangala() centreSpec {
 			{"postman3", "Syed Imran Pasha", "en"},
 		},
 		beats: []beatSpec{
-			{"east", "Koramangala East (Ejipura, 1st and 4th Blocks)", "postman1"},
-			{"south", "Koramangala South (2nd and 3rd Blocks, Madiwala)", "postman2"},
-			{"west", "Koramangala West (5th–8th Blocks, Adugodi)", "postman3"},
+			{"east", "Koramangala East (4th Block, Ejipura, National Games Village)", "postman1"},
+			{"south", "Koramangala South (1st–3rd Blocks, Jakkasandra, Madiwala)", "postman2"},
+			{"west", "Koramangala West (5th–8th Blocks, Adugodi, S.G. Palya, Viveknagar)", "postman3"},
 		},
 		articles:   240,
 		localities: bengaluruLocalities(),
-		given: []string{"Ananya", "Rakesh", "Lakshmi", "Suresh", "Kavya", "Manjunath", "Deepa", "Prakash",
-			"Shwetha", "Naveen", "Priya", "Arjun", "Meera", "Vikram", "Divya", "Karthik", "Sneha", "Rohan",
-			"Ayesha", "Farhan", "Joseph", "Mary", "Venkatesh", "Pooja", "Harsha", "Nandini", "Sandeep", "Asha"},
-		family: []string{"Gowda", "Rao", "Shetty", "Reddy", "Iyer", "Nair", "Hegde", "Kulkarni", "Murthy",
-			"Naidu", "Bhat", "Pillai", "Menon", "D'Souza", "Khan", "Sharma", "Prasad", "Srinivasan"},
+		names: []nameGroup{
+			{[]string{"Lakshmi", "Suresh", "Kavya", "Manjunath", "Deepa", "Prakash", "Shwetha", "Naveen", "Harsha",
+				"Nandini", "Sandeep", "Asha", "Raghu", "Pavithra"},
+				[]string{"Gowda", "Rao", "Shetty", "Hegde", "Kulkarni", "Murthy", "Bhat", "Prasad"}},
+			{[]string{"Ananya", "Karthik", "Meera", "Venkatesh", "Divya", "Arjun", "Priya", "Vikram"},
+				[]string{"Iyer", "Reddy", "Naidu", "Srinivasan", "Pillai", "Nair", "Menon"}},
+			{[]string{"Ayesha", "Farhan", "Imran", "Sana", "Zoya", "Irfan"}, []string{"Khan", "Pasha", "Sheriff", "Baig"}},
+			{[]string{"Joseph", "Mary", "Anita", "Clement", "Sheila"}, []string{"D'Souza", "Fernandes", "Thomas"}},
+			{[]string{"Rohan", "Sneha", "Pooja", "Rahul", "Neha"}, []string{"Sharma", "Agarwal", "Jain", "Gupta"}},
+		},
 		buildings: []string{"Brigade Residency", "Prestige Acropolis", "Sai Krupa Apartments",
 			"Raheja Residency", "Sobha Elite", "Nandi Enclave"},
 	}
@@ -115,10 +125,14 @@ func jaipurCity() centreSpec {
 		beats:      []beatSpec{{"city", "Jaipur City (walled city, C-Scheme, Bani Park)", "postman4"}},
 		articles:   80,
 		localities: jaipurLocalities(),
-		given: []string{"Rajendra", "Sunita", "Mahesh", "Kavita", "Vikas", "Pooja", "Anil", "Neha", "Ramesh",
-			"Priyanka", "Deepak", "Geeta", "Manish", "Ritu", "Sanjay", "Anjali", "Imran", "Farida", "Harish", "Seema"},
-		family: []string{"Sharma", "Agarwal", "Meena", "Gupta", "Jain", "Saini", "Khandelwal", "Rathore",
-			"Shekhawat", "Choudhary", "Verma", "Mathur", "Qureshi", "Singh", "Joshi", "Bansal"},
+		names: []nameGroup{
+			{[]string{"Rajendra", "Sunita", "Mahesh", "Kavita", "Vikas", "Pooja", "Anil", "Neha", "Ramesh", "Priyanka",
+				"Deepak", "Geeta", "Manish", "Ritu", "Sanjay", "Anjali", "Harish", "Seema"},
+				[]string{"Sharma", "Agarwal", "Gupta", "Jain", "Khandelwal", "Mathur", "Joshi", "Bansal", "Saini", "Meena"}},
+			{[]string{"Bhawani", "Jaswant", "Kiran", "Mahendra", "Pushpa", "Vikram"},
+				[]string{"Singh Shekhawat", "Singh Rathore", "Singh Choudhary", "Singh"}},
+			{[]string{"Imran", "Farida", "Salim", "Nasreen", "Aamir", "Shabana"}, []string{"Qureshi", "Khan", "Ansari", "Siddiqui"}},
+		},
 		buildings: []string{"Ganpati Heights", "Shree Ram Residency", "Mahima Apartments", "Royal Enclave"},
 	}
 }
@@ -127,7 +141,7 @@ func jaipurLocalities() []locality {
 	oldCity := []string{"Gangori Bazar", "Haldiyon ka Rasta", "Gopalji ka Rasta", "Maniharon ka Rasta",
 		"Ghee Walon ka Rasta", "Tiwari ka Rasta"}
 	return []locality{
-		{"302001", 26.9160, 75.8055, "No. %d", []string{"M.I. Road", "Sansar Chandra Road", "Panch Batti"}, "M.I. Road, Jaipur"},
+		{"302001", 26.9160, 75.8055, "No. %d", []string{"M.I. Road", "Sansar Chandra Road", "Panch Batti"}, "Jaipur"},
 		{"302001", 26.9060, 75.8060, "Plot %d", []string{"Tilak Marg", "Prithviraj Road", "Sardar Patel Marg",
 			"Bhagwan Das Road", "Ashok Marg", "Gopinath Marg"}, "C-Scheme, Jaipur"},
 		{"302001", 26.9235, 75.7990, "No. %d", []string{"Station Road", "Sindhi Camp Road"}, "Sindhi Camp, Jaipur"},

@@ -29,7 +29,7 @@ func (db *DB) DC(ctx context.Context, id string) (centre.DC, error) {
 }
 
 func (db *DB) beats(ctx context.Context, dc string) ([]centre.Beat, error) {
-	rows, err := db.run().query(ctx, `SELECT id, dc_id, name, COALESCE(postman_id, ''), digipin_prefixes, pins
+	rows, err := db.run().query(ctx, `SELECT id, dc_id, name, COALESCE(postman_id, ''), digipin_prefixes, pins, created_at
 		FROM beats WHERE dc_id = ? ORDER BY id`, dc)
 	if err != nil {
 		return nil, classify("beats", err)
@@ -39,10 +39,11 @@ func (db *DB) beats(ctx context.Context, dc string) ([]centre.Beat, error) {
 	for rows.Next() {
 		var b centre.Beat
 		var prefixes, pins string
-		if err := rows.Scan(&b.ID, &b.DCID, &b.Name, &b.PostmanID, &prefixes, &pins); err != nil {
+		var created int64
+		if err := rows.Scan(&b.ID, &b.DCID, &b.Name, &b.PostmanID, &prefixes, &pins, &created); err != nil {
 			return nil, classify("beats", err)
 		}
-		b.DIGIPINPrefixes, b.PINs = splitList(prefixes), splitList(pins)
+		b.DIGIPINPrefixes, b.PINs, b.CreatedAt = splitList(prefixes), splitList(pins), fromMS(created)
 		out = append(out, b)
 	}
 	return out, classify("beats", rows.Err())
@@ -63,9 +64,15 @@ func (db *DB) CreateBeat(ctx context.Context, b centre.Beat) error {
 		postman = b.PostmanID
 	}
 	_, err := db.run().exec(ctx, `INSERT INTO beats (id, dc_id, name, postman_id, digipin_prefixes, pins, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, 0)`,
-		b.ID, b.DCID, b.Name, postman, strings.Join(b.DIGIPINPrefixes, ","), strings.Join(b.PINs, ","))
+		VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		b.ID, b.DCID, b.Name, postman, strings.Join(b.DIGIPINPrefixes, ","), strings.Join(b.PINs, ","), ms(b.CreatedAt))
 	return classify("create beat", err)
+}
+
+// StaffMember returns a user's role and centre.
+func (db *DB) StaffMember(ctx context.Context, userID string) (postal.Role, string, error) {
+	u, err := db.UserByID(ctx, userID)
+	return u.Role, u.DCID, err
 }
 
 // splitList reads a stored comma-separated list.
