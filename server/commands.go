@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"dakiya/internal/auth"
@@ -17,7 +18,7 @@ func migrate(ctx context.Context, env environment, args []string) error {
 	if len(args) > 0 {
 		return fmt.Errorf("migrate takes no arguments")
 	}
-	a, err := open(ctx, env, newLogger(env.stderr))
+	a, err := open(ctx, env, newLogger(env.stderr, slog.LevelWarn))
 	if err != nil {
 		return err
 	}
@@ -37,7 +38,7 @@ func loadDemo(ctx context.Context, env environment, args []string) error {
 	if cfg.Production() {
 		return errors.New("demo data is refused when DAKIYA_ENV=production")
 	}
-	a, err := open(ctx, env, newLogger(env.stderr))
+	a, err := open(ctx, env, newLogger(env.stderr, slog.LevelWarn))
 	if err != nil {
 		return err
 	}
@@ -76,7 +77,7 @@ func addUser(ctx context.Context, env environment, args []string) error {
 		return errors.New("adduser: give the password on standard input")
 	}
 	n.Password = strings.TrimRight(line, "\r\n")
-	a, err := open(ctx, env, newLogger(env.stderr))
+	a, err := open(ctx, env, newLogger(env.stderr, slog.LevelWarn))
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"net/http"
 	"time"
@@ -25,7 +26,7 @@ func serve(ctx context.Context, env environment, args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	log := newLogger(env.stdout)
+	log := newLogger(env.stdout, slog.LevelInfo)
 	a, err := open(ctx, env, log)
 	if err != nil {
 		return err
@@ -97,6 +98,6 @@ func (a *app) handler() (http.Handler, error) {
 			{Name: "database", Ping: a.db.Ping},
 			{Name: "object_store", Ping: a.objects.Ping},
 		},
-		Registry: reg, PWA: pwa.Files(),
+		Registry: reg, PWA: pwa.Files(), TrustedProxies: a.cfg.TrustedProxies,
 	})
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"time"
 
@@ -87,7 +88,7 @@ func (a *app) services() error {
 
 func (a *app) close() { a.db.Close() }
 
-// newLogger logs JSON lines to w.
-func newLogger(w interface{ Write([]byte) (int, error) }) *slog.Logger {
-	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+// newLogger logs JSON lines at level and above to w.
+func newLogger(w io.Writer, level slog.Level) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }

@@ -36,6 +36,9 @@ type Config struct {
 	SMSURL     string
 	SMSKey     string
 	VarDir     string // where development state lives (generated key, SQLite, S3 data)
+	// TrustedProxies are the load balancers whose X-Forwarded-For is
+	// believed; without them the socket's address is the client's.
+	TrustedProxies []*net.IPNet
 }
 
 // S3 locates the object store that holds proofs.
@@ -74,6 +77,7 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		},
 	}
 	var errs []error
+	var err error
 	secret := func(name string) string {
 		v, err := fromEnvOrFile(getenv, readFile, name)
 		errs = append(errs, err)
@@ -85,11 +89,36 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	if c.SecretKey != "" {
 		c.SecretFrom = "environment"
 	}
-	errs = append(errs, c.validate())
+	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
+	errs = append(errs, err, c.validate())
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}
 	return c, nil
+}
+
+// parseCIDRs reads a comma-separated list of CIDRs or addresses.
+func parseCIDRs(s string) ([]*net.IPNet, error) {
+	var out []*net.IPNet
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if !strings.Contains(f, "/") {
+			if ip := net.ParseIP(f); ip != nil && ip.To4() != nil {
+				f += "/32"
+			} else {
+				f += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(f)
+		if err != nil {
+			return nil, fmt.Errorf("DAKIYA_TRUSTED_PROXIES: %q is not an address or CIDR", f)
+		}
+		out = append(out, n)
+	}
+	return out, nil
 }
 
 // fromEnvOrFile returns NAME, or the trimmed content of the file NAME_FILE
@@ -169,6 +198,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("sms_url", maskURL(c.SMSURL)),
 		slog.String("sms_key", mask(c.SMSKey)),
 		slog.String("var_dir", c.VarDir),
+		slog.Int("trusted_proxies", len(c.TrustedProxies)),
 	)
 }
 

@@ -42,6 +42,7 @@ func TestLoadRefuses(t *testing.T) {
 		"bad sms":            {"DAKIYA_SMS": "pigeon"},
 		"both var and file":  {"DAKIYA_S3_SECRET_KEY_FILE": "/x"},
 		"missing file":       {"DAKIYA_S3_SECRET_KEY": "", "DAKIYA_S3_SECRET_KEY_FILE": "/nonexistent"},
+		"bad proxy":          {"DAKIYA_TRUSTED_PROXIES": "10.0.0.0/8, not-an-ip"},
 	}
 	for name, over := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -53,6 +54,15 @@ func TestLoadRefuses(t *testing.T) {
 				t.Fatal("accepted")
 			}
 		})
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	m := base()
+	m["DAKIYA_TRUSTED_PROXIES"] = "10.0.0.0/8, 192.168.1.7 ,::1"
+	c, err := Load(getenv(m), noFiles)
+	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.168.1.7/32" {
+		t.Fatalf("proxies: %v %v", c.TrustedProxies, err)
 	}
 }
 

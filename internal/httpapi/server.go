@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io/fs"
 	"log/slog"
+	"net"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -34,6 +35,9 @@ type Deps struct {
 	Ready    []Check
 	Registry *prometheus.Registry // the server's metrics registry
 	PWA      fs.FS                // the app's files, served at /
+	// TrustedProxies may set X-Forwarded-For; nobody else chooses the
+	// address their failed logins are counted against.
+	TrustedProxies []*net.IPNet
 }
 
 type api struct {
@@ -62,10 +66,21 @@ func New(d Deps) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
-	// Trust only the socket's address: a client must not choose the address
-	// its failed logins are counted against.
-	e.IPExtractor = echo.ExtractIPDirect()
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.Use(a.observe)
 	a.routes(e)
 	return e, nil
+}
+
+// ipExtractor trusts X-Forwarded-For only from the given proxies; without
+// any, the socket's address is the client's.
+func ipExtractor(proxies []*net.IPNet) echo.IPExtractor {
+	if len(proxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range proxies {
+		opts = append(opts, echo.TrustIPRange(p))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
