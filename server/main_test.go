@@ -166,7 +166,9 @@ func login(t *testing.T, base, username string) string {
 		t.Fatal(err)
 	}
 	defer res.Body.Close()
-	var s struct{ AccessToken string `json:"access_token"` }
+	var s struct {
+		AccessToken string `json:"access_token"`
+	}
 	if res.StatusCode != 200 || json.NewDecoder(res.Body).Decode(&s) != nil || s.AccessToken == "" {
 		t.Fatalf("login %s: %d", username, res.StatusCode)
 	}

@@ -29,10 +29,10 @@ type DC struct {
 // Beat is one postman's delivery area, given by DIGIPIN prefixes and/or PIN
 // codes.
 type Beat struct {
-	ID              string   `json:"id"`
-	DCID            string   `json:"dc_id"`
-	Name            string   `json:"name"`
-	PostmanID       string   `json:"postman_id,omitempty"`
+	ID              string    `json:"id"`
+	DCID            string    `json:"dc_id"`
+	Name            string    `json:"name"`
+	PostmanID       string    `json:"postman_id,omitempty"`
 	DIGIPINPrefixes []string  `json:"digipin_prefixes"`
 	PINs            []string  `json:"pins"`
 	CreatedAt       time.Time `json:"created_at"`

@@ -161,7 +161,9 @@ func TestArticlesAPIBadInput(t *testing.T) {
 		{"over 2 MiB", sup1, "dc-one", huge, 413},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) { wantProblem(t, e.do("POST", "/api/v1/dcs/"+c.dc+"/articles", c.token, c.body), c.status) })
+		t.Run(c.name, func(t *testing.T) {
+			wantProblem(t, e.do("POST", "/api/v1/dcs/"+c.dc+"/articles", c.token, c.body), c.status)
+		})
 	}
 	if n := e.count("articles"); n != 0 {
 		t.Fatalf("refused requests stored %d articles", n)
