@@ -41,10 +41,10 @@ if ((rc != 0)); then
 fi
 grep -h 'SUITE SKIPPED' var/test.log | sort | uniq -c | while read -r line; do banner "$line"; done
 
-count() { grep -cE "$1" var/test.log || true; }
+count() { grep -cE -e "$1" var/test.log || true; }
 echo
-echo "SQLite suite:     $(count -- '--- PASS: .*/sqlite \(') subtests passed"
-echo "PostgreSQL suite: $(count -- '--- PASS: .*/postgres \(') subtests passed, $(count 'testkit: postgres database .* created') databases"
+echo "SQLite suite:     $(count '--- PASS: .*/sqlite \(') subtests passed"
+echo "PostgreSQL suite: $(count '--- PASS: .*/postgres \(') subtests passed, $(count 'testkit: postgres database .* created') databases"
 echo "S3 suite:         $(count 'testkit: S3 gateway started') tests against a local Versity S3 Gateway"
-echo "tests: $(count -- '--- PASS:') passed, $(count -- '--- FAIL:') failed, $(count -- '--- SKIP:') skipped"
+echo "tests: $(count '--- PASS:') passed, $(count '--- FAIL:') failed, $(count '--- SKIP:') skipped"
 exit $rc

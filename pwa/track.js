@@ -2,9 +2,19 @@
 const form = document.getElementById('track');
 const out = document.getElementById('result');
 
-form.addEventListener('submit', async (ev) => {
+form.addEventListener('submit', (ev) => {
   ev.preventDefault();
-  const id = form.id.value.trim().toUpperCase();
+  track(form.id.value.trim().toUpperCase());
+});
+
+// A link like /?id=RR287043775IN tracks at once.
+const linked = new URLSearchParams(location.search).get('id');
+if (linked) {
+  form.id.value = linked;
+  track(linked.trim().toUpperCase());
+}
+
+async function track(id) {
   out.textContent = '…';
   try {
     const res = await fetch(`/api/v1/track/${encodeURIComponent(id)}`);
@@ -21,7 +31,7 @@ form.addEventListener('submit', async (ev) => {
   } catch {
     out.textContent = 'No connection. Try again.';
   }
-});
+}
 
 function render(t) {
   out.innerHTML = '';
