@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // centres' time zones must not depend on the host's zone files
 )
 
 func main() {

@@ -118,7 +118,7 @@ func (s *Service) Create(ctx context.Context, p postal.Principal, dc DC) (DC, er
 	if err := validateDC(&dc); err != nil {
 		return DC{}, err
 	}
-	dc.CreatedAt, dc.Beats = s.now(), nil
+	dc.CreatedAt, dc.Beats = s.now(), []Beat{}
 	if err := s.store.CreateDC(ctx, dc); err != nil {
 		return DC{}, err
 	}
@@ -209,8 +209,9 @@ func validateDC(dc *DC) error {
 	if dc.TimeZone == "" {
 		dc.TimeZone = "Asia/Kolkata"
 	}
-	if _, err := time.LoadLocation(dc.TimeZone); err != nil {
-		add("time_zone", "unknown time zone")
+	// "Local" would make the centre's day depend on where the server runs.
+	if _, err := time.LoadLocation(dc.TimeZone); err != nil || dc.TimeZone == "Local" {
+		add("time_zone", "unknown time zone (an IANA name such as Asia/Kolkata)")
 	}
 	if len(fe) > 0 {
 		return postal.Invalid("invalid delivery centre", fe...)

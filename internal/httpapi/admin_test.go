@@ -244,6 +244,8 @@ func TestCreateDCAPIBadInput(t *testing.T) {
 		{name: "unknown time zone", token: admin, body: d(map[string]any{"time_zone": "Mars/Olympus"}), status: 400, field: "time_zone"},
 		{name: "server-local time zone", token: admin, body: d(map[string]any{"time_zone": "Local"}), status: 400, field: "time_zone"},
 		{name: "malformed JSON", token: admin, body: `{"id":"dc-three",`, status: 400},
+		{name: "read-only digipin", token: admin, body: d(map[string]any{"digipin": "39J-49L-L8T4"}), status: 400},
+		{name: "read-only beats", token: admin, body: d(map[string]any{"beats": []any{}}), status: 400},
 		{name: "duplicate id", token: admin, body: d(map[string]any{"id": "dc-one"}), status: 409},
 	})
 }
@@ -393,5 +395,6 @@ func TestCreateBeatAPIBadInput(t *testing.T) {
 		{name: "PIN covered by beat-a", token: sup1, body: b(map[string]any{"pins": []string{"560076", "560034"}}), status: 409},
 		{name: "malformed JSON", token: sup1, body: `{"name":"Beat Z","pins":[`, status: 400},
 		{name: "unknown field", token: sup1, body: b(map[string]any{"owner": "sup1"}), status: 400},
+		{name: "read-only dc_id", token: sup1, body: b(map[string]any{"dc_id": "dc-two"}), status: 400},
 	})
 }

@@ -6,7 +6,6 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"dakiya/internal/article"
-	"dakiya/internal/centre"
 )
 
 func (a *api) createArticles(c echo.Context) error {
@@ -63,37 +62,4 @@ func (a *api) track(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "public, max-age=60")
 	return c.JSON(http.StatusOK, t)
-}
-
-func (a *api) getDC(c echo.Context) error {
-	dc, err := a.centres.Get(c.Request().Context(), principal(c), c.Param("dc"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusOK, dc)
-}
-
-func (a *api) createDC(c echo.Context) error {
-	var in centre.DC
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	dc, err := a.centres.Create(c.Request().Context(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, dc)
-}
-
-func (a *api) createBeat(c echo.Context) error {
-	var in centre.Beat
-	if err := bind(c, &in); err != nil {
-		return err
-	}
-	in.DCID = c.Param("dc")
-	b, err := a.centres.AddBeat(c.Request().Context(), principal(c), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, b)
 }
