@@ -9,7 +9,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
 dir=${PGTEST_DIR:-$here/var/pgtest}
-port=${PGTEST_PORT:-55432}
+port=${PGTEST_PORT:-}
 
 bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 if [[ -z $bindir ]] && command -v initdb >/dev/null; then bindir=$(dirname "$(command -v initdb)"); fi
@@ -29,12 +29,25 @@ start() {
     as_owner "$bindir/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --no-instructions >"$dir/initdb.log" 2>&1 \
       || { cat "$dir/initdb.log" >&2; exit 1; }
   fi
-  if ! as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+  if as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
+    port=$(sed -n 4p "$dir/data/postmaster.pid")
+  else
+    [[ -n $port ]] || port=$(free_port)
     as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
       -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
       start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
   fi
   echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
+}
+
+# free_port finds a loopback port from 55432 up that nothing listens on.
+free_port() {
+  local p
+  for p in $(seq 55432 55499); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
+  done
+  echo "pgtest: no free port in 55432-55499" >&2
+  exit 1
 }
 
 stop() {
