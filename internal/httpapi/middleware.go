@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -14,13 +13,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"dakiya/internal/postal"
-)
-
-type ctxKey int
-
-const (
-	loggerKey ctxKey = iota
-	requestIDKey
 )
 
 // requestIDHeader carries the request id both ways; a caller's id is kept
@@ -38,15 +30,6 @@ func logger(c echo.Context) *slog.Logger {
 func requestID(c echo.Context) string {
 	id, _ := c.Get("request_id").(string)
 	return id
-}
-
-// LoggerFrom returns the logger of the request ctx belongs to, for code
-// below the handlers that logs.
-func LoggerFrom(ctx context.Context, fallback *slog.Logger) *slog.Logger {
-	if l, ok := ctx.Value(loggerKey).(*slog.Logger); ok {
-		return l
-	}
-	return fallback
 }
 
 func newRequestID() string {
@@ -80,8 +63,6 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		l := a.log.With("request_id", id)
 		c.Set("request_id", id)
 		c.Set("logger", l)
-		ctx := context.WithValue(context.WithValue(c.Request().Context(), loggerKey, l), requestIDKey, id)
-		c.SetRequest(c.Request().WithContext(ctx))
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("panic: %v", r)

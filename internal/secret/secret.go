@@ -17,8 +17,6 @@ type Keyring struct {
 // with it.
 const (
 	PurposeAccessToken = "dakiya access-token v1"
-	PurposeOTPSeal     = "dakiya otp-seal v1"
-	PurposeSlotLink    = "dakiya slot-link v1"
 )
 
 // New returns a keyring over master.
