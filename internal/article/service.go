@@ -78,12 +78,39 @@ func strictDecode(raw []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return fmt.Errorf("malformed article: %s", strings.TrimPrefix(err.Error(), "json: "))
+		return errors.New(jsonProblem(err))
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return errors.New("malformed article: trailing data")
 	}
 	return nil
+}
+
+// jsonProblem says what is wrong with an item without Go's type names.
+func jsonProblem(err error) string {
+	var typ *json.UnmarshalTypeError
+	var syn *json.SyntaxError
+	switch {
+	case errors.As(err, &typ):
+		want := "a string"
+		switch typ.Type.Kind().String() {
+		case "int", "int64", "float64":
+			want = "a number"
+		case "struct", "map":
+			want = "an object"
+		case "ptr":
+			want = "a number or null"
+		}
+		if typ.Field == "" {
+			return "malformed article: must be an object"
+		}
+		return fmt.Sprintf("malformed article: field %q must be %s", typ.Field, want)
+	case errors.As(err, &syn):
+		return fmt.Sprintf("malformed article: bad JSON at byte %d", syn.Offset)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		return "malformed article: unknown field " + strings.TrimPrefix(err.Error(), "json: unknown field ")
+	}
+	return "malformed article"
 }
 
 // Create books a batch of articles into centre dc, received there now. A

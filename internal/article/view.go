@@ -62,6 +62,9 @@ func (s *Service) List(ctx context.Context, p postal.Principal, dc string, q Que
 	if !p.CanSeeDC(dc) {
 		return Page{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
 	}
+	if _, err := s.store.DC(ctx, dc); err != nil { // an admin may name a centre that does not exist
+		return Page{}, err
+	}
 	f, err := parseQuery(q)
 	if err != nil {
 		return Page{}, err
@@ -130,7 +133,7 @@ type Tracking struct {
 // TrackEvent is one event in the public view.
 type TrackEvent struct {
 	Event EventName `json:"event"`
-	Code  string    `json:"code,omitempty"`
+	Code  string    `json:"code"` // UPU EMSEVT, "" for events UPU has no code for
 	At    string    `json:"at"`
 	Place string    `json:"place"`
 }

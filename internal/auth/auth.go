@@ -21,7 +21,7 @@ type User struct {
 	Username     string      `json:"username"`
 	Name         string      `json:"name"`
 	Role         postal.Role `json:"role"`
-	DCID         string      `json:"dc_id,omitempty"`
+	DCID         string      `json:"dc_id,omitempty"` // none for an admin
 	Locale       string      `json:"locale"`
 	PasswordHash string      `json:"-"`
 	Disabled     bool        `json:"-"`

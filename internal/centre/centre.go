@@ -235,6 +235,9 @@ func validateBeat(b *Beat) error {
 		prefixes = append(prefixes, norm)
 	}
 	b.DIGIPINPrefixes = prefixes
+	if b.PINs == nil {
+		b.PINs = []string{}
+	}
 	for _, p := range b.PINs {
 		if !postal.ValidPIN(p) {
 			add("pins", "each PIN code is six digits")

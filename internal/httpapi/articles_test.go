@@ -248,4 +248,24 @@ func TestListArticlesAPI(t *testing.T) {
 		wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/articles?"+q, sup1, nil), 400)
 	}
 	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/articles", sup2, nil), 404)
+	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-nine/articles", e.login("admin"), nil), 404)
+}
+
+func TestBatchItemMessages(t *testing.T) {
+	e := newEnv(t, testkit.DB(t))
+	sup1 := e.login("sup1")
+	r := e.do("POST", "/api/v1/dcs/dc-one/articles", sup1,
+		`[{"id":"EE123456785IN","cod_paise":"ten"}, {"recipient":"x"}, 7, {"id":"EE123456785IN","extra":1}]`)
+	body := string(r.body)
+	for _, want := range []string{`field \"cod_paise\" must be a number`, `field \"recipient\" must be an object`,
+		`must be an object`, `unknown field \"extra\"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("batch errors lack %s: %s", want, body)
+		}
+	}
+	for _, leak := range []string{"int64", "Go struct", "article.Input", "json:"} {
+		if strings.Contains(body, leak) {
+			t.Errorf("batch errors leak %q: %s", leak, body)
+		}
+	}
 }

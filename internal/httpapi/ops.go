@@ -12,6 +12,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"dakiya/assets"
 	"dakiya/internal/postal"
 )
 
@@ -44,6 +45,11 @@ func (a *api) readyz(c echo.Context) error {
 
 func (a *api) metricsHandler() echo.HandlerFunc {
 	return echo.WrapHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+}
+
+// openapi serves the API's OpenAPI document.
+func (a *api) openapi(c echo.Context) error {
+	return c.Blob(http.StatusOK, "application/yaml", assets.OpenAPI())
 }
 
 func (a *api) unknownAPI(c echo.Context) error {

@@ -70,6 +70,9 @@ func TestOps(t *testing.T) {
 			t.Fatalf("log line without request id: %s", line)
 		}
 	}
+	if r := e.do("GET", "/api/v1/openapi.yaml", "", nil); r.status != 200 || !strings.HasPrefix(string(r.body), "openapi: 3.1") {
+		t.Fatalf("openapi: %d %.40s", r.status, r.body)
+	}
 	if r := e.do("GET", "/", "", nil); r.status != 200 || !strings.Contains(string(r.body), "Dakiya") {
 		t.Fatalf("app: %d %s", r.status, r.body)
 	}

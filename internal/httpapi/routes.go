@@ -13,6 +13,7 @@ func (a *api) routes(e *echo.Echo) {
 	v1.POST("/auth/refresh", a.refresh)
 	v1.POST("/auth/logout", a.logout)
 	v1.GET("/track/:id", a.track)
+	v1.GET("/openapi.yaml", a.openapi)
 
 	s := v1.Group("", a.staff)
 	s.GET("/me", a.me)
