@@ -7,7 +7,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html app.css track.js
+//go:embed index.html app.css track.js slot.html slot.js
 var files embed.FS
 
 // Files returns the app's files.

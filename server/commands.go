@@ -43,7 +43,7 @@ func loadDemo(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Now: a.now})
+	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Slots: a.slots, Now: a.now})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}

@@ -93,7 +93,7 @@ func (a *app) handler() (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
-		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles,
+		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots,
 		Ready: []httpapi.Check{
 			{Name: "database", Ping: a.db.Ping},
 			{Name: "object_store", Ping: a.objects.Ping},

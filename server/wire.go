@@ -15,6 +15,7 @@ import (
 	"dakiya/internal/config"
 	"dakiya/internal/objstore"
 	"dakiya/internal/secret"
+	"dakiya/internal/slot"
 	"dakiya/internal/store"
 )
 
@@ -28,6 +29,7 @@ type app struct {
 	auth     *auth.Service
 	centres  *centre.Service
 	articles *article.Service
+	slots    *slot.Service
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -83,6 +85,7 @@ func (a *app) services() error {
 	a.objects, a.auth = objects, authSvc
 	a.centres = centre.New(a.db, a.now, newID)
 	a.articles = article.New(a.db, a.now)
+	a.slots = slot.New(a.db, slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL), a.now)
 	return nil
 }
 

@@ -4,7 +4,9 @@ package article
 
 import (
 	"context"
+	"strings"
 	"time"
+	"unicode"
 
 	"dakiya/internal/centre"
 	"dakiya/internal/postal"
@@ -98,4 +100,28 @@ type Store interface {
 	// e, failing with a conflict if the article is no longer in from. A
 	// non-nil schedule is stored with the move.
 	AppendEvent(ctx context.Context, id string, from Status, e Event, sched *Schedule) error
+}
+
+// HouseholdKey names the household an article goes to: the same address at
+// the same spot (DIGIPIN cell, else PIN code). A household's articles are
+// scheduled together and make one stop.
+func HouseholdKey(a Article) string {
+	spot := a.DIGIPIN
+	if spot == "" {
+		spot = a.Recipient.PIN
+	}
+	var b strings.Builder
+	space := false
+	for _, r := range strings.ToLower(a.Recipient.Address) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			if space && b.Len() > 0 {
+				b.WriteByte(' ')
+			}
+			b.WriteRune(r)
+			space = false
+			continue
+		}
+		space = true
+	}
+	return a.DCID + "|" + spot + "|" + b.String()
 }

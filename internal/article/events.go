@@ -84,38 +84,3 @@ func validateManual(m Manual) error {
 	}
 	return nil
 }
-
-// Schedule puts an article into a delivery date and slot (scheduled, or
-// rescheduled when it already had one). The calendar's rules on cut-offs
-// and capacity are the caller's to apply.
-func (s *Service) Schedule(ctx context.Context, p postal.Principal, rawID string, sc Schedule) (Detail, error) {
-	if p.Role != postal.RoleSupervisor && p.Role != postal.RoleAdmin {
-		return Detail{}, postal.Errorf(postal.CodeForbidden, "only a supervisor may schedule articles")
-	}
-	a, err := s.visible(ctx, p, rawID)
-	if err != nil {
-		return Detail{}, err
-	}
-	if !validDate(sc.Date) || !sc.Slot.Valid() {
-		return Detail{}, postal.Invalid("invalid schedule",
-			postal.FieldError{Field: "date", Message: "date must be YYYY-MM-DD and slot morning, evening or sunday"})
-	}
-	ev := EventScheduled
-	if a.Status != StatusAtDC {
-		ev = EventRescheduled
-	}
-	to, err := Next(a.Status, ev)
-	if err != nil {
-		return Detail{}, err
-	}
-	dc, err := s.store.DC(ctx, a.DCID)
-	if err != nil {
-		return Detail{}, err
-	}
-	e := Event{Event: ev, Status: to, At: s.now(), Place: dc.Name, ActorID: p.UserID,
-		Note: sc.Date + " " + string(sc.Slot)}
-	if err := s.store.AppendEvent(ctx, a.ID, a.Status, e, &sc); err != nil {
-		return Detail{}, err
-	}
-	return s.Get(ctx, p, a.ID)
-}

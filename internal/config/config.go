@@ -36,6 +36,7 @@ type Config struct {
 	SMSURL     string
 	SMSKey     string
 	VarDir     string // where development state lives (generated key, SQLite, S3 data)
+	PublicURL  string // how recipients reach this server, for links in SMS
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; without them the socket's address is the client's.
 	TrustedProxies []*net.IPNet
@@ -64,13 +65,14 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		return def
 	}
 	c := Config{
-		Env:    env("DAKIYA_ENV", EnvDevelopment),
-		Addr:   env("DAKIYA_ADDR", "127.0.0.1:8080"),
-		DB:     env("DAKIYA_DB", "sqlite:var/dakiya.db"),
-		SMS:    env("DAKIYA_SMS", SMSOutbox),
-		SMSURL: env("DAKIYA_SMS_URL", ""),
-		SMSKey: env("DAKIYA_SMS_KEY", ""),
-		VarDir: env("DAKIYA_VAR", "var"),
+		Env:       env("DAKIYA_ENV", EnvDevelopment),
+		Addr:      env("DAKIYA_ADDR", "127.0.0.1:8080"),
+		DB:        env("DAKIYA_DB", "sqlite:var/dakiya.db"),
+		SMS:       env("DAKIYA_SMS", SMSOutbox),
+		SMSURL:    env("DAKIYA_SMS_URL", ""),
+		SMSKey:    env("DAKIYA_SMS_KEY", ""),
+		VarDir:    env("DAKIYA_VAR", "var"),
+		PublicURL: strings.TrimRight(env("DAKIYA_PUBLIC_URL", ""), "/"),
 		S3: S3{
 			Endpoint: env("DAKIYA_S3_ENDPOINT", "http://127.0.0.1:9000"),
 			Bucket:   env("DAKIYA_S3_BUCKET", "dakiya-proofs"),
@@ -138,7 +140,7 @@ func fromEnvOrFile(getenv func(string) string, readFile func(string) ([]byte, er
 	return strings.TrimSpace(string(b)), nil
 }
 
-func (c Config) validate() error {
+func (c *Config) validate() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if c.Env != EnvDevelopment && c.Env != EnvProduction {
@@ -155,6 +157,11 @@ func (c Config) validate() error {
 	}
 	if c.S3.AccessKey == "" || c.S3.SecretKey == "" {
 		bad("DAKIYA_S3_ACCESS_KEY and DAKIYA_S3_SECRET_KEY are required")
+	}
+	if c.PublicURL == "" {
+		c.PublicURL = "http://" + c.Addr
+	} else if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("DAKIYA_PUBLIC_URL %q must be an http:// or https:// URL", c.PublicURL)
 	}
 	if c.S3.Bucket == "" {
 		bad("DAKIYA_S3_BUCKET must not be empty")
@@ -198,6 +205,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("sms_url", maskURL(c.SMSURL)),
 		slog.String("sms_key", mask(c.SMSKey)),
 		slog.String("var_dir", c.VarDir),
+		slog.String("public_url", c.PublicURL),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
 	)
 }

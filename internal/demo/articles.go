@@ -3,7 +3,6 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
-	"time"
 
 	"dakiya/internal/article"
 	"dakiya/internal/postal"
@@ -15,27 +14,19 @@ const (
 	codMinRupees = 199
 	codMaxRupees = 4999
 	prefShare    = 0.2 // households that asked for a morning or evening slot
-	morningShare = 0.6 // of the rest, scheduled in the morning
 	flatShare    = 0.25
-	scheduleDays = 3 // today, tomorrow and the day after
 	// Serials are drawn from the upper range so that ids look like real
 	// ones rather than runs of zeros.
 	minSerial = 10_000_000
 	maxSerial = 99_999_999
 )
 
-// item is one article to book and the slot to deliver it in.
-type item struct {
-	in    article.Input
-	sched article.Schedule
-}
-
-// household is one address and the person there; its articles share both,
-// and a delivery date and slot, so they make one stop.
+// household is one address and the person there; its articles share both
+// and any slot preference, so scheduling keeps them together and they make
+// one stop.
 type household struct {
-	rcpt  article.Recipient
-	pref  postal.Slot
-	sched article.Schedule
+	rcpt article.Recipient
+	pref postal.Slot
 }
 
 // planner draws the demo articles from one seeded generator, so the same
@@ -45,12 +36,11 @@ type planner struct {
 	serials map[int]bool // serials used so far, across all centres
 }
 
-// articles plans c's articles, scheduled over the days from today (a time
-// on the current date in the centre's zone).
-func (p *planner) articles(c centreSpec, today time.Time) ([]item, error) {
-	items := make([]item, 0, c.articles)
+// articles plans c's articles.
+func (p *planner) articles(c centreSpec) ([]article.Input, error) {
+	items := make([]article.Input, 0, c.articles)
 	for len(items) < c.articles {
-		h := p.household(c, today)
+		h := p.household(c)
 		n := 1
 		if p.r.Float64() < multiShare {
 			n = 2 + p.r.IntN(2)
@@ -60,7 +50,7 @@ func (p *planner) articles(c centreSpec, today time.Time) ([]item, error) {
 			if err != nil {
 				return nil, err
 			}
-			items = append(items, item{in: in, sched: h.sched})
+			items = append(items, in)
 		}
 	}
 	return items, nil
@@ -68,7 +58,7 @@ func (p *planner) articles(c centreSpec, today time.Time) ([]item, error) {
 
 // household draws a recipient living within articleRadius of c, with an
 // address in the style of the nearest locality.
-func (p *planner) household(c centreSpec, today time.Time) household {
+func (p *planner) household(c centreSpec) household {
 	lat, lon := pointInDisc(p.r, c.dc.Lat, c.dc.Lon, articleRadius)
 	loc := nearest(c.localities, lat, lon)
 	h := household{rcpt: article.Recipient{
@@ -82,7 +72,6 @@ func (p *planner) household(c centreSpec, today time.Time) household {
 	if p.r.Float64() < prefShare {
 		h.pref = pick(p.r, []postal.Slot{postal.SlotMorning, postal.SlotEvening})
 	}
-	h.sched = p.schedule(today, h.pref)
 	return h
 }
 
@@ -100,23 +89,6 @@ func (p *planner) address(c centreSpec, l locality) string {
 		return fmt.Sprintf("Flat %d%02d, %s, %s, %s", 1+p.r.IntN(6), 1+p.r.IntN(4), pick(p.r, c.buildings), street, l.area)
 	}
 	return fmt.Sprintf(l.house, 1+p.r.IntN(120)) + ", " + street + ", " + l.area
-}
-
-// schedule picks one of the next scheduleDays days and a slot that runs
-// on it: the Sunday slot on a Sunday, else the recipient's preference, else
-// morning or evening.
-func (p *planner) schedule(today time.Time, pref postal.Slot) article.Schedule {
-	day := today.AddDate(0, 0, p.r.IntN(scheduleDays))
-	slot := pref
-	switch {
-	case day.Weekday() == time.Sunday:
-		slot = postal.SlotSunday
-	case slot == "" && p.r.Float64() < morningShare:
-		slot = postal.SlotMorning
-	case slot == "":
-		slot = postal.SlotEvening
-	}
-	return article.Schedule{Date: day.Format(time.DateOnly), Slot: slot}
 }
 
 // article draws one article for household h.

@@ -16,6 +16,7 @@ import (
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
 	"dakiya/internal/postal"
+	"dakiya/internal/slot"
 )
 
 // Password is the password of every demo user.
@@ -40,6 +41,7 @@ type Deps struct {
 		UserByUsername(ctx context.Context, username string) (auth.User, error)
 	}
 	Articles *article.Service
+	Slots    *slot.Service
 	Now      func() time.Time
 }
 
@@ -100,7 +102,7 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 	if err := l.beats(ctx, dc, c, users); err != nil {
 		return err
 	}
-	items, err := l.plan.articles(c, today(l.d.Now(), dc.TimeZone))
+	items, err := l.plan.articles(c)
 	if err != nil {
 		return err
 	}
@@ -108,7 +110,7 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 	if err := l.book(ctx, sup, dc.ID, items); err != nil {
 		return err
 	}
-	return l.schedule(ctx, sup, items)
+	return l.schedule(ctx, sup, dc.ID)
 }
 
 // staff creates the centre's supervisor (first) and postmen and returns
@@ -153,14 +155,10 @@ func (l *loader) beats(ctx context.Context, dc centre.DC, c centreSpec, users ma
 
 // book books items in batches as sup. Demo data must be valid, so any
 // item that is not created fails the load.
-func (l *loader) book(ctx context.Context, sup postal.Principal, dcID string, items []item) error {
+func (l *loader) book(ctx context.Context, sup postal.Principal, dcID string, items []article.Input) error {
 	for start := 0; start < len(items); start += article.MaxBatch {
 		batch := items[start:min(start+article.MaxBatch, len(items))]
-		inputs := make([]article.Input, len(batch))
-		for i, it := range batch {
-			inputs[i] = it.in
-		}
-		res, err := l.d.Articles.Create(ctx, sup, dcID, inputs, nil)
+		res, err := l.d.Articles.Create(ctx, sup, dcID, batch, nil)
 		if err != nil {
 			return fmt.Errorf("demo: book articles in %s: %w", dcID, err)
 		}
@@ -188,12 +186,16 @@ func batchError(res article.BatchResult, n int) error {
 	return nil
 }
 
-// schedule puts every item into its date and slot, as sup.
-func (l *loader) schedule(ctx context.Context, sup postal.Principal, items []item) error {
-	for _, it := range items {
-		if _, err := l.d.Articles.Schedule(ctx, sup, it.in.ID, it.sched); err != nil {
-			return fmt.Errorf("demo: schedule %s: %w", it.in.ID, err)
-		}
+// schedule puts the centre's articles into slots the way a supervisor
+// does, by the calendar's rules; demo data must all find a slot.
+func (l *loader) schedule(ctx context.Context, sup postal.Principal, dcID string) error {
+	res, err := l.d.Slots.AutoSchedule(ctx, sup, dcID)
+	if err != nil {
+		return fmt.Errorf("demo: schedule %s: %w", dcID, err)
+	}
+	if n := len(res.Unscheduled); n > 0 {
+		u := res.Unscheduled[0]
+		return fmt.Errorf("demo: schedule %s: %d articles found no slot, first %s: %s", dcID, n, u.ID, u.Reason)
 	}
 	return nil
 }
@@ -201,16 +203,4 @@ func (l *loader) schedule(ctx context.Context, sup postal.Principal, items []ite
 // principalOf is the principal a demo user acts as.
 func principalOf(u auth.User) postal.Principal {
 	return postal.Principal{UserID: u.ID, Username: u.Username, Role: u.Role, DCID: u.DCID}
-}
-
-// today returns noon of now's date in the named zone; India keeps no
-// daylight saving, so Indian Standard Time stands in if the zone database
-// is missing.
-func today(now time.Time, zone string) time.Time {
-	loc, err := time.LoadLocation(zone)
-	if err != nil {
-		loc = time.FixedZone("IST", 5*3600+1800)
-	}
-	t := now.In(loc)
-	return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, loc)
 }

@@ -15,6 +15,7 @@ import (
 	"dakiya/internal/centre"
 	"dakiya/internal/demo"
 	"dakiya/internal/postal"
+	"dakiya/internal/slot"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
@@ -44,7 +45,7 @@ func deps(t testing.TB, db *store.DB, now func() time.Time) demo.Deps {
 		t.Fatal(err)
 	}
 	return demo.Deps{Centres: centre.New(db, now, uuid.NewString), Auth: a, Users: db,
-		Articles: article.New(db, now), Now: now}
+		Articles: article.New(db, now), Slots: slot.New(db, slot.NewLinks(make([]byte, 32), "http://demo.test"), now), Now: now}
 }
 
 func load(t testing.TB, d demo.Deps) demo.Summary {

@@ -21,6 +21,7 @@ import (
 	"dakiya/internal/centre"
 	"dakiya/internal/httpapi"
 	"dakiya/internal/postal"
+	"dakiya/internal/slot"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
@@ -31,6 +32,7 @@ const password = "long-enough-pw"
 // (sup1, post1, post2) and dc-two (sup2), and an admin.
 type env struct {
 	t     *testing.T
+	links slot.Links
 	url   string
 	db    *store.DB
 	clock *testkit.Clock
@@ -48,9 +50,11 @@ func newEnv(t *testing.T, db *store.DB, ready ...httpapi.Check) *env {
 	centres := centre.New(db, clock.Now, uuid.NewString)
 	seed(t, ctx, authSvc, centres)
 	logs := &bytes.Buffer{}
+	links := slot.NewLinks([]byte("slot link key for tests, 32 bytes"), "http://dakiya.test")
 	h, err := httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
-		Articles: article.New(db, clock.Now), Ready: ready, Registry: prometheus.NewRegistry(),
+		Articles: article.New(db, clock.Now), Slots: slot.New(db, links, clock.Now),
+		Ready: ready, Registry: prometheus.NewRegistry(),
 		PWA: fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Dakiya</title>")}},
 	})
 	if err != nil {
@@ -58,7 +62,7 @@ func newEnv(t *testing.T, db *store.DB, ready ...httpapi.Check) *env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, db: db, clock: clock, logs: logs}
+	return &env{t: t, url: srv.URL, db: db, clock: clock, logs: logs, links: links}
 }
 
 func seed(t *testing.T, ctx context.Context, a *auth.Service, c *centre.Service) {

@@ -69,6 +69,11 @@ func (a *api) app(c echo.Context) error {
 	if name == "index.html" || name == "sw.js" {
 		c.Response().Header().Set("Cache-Control", "no-cache")
 	}
+	return a.serveFile(c, name)
+}
+
+// serveFile serves one embedded file of the app.
+func (a *api) serveFile(c echo.Context, name string) error {
 	f, err := a.pwa.Open(name)
 	if err != nil {
 		return postal.Errorf(postal.CodeNotFound, "not found")

@@ -14,6 +14,8 @@ func (a *api) routes(e *echo.Echo) {
 	v1.POST("/auth/logout", a.logout)
 	v1.GET("/track/:id", a.track)
 	v1.GET("/openapi.yaml", a.openapi)
+	v1.GET("/slot-choice/:token", a.slotChoice)
+	v1.POST("/slot-choice/:token", a.chooseSlot)
 
 	s := v1.Group("", a.staff)
 	s.GET("/me", a.me)
@@ -21,11 +23,17 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/dcs", a.createDC)
 	s.GET("/dcs/:dc", a.getDC)
 	s.POST("/dcs/:dc/beats", a.createBeat)
+	s.GET("/dcs/:dc/slots", a.listSlots)
+	s.GET("/dcs/:dc/calendar", a.getCalendar)
+	s.PUT("/dcs/:dc/calendar", a.putCalendar)
+	s.POST("/dcs/:dc/schedule", a.autoSchedule)
 	s.POST("/dcs/:dc/articles", a.createArticles)
 	s.GET("/dcs/:dc/articles", a.listArticles)
 	s.GET("/articles/:id", a.getArticle)
 	s.POST("/articles/:id/events", a.recordEvent)
+	s.PUT("/articles/:id/schedule", a.assignSlot)
 
 	v1.Any("/*", a.unknownAPI)
+	e.GET("/slot/:token", a.slotPage)
 	e.GET("/*", a.app)
 }

@@ -17,6 +17,7 @@ import (
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
+	"dakiya/internal/slot"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -32,6 +33,7 @@ type Deps struct {
 	Auth     *auth.Service
 	Centres  *centre.Service
 	Articles *article.Service
+	Slots    *slot.Service
 	Ready    []Check
 	Registry *prometheus.Registry // the server's metrics registry
 	PWA      fs.FS                // the app's files, served at /
@@ -46,6 +48,7 @@ type api struct {
 	auth     *auth.Service
 	centres  *centre.Service
 	articles *article.Service
+	slots    *slot.Service
 	ready    []Check
 	registry *prometheus.Registry
 	metrics  metrics
@@ -54,14 +57,14 @@ type api struct {
 
 // New returns the HTTP handler of the whole server.
 func New(d Deps) (*echo.Echo, error) {
-	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Registry == nil || d.PWA == nil {
+	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Slots == nil || d.Registry == nil || d.PWA == nil {
 		return nil, errors.New("httpapi: missing dependency")
 	}
 	m, err := newMetrics(d.Registry)
 	if err != nil {
 		return nil, err
 	}
-	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles,
+	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots,
 		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -17,6 +17,7 @@ type Keyring struct {
 // with it.
 const (
 	PurposeAccessToken = "dakiya access-token v1"
+	PurposeSlotLink    = "dakiya slot-link v1"
 )
 
 // New returns a keyring over master.

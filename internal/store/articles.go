@@ -168,21 +168,24 @@ func (db *DB) ListArticles(ctx context.Context, dc string, f article.Filter) ([]
 // e.Status, with its schedule if one is given, in one transaction; a
 // conflict if it is no longer in from.
 func (db *DB) AppendEvent(ctx context.Context, id string, from article.Status, e article.Event, sched *article.Schedule) error {
-	return db.inTx(ctx, "append event", func(r runner) error {
-		q, args := "UPDATE articles SET status = ?, updated_at = ?", []any{string(e.Status), ms(e.At)}
-		if sched != nil {
-			q, args = q+", sched_date = ?, sched_slot = ?", append(args, sched.Date, string(sched.Slot))
-		}
-		res, err := r.exec(ctx, q+" WHERE id = ? AND status = ?", append(args, id, string(from))...)
-		if err != nil {
-			return classify("move article", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return postal.Errorf(postal.CodeConflict, "the article changed meanwhile; reload and try again")
-		}
-		if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM article_events WHERE article_id = ?", id).Scan(&e.Seq); err != nil {
-			return classify("next event seq", err)
-		}
-		return insertEvent(ctx, r, id, e)
-	})
+	return db.inTx(ctx, "append event", func(r runner) error { return appendEvent(ctx, r, id, from, e, sched) })
+}
+
+// appendEvent is AppendEvent inside a caller's transaction.
+func appendEvent(ctx context.Context, r runner, id string, from article.Status, e article.Event, sched *article.Schedule) error {
+	q, args := "UPDATE articles SET status = ?, updated_at = ?", []any{string(e.Status), ms(e.At)}
+	if sched != nil {
+		q, args = q+", sched_date = ?, sched_slot = ?", append(args, sched.Date, string(sched.Slot))
+	}
+	res, err := r.exec(ctx, q+" WHERE id = ? AND status = ?", append(args, id, string(from))...)
+	if err != nil {
+		return classify("move article", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return postal.Errorf(postal.CodeConflict, "the article changed meanwhile; reload and try again")
+	}
+	if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM article_events WHERE article_id = ?", id).Scan(&e.Seq); err != nil {
+		return classify("next event seq", err)
+	}
+	return insertEvent(ctx, r, id, e)
 }
