@@ -13,7 +13,9 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"dakiya/internal/config"
 	"dakiya/internal/httpapi"
+	"dakiya/internal/notify"
 	"dakiya/pwa"
 )
 
@@ -41,6 +43,8 @@ func serve(ctx context.Context, env environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	stopWorkers := a.startWorkers(ctx)
+	defer stopWorkers()
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
 		WriteTimeout: 60 * time.Second, IdleTimeout: 120 * time.Second}
 	log.Info("listening", "url", "http://"+ln.Addr().String())
@@ -69,6 +73,25 @@ func serveUntilDone(ctx context.Context, srv *http.Server, ln net.Listener, a *a
 	return nil
 }
 
+// startWorkers runs the background work (the SMS queue) until the
+// returned function is called, which waits for it to finish.
+func (a *app) startWorkers(ctx context.Context) func() {
+	var sender notify.Sender = notify.OutboxSender{}
+	if a.cfg.SMS == config.SMSHTTP {
+		sender = notify.NewHTTPSender(a.cfg.SMSURL, a.cfg.SMSKey)
+	}
+	w := notify.NewWorker(a.db, sender, a.now, a.log.With("worker", "sms"), notify.WorkerOptions{})
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := w.Run(wctx); err != nil {
+			a.log.Error("sms worker stopped", "error", err.Error())
+		}
+	}()
+	return func() { cancel(); <-done }
+}
+
 // ensureBucket creates the proof bucket, retrying for a while in case the
 // object store is still starting. If it stays down the server runs anyway:
 // /readyz reports it, and uploads fail with 503 until it is back.
@@ -93,11 +116,23 @@ func (a *app) handler() (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
-		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots,
+		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests,
 		Ready: []httpapi.Check{
 			{Name: "database", Ping: a.db.Ping},
 			{Name: "object_store", Ping: a.objects.Ping},
 		},
 		Registry: reg, PWA: pwa.Files(), TrustedProxies: a.cfg.TrustedProxies,
+		DevSMS: a.devSMS(),
 	})
+}
+
+// devSMS reads the development outbox; it is nil, and the endpoint absent,
+// unless SMS goes to the outbox outside production.
+func (a *app) devSMS() func(ctx context.Context, phone string) ([]notify.Message, error) {
+	if a.cfg.SMS != config.SMSOutbox || a.cfg.Production() {
+		return nil
+	}
+	return func(ctx context.Context, phone string) ([]notify.Message, error) {
+		return a.db.LatestSMS(ctx, phone, 50)
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
 	"dakiya/internal/config"
+	"dakiya/internal/manifest"
 	"dakiya/internal/objstore"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
@@ -21,15 +22,16 @@ import (
 
 // app is the wired server: configuration, connections and services.
 type app struct {
-	cfg      config.Config
-	log      *slog.Logger
-	now      func() time.Time
-	db       *store.DB
-	objects  *objstore.Store
-	auth     *auth.Service
-	centres  *centre.Service
-	articles *article.Service
-	slots    *slot.Service
+	cfg       config.Config
+	log       *slog.Logger
+	now       func() time.Time
+	db        *store.DB
+	objects   *objstore.Store
+	auth      *auth.Service
+	centres   *centre.Service
+	articles  *article.Service
+	slots     *slot.Service
+	manifests *manifest.Service
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -84,8 +86,10 @@ func (a *app) services() error {
 	}
 	a.objects, a.auth = objects, authSvc
 	a.centres = centre.New(a.db, a.now, newID)
-	a.articles = article.New(a.db, a.now)
-	a.slots = slot.New(a.db, slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL), a.now)
+	links := slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL)
+	a.articles = article.New(a.db, a.now).WithNotice(links.ReceivedNotice(a.now, newID))
+	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{})
+	a.slots = slot.New(a.db, links, a.now)
 	return nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"dakiya/internal/centre"
+	"dakiya/internal/notify"
 	"dakiya/internal/postal"
 )
 
@@ -90,9 +91,10 @@ type Filter struct {
 // Store is what article needs from the database.
 type Store interface {
 	DC(ctx context.Context, id string) (centre.DC, error)
-	// InsertArticles stores new articles with their first events in one
-	// transaction and says, per article, what happened.
-	InsertArticles(ctx context.Context, as []Article, events [][]Event) ([]Outcome, error)
+	// InsertArticles stores new articles with their first events, and
+	// queues notes[i] (when notes is not empty) for each article created,
+	// in one transaction, and says per article what happened.
+	InsertArticles(ctx context.Context, as []Article, events [][]Event, notes []notify.Message) ([]Outcome, error)
 	Article(ctx context.Context, id string) (Article, error)
 	Events(ctx context.Context, id string) ([]Event, error)
 	ListArticles(ctx context.Context, dc string, f Filter) ([]Article, error)

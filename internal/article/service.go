@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"dakiya/internal/centre"
+	"dakiya/internal/notify"
 	"dakiya/internal/postal"
 )
 
@@ -19,13 +20,25 @@ const MaxBatch = 1000
 
 // Service books articles and shows them.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	now    func() time.Time
+	notice Notice
 }
+
+// Notice makes the SMS a recipient gets when their article reaches the
+// centre (the slot-choice link); nil sends none.
+type Notice func(a Article, dc centre.DC) notify.Message
 
 // New returns a Service.
 func New(store Store, now func() time.Time) *Service {
 	return &Service{store: store, now: now}
+}
+
+// WithNotice makes the service queue notice's SMS for every article it
+// receives, in the same transaction as the article.
+func (s *Service) WithNotice(n Notice) *Service {
+	s.notice = n
+	return s
 }
 
 // ItemError reports why one item of a batch was not stored.
@@ -130,6 +143,7 @@ func (s *Service) Create(ctx context.Context, p postal.Principal, dcID string, i
 	}
 	var rows []Article
 	var events [][]Event
+	var notes []notify.Message
 	var index []int
 	seen := map[string]int{}
 	now := s.now()
@@ -152,11 +166,14 @@ func (s *Service) Create(ctx context.Context, p postal.Principal, dcID string, i
 		seen[norm.ID] = len(rows)
 		a, evs := newArticle(norm, dc, p, now)
 		rows, events, index = append(rows, a), append(events, evs), append(index, i)
+		if s.notice != nil {
+			notes = append(notes, s.notice(a, dc))
+		}
 	}
 	if len(rows) == 0 {
 		return res, nil
 	}
-	outcomes, err := s.store.InsertArticles(ctx, rows, events)
+	outcomes, err := s.store.InsertArticles(ctx, rows, events, notes)
 	if err != nil {
 		return BatchResult{}, err
 	}

@@ -72,7 +72,8 @@ func rules(e EventName) (rule, bool) {
 	case EventDelivered:
 		return rule{[]Status{StatusOutForDelivery, StatusHeld}, StatusDelivered, "EMI"}, true
 	case EventHeldAtCounter:
-		return rule{[]Status{StatusAtDC, StatusScheduled, StatusAttempted}, StatusHeld, "EDH"}, true
+		// From out_for_delivery when a supervisor takes it off a dispatched manifest.
+		return rule{[]Status{StatusAtDC, StatusScheduled, StatusOutForDelivery, StatusAttempted}, StatusHeld, "EDH"}, true
 	case EventReturnedToSender:
 		return rule{[]Status{StatusAtDC, StatusScheduled, StatusAttempted, StatusHeld}, StatusReturned, ""}, true
 	}

@@ -15,7 +15,7 @@ func TestStatusMachine(t *testing.T) {
 		StatusBooked:         {EventReceivedAtDC: StatusAtDC},
 		StatusAtDC:           {EventScheduled: StatusScheduled, EventHeldAtCounter: StatusHeld, EventReturnedToSender: StatusReturned},
 		StatusScheduled:      {EventRescheduled: StatusScheduled, EventOutForDelivery: StatusOutForDelivery, EventHeldAtCounter: StatusHeld, EventReturnedToSender: StatusReturned},
-		StatusOutForDelivery: {EventDeliveryAttempted: StatusAttempted, EventDelivered: StatusDelivered},
+		StatusOutForDelivery: {EventDeliveryAttempted: StatusAttempted, EventDelivered: StatusDelivered, EventHeldAtCounter: StatusHeld},
 		StatusAttempted:      {EventRescheduled: StatusScheduled, EventHeldAtCounter: StatusHeld, EventReturnedToSender: StatusReturned},
 		StatusHeld:           {EventRescheduled: StatusScheduled, EventDelivered: StatusDelivered, EventReturnedToSender: StatusReturned},
 		StatusDelivered:      {},

@@ -11,7 +11,7 @@ import (
 	"dakiya/internal/testkit"
 )
 
-func s10(t *testing.T, prefix string, serial int) string {
+func s10(t testing.TB, prefix string, serial int) string {
 	t.Helper()
 	id, err := postal.NewS10(prefix, serial, "IN")
 	if err != nil {

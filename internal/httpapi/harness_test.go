@@ -10,7 +10,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/google/uuid"
@@ -20,10 +19,13 @@ import (
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
 	"dakiya/internal/httpapi"
+	"dakiya/internal/manifest"
+	"dakiya/internal/notify"
 	"dakiya/internal/postal"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
+	"dakiya/pwa"
 )
 
 const password = "long-enough-pw"
@@ -31,7 +33,7 @@ const password = "long-enough-pw"
 // env is a running API on a real database with two centres: dc-one
 // (sup1, post1, post2) and dc-two (sup2), and an admin.
 type env struct {
-	t     *testing.T
+	t     testing.TB
 	links slot.Links
 	url   string
 	db    *store.DB
@@ -39,7 +41,7 @@ type env struct {
 	logs  *bytes.Buffer
 }
 
-func newEnv(t *testing.T, db *store.DB, ready ...httpapi.Check) *env {
+func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	t.Helper()
 	ctx := context.Background()
 	clock := testkit.NewClock(time.Date(2026, 11, 25, 4, 30, 0, 0, time.UTC))
@@ -53,9 +55,11 @@ func newEnv(t *testing.T, db *store.DB, ready ...httpapi.Check) *env {
 	links := slot.NewLinks([]byte("slot link key for tests, 32 bytes"), "http://dakiya.test")
 	h, err := httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
-		Articles: article.New(db, clock.Now), Slots: slot.New(db, links, clock.Now),
-		Ready: ready, Registry: prometheus.NewRegistry(),
-		PWA: fstest.MapFS{"index.html": {Data: []byte("<!doctype html><title>Dakiya</title>")}},
+		Articles: article.New(db, clock.Now).WithNotice(links.ReceivedNotice(clock.Now, uuid.NewString)), Slots: slot.New(db, links, clock.Now),
+		Manifests: manifest.New(db, clock.Now, uuid.NewString, manifest.Options{RouteBudget: 50 * time.Millisecond}),
+		Ready:     ready, Registry: prometheus.NewRegistry(),
+		DevSMS: func(ctx context.Context, phone string) ([]notify.Message, error) { return db.LatestSMS(ctx, phone, 50) },
+		PWA:    pwa.Files(),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -65,7 +69,7 @@ func newEnv(t *testing.T, db *store.DB, ready ...httpapi.Check) *env {
 	return &env{t: t, url: srv.URL, db: db, clock: clock, logs: logs, links: links}
 }
 
-func seed(t *testing.T, ctx context.Context, a *auth.Service, c *centre.Service) {
+func seed(t testing.TB, ctx context.Context, a *auth.Service, c *centre.Service) {
 	t.Helper()
 	admin := postal.Principal{Role: postal.RoleAdmin, UserID: "seed"}
 	for _, dc := range []centre.DC{
@@ -76,20 +80,25 @@ func seed(t *testing.T, ctx context.Context, a *auth.Service, c *centre.Service)
 			t.Fatal(err)
 		}
 	}
-	if _, err := c.AddBeat(ctx, admin, centre.Beat{DCID: "dc-one", ID: "beat-a", Name: "Beat A", PINs: []string{"560034"}}); err != nil {
-		t.Fatal(err)
-	}
 	users := []auth.NewUser{
 		{Username: "admin", Name: "Admin", Role: postal.RoleAdmin},
 		{Username: "sup1", Name: "Sup One", Role: postal.RoleSupervisor, DCID: "dc-one"},
 		{Username: "post1", Name: "Post One", Role: postal.RolePostman, DCID: "dc-one"},
+		{Username: "post2", Name: "Post Two", Role: postal.RolePostman, DCID: "dc-one"},
 		{Username: "sup2", Name: "Sup Two", Role: postal.RoleSupervisor, DCID: "dc-two"},
 	}
+	ids := map[string]string{}
 	for _, u := range users {
 		u.Password = password
-		if _, err := a.CreateUser(ctx, u); err != nil {
+		made, err := a.CreateUser(ctx, u)
+		if err != nil {
 			t.Fatal(err)
 		}
+		ids[u.Username] = made.ID
+	}
+	if _, err := c.AddBeat(ctx, admin, centre.Beat{DCID: "dc-one", ID: "beat-a", Name: "Beat A", PostmanID: ids["post1"],
+		PINs: []string{"560034"}}); err != nil {
+		t.Fatal(err)
 	}
 }
 
@@ -101,7 +110,7 @@ type resp struct {
 }
 
 // json decodes the body into a map.
-func (r resp) json(t *testing.T) map[string]any {
+func (r resp) json(t testing.TB) map[string]any {
 	t.Helper()
 	var m map[string]any
 	if err := json.Unmarshal(r.body, &m); err != nil {
@@ -164,7 +173,7 @@ func (e *env) login(username string) string {
 }
 
 // wantProblem checks a problem+json answer with the given status.
-func wantProblem(t *testing.T, r resp, status int) map[string]any {
+func wantProblem(t testing.TB, r resp, status int) map[string]any {
 	t.Helper()
 	if r.status != status {
 		t.Fatalf("status = %d, want %d: %s", r.status, status, r.body)

@@ -47,6 +47,20 @@ func (a *api) metricsHandler() echo.HandlerFunc {
 	return echo.WrapHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
 }
 
+// listDevSMS shows the development outbox's latest messages to a phone
+// number, so a demo or a test can read a code or a link.
+func (a *api) listDevSMS(c echo.Context) error {
+	phone, err := postal.NormalizePhone(c.QueryParam("phone"))
+	if err != nil {
+		return postal.Invalid("invalid query", postal.FieldError{Field: "phone", Message: "an Indian mobile number"})
+	}
+	msgs, err := a.devSMS(c.Request().Context(), phone)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"messages": msgs})
+}
+
 // openapi serves the API's OpenAPI document.
 func (a *api) openapi(c echo.Context) error {
 	return c.Blob(http.StatusOK, "application/yaml", assets.OpenAPI())

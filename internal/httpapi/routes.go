@@ -1,6 +1,9 @@
 package httpapi
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+)
 
 // routes lists the whole HTTP surface.
 func (a *api) routes(e *echo.Echo) {
@@ -14,6 +17,9 @@ func (a *api) routes(e *echo.Echo) {
 	v1.POST("/auth/logout", a.logout)
 	v1.GET("/track/:id", a.track)
 	v1.GET("/openapi.yaml", a.openapi)
+	if a.devSMS != nil {
+		v1.GET("/dev/sms", a.listDevSMS)
+	}
 	v1.GET("/slot-choice/:token", a.slotChoice)
 	v1.POST("/slot-choice/:token", a.chooseSlot)
 
@@ -32,6 +38,12 @@ func (a *api) routes(e *echo.Echo) {
 	s.GET("/articles/:id", a.getArticle)
 	s.POST("/articles/:id/events", a.recordEvent)
 	s.PUT("/articles/:id/schedule", a.assignSlot)
+	s.POST("/dcs/:dc/manifests", a.buildManifests)
+	s.GET("/dcs/:dc/manifests", a.listManifests)
+	s.GET("/me/manifests", a.myManifests)
+	s.GET("/manifests/:id", a.getManifest, middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	s.POST("/manifests/:id/dispatch", a.dispatchManifest)
+	s.POST("/manifests/:id/amend", a.amendManifest)
 
 	v1.Any("/*", a.unknownAPI)
 	e.GET("/slot/:token", a.slotPage)

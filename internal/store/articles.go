@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dakiya/internal/article"
+	"dakiya/internal/notify"
 	"dakiya/internal/postal"
 )
 
@@ -37,10 +38,10 @@ func scanArticle(row interface{ Scan(...any) error }) (article.Article, error) {
 	return a, nil
 }
 
-// InsertArticles stores new articles and their first events in one
-// transaction. An id already stored is left alone: Unchanged when its
+// InsertArticles stores new articles, their first events and their
+// notices in one transaction. An id already stored is left alone: Unchanged when its
 // content is the same, Clash when it differs.
-func (db *DB) InsertArticles(ctx context.Context, as []article.Article, events [][]article.Event) ([]article.Outcome, error) {
+func (db *DB) InsertArticles(ctx context.Context, as []article.Article, events [][]article.Event, notes []notify.Message) ([]article.Outcome, error) {
 	out := make([]article.Outcome, len(as))
 	err := db.inTx(ctx, "insert articles", func(r runner) error {
 		for i, a := range as {
@@ -49,6 +50,11 @@ func (db *DB) InsertArticles(ctx context.Context, as []article.Article, events [
 				return err
 			}
 			out[i] = o
+			if o == article.Created && len(notes) > i {
+				if _, err := insertSMS(ctx, r, notes[i]); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})

@@ -67,7 +67,7 @@ func TestAppendEventConflict(t *testing.T) {
 		a := article.Article{ID: "EE123456785IN", DCID: "dc", Service: postal.ServiceParcel, Status: article.StatusAtDC,
 			Recipient:   article.Recipient{Name: "n", Phone: "+919845012345", Address: "a", PIN: "560034"},
 			ContentHash: "h", CreatedAt: now, UpdatedAt: now}
-		out, err := db.InsertArticles(ctx, []article.Article{a}, [][]article.Event{{{Seq: 1, Event: article.EventBooked, Status: article.StatusBooked, At: now, Place: "DC"}}})
+		out, err := db.InsertArticles(ctx, []article.Article{a}, [][]article.Event{{{Seq: 1, Event: article.EventBooked, Status: article.StatusBooked, At: now, Place: "DC"}}}, nil)
 		if err != nil || out[0] != article.Created {
 			t.Fatalf("insert: %v %v", out, err)
 		}

@@ -27,6 +27,8 @@ CREATE TABLE manifests (
     version       INTEGER NOT NULL,
     status        TEXT NOT NULL,
     distance_m    BIGINT NOT NULL,
+    stops         INTEGER NOT NULL,
+    articles      INTEGER NOT NULL,
     booked        INTEGER NOT NULL,
     capacity      INTEGER NOT NULL,
     body          TEXT NOT NULL, -- the manifest as the phone gets it

@@ -1,0 +1,87 @@
+package httpapi_test
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"testing"
+
+	"dakiya/internal/testkit"
+)
+
+// benchManifest books n households' articles (one each) on beat-a for the
+// evening, builds and dispatches the manifest, and returns its path and
+// the postman's token.
+func benchManifest(b *testing.B, e *env, n int) (string, string) {
+	b.Helper()
+	sup1 := e.login("sup1")
+	r := rand.New(rand.NewPCG(7, 7))
+	var batch []any
+	for i := range n {
+		it := item(s10(b, "RR", 13000001+i))
+		rec := it["recipient"].(map[string]any)
+		rec["lat"], rec["lon"] = 12.9352+(r.Float64()-0.5)*0.04, 77.6245+(r.Float64()-0.5)*0.04
+		rec["address"] = fmt.Sprintf("House %d, Koramangala", i)
+		it["service"] = "letter"
+		batch = append(batch, it)
+	}
+	if res := e.do("POST", "/api/v1/dcs/dc-one/articles", sup1, batch); res.status != 200 {
+		b.Fatal(res.status, string(res.body))
+	}
+	cal := `{"capacity":{"morning":1000,"evening":1000,"sunday":1000}}`
+	if res := e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, cal); res.status != 200 {
+		b.Fatal(res.status, string(res.body))
+	}
+	if res := e.do("POST", "/api/v1/dcs/dc-one/schedule", sup1, nil); res.status != 200 {
+		b.Fatal(res.status, string(res.body))
+	}
+	res := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup1, map[string]string{"date": "2026-11-25", "slot": "evening"})
+	if res.status != 201 {
+		b.Fatal(res.status, string(res.body))
+	}
+	id := res.json(b)["manifests"].([]any)[0].(map[string]any)["id"].(string)
+	if res := e.do("POST", "/api/v1/manifests/"+id+"/dispatch", sup1, nil); res.status != 200 {
+		b.Fatal(res.status, string(res.body))
+	}
+	return "/api/v1/manifests/" + id, e.login("post1")
+}
+
+// get runs GETs in parallel over loopback and checks each status.
+func get(b *testing.B, url, token string, status int, header ...string) {
+	b.Helper()
+	b.RunParallel(func(pb *testing.PB) {
+		client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+		for pb.Next() {
+			req, _ := http.NewRequest("GET", url, nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			for i := 0; i+1 < len(header); i += 2 {
+				req.Header.Set(header[i], header[i+1])
+			}
+			res, err := client.Do(req)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, res.Body)
+			res.Body.Close()
+			if res.StatusCode != status {
+				b.Errorf("status %d, want %d", res.StatusCode, status)
+				return
+			}
+		}
+	})
+}
+
+// BenchmarkManifestGet is the phone's manifest fetch for 200 stops over
+// loopback: a miss (the whole body), a hit (304), a gzip miss, and a bare
+// JSON endpoint behind the same middleware as the baseline.
+func BenchmarkManifestGet(b *testing.B) {
+	e := newEnv(b, testkit.DB(b))
+	path, token := benchManifest(b, e, 200)
+	etag := e.do("GET", path, token, nil).header.Get("ETag")
+	b.Run("bare-json-healthz", func(b *testing.B) { get(b, e.url+"/healthz", token, 200) })
+	b.Run("etag-miss", func(b *testing.B) { get(b, e.url+path, token, 200) })
+	b.Run("etag-miss-gzip", func(b *testing.B) { get(b, e.url+path, token, 200, "Accept-Encoding", "gzip") })
+	b.Run("etag-hit-304", func(b *testing.B) { get(b, e.url+path, token, 304, "If-None-Match", etag) })
+}

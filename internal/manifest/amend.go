@@ -1,0 +1,91 @@
+package manifest
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"dakiya/internal/article"
+	"dakiya/internal/postal"
+)
+
+// amended works out a manifest's articles after an amendment, checking
+// each id: removed ones must be on it and still out, added ones scheduled
+// at the same centre and on no other manifest.
+func (s *Service) amended(ctx context.Context, r Record, am Amendment) ([]article.Article, []string, []string, error) {
+	if len(am.Add)+len(am.Remove) == 0 || len(am.Add)+len(am.Remove) > 500 {
+		return nil, nil, nil, postal.Invalid("an amendment adds or removes 1 to 500 articles")
+	}
+	removed, err := s.checkRemoved(ctx, r, am.Remove)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var arts []article.Article
+	for _, id := range r.Articles {
+		if slices.Contains(removed, id) {
+			continue
+		}
+		a, err := s.store.Article(ctx, id)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		arts = append(arts, a)
+	}
+	added, err := s.checkAdded(ctx, r, am.Add)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ids := make([]string, len(added))
+	for i, a := range added {
+		ids[i] = a.ID
+	}
+	return append(arts, added...), ids, removed, nil
+}
+
+func (s *Service) checkRemoved(ctx context.Context, r Record, raw []string) ([]string, error) {
+	var out []string
+	for i, rawID := range raw {
+		id, err := postal.ParseS10(rawID)
+		if err != nil || !slices.Contains(r.Articles, string(id)) || slices.Contains(out, string(id)) {
+			return nil, postal.Invalid("invalid amendment", postal.FieldError{Field: fieldAt("remove", i),
+				Message: "not an article on this manifest"})
+		}
+		a, err := s.store.Article(ctx, string(id))
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != article.StatusOutForDelivery {
+			return nil, postal.Errorf(postal.CodeConflict, "article %s is already %s", a.ID, a.Status)
+		}
+		out = append(out, a.ID)
+	}
+	return out, nil
+}
+
+func (s *Service) checkAdded(ctx context.Context, r Record, raw []string) ([]article.Article, error) {
+	var out []article.Article
+	for i, rawID := range raw {
+		bad := postal.Invalid("invalid amendment", postal.FieldError{Field: fieldAt("add", i),
+			Message: "not a scheduled article of this centre"})
+		id, err := postal.ParseS10(rawID)
+		if err != nil || slices.Contains(r.Articles, string(id)) {
+			return nil, bad
+		}
+		a, err := s.store.Article(ctx, string(id))
+		if postal.IsCode(err, postal.CodeNotFound) || (err == nil && a.DCID != r.DCID) {
+			return nil, bad
+		}
+		if err != nil {
+			return nil, err
+		}
+		if a.Status != article.StatusScheduled {
+			return nil, postal.Errorf(postal.CodeConflict, "article %s is %s, not scheduled", a.ID, a.Status)
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
+func fieldAt(name string, i int) string {
+	return name + "[" + strconv.Itoa(i) + "]"
+}

@@ -1,0 +1,278 @@
+package manifest
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"dakiya/internal/article"
+	"dakiya/internal/centre"
+	"dakiya/internal/postal"
+	"dakiya/internal/route"
+	"dakiya/internal/slot"
+)
+
+// Circuity is how much longer streets are than the great circle; a road
+// network replaces it when one is plugged in.
+const Circuity = 1.3
+
+// Options tune the service.
+type Options struct {
+	RouteBudget time.Duration // per manifest
+	// OTPRequired says which articles need the recipient's code.
+	OTPRequired func(a article.Article) bool
+}
+
+// DefaultOTPRequired is DESIGN.md's default: Speed Post, parcels and every
+// cash-on-delivery article.
+func DefaultOTPRequired(a article.Article) bool {
+	return a.Service == postal.ServiceSpeedPost || a.Service == postal.ServiceParcel || a.CODPaise > 0
+}
+
+// Service builds and serves manifests.
+type Service struct {
+	store Store
+	now   func() time.Time
+	newID func() string
+	opt   Options
+}
+
+// New returns a Service.
+func New(store Store, now func() time.Time, newID func() string, opt Options) *Service {
+	if opt.RouteBudget <= 0 {
+		opt.RouteBudget = 300 * time.Millisecond
+	}
+	if opt.OTPRequired == nil {
+		opt.OTPRequired = DefaultOTPRequired
+	}
+	return &Service{store: store, now: now, newID: newID, opt: opt}
+}
+
+// Unassigned is an article a build could not put on a manifest, and why.
+type Unassigned struct {
+	ID     string `json:"id"`
+	Reason string `json:"reason"`
+}
+
+// BuildResult is what a build made and what it could not place.
+type BuildResult struct {
+	Manifests  []Summary    `json:"manifests"`
+	Unassigned []Unassigned `json:"unassigned"`
+}
+
+// slotCtx is what one build needs to know about the centre and the slot.
+type slotCtx struct {
+	dc       centre.DC
+	date     string
+	slot     postal.Slot
+	window   Window
+	capacity int // hundredths of a letter per postman
+}
+
+// Build makes the drafts for a centre's slot: every article scheduled then
+// goes to its beat's postman, a household's articles become one stop, and
+// the stops are ordered from the centre and back. Rebuilding a draft bumps
+// its version; a dispatched manifest is left alone (amend it instead).
+func (s *Service) Build(ctx context.Context, p postal.Principal, dcID, date string, sl postal.Slot) (BuildResult, error) {
+	sc, err := s.slotFor(ctx, p, dcID, date, sl)
+	if err != nil {
+		return BuildResult{}, err
+	}
+	arts, err := s.store.ScheduledFor(ctx, dcID, date, sl)
+	if err != nil {
+		return BuildResult{}, err
+	}
+	res := BuildResult{Manifests: []Summary{}, Unassigned: []Unassigned{}}
+	byBeat := map[string][]article.Article{}
+	for _, a := range arts {
+		byBeat[a.BeatID] = append(byBeat[a.BeatID], a)
+	}
+	for _, id := range sortedKeys(byBeat) {
+		if err := s.buildBeat(ctx, sc, id, byBeat[id], &res); err != nil {
+			return BuildResult{}, err
+		}
+	}
+	return res, nil
+}
+
+// slotFor checks the caller and that the slot runs that day.
+func (s *Service) slotFor(ctx context.Context, p postal.Principal, dcID, date string, sl postal.Slot) (slotCtx, error) {
+	if !p.CanSeeDC(dcID) {
+		return slotCtx{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+	}
+	if p.Role != postal.RoleSupervisor && p.Role != postal.RoleAdmin {
+		return slotCtx{}, postal.Errorf(postal.CodeForbidden, "only a supervisor may build manifests")
+	}
+	dc, err := s.store.DC(ctx, dcID)
+	if err != nil {
+		return slotCtx{}, err
+	}
+	loc, err := time.LoadLocation(dc.TimeZone)
+	if err != nil {
+		return slotCtx{}, postal.Wrap(err, postal.CodeInternal, "centre has an unknown time zone")
+	}
+	cal, err := s.store.Calendar(ctx, dcID)
+	if err != nil {
+		return slotCtx{}, err
+	}
+	in, ok := cal.Instance(date, sl, loc, s.now())
+	if !ok {
+		return slotCtx{}, postal.Invalid("no such slot", postal.FieldError{Field: "slot",
+			Message: "the centre does not deliver in this slot on that date"})
+	}
+	return slotCtx{dc: dc, date: date, slot: sl, window: Window{Start: in.Start, End: in.End},
+		capacity: cal.Capacity[sl] * 100}, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// buildBeat makes or rebuilds one beat's draft.
+func (s *Service) buildBeat(ctx context.Context, sc slotCtx, beatID string, arts []article.Article, res *BuildResult) error {
+	beat, ok := beatOf(sc.dc, beatID)
+	reason := ""
+	switch {
+	case !ok:
+		reason = "no beat covers this address"
+	case beat.PostmanID == "":
+		reason = "beat " + beatID + " has no postman"
+	}
+	prev, err := s.store.ManifestFor(ctx, sc.dc.ID, beatID, sc.date, sc.slot)
+	switch {
+	case err != nil && !postal.IsCode(err, postal.CodeNotFound):
+		return err
+	case reason == "" && err == nil && prev.Status == StatusDispatched:
+		reason = "the manifest " + prev.ID + " is already dispatched; amend it to add this article"
+	}
+	if reason != "" {
+		for _, a := range arts {
+			res.Unassigned = append(res.Unassigned, Unassigned{ID: a.ID, Reason: reason})
+		}
+		return nil
+	}
+	r, err := s.draft(ctx, sc, beat, arts, prev)
+	if err != nil {
+		return err
+	}
+	if err := s.store.SaveDraft(ctx, r); err != nil {
+		return err
+	}
+	res.Manifests = append(res.Manifests, r.Summary)
+	return nil
+}
+
+func beatOf(dc centre.DC, id string) (centre.Beat, bool) {
+	for _, b := range dc.Beats {
+		if b.ID == id {
+			return b, true
+		}
+	}
+	return centre.Beat{}, false
+}
+
+// draft lays out a beat's articles as a manifest record.
+func (s *Service) draft(ctx context.Context, sc slotCtx, beat centre.Beat, arts []article.Article, prev Record) (Record, error) {
+	m := Manifest{ID: prev.ID, Version: prev.Version + 1, DCID: sc.dc.ID, BeatID: beat.ID, PostmanID: beat.PostmanID,
+		Date: sc.date, Slot: sc.slot, Window: sc.window, Status: StatusDraft}
+	if m.ID == "" {
+		m.ID = s.newID()
+	}
+	s.layout(ctx, &m, sc.dc, arts)
+	return render(m, booked(arts), sc.capacity, s.now())
+}
+
+// layout groups articles into stops and orders them.
+func (s *Service) layout(ctx context.Context, m *Manifest, dc centre.DC, arts []article.Article) {
+	m.Stops, m.DistanceM = s.order(ctx, m, dc, s.stops(arts))
+}
+
+// stops groups articles by household, each group one stop.
+func (s *Service) stops(arts []article.Article) []Stop {
+	index := map[string]int{}
+	var out []Stop
+	for _, a := range arts {
+		k := article.HouseholdKey(a)
+		i, ok := index[k]
+		if !ok {
+			sum := sha256.Sum256([]byte(k))
+			i, index[k] = len(out), len(out)
+			out = append(out, Stop{StopID: hex.EncodeToString(sum[:6]), Lat: a.Recipient.Lat, Lon: a.Recipient.Lon,
+				DIGIPIN: a.DIGIPIN, Address: a.Recipient.Address, RecipientName: a.Recipient.Name, Phone: a.Recipient.Phone})
+		}
+		st := &out[i]
+		if !strings.Contains(", "+st.RecipientName+", ", ", "+a.Recipient.Name+", ") {
+			st.RecipientName += ", " + a.Recipient.Name
+		}
+		st.Articles = append(st.Articles, Item{ID: a.ID, Service: a.Service, CODPaise: a.CODPaise, OTPRequired: s.opt.OTPRequired(a)})
+	}
+	return out
+}
+
+// order puts the stops with coordinates in the optimiser's order from the
+// centre and back, then those without, by address; it returns the tour's
+// length in metres.
+func (s *Service) order(ctx context.Context, m *Manifest, dc centre.DC, stops []Stop) ([]Stop, int64) {
+	var placed, unplaced []Stop
+	points := []route.LatLon{{Lat: dc.Lat, Lon: dc.Lon}}
+	for _, st := range stops {
+		if st.Lat == nil || st.Lon == nil {
+			unplaced = append(unplaced, st)
+			continue
+		}
+		placed = append(placed, st)
+		points = append(points, route.LatLon{Lat: *st.Lat, Lon: *st.Lon})
+	}
+	sort.Slice(unplaced, func(i, j int) bool { return unplaced[i].Address < unplaced[j].Address })
+	seed := sha256.Sum256([]byte(m.DCID + m.BeatID + m.Date + string(m.Slot)))
+	res := route.Solve(ctx, route.GeoMatrix(points, Circuity), route.Options{Budget: s.opt.RouteBudget,
+		Seed: uint64(seed[0])<<8 | uint64(seed[1]), MaxNoImprove: 2000})
+	out := make([]Stop, 0, len(stops))
+	for _, node := range res.Order[1:] {
+		out = append(out, placed[node-1])
+	}
+	out = append(out, unplaced...)
+	for i := range out {
+		out[i].Seq = i + 1
+	}
+	return out, res.Length
+}
+
+// booked sums the articles' load in hundredths of a letter.
+func booked(arts []article.Article) int {
+	n := 0
+	for _, a := range arts {
+		n += slot.Load(a.Service)
+	}
+	return n
+}
+
+// render turns a manifest into the stored form with its ETag.
+func render(m Manifest, booked, capacity int, at time.Time) (Record, error) {
+	m.Load = Load{Letters: float64(booked) / 100, Capacity: float64(capacity) / 100, Over: booked > capacity}
+	body, err := json.Marshal(m)
+	if err != nil {
+		return Record{}, fmt.Errorf("manifest: render: %w", err)
+	}
+	sum := sha256.Sum256(body)
+	r := Record{At: at, Summary: Summary{ID: m.ID, Version: m.Version, DCID: m.DCID, BeatID: m.BeatID, PostmanID: m.PostmanID,
+		Date: m.Date, Slot: m.Slot, Status: m.Status, Stops: len(m.Stops), DistanceM: m.DistanceM, Load: m.Load},
+		Booked: booked, Capacity: capacity, Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+	for _, st := range m.Stops {
+		for _, it := range st.Articles {
+			r.Articles = append(r.Articles, it.ID)
+		}
+	}
+	r.Summary.Articles = len(r.Articles)
+	return r, nil
+}

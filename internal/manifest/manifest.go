@@ -1,0 +1,130 @@
+// Package manifest owns delivery manifests: which postman carries which
+// articles in a slot, grouped into stops a household each, in the order
+// the route optimiser found; building and rebuilding drafts, dispatching
+// them, amending dispatched ones, and the postman's view.
+package manifest
+
+import (
+	"context"
+	"time"
+
+	"dakiya/internal/article"
+	"dakiya/internal/centre"
+	"dakiya/internal/postal"
+	"dakiya/internal/slot"
+)
+
+// Statuses of a manifest.
+const (
+	StatusDraft      = "draft"      // built; rebuilt freely; not on any phone
+	StatusDispatched = "dispatched" // out with the postman; changed only by amendment
+)
+
+// Item is an article on a stop, as the phone gets it.
+type Item struct {
+	ID          string         `json:"id"`
+	Service     postal.Service `json:"service"`
+	CODPaise    postal.Paise   `json:"cod_paise"`
+	OTPRequired bool           `json:"otp_required"`
+	OTPCheck    string         `json:"otp_check,omitempty"`
+}
+
+// Stop is one household on the route.
+type Stop struct {
+	Seq           int      `json:"seq"`
+	StopID        string   `json:"stop_id"`
+	Lat           *float64 `json:"lat"`
+	Lon           *float64 `json:"lon"`
+	DIGIPIN       string   `json:"digipin,omitempty"`
+	Address       string   `json:"address"`
+	RecipientName string   `json:"recipient_name"`
+	Phone         string   `json:"phone"`
+	Articles      []Item   `json:"articles"`
+}
+
+// Window is when the slot runs.
+type Window struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// Load is how full the postman's bag is, in letter equivalents.
+type Load struct {
+	Letters  float64 `json:"letters"`
+	Capacity float64 `json:"capacity"`
+	Over     bool    `json:"over"`
+}
+
+// Manifest is a postman's work for one slot.
+type Manifest struct {
+	ID        string      `json:"id"`
+	Version   int         `json:"version"`
+	DCID      string      `json:"dc_id"`
+	BeatID    string      `json:"beat_id"`
+	PostmanID string      `json:"postman_id"`
+	Date      string      `json:"date"`
+	Slot      postal.Slot `json:"slot"`
+	Window    Window      `json:"window"`
+	Status    string      `json:"status"`
+	DistanceM int64       `json:"distance_m"`
+	Load      Load        `json:"load"`
+	Stops     []Stop      `json:"stops"`
+}
+
+// Summary describes a manifest without its stops.
+type Summary struct {
+	ID        string      `json:"id"`
+	Version   int         `json:"version"`
+	DCID      string      `json:"dc_id"`
+	BeatID    string      `json:"beat_id"`
+	PostmanID string      `json:"postman_id"`
+	Date      string      `json:"date"`
+	Slot      postal.Slot `json:"slot"`
+	Status    string      `json:"status"`
+	Stops     int         `json:"stops"`
+	Articles  int         `json:"articles"`
+	DistanceM int64       `json:"distance_m"`
+	Load      Load        `json:"load"`
+}
+
+// Record is a stored manifest: its summary, the exact JSON the phone gets
+// and that JSON's strong ETag.
+type Record struct {
+	Summary
+	Booked   int // hundredths of a letter
+	Capacity int
+	Body     []byte
+	ETag     string
+	Articles []string  // ids, in route order
+	At       time.Time // when this version was made
+}
+
+// Filter narrows a list of manifests.
+type Filter struct {
+	DCID, PostmanID, Date, Status string
+	Slot                          postal.Slot
+}
+
+// Store is what manifest needs from the database.
+type Store interface {
+	DC(ctx context.Context, id string) (centre.DC, error)
+	Calendar(ctx context.Context, dc string) (slot.Calendar, error)
+	Article(ctx context.Context, id string) (article.Article, error)
+	// ScheduledFor lists a centre's articles scheduled for a slot and not
+	// yet out.
+	ScheduledFor(ctx context.Context, dc, date string, s postal.Slot) ([]article.Article, error)
+	ManifestFor(ctx context.Context, dc, beat, date string, s postal.Slot) (Record, error)
+	Manifest(ctx context.Context, id string) (Record, error)
+	Manifests(ctx context.Context, f Filter) ([]Summary, error)
+	// SaveDraft inserts a draft or replaces one that is still a draft at
+	// version r.Version-1 (a conflict otherwise).
+	SaveDraft(ctx context.Context, r Record) error
+	// Dispatch marks a draft dispatched and moves every article on it out
+	// for delivery, each still scheduled for its date and slot, recording
+	// the events, in one transaction.
+	Dispatch(ctx context.Context, r Record, ev article.Event) error
+	// Amend replaces a dispatched manifest's content at version
+	// r.Version-1, moving the added articles out and the removed ones back
+	// to the counter.
+	Amend(ctx context.Context, r Record, added, removed []string, out, held article.Event) error
+}

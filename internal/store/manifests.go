@@ -1,0 +1,112 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"dakiya/internal/article"
+	"dakiya/internal/manifest"
+	"dakiya/internal/postal"
+)
+
+const manifestColumns = `id, dc_id, beat_id, postman_id, date, slot, version, status, distance_m, stops, articles,
+	booked, capacity`
+
+func scanSummary(row interface{ Scan(...any) error }, extra ...any) (manifest.Record, error) {
+	var r manifest.Record
+	var sl string
+	dest := append([]any{&r.ID, &r.DCID, &r.BeatID, &r.PostmanID, &r.Date, &sl, &r.Version, &r.Status, &r.DistanceM,
+		&r.Summary.Stops, &r.Summary.Articles, &r.Booked, &r.Capacity}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return r, err
+	}
+	r.Slot = postal.Slot(sl)
+	r.Load = manifest.Load{Letters: float64(r.Booked) / 100, Capacity: float64(r.Capacity) / 100, Over: r.Booked > r.Capacity}
+	return r, nil
+}
+
+// ScheduledFor lists a centre's articles scheduled for a slot, not yet out.
+func (db *DB) ScheduledFor(ctx context.Context, dc, date string, s postal.Slot) ([]article.Article, error) {
+	rows, err := db.run().query(ctx, "SELECT "+articleColumns+` FROM articles
+		WHERE dc_id = ? AND sched_date = ? AND sched_slot = ? AND status = ? ORDER BY id`,
+		dc, date, string(s), string(article.StatusScheduled))
+	if err != nil {
+		return nil, classify("scheduled for", err)
+	}
+	return collectArticles(rows)
+}
+
+// Manifest returns a stored manifest with its body and article ids.
+func (db *DB) Manifest(ctx context.Context, id string) (manifest.Record, error) {
+	return db.manifest(ctx, "id = ?", id)
+}
+
+// ManifestFor returns the manifest of a beat's slot.
+func (db *DB) ManifestFor(ctx context.Context, dc, beat, date string, s postal.Slot) (manifest.Record, error) {
+	return db.manifest(ctx, "dc_id = ? AND beat_id = ? AND date = ? AND slot = ?", dc, beat, date, string(s))
+}
+
+func (db *DB) manifest(ctx context.Context, where string, args ...any) (manifest.Record, error) {
+	var body, etag string
+	var updated int64
+	r, err := scanSummary(db.run().queryRow(ctx, "SELECT "+manifestColumns+", body, etag, updated_at FROM manifests WHERE "+where, args...),
+		&body, &etag, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return manifest.Record{}, notFound("manifest")
+	}
+	if err != nil {
+		return manifest.Record{}, classify("manifest", err)
+	}
+	r.Body, r.ETag, r.At = []byte(body), etag, fromMS(updated)
+	r.Articles, err = db.manifestArticles(ctx, db.run(), r.ID)
+	return r, err
+}
+
+func (db *DB) manifestArticles(ctx context.Context, r runner, id string) ([]string, error) {
+	rows, err := r.query(ctx, "SELECT article_id FROM manifest_articles WHERE manifest_id = ? ORDER BY stop_seq, article_id", id)
+	if err != nil {
+		return nil, classify("manifest articles", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, classify("manifest articles", err)
+		}
+		out = append(out, a)
+	}
+	return out, classify("manifest articles", rows.Err())
+}
+
+// Manifests lists manifest summaries matching a filter.
+func (db *DB) Manifests(ctx context.Context, f manifest.Filter) ([]manifest.Summary, error) {
+	where, args := []string{"1 = 1"}, []any{}
+	cond := func(v, clause string) {
+		if v != "" {
+			where, args = append(where, clause), append(args, v)
+		}
+	}
+	cond(f.DCID, "dc_id = ?")
+	cond(f.PostmanID, "postman_id = ?")
+	cond(f.Date, "date = ?")
+	cond(string(f.Slot), "slot = ?")
+	cond(f.Status, "status = ?")
+	rows, err := db.run().query(ctx, "SELECT "+manifestColumns+" FROM manifests WHERE "+strings.Join(where, " AND ")+
+		" ORDER BY date, slot, beat_id LIMIT 1000", args...)
+	if err != nil {
+		return nil, classify("manifests", err)
+	}
+	defer rows.Close()
+	out := []manifest.Summary{}
+	for rows.Next() {
+		r, err := scanSummary(rows)
+		if err != nil {
+			return nil, classify("manifests", err)
+		}
+		out = append(out, r.Summary)
+	}
+	return out, classify("manifests", rows.Err())
+}
