@@ -22,7 +22,7 @@ test: bin/versitygw
 	deploy/test.sh
 
 bench: bin/versitygw
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+	deploy/bench.sh
 
 vet:
 	$(GO) vet ./...

@@ -28,6 +28,7 @@ commands:
   migrate     bring the database schema up to date and exit
   demo        load the demo data set (refused in production)
   adduser     add a member of staff; the password is read from standard input
+  routebench  [-budget 1s] [-seed N] FILE.tsp…: solve TSPLIB instances, one JSON line each
   help        show this text
 
 Configuration comes from the environment; see README.md.
@@ -50,6 +51,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return loadDemo(ctx, env, rest)
 	case "adduser":
 		return addUser(ctx, env, rest)
+	case "routebench":
+		return routebench(ctx, env, rest)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -82,6 +82,13 @@ func TestInstances(t *testing.T) {
 	if closed.Open || evening.Open {
 		t.Fatalf("past the cut-off but open: morning %v, evening %v", closed.Open, evening.Open)
 	}
+	// After the evening slot ends the day offers nothing more; tomorrow's
+	// morning is the first open slot.
+	late := time.Date(2026, 11, 25, 20, 0, 1, 0, ist)
+	list := c.Instances(Today(late, ist), 2, ist, late)
+	if list[0].Open || list[1].Open || !list[2].Open || list[2].Date != "2026-11-26" || late.Before(list[1].End) {
+		t.Fatalf("after the evening slot: %+v", list[:3])
+	}
 	if _, ok := c.Instance("2026-11-29", postal.SlotMorning, ist, now); ok {
 		t.Fatal("a morning slot runs on a Sunday")
 	}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make bench`: the route-quality table over the TSPLIB instances, the Go
+# benchmarks, and loopback load tests reported as throughput and as ratios
+# to a baseline measured in the same run. The summary is also written to
+# var/bench.md for the README.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p var
+out=var/bench.md
+: >"$out"
+say() { printf '%s\n' "$*" | tee -a "$out"; }
+
+say "## Benchmarks ($(date -u +%Y-%m-%d), $(nproc) cores, $(go version | cut -d' ' -f3))"
+say ""
+say "### Route quality: 1 s budget on one core, every TSPLIB instance of 51 to 318 cities"
+say ""
+DAKIYA_ROUTE_TABLE=1 GOMAXPROCS=1 go test -count=1 -run TestRouteQualityTable -v ./internal/route 2>&1 |
+  sed -n 's/^[[:space:]]*route_test.go:[0-9]*: //p; s/^[[:space:]]*quality_test.go:[0-9]*: //p' | grep -E '^\||mean|optimum' | tee -a "$out"
+
+say ""
+say "### Manifest build and the phone's manifest fetch (200 stops) over loopback"
+say ""
+go test -count=1 -run '^$' -bench 'BenchmarkBuild300|BenchmarkManifestGet' -benchtime 2s ./internal/manifest ./internal/httpapi |
+  tee var/bench-go.txt | grep -E '^Benchmark' || true
+awk '
+  /^BenchmarkBuild300/ { printf "| build 300 articles / 250 stops (optimiser included) | %.0f ms per build | |\n", $3/1e6 }
+  /^BenchmarkManifestGet\// {
+    name=$1; sub(/^BenchmarkManifestGet\//, "", name); sub(/-[0-9]+$/, "", name)
+    ns[name]=$3; order[++n]=name
+  }
+  END {
+    base=ns["bare-json-healthz"]
+    for (i=1; i<=n; i++) { k=order[i]; printf "| GET %s | %.0f requests/s | %.2f × the bare JSON endpoint |\n", k, 1e9/ns[k], base/ns[k] }
+  }' var/bench-go.txt | { echo "| what | speed | ratio |"; echo "|---|---|---|"; cat; } | tee -a "$out"
+
+say ""
+say "### All Go benchmarks"
+say ""
+go test -count=1 -run '^$' -skip 'BenchmarkBuild300|BenchmarkManifestGet' -bench . -benchmem ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL)' | tee -a "$out"
+echo
+echo "summary written to $out"
