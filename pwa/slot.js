@@ -45,7 +45,14 @@ function render(v) {
     box.append(label);
   }
   $('choose').hidden = v.options.length === 0;
-  if (v.options.length === 0) {
+  const done = {
+    out_for_delivery: ['Your article is out for delivery now.', 'आपकी वस्तु अभी डिलीवरी के लिए निकल चुकी है।'],
+    delivered: ['Your article has been delivered.', 'आपकी वस्तु डिलीवर हो चुकी है।'],
+    returned: ['Your article has been returned to the sender.', 'आपकी वस्तु भेजने वाले को लौटा दी गई है।'],
+  }[v.status];
+  if (done) {
+    bilingual($('message'), done[0], done[1]);
+  } else if (v.options.length === 0) {
     bilingual($('message'), 'No slot can be chosen for this article now.', 'इस वस्तु के लिए अभी कोई समय नहीं चुना जा सकता।');
   }
 }
