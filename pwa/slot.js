@@ -40,7 +40,8 @@ function render(v) {
     input.checked = v.current && v.current.date === o.date && v.current.slot === o.slot;
     const [en, hi] = dateLabel(o.date);
     const text = document.createElement('span');
-    bilingual(text, `${en}, ${slotNames[o.slot][0]} ${o.start}–${o.end}`, `${hi}, ${slotNames[o.slot][1]}`);
+    const hhmm = (t) => t.slice(11, 16); // RFC 3339 in the centre's zone
+    bilingual(text, `${en}, ${slotNames[o.slot][0]} ${hhmm(o.start)}–${hhmm(o.end)}`, `${hi}, ${slotNames[o.slot][1]}`);
     label.append(input, text);
     box.append(label);
   }

@@ -46,13 +46,9 @@ func routebench(ctx context.Context, env environment, args []string) error {
 	if *budget <= 0 {
 		return fmt.Errorf("routebench: -budget must be positive, got %v", *budget)
 	}
-	instances := make([]*route.Instance, fs.NArg())
-	for i, path := range fs.Args() {
-		in, err := readInstance(path)
-		if err != nil {
-			return fmt.Errorf("routebench: %w", err)
-		}
-		instances[i] = in
+	instances, err := readInstances(fs.Args())
+	if err != nil {
+		return fmt.Errorf("routebench: %w", err)
 	}
 	enc := json.NewEncoder(env.stdout)
 	for _, in := range instances {
@@ -68,6 +64,19 @@ func routebench(ctx context.Context, env environment, args []string) error {
 		}
 	}
 	return nil
+}
+
+// readInstances parses every file before any is solved.
+func readInstances(paths []string) ([]*route.Instance, error) {
+	out := make([]*route.Instance, len(paths))
+	for i, path := range paths {
+		in, err := readInstance(path)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = in
+	}
+	return out, nil
 }
 
 // readInstance parses one TSPLIB file; an instance without a NAME is named

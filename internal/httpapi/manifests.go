@@ -74,20 +74,27 @@ func (a *api) getManifest(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set("ETag", r.ETag)
+	etag := r.ETag
+	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+		// A gzipped body is another representation: its strong ETag differs.
+		etag = strings.TrimSuffix(r.ETag, `"`) + `-gzip"`
+	}
+	h.Set("ETag", etag)
 	h.Set("Cache-Control", "private, no-cache")
+	h.Set("Vary", "Accept-Encoding")
 	if matches(c.Request().Header.Get("If-None-Match"), r.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, r.Body)
 }
 
-// matches reports whether an If-None-Match header names etag (weak
-// comparison, as RFC 9110 asks for this header).
+// matches reports whether an If-None-Match header names the manifest's
+// version in either encoding (weak comparison, as RFC 9110 asks for this
+// header).
 func matches(header, etag string) bool {
 	for _, t := range strings.Split(header, ",") {
-		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
-		if t == "*" || t == etag {
+		t = strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(t), "W/"), `-gzip"`)
+		if t == "*" || t == etag || t+`"` == etag {
 			return true
 		}
 	}

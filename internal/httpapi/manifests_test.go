@@ -31,6 +31,10 @@ func TestSlotChoiceAPI(t *testing.T) {
 		if r := e.do("POST", "/api/v1/dcs/dc-one/articles", sup1, item(id)); r.status != 200 {
 			t.Fatal(r.status, string(r.body))
 		}
+		if r := e.do("GET", "/api/v1/dev/sms?phone=%2B919000000001", "", nil); r.status != 200 || strings.TrimSpace(string(r.body)) != `{"messages":[]}` {
+			t.Fatalf("outbox of a phone with no messages: %s", r.body)
+		}
+		wantProblem(t, e.do("GET", "/api/v1/dev/sms?phone=12", "", nil), 400)
 		tok := e.slotLink("%2B919845012345")
 		v := e.do("GET", "/api/v1/slot-choice/"+tok, "", nil)
 		if v.status != 200 || strings.Contains(string(v.body), "Meera") || !strings.Contains(string(v.body), `"slot":"evening"`) ||
@@ -78,8 +82,18 @@ func TestCalendarAndSlotsAPI(t *testing.T) {
 		`{"capacity":{"morning":0,"evening":1,"sunday":1}}`, `{"shifts":[]}`, `{`} {
 		wantProblem(t, e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, bad), 400)
 	}
+	wantProblem(t, e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, strings.Replace(good, `{"windows"`, `{"time_zone":"Europe/London","windows"`, 1)), 400)
+	wantProblem(t, e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, strings.Replace(good, `{"windows"`, `{"dc_id":"dc-two","windows"`, 1)), 400)
+	if r := e.do("GET", "/api/v1/dcs/dc-one/calendar", sup1, nil); strings.Contains(string(r.body), "07:30") {
+		t.Fatal("a refused calendar was stored")
+	}
 	if r := e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, good); r.status != 200 {
 		t.Fatalf("put calendar: %d %s", r.status, r.body)
+	}
+	// What GET returns can be sent back as it is.
+	back := e.do("GET", "/api/v1/dcs/dc-one/calendar", sup1, nil)
+	if r := e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, back.body); r.status != 200 || string(r.body) != string(back.body) {
+		t.Fatalf("round trip: %d %s", r.status, r.body)
 	}
 	r = e.do("GET", "/api/v1/dcs/dc-one/slots?from=2026-11-27&days=3", sup1, nil)
 	if strings.Contains(string(r.body), "sunday") || strings.Count(string(r.body), `"slot"`) != 2 {
@@ -129,7 +143,7 @@ func TestManifestAPI(t *testing.T) {
 
 func testPostmanView(t *testing.T, e *env, path, post1, post2, sup1 string) {
 	t.Helper()
-	m := e.do("GET", path, post1, nil)
+	m := e.do("GET", path, post1, nil, "Accept-Encoding", "identity")
 	etag := m.header.Get("ETag")
 	if m.status != 200 || !strings.HasPrefix(etag, `"`) || strings.Count(string(m.body), `"seq"`) != 5 {
 		t.Fatalf("postman's manifest: %d %q %s", m.status, etag, m.body)
@@ -141,8 +155,12 @@ func testPostmanView(t *testing.T, e *env, path, post1, post2, sup1 string) {
 	if r := e.do("GET", path, post1, nil, "If-None-Match", `"stale"`); r.status != 200 {
 		t.Fatalf("stale ETag: %d", r.status)
 	}
-	if r := e.do("GET", path, post1, nil, "Accept-Encoding", "gzip"); r.header.Get("Content-Encoding") != "gzip" || len(r.body) >= len(m.body) {
-		t.Fatalf("gzip: %v, %d bytes vs %d", r.header.Get("Content-Encoding"), len(r.body), len(m.body))
+	gz := e.do("GET", path, post1, nil, "Accept-Encoding", "gzip")
+	if gz.header.Get("Content-Encoding") != "gzip" || len(gz.body) >= len(m.body) || gz.header.Get("ETag") == etag {
+		t.Fatalf("gzip: %v, %d bytes vs %d, etag %s", gz.header.Get("Content-Encoding"), len(gz.body), len(m.body), gz.header.Get("ETag"))
+	}
+	if r := e.do("GET", path, post1, nil, "Accept-Encoding", "gzip", "If-None-Match", gz.header.Get("ETag")); r.status != 304 {
+		t.Fatalf("repeat of the gzipped version: %d", r.status)
 	}
 	wantProblem(t, e.do("GET", path, post2, nil), 404)
 	wantProblem(t, e.do("GET", "/api/v1/manifests/nope", post1, nil), 404)

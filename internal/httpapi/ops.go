@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"dakiya/assets"
+	"dakiya/internal/notify"
 	"dakiya/internal/postal"
 )
 
@@ -57,6 +58,9 @@ func (a *api) listDevSMS(c echo.Context) error {
 	msgs, err := a.devSMS(c.Request().Context(), phone)
 	if err != nil {
 		return err
+	}
+	if msgs == nil {
+		msgs = []notify.Message{}
 	}
 	return c.JSON(http.StatusOK, map[string]any{"messages": msgs})
 }

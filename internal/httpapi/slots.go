@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"dakiya/internal/article"
+	"dakiya/internal/postal"
 	"dakiya/internal/slot"
 )
 
@@ -25,16 +26,33 @@ func (a *api) getCalendar(c echo.Context) error {
 	return c.JSON(http.StatusOK, cal)
 }
 
+// calendarRequest is a calendar as GET returns it, so a client can read,
+// change and send it back; dc_id and time_zone are the centre's and only
+// checked. sunday_delivery left out means the default (on).
+type calendarRequest struct {
+	DCID           string                      `json:"dc_id"`
+	TimeZone       string                      `json:"time_zone"`
+	Windows        map[postal.Slot]slot.Window `json:"windows"`
+	SundayDelivery *bool                       `json:"sunday_delivery"`
+	Holidays       []string                    `json:"holidays"`
+	Capacity       map[postal.Slot]int         `json:"capacity"`
+}
+
 func (a *api) putCalendar(c echo.Context) error {
-	var in slot.Calendar
+	var in calendarRequest
 	if err := bind(c, &in); err != nil {
 		return err
 	}
-	cal, err := a.slots.PutCalendar(c.Request().Context(), principal(c), c.Param("dc"), in)
+	if in.DCID != "" && in.DCID != c.Param("dc") {
+		return postal.Invalid("invalid calendar", postal.FieldError{Field: "dc_id", Message: "not this centre"})
+	}
+	cal := slot.Calendar{Windows: in.Windows, SundayDelivery: in.SundayDelivery == nil || *in.SundayDelivery,
+		Holidays: in.Holidays, Capacity: in.Capacity}
+	view, err := a.slots.PutCalendar(c.Request().Context(), principal(c), c.Param("dc"), cal, in.TimeZone)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, cal)
+	return c.JSON(http.StatusOK, view)
 }
 
 func (a *api) autoSchedule(c echo.Context) error {
@@ -54,7 +72,11 @@ func (a *api) assignSlot(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, art)
+	d, err := a.articles.Get(c.Request().Context(), principal(c), art.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, d)
 }
 
 func (a *api) slotChoice(c echo.Context) error {

@@ -68,7 +68,7 @@ func (s *Service) checkAdded(ctx context.Context, r Record, raw []string) ([]art
 		bad := postal.Invalid("invalid amendment", postal.FieldError{Field: fieldAt("add", i),
 			Message: "not a scheduled article of this centre"})
 		id, err := postal.ParseS10(rawID)
-		if err != nil || slices.Contains(r.Articles, string(id)) {
+		if err != nil || slices.Contains(r.Articles, string(id)) || slices.ContainsFunc(out, func(a article.Article) bool { return a.ID == string(id) }) {
 			return nil, bad
 		}
 		a, err := s.store.Article(ctx, string(id))
@@ -77,6 +77,12 @@ func (s *Service) checkAdded(ctx context.Context, r Record, raw []string) ([]art
 		}
 		if err != nil {
 			return nil, err
+		}
+		if on, err := s.store.DraftOf(ctx, a.ID); err != nil || on != "" {
+			if err != nil {
+				return nil, err
+			}
+			return nil, postal.Errorf(postal.CodeConflict, "article %s is on the draft %s; rebuild that one instead", a.ID, on)
 		}
 		if a.Status != article.StatusScheduled {
 			return nil, postal.Errorf(postal.CodeConflict, "article %s is %s, not scheduled", a.ID, a.Status)

@@ -19,7 +19,7 @@ func BenchmarkBuild300(b *testing.B) {
 	ctx := context.Background()
 	cal := slot.DefaultCalendar()
 	cal.Capacity[postal.SlotEvening] = 1000
-	if _, err := f.slots.PutCalendar(ctx, f.Supervisor, "dc-one", cal); err != nil {
+	if _, err := f.slots.PutCalendar(ctx, f.Supervisor, "dc-one", cal, ""); err != nil {
 		b.Fatal(err)
 	}
 	f.evening(b, households(f, 250, 300)...)

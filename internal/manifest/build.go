@@ -92,6 +92,17 @@ func (s *Service) Build(ctx context.Context, p postal.Principal, dcID, date stri
 	for _, a := range arts {
 		byBeat[a.BeatID] = append(byBeat[a.BeatID], a)
 	}
+	// A draft whose articles all moved away is rebuilt empty, so it never
+	// goes out with articles that are no longer its own.
+	drafts, err := s.store.Manifests(ctx, Filter{DCID: dcID, Date: date, Slot: sl, Status: StatusDraft})
+	if err != nil {
+		return BuildResult{}, err
+	}
+	for _, d := range drafts {
+		if _, ok := byBeat[d.BeatID]; !ok {
+			byBeat[d.BeatID] = nil
+		}
+	}
 	for _, id := range sortedKeys(byBeat) {
 		if err := s.buildBeat(ctx, sc, id, byBeat[id], &res); err != nil {
 			return BuildResult{}, err

@@ -114,6 +114,8 @@ type Store interface {
 	// yet out.
 	ScheduledFor(ctx context.Context, dc, date string, s postal.Slot) ([]article.Article, error)
 	ManifestFor(ctx context.Context, dc, beat, date string, s postal.Slot) (Record, error)
+	// DraftOf returns the id of the draft an article is on, or "".
+	DraftOf(ctx context.Context, articleID string) (string, error)
 	Manifest(ctx context.Context, id string) (Record, error)
 	Manifests(ctx context.Context, f Filter) ([]Summary, error)
 	// SaveDraft inserts a draft or replaces one that is still a draft at

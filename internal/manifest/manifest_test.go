@@ -190,6 +190,10 @@ func testDispatch(t *testing.T, f fix, id string, ids []string) {
 	if other, _ := f.svc.Mine(ctx, f.PostmanB, "", ""); len(other) != 0 {
 		t.Fatalf("postman B has %d manifests (beat-b's is a draft)", len(other))
 	}
+	// beat-b's article is on beat-b's draft: it cannot also join this one.
+	if _, err := f.svc.Amend(ctx, f.Supervisor, id, manifest.Amendment{Add: []string{ids[3]}}); !postal.IsCode(err, postal.CodeConflict) {
+		t.Fatalf("adding an article that is on a draft: %v", err)
+	}
 	testAfterDispatch(t, f, id)
 }
 
@@ -239,6 +243,15 @@ func TestDispatchOfAStaleDraftChangesNothing(t *testing.T) {
 		}
 		if _, err := f.svc.Dispatch(ctx, f.Supervisor, res.Manifests[0].ID); !postal.IsCode(err, postal.CodeConflict) {
 			t.Fatalf("stale dispatch: %v", err)
+		}
+		// Moving the other article too leaves the draft empty: a rebuild
+		// must empty it rather than skip the beat, or it could never go.
+		if _, err := f.slots.Assign(ctx, f.Supervisor, ids[0], article.Schedule{Date: "2026-11-26", Slot: postal.SlotMorning}); err != nil {
+			t.Fatal(err)
+		}
+		again, err := f.svc.Build(ctx, f.Supervisor, "dc-one", day, postal.SlotEvening)
+		if err != nil || len(again.Manifests) != 1 || again.Manifests[0].Articles != 0 || again.Manifests[0].Version != 2 {
+			t.Fatalf("rebuild of an emptied draft: %+v %v", again, err)
 		}
 		if st := f.status(t, ids[0]); st != article.StatusScheduled {
 			t.Fatalf("a refused dispatch moved an article: %s", st)

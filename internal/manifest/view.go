@@ -54,6 +54,9 @@ func (s *Service) List(ctx context.Context, p postal.Principal, dc, date, sl str
 	if p.Role == postal.RolePostman {
 		return nil, postal.Errorf(postal.CodeForbidden, "postmen see their own manifests at /me/manifests")
 	}
+	if _, err := s.store.DC(ctx, dc); err != nil { // an admin may name a centre that does not exist
+		return nil, err
+	}
 	f, err := filter(date, sl)
 	if err != nil {
 		return nil, err

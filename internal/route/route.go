@@ -93,7 +93,9 @@ type Result struct {
 // Solve returns a short tour through every node of m, starting and ending
 // at node 0. It stops when the budget or an iteration cap is reached or ctx
 // is done, and returns the best tour found so far; it never fails. Problems
-// of up to exactMax nodes are solved exactly.
+// of up to ten nodes are solved exactly. m must be symmetric; Solve keeps
+// an n×n copy of it unless it is a *Dense, so it suits up to a few thousand
+// nodes.
 func Solve(ctx context.Context, m Matrix, opt Options) Result {
 	now := opt.Now
 	if now == nil {

@@ -16,9 +16,9 @@ type tour struct {
 	journal []step
 }
 
-// step is one journalled reversal: the physical positions reversed (none
-// when lo > hi is marked by empty), whether the reading direction was
-// flipped, and the cities at the ends of the two edges it changed.
+// step is one journalled reversal: the physical positions lo…hi reversed
+// (nothing when empty), whether the reading direction was flipped, and the
+// cities at the ends of the two edges it changed.
 type step struct {
 	lo, hi  int32
 	empty   bool

@@ -14,11 +14,15 @@ import (
 // coordinates and the rule that turns two nodes' coordinates into an
 // integer distance. It is a Matrix (node i is the file's node i+1).
 type Instance struct {
-	Name    string
+	// Name is the file's NAME.
+	Name string
+	// Comment joins the file's COMMENT lines.
 	Comment string
 	// EdgeWeightType is EUC_2D, CEIL_2D, ATT or GEO.
 	EdgeWeightType string
-	X, Y           []float64
+	// X and Y are the node coordinates; for GEO, X is the latitude and Y
+	// the longitude, both as DDD.MM (degrees and minutes).
+	X, Y []float64
 }
 
 // Len returns the number of nodes.
@@ -164,19 +168,25 @@ func (p *tsplibParser) keyword(key, value string) error {
 	case "NODE_COORD_SECTION":
 		return p.coordSection()
 	default:
-		if strings.HasSuffix(key, "_SECTION") {
-			return p.errAt("%s is not supported", key)
+		return p.other(key, value)
+	}
+	return nil
+}
+
+// other accepts specification keys that do not change the distances
+// (DISPLAY_DATA_TYPE, …) and refuses sections it cannot read and stray
+// lines, such as a node beyond DIMENSION.
+func (p *tsplibParser) other(key, value string) error {
+	if strings.HasSuffix(key, "_SECTION") {
+		return p.errAt("%s is not supported", key)
+	}
+	if f := strings.Fields(key); len(f) > 0 && p.coords {
+		if _, err := strconv.Atoi(f[0]); err == nil {
+			return p.errAt("more than DIMENSION (%d) nodes", p.dim)
 		}
-		if f := strings.Fields(key); len(f) > 0 {
-			if _, err := strconv.Atoi(f[0]); err == nil && p.coords {
-				return p.errAt("more than DIMENSION (%d) nodes", p.dim)
-			}
-		}
-		if value == "" {
-			return p.errAt("unexpected line %q", strings.TrimSpace(p.sc.Text()))
-		}
-		// Other specification keys (DISPLAY_DATA_TYPE, …) do not change
-		// the distances.
+	}
+	if value == "" {
+		return p.errAt("unexpected line %q", strings.TrimSpace(p.sc.Text()))
 	}
 	return nil
 }

@@ -2,6 +2,7 @@ package slot
 
 import (
 	"context"
+	"time"
 
 	"dakiya/internal/article"
 	"dakiya/internal/postal"
@@ -11,8 +12,8 @@ import (
 type Option struct {
 	Date  string      `json:"date"`
 	Slot  postal.Slot `json:"slot"`
-	Start string      `json:"start"`
-	End   string      `json:"end"`
+	Start time.Time   `json:"start"`
+	End   time.Time   `json:"end"`
 }
 
 // ChoiceView is what a recipient's link shows: the article, the slots still
@@ -44,9 +45,8 @@ func (s *Service) Choose(ctx context.Context, token string, sc article.Schedule)
 	if err != nil {
 		return ChoiceView{}, err
 	}
-	if len(sc.Date) != 10 || !sc.Slot.Valid() {
-		return ChoiceView{}, postal.Invalid("invalid choice",
-			postal.FieldError{Field: "date", Message: "date is YYYY-MM-DD and slot morning, evening or sunday"})
+	if err := checkSchedule(sc); err != nil {
+		return ChoiceView{}, err
 	}
 	a, err = s.move(ctx, postal.Principal{}, a, sc)
 	if err != nil {
@@ -88,8 +88,7 @@ func (s *Service) view(ctx context.Context, a article.Article) (ChoiceView, erro
 	for _, in := range ins {
 		mine := a.Schedule != nil && a.Schedule.Date == in.Date && a.Schedule.Slot == in.Slot
 		if in.Open && (mine || loads[Key{in.Date, in.Slot}]+Load(a.Service) <= cal.Capacity[in.Slot]*100) {
-			v.Options = append(v.Options, Option{Date: in.Date, Slot: in.Slot,
-				Start: in.Start.Format("15:04"), End: in.End.Format("15:04")})
+			v.Options = append(v.Options, Option{Date: in.Date, Slot: in.Slot, Start: in.Start, End: in.End})
 		}
 	}
 	return v, nil

@@ -2,6 +2,7 @@ package slot
 
 import (
 	"context"
+	"time"
 
 	"dakiya/internal/article"
 	"dakiya/internal/postal"
@@ -16,9 +17,27 @@ func schedulable(st article.Status) bool {
 	return false
 }
 
+// checkSchedule checks the form of a requested date and slot.
+func checkSchedule(sc article.Schedule) error {
+	var fe []postal.FieldError
+	if d, err := time.Parse(time.DateOnly, sc.Date); err != nil || len(sc.Date) != 10 || d.Format(time.DateOnly) != sc.Date {
+		fe = append(fe, postal.FieldError{Field: "date", Message: "must be a YYYY-MM-DD date"})
+	}
+	if !sc.Slot.Valid() {
+		fe = append(fe, postal.FieldError{Field: "slot", Message: "must be morning, evening or sunday"})
+	}
+	if len(fe) > 0 {
+		return postal.Invalid("invalid slot", fe...)
+	}
+	return nil
+}
+
 // move checks that sc is an open slot with room for a on its beat and moves
 // a there. Choosing the slot it already has changes nothing.
 func (s *Service) move(ctx context.Context, p postal.Principal, a article.Article, sc article.Schedule) (article.Article, error) {
+	if err := checkSchedule(sc); err != nil {
+		return article.Article{}, err
+	}
 	if !schedulable(a.Status) {
 		return article.Article{}, postal.Errorf(postal.CodeConflict, "an article that is %s cannot be given a slot", a.Status)
 	}

@@ -41,11 +41,11 @@ type plan struct {
 // horizon, else the next open slot with room on the article's beat. Nothing
 // is dropped: what cannot be placed is listed with the reason.
 func (s *Service) AutoSchedule(ctx context.Context, p postal.Principal, dc string) (Result, error) {
-	if err := supervisor(p); err != nil {
-		return Result{}, err
-	}
 	c, loc, err := s.centre(ctx, p, dc)
 	if err != nil {
+		return Result{}, err
+	}
+	if err := supervisor(p); err != nil {
 		return Result{}, err
 	}
 	pl, err := s.plan(ctx, dc, loc)
@@ -217,12 +217,12 @@ func (s *Service) change(p postal.Principal, place string, a article.Article, sc
 // Assign puts one article into a given slot, for a supervisor: the slot
 // must run that day, be before its cut-off and have room.
 func (s *Service) Assign(ctx context.Context, p postal.Principal, id string, sc article.Schedule) (article.Article, error) {
-	if err := supervisor(p); err != nil {
-		return article.Article{}, err
-	}
 	a, err := s.articleFor(ctx, id)
 	if err != nil || !p.CanSeeDC(a.DCID) {
 		return article.Article{}, notFoundOr(err)
+	}
+	if err := supervisor(p); err != nil {
+		return article.Article{}, err
 	}
 	return s.move(ctx, p, a, sc)
 }

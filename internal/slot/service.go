@@ -96,13 +96,19 @@ func (s *Service) Calendar(ctx context.Context, p postal.Principal, dc string) (
 }
 
 // PutCalendar replaces a centre's calendar; its supervisor or an admin may.
-func (s *Service) PutCalendar(ctx context.Context, p postal.Principal, dc string, cal Calendar) (CalendarView, error) {
+// timeZone, when given, must be the centre's own: the zone belongs to the
+// centre, not to its calendar.
+func (s *Service) PutCalendar(ctx context.Context, p postal.Principal, dc string, cal Calendar, timeZone string) (CalendarView, error) {
 	c, _, err := s.centre(ctx, p, dc)
 	if err != nil {
 		return CalendarView{}, err
 	}
 	if p.Role == postal.RolePostman {
 		return CalendarView{}, postal.Errorf(postal.CodeForbidden, "only a supervisor may change the calendar")
+	}
+	if timeZone != "" && timeZone != c.TimeZone {
+		return CalendarView{}, postal.Invalid("invalid calendar",
+			postal.FieldError{Field: "time_zone", Message: "is the centre's own (" + c.TimeZone + "); it is not set here"})
 	}
 	if err := cal.Validate(); err != nil {
 		return CalendarView{}, err

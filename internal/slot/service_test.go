@@ -26,7 +26,7 @@ func setup(t *testing.T, db *store.DB, capacity int) (*testkit.Centre, *slot.Ser
 	s := slot.New(db, links, c.Clock.Now)
 	cal := slot.DefaultCalendar()
 	cal.Capacity = map[postal.Slot]int{postal.SlotMorning: capacity, postal.SlotEvening: capacity, postal.SlotSunday: capacity}
-	if _, err := s.PutCalendar(context.Background(), c.Supervisor, "dc-one", cal); err != nil {
+	if _, err := s.PutCalendar(context.Background(), c.Supervisor, "dc-one", cal, ""); err != nil {
 		t.Fatal(err)
 	}
 	return c, s, links
@@ -85,7 +85,7 @@ func TestAutoScheduleAcrossCutoffAndHoliday(t *testing.T) {
 	c, s, _ := setup(t, testkit.DB(t), 50)
 	cal, _ := s.Calendar(context.Background(), c.Supervisor, "dc-one")
 	cal.Holidays = []string{"2026-11-26"}
-	if _, err := s.PutCalendar(context.Background(), c.Supervisor, "dc-one", cal.Calendar); err != nil {
+	if _, err := s.PutCalendar(context.Background(), c.Supervisor, "dc-one", cal.Calendar, "Asia/Kolkata"); err != nil {
 		t.Fatal(err)
 	}
 	c.Clock.Set(time.Date(2026, 11, 25, 15, 0, 0, 0, ist)) // both of today's cut-offs have passed

@@ -95,7 +95,7 @@ func (db *DB) Manifests(ctx context.Context, f manifest.Filter) ([]manifest.Summ
 	cond(string(f.Slot), "slot = ?")
 	cond(f.Status, "status = ?")
 	rows, err := db.run().query(ctx, "SELECT "+manifestColumns+" FROM manifests WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY date, slot, beat_id LIMIT 1000", args...)
+		" ORDER BY date, CASE slot WHEN 'morning' THEN 1 WHEN 'evening' THEN 2 ELSE 3 END, beat_id LIMIT 1000", args...)
 	if err != nil {
 		return nil, classify("manifests", err)
 	}
@@ -109,4 +109,15 @@ func (db *DB) Manifests(ctx context.Context, f manifest.Filter) ([]manifest.Summ
 		out = append(out, r.Summary)
 	}
 	return out, classify("manifests", rows.Err())
+}
+
+// DraftOf returns the id of the draft manifest an article is on, or "".
+func (db *DB) DraftOf(ctx context.Context, articleID string) (string, error) {
+	var id string
+	err := db.run().queryRow(ctx, `SELECT m.id FROM manifest_articles ma JOIN manifests m ON m.id = ma.manifest_id
+		WHERE ma.article_id = ? AND m.status = ? LIMIT 1`, articleID, manifest.StatusDraft).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, classify("draft of", err)
 }
