@@ -14,8 +14,9 @@ say "## Benchmarks ($(date -u +%Y-%m-%d), $(nproc) cores, $(go version | cut -d'
 say ""
 say "### Route quality: 1 s budget on one core, every TSPLIB instance of 51 to 318 cities"
 say ""
-DAKIYA_ROUTE_TABLE=1 GOMAXPROCS=1 go test -count=1 -run TestRouteQualityTable -v ./internal/route 2>&1 |
-  sed -n 's/^[[:space:]]*route_test.go:[0-9]*: //p; s/^[[:space:]]*quality_test.go:[0-9]*: //p' | grep -E '^\||mean|optimum' | tee -a "$out"
+DAKIYA_ROUTE_TABLE=1 GOMAXPROCS=1 go test -count=1 -run TestRouteQualityTable -v ./internal/route >var/bench-route.txt 2>&1 ||
+  { cat var/bench-route.txt; exit 1; }
+sed -E 's/^[[:space:]]+//' var/bench-route.txt | grep -E '^\||^mean|^seed' | tee -a "$out"
 
 say ""
 say "### Manifest build and the phone's manifest fetch (200 stops) over loopback"

@@ -69,9 +69,19 @@ func (a *api) amendManifest(c echo.Context) error {
 // getManifest serves the stored manifest as it is, with its strong ETag; a
 // phone that already has this version gets 304 and no body.
 func (a *api) getManifest(c echo.Context) error {
-	r, err := a.manifests.Get(c.Request().Context(), principal(c), c.Param("id"))
+	read := a.manifests.Get
+	inm := c.Request().Header.Get("If-None-Match")
+	if inm != "" {
+		read = a.manifests.Head
+	}
+	r, err := read(c.Request().Context(), principal(c), c.Param("id"))
 	if err != nil {
 		return err
+	}
+	if inm != "" && !matches(inm, r.ETag) { // changed: now fetch the body
+		if r, err = a.manifests.Get(c.Request().Context(), principal(c), c.Param("id")); err != nil {
+			return err
+		}
 	}
 	h := c.Response().Header()
 	etag := r.ETag
@@ -82,7 +92,7 @@ func (a *api) getManifest(c echo.Context) error {
 	h.Set("ETag", etag)
 	h.Set("Cache-Control", "private, no-cache")
 	h.Set("Vary", "Accept-Encoding")
-	if matches(c.Request().Header.Get("If-None-Match"), r.ETag) {
+	if inm != "" && matches(inm, r.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, r.Body)

@@ -19,7 +19,19 @@ func (s *Service) load(ctx context.Context, id string) (Record, Manifest, error)
 	if err := json.Unmarshal(r.Body, &m); err != nil {
 		return Record{}, Manifest{}, fmt.Errorf("manifest: decode %s: %w", id, err)
 	}
+	r.Articles = articleIDs(m)
 	return r, m, nil
+}
+
+// articleIDs lists a manifest's articles in route order.
+func articleIDs(m Manifest) []string {
+	var ids []string
+	for _, st := range m.Stops {
+		for _, it := range st.Articles {
+			ids = append(ids, it.ID)
+		}
+	}
+	return ids
 }
 
 // supervised loads a manifest for a supervisor (or admin) of its centre.
@@ -54,7 +66,6 @@ func (s *Service) Dispatch(ctx context.Context, p postal.Principal, id string) (
 	if err != nil {
 		return Summary{}, err
 	}
-	next.Articles = r.Articles
 	ev := article.Event{Event: article.EventOutForDelivery, Status: article.StatusOutForDelivery,
 		Code: article.UPUCode(article.EventOutForDelivery), At: s.now(), Place: dc.Name, ActorID: p.UserID}
 	if err := s.store.Dispatch(ctx, next, ev); err != nil {

@@ -95,7 +95,7 @@ type Record struct {
 	Capacity int
 	Body     []byte
 	ETag     string
-	Articles []string  // ids, in route order
+	Articles []string  // ids, in route order (derived from Body)
 	At       time.Time // when this version was made
 }
 
@@ -117,6 +117,8 @@ type Store interface {
 	// DraftOf returns the id of the draft an article is on, or "".
 	DraftOf(ctx context.Context, articleID string) (string, error)
 	Manifest(ctx context.Context, id string) (Record, error)
+	// ManifestHead is Manifest without the body.
+	ManifestHead(ctx context.Context, id string) (Record, error)
 	Manifests(ctx context.Context, f Filter) ([]Summary, error)
 	// SaveDraft inserts a draft or replaces one that is still a draft at
 	// version r.Version-1 (a conflict otherwise).

@@ -38,7 +38,7 @@ func (db *DB) ScheduledFor(ctx context.Context, dc, date string, s postal.Slot) 
 	return collectArticles(rows)
 }
 
-// Manifest returns a stored manifest with its body and article ids.
+// Manifest returns a stored manifest with its body.
 func (db *DB) Manifest(ctx context.Context, id string) (manifest.Record, error) {
 	return db.manifest(ctx, "id = ?", id)
 }
@@ -60,25 +60,7 @@ func (db *DB) manifest(ctx context.Context, where string, args ...any) (manifest
 		return manifest.Record{}, classify("manifest", err)
 	}
 	r.Body, r.ETag, r.At = []byte(body), etag, fromMS(updated)
-	r.Articles, err = db.manifestArticles(ctx, db.run(), r.ID)
-	return r, err
-}
-
-func (db *DB) manifestArticles(ctx context.Context, r runner, id string) ([]string, error) {
-	rows, err := r.query(ctx, "SELECT article_id FROM manifest_articles WHERE manifest_id = ? ORDER BY stop_seq, article_id", id)
-	if err != nil {
-		return nil, classify("manifest articles", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var a string
-		if err := rows.Scan(&a); err != nil {
-			return nil, classify("manifest articles", err)
-		}
-		out = append(out, a)
-	}
-	return out, classify("manifest articles", rows.Err())
+	return r, nil
 }
 
 // Manifests lists manifest summaries matching a filter.
@@ -120,4 +102,16 @@ func (db *DB) DraftOf(ctx context.Context, articleID string) (string, error) {
 		return "", nil
 	}
 	return id, classify("draft of", err)
+}
+
+// ManifestHead returns a manifest's summary and ETag without its body, for
+// a phone's repeat fetch that is answered 304.
+func (db *DB) ManifestHead(ctx context.Context, id string) (manifest.Record, error) {
+	var etag string
+	r, err := scanSummary(db.run().queryRow(ctx, "SELECT "+manifestColumns+", etag FROM manifests WHERE id = ?", id), &etag)
+	if errors.Is(err, sql.ErrNoRows) {
+		return manifest.Record{}, notFound("manifest")
+	}
+	r.ETag = etag
+	return r, classify("manifest head", err)
 }
