@@ -38,32 +38,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"dakiya/internal/testkit"
 )
 
-// sharedTSPLIB finds ../shared/data/tsplib beside the module root, or skips
-// the test loudly.
-func sharedTSPLIB(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		up := filepath.Dir(dir)
-		if up == dir {
-			t.Skip("SKIPPED: no go.mod above the test's directory, so no shared TSPLIB data")
-		}
-		dir = up
-	}
-	data := filepath.Join(dir, "..", "shared", "data", "tsplib")
-	if _, err := os.Stat(filepath.Join(data, "optima.json")); err != nil {
-		t.Skipf("SKIPPED: shared TSPLIB data not found at %s: %v", data, err)
-	}
-	return data
-}
+// sharedTSPLIB finds the shared TSPLIB data.
+func sharedTSPLIB(t *testing.T) string { return testkit.TSPLIBDir(t) }
 
 func runRoutebench(args ...string) (stdout, stderr string, err error) {
 	var out, errOut bytes.Buffer

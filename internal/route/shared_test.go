@@ -45,8 +45,10 @@ type optimum struct {
 	Proven  bool  `json:"proven_optimal"`
 }
 
-// tsplibDir finds ../shared/data/tsplib beside the module root (the folder
-// holding go.mod), or skips the test loudly.
+// tsplibDir finds $DAKIYA_TSPLIB or ../shared/data/tsplib beside the module
+// root (the folder holding go.mod), or skips the test loudly (fails under
+// DAKIYA_REQUIRE_SHARED=1). It cannot use testkit, which imports this
+// package through the store.
 func tsplibDir(t testing.TB) string {
 	t.Helper()
 	dir, err := os.Getwd()
@@ -63,9 +65,15 @@ func tsplibDir(t testing.TB) string {
 		}
 		dir = up
 	}
-	data := filepath.Join(dir, "..", "shared", "data", "tsplib")
+	data := os.Getenv("DAKIYA_TSPLIB")
+	if data == "" {
+		data = filepath.Join(dir, "..", "shared", "data", "tsplib")
+	}
 	if _, err := os.Stat(filepath.Join(data, "optima.json")); err != nil {
-		t.Skipf("SKIPPED: shared TSPLIB data not found at %s: %v", data, err)
+		if os.Getenv("DAKIYA_REQUIRE_SHARED") == "1" {
+			t.Fatalf("TSPLIB data not found at %s but DAKIYA_REQUIRE_SHARED=1: %v", data, err)
+		}
+		t.Skipf("SHARED DATA SUITE SKIPPED: TSPLIB data not found at %s (set DAKIYA_TSPLIB): %v", data, err)
 	}
 	return data
 }
