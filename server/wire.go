@@ -15,6 +15,7 @@ import (
 	"dakiya/internal/config"
 	"dakiya/internal/manifest"
 	"dakiya/internal/objstore"
+	"dakiya/internal/otp"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
@@ -32,6 +33,7 @@ type app struct {
 	articles  *article.Service
 	slots     *slot.Service
 	manifests *manifest.Service
+	otp       *otp.Service
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -88,7 +90,13 @@ func (a *app) services() error {
 	a.centres = centre.New(a.db, a.now, newID)
 	links := slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL)
 	a.articles = article.New(a.db, a.now).WithNotice(links.ReceivedNotice(a.now, newID))
-	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{})
+	sealer, err := otp.NewSealer(keys.Key(secret.PurposeOTPSeal))
+	if err != nil {
+		return err
+	}
+	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), a.now, newID)
+	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{Codes: &issuer})
+	a.otp = otp.New(a.db, issuer, otp.DefaultPolicy(), a.now, a.manifests.RefreshChecks, a.log)
 	a.slots = slot.New(a.db, links, a.now)
 	return nil
 }

@@ -21,6 +21,7 @@ import (
 	"dakiya/internal/httpapi"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
+	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
@@ -53,11 +54,17 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	seed(t, ctx, authSvc, centres)
 	logs := &bytes.Buffer{}
 	links := slot.NewLinks([]byte("slot link key for tests, 32 bytes"), "http://dakiya.test")
+	sealer, err := otp.NewSealer([]byte("otp seal key for tests, 32 bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), clock.Now, uuid.NewString)
+	mf := manifest.New(db, clock.Now, uuid.NewString, manifest.Options{RouteBudget: 50 * time.Millisecond, Codes: &issuer})
 	h, err := httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
 		Articles: article.New(db, clock.Now).WithNotice(links.ReceivedNotice(clock.Now, uuid.NewString)), Slots: slot.New(db, links, clock.Now),
-		Manifests: manifest.New(db, clock.Now, uuid.NewString, manifest.Options{RouteBudget: 50 * time.Millisecond}),
-		Ready:     ready, Registry: prometheus.NewRegistry(),
+		Manifests: mf, OTP: otp.New(db, issuer, otp.DefaultPolicy(), clock.Now, mf.RefreshChecks, slog.New(slog.NewJSONHandler(logs, nil))),
+		Ready: ready, Registry: prometheus.NewRegistry(),
 		DevSMS: func(ctx context.Context, phone string) ([]notify.Message, error) { return db.LatestSMS(ctx, phone, 50) },
 		PWA:    pwa.Files(),
 	})

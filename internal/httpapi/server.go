@@ -19,6 +19,7 @@ import (
 	"dakiya/internal/centre"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
+	"dakiya/internal/otp"
 	"dakiya/internal/slot"
 )
 
@@ -37,6 +38,7 @@ type Deps struct {
 	Articles  *article.Service
 	Slots     *slot.Service
 	Manifests *manifest.Service
+	OTP       *otp.Service
 	Ready     []Check
 	Registry  *prometheus.Registry // the server's metrics registry
 	PWA       fs.FS                // the app's files, served at /
@@ -55,6 +57,7 @@ type api struct {
 	articles  *article.Service
 	slots     *slot.Service
 	manifests *manifest.Service
+	otp       *otp.Service
 	ready     []Check
 	registry  *prometheus.Registry
 	metrics   metrics
@@ -64,14 +67,14 @@ type api struct {
 
 // New returns the HTTP handler of the whole server.
 func New(d Deps) (*echo.Echo, error) {
-	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Slots == nil || d.Manifests == nil || d.Registry == nil || d.PWA == nil {
+	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Slots == nil || d.Manifests == nil || d.OTP == nil || d.Registry == nil || d.PWA == nil {
 		return nil, errors.New("httpapi: missing dependency")
 	}
 	m, err := newMetrics(d.Registry)
 	if err != nil {
 		return nil, err
 	}
-	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests,
+	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP,
 		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -12,6 +12,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/centre"
+	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 	"dakiya/internal/route"
 	"dakiya/internal/slot"
@@ -26,6 +27,8 @@ type Options struct {
 	RouteBudget time.Duration // per manifest
 	// OTPRequired says which articles need the recipient's code.
 	OTPRequired func(a article.Article) bool
+	// Codes issues the codes at dispatch; nil issues none.
+	Codes *otp.Issuer
 }
 
 // DefaultOTPRequired is DESIGN.md's default: Speed Post, parcels and every
@@ -276,7 +279,7 @@ func render(m Manifest, booked, capacity int, at time.Time) (Record, error) {
 		return Record{}, fmt.Errorf("manifest: render: %w", err)
 	}
 	sum := sha256.Sum256(body)
-	r := Record{At: at, Summary: Summary{ID: m.ID, Version: m.Version, DCID: m.DCID, BeatID: m.BeatID, PostmanID: m.PostmanID,
+	r := Record{At: at, Window: m.Window, Summary: Summary{ID: m.ID, Version: m.Version, DCID: m.DCID, BeatID: m.BeatID, PostmanID: m.PostmanID,
 		Date: m.Date, Slot: m.Slot, Status: m.Status, Stops: len(m.Stops), DistanceM: m.DistanceM, Load: m.Load},
 		Booked: booked, Capacity: capacity, Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}
 	r.Articles = articleIDs(m)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"dakiya/internal/article"
+	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 )
 
@@ -62,16 +63,123 @@ func (s *Service) Dispatch(ctx context.Context, p postal.Principal, id string) (
 		return Summary{}, err
 	}
 	m.Status = StatusDispatched
+	codes, err := s.issueCodes(&m, dc.Name)
+	if err != nil {
+		return Summary{}, err
+	}
 	next, err := render(m, r.Booked, r.Capacity, s.now())
 	if err != nil {
 		return Summary{}, err
 	}
 	ev := article.Event{Event: article.EventOutForDelivery, Status: article.StatusOutForDelivery,
 		Code: article.UPUCode(article.EventOutForDelivery), At: s.now(), Place: dc.Name, ActorID: p.UserID}
-	if err := s.store.Dispatch(ctx, next, ev); err != nil {
+	if err := s.store.Dispatch(ctx, next, ev, codes); err != nil {
 		return Summary{}, err
 	}
 	return next.Summary, nil
+}
+
+// issueCodes makes a code for every article that needs one and puts its
+// offline check on the manifest.
+func (s *Service) issueCodes(m *Manifest, centre string) ([]otp.Issued, error) {
+	if s.opt.Codes == nil {
+		return nil, nil
+	}
+	var out []otp.Issued
+	for i := range m.Stops {
+		st := &m.Stops[i]
+		for j := range st.Articles {
+			it := &st.Articles[j]
+			if !it.OTPRequired {
+				continue
+			}
+			is, err := s.opt.Codes.Issue(otp.Article{ID: it.ID, Service: it.Service, Phone: st.Phone, Centre: centre,
+				Start: m.Window.Start, End: m.Window.End})
+			if err != nil {
+				return nil, err
+			}
+			it.OTPCheck = is.State.Check
+			out = append(out, is)
+		}
+	}
+	return out, nil
+}
+
+// RefreshChecks puts an article's current offline check on the dispatched
+// manifest carrying it (after a resend), as a new version the phone will
+// fetch.
+func (s *Service) RefreshChecks(ctx context.Context, articleID string) error {
+	id, err := s.store.DispatchedWith(ctx, articleID)
+	if err != nil || id == "" {
+		return err
+	}
+	r, m, err := s.load(ctx, id)
+	if err != nil {
+		return err
+	}
+	checks, err := s.store.OTPChecks(ctx, id)
+	if err != nil {
+		return err
+	}
+	for i := range m.Stops {
+		for j := range m.Stops[i].Articles {
+			if c, ok := checks[m.Stops[i].Articles[j].ID]; ok {
+				m.Stops[i].Articles[j].OTPCheck = c
+			}
+		}
+	}
+	m.Version++
+	next, err := render(m, r.Booked, r.Capacity, s.now())
+	if err != nil {
+		return err
+	}
+	return s.store.Amend(ctx, next, nil, nil, article.Event{}, article.Event{}, nil)
+}
+
+// keepChecks puts the stored checks back on a re-laid-out manifest and
+// issues codes for the articles that need one and have none yet.
+func (s *Service) keepChecks(ctx context.Context, id string, m *Manifest, centre string) ([]otp.Issued, error) {
+	checks, err := s.store.OTPChecks(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for i := range m.Stops {
+		for j := range m.Stops[i].Articles {
+			m.Stops[i].Articles[j].OTPCheck = checks[m.Stops[i].Articles[j].ID]
+		}
+	}
+	fresh := *m
+	fresh.Stops = nil
+	for _, st := range m.Stops {
+		var need []Item
+		for _, it := range st.Articles {
+			if it.OTPRequired && it.OTPCheck == "" {
+				need = append(need, it)
+			}
+		}
+		if len(need) > 0 {
+			st.Articles = need
+			fresh.Stops = append(fresh.Stops, st)
+		}
+	}
+	codes, err := s.issueCodes(&fresh, centre)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range codes {
+		setCheck(m, c.State.ArticleID, c.State.Check)
+	}
+	return codes, nil
+}
+
+func setCheck(m *Manifest, id, check string) {
+	for i := range m.Stops {
+		for j := range m.Stops[i].Articles {
+			if m.Stops[i].Articles[j].ID == id {
+				m.Stops[i].Articles[j].OTPCheck = check
+			}
+		}
+	}
 }
 
 // Amendment changes a dispatched manifest.
@@ -102,6 +210,10 @@ func (s *Service) Amend(ctx context.Context, p postal.Principal, id string, am A
 	}
 	m.Version++
 	s.layout(ctx, &m, dc, arts)
+	codes, err := s.keepChecks(ctx, m.ID, &m, dc.Name)
+	if err != nil {
+		return Summary{}, err
+	}
 	next, err := render(m, booked(arts), r.Capacity, s.now())
 	if err != nil {
 		return Summary{}, err
@@ -111,7 +223,7 @@ func (s *Service) Amend(ctx context.Context, p postal.Principal, id string, am A
 		Code: article.UPUCode(article.EventOutForDelivery), At: now, Place: dc.Name, ActorID: p.UserID, Note: note}
 	held := article.Event{Event: article.EventHeldAtCounter, Status: article.StatusHeld,
 		Code: article.UPUCode(article.EventHeldAtCounter), At: now, Place: dc.Name, ActorID: p.UserID, Note: "taken off " + note}
-	if err := s.store.Amend(ctx, next, added, removed, out, held); err != nil {
+	if err := s.store.Amend(ctx, next, added, removed, out, held, codes); err != nil {
 		return Summary{}, err
 	}
 	return next.Summary, nil

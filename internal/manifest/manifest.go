@@ -10,6 +10,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/centre"
+	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 	"dakiya/internal/slot"
 )
@@ -97,6 +98,7 @@ type Record struct {
 	ETag     string
 	Articles []string  // ids, in route order (derived from Body)
 	At       time.Time // when this version was made
+	Window   Window
 }
 
 // Filter narrows a list of manifests.
@@ -123,12 +125,18 @@ type Store interface {
 	// SaveDraft inserts a draft or replaces one that is still a draft at
 	// version r.Version-1 (a conflict otherwise).
 	SaveDraft(ctx context.Context, r Record) error
-	// Dispatch marks a draft dispatched and moves every article on it out
-	// for delivery, each still scheduled for its date and slot, recording
-	// the events, in one transaction.
-	Dispatch(ctx context.Context, r Record, ev article.Event) error
+	// Dispatch marks a draft dispatched, moves every article on it out for
+	// delivery (each still scheduled for its date and slot) recording the
+	// events, and stores the recipients' codes and queues their SMS, in one
+	// transaction.
+	Dispatch(ctx context.Context, r Record, ev article.Event, codes []otp.Issued) error
+	// DispatchedWith returns the dispatched manifest an article is on, or "".
+	DispatchedWith(ctx context.Context, articleID string) (string, error)
+	// OTPChecks returns the current check value of every article on a
+	// manifest that has a code.
+	OTPChecks(ctx context.Context, manifestID string) (map[string]string, error)
 	// Amend replaces a dispatched manifest's content at version
-	// r.Version-1, moving the added articles out and the removed ones back
-	// to the counter.
-	Amend(ctx context.Context, r Record, added, removed []string, out, held article.Event) error
+	// r.Version-1, moving the added articles out (storing their codes and
+	// queueing their SMS) and the removed ones back to the counter.
+	Amend(ctx context.Context, r Record, added, removed []string, out, held article.Event, codes []otp.Issued) error
 }

@@ -18,6 +18,7 @@ type Keyring struct {
 const (
 	PurposeAccessToken = "dakiya access-token v1"
 	PurposeSlotLink    = "dakiya slot-link v1"
+	PurposeOTPSeal     = "dakiya otp-seal v1"
 )
 
 // New returns a keyring over master.

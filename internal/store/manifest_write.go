@@ -2,9 +2,11 @@ package store
 
 import (
 	"context"
+	"time"
 
 	"dakiya/internal/article"
 	"dakiya/internal/manifest"
+	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 	"dakiya/internal/slot"
 )
@@ -25,10 +27,11 @@ func (db *DB) SaveDraft(ctx context.Context, r manifest.Record) error {
 }
 
 func insertManifest(ctx context.Context, x runner, r manifest.Record) error {
-	_, err := x.exec(ctx, `INSERT INTO manifests (`+manifestColumns+`, body, etag, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := x.exec(ctx, `INSERT INTO manifests (`+manifestColumns+`, body, etag, created_at, updated_at, window_start, window_end)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.DCID, r.BeatID, r.PostmanID, r.Date, string(r.Slot), r.Version, r.Status, r.DistanceM,
-		r.Summary.Stops, r.Summary.Articles, r.Booked, r.Capacity, string(r.Body), r.ETag, ms(r.At), ms(r.At))
+		r.Summary.Stops, r.Summary.Articles, r.Booked, r.Capacity, string(r.Body), r.ETag, ms(r.At), ms(r.At),
+		ms(r.Window.Start), ms(r.Window.End))
 	if postal.IsCode(classify("", err), postal.CodeConflict) {
 		return postal.Errorf(postal.CodeConflict, "another build made this manifest meanwhile; build again")
 	}
@@ -65,7 +68,7 @@ func replaceManifestArticles(ctx context.Context, x runner, r manifest.Record) e
 
 // Dispatch marks a draft dispatched and sends its articles out, each still
 // scheduled for the manifest's slot, in one transaction.
-func (db *DB) Dispatch(ctx context.Context, r manifest.Record, ev article.Event) error {
+func (db *DB) Dispatch(ctx context.Context, r manifest.Record, ev article.Event, codes []otp.Issued) error {
 	return db.inTx(ctx, "dispatch", func(x runner) error {
 		res, err := x.exec(ctx, `UPDATE manifests SET status = ?, body = ?, etag = ?, dispatched_at = ?, updated_at = ?
 			WHERE id = ? AND status = ?`, r.Status, string(r.Body), r.ETag, ms(ev.At), ms(ev.At), r.ID, manifest.StatusDraft)
@@ -80,8 +83,21 @@ func (db *DB) Dispatch(ctx context.Context, r manifest.Record, ev article.Event)
 				return err
 			}
 		}
-		return nil
+		return storeCodes(ctx, x, codes, ev.At)
 	})
+}
+
+// storeCodes stores new recipient codes and queues their SMS.
+func storeCodes(ctx context.Context, x runner, codes []otp.Issued, at time.Time) error {
+	for _, c := range codes {
+		if err := insertOTP(ctx, x, c.State, at); err != nil {
+			return err
+		}
+		if _, err := insertSMS(ctx, x, c.SMS); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sendOut moves one article out for delivery if it is still scheduled for
@@ -102,7 +118,7 @@ func sendOut(ctx context.Context, x runner, id string, r manifest.Record, ev art
 // Amend replaces a dispatched manifest's content, sends the added articles
 // out (moving their booked load to the manifest's slot) and brings the
 // removed ones back to the counter, in one transaction.
-func (db *DB) Amend(ctx context.Context, r manifest.Record, added, removed []string, out, held article.Event) error {
+func (db *DB) Amend(ctx context.Context, r manifest.Record, added, removed []string, out, held article.Event, codes []otp.Issued) error {
 	return db.inTx(ctx, "amend", func(x runner) error {
 		if err := updateManifest(ctx, x, r, manifest.StatusDispatched); err != nil {
 			return err
@@ -119,6 +135,9 @@ func (db *DB) Amend(ctx context.Context, r manifest.Record, added, removed []str
 			if err := appendEvent(ctx, x, id, article.StatusScheduled, out, &article.Schedule{Date: r.Date, Slot: r.Slot}); err != nil {
 				return err
 			}
+		}
+		if err := storeCodes(ctx, x, codes, r.At); err != nil {
+			return err
 		}
 		return replaceManifestArticles(ctx, x, r)
 	})

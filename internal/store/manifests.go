@@ -115,3 +115,35 @@ func (db *DB) ManifestHead(ctx context.Context, id string) (manifest.Record, err
 	r.ETag = etag
 	return r, classify("manifest head", err)
 }
+
+// DispatchedWith returns the latest dispatched manifest an article is on,
+// or "".
+func (db *DB) DispatchedWith(ctx context.Context, articleID string) (string, error) {
+	var id string
+	err := db.run().queryRow(ctx, `SELECT m.id FROM manifest_articles ma JOIN manifests m ON m.id = ma.manifest_id
+		WHERE ma.article_id = ? AND m.status = ? ORDER BY m.dispatched_at DESC LIMIT 1`, articleID, manifest.StatusDispatched).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, classify("dispatched with", err)
+}
+
+// OTPChecks returns the check value of every article on a manifest that
+// has a code.
+func (db *DB) OTPChecks(ctx context.Context, manifestID string) (map[string]string, error) {
+	rows, err := db.run().query(ctx, `SELECT o.article_id, o.check_value FROM manifest_articles ma
+		JOIN otps o ON o.article_id = ma.article_id WHERE ma.manifest_id = ?`, manifestID)
+	if err != nil {
+		return nil, classify("otp checks", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, check string
+		if err := rows.Scan(&id, &check); err != nil {
+			return nil, classify("otp checks", err)
+		}
+		out[id] = check
+	}
+	return out, classify("otp checks", rows.Err())
+}

@@ -1,0 +1,90 @@
+package otp
+
+import (
+	"fmt"
+	"time"
+
+	"dakiya/internal/notify"
+	"dakiya/internal/postal"
+)
+
+// Issuer makes codes.
+type Issuer struct {
+	sealer Sealer
+	policy Policy
+	now    func() time.Time
+	newID  func() string
+}
+
+// NewIssuer returns an Issuer.
+func NewIssuer(sealer Sealer, policy Policy, now func() time.Time, newID func() string) Issuer {
+	return Issuer{sealer: sealer, policy: policy, now: now, newID: newID}
+}
+
+// Article is what the issuer needs to know of an article.
+type Article struct {
+	ID      string
+	Service postal.Service
+	Phone   string
+	Centre  string
+	Start   time.Time // the slot's window, in the centre's zone
+	End     time.Time
+}
+
+// Issue makes the first code of an article for its slot.
+func (is Issuer) Issue(a Article) (Issued, error) {
+	seed, err := NewSeed()
+	if err != nil {
+		return Issued{}, err
+	}
+	sealed, err := is.sealer.Seal(a.ID, seed)
+	if err != nil {
+		return Issued{}, err
+	}
+	st := State{ArticleID: a.ID, Sealed: sealed, ExpiresAt: a.End.Add(is.policy.Grace).UTC()}
+	return is.withCode(st, seed, a)
+}
+
+// Reissue makes the next code of an article (a resend): the counter moves
+// on, so the previous code stops working; tries start again.
+func (is Issuer) Reissue(st State, a Article) (Issued, error) {
+	seed, err := is.sealer.Open(st.ArticleID, st.Sealed)
+	if err != nil {
+		return Issued{}, err
+	}
+	st.Counter++
+	st.Resends++
+	st.Attempts, st.LockedAt = 0, nil
+	if exp := a.End.Add(is.policy.Grace).UTC(); exp.After(st.ExpiresAt) {
+		st.ExpiresAt = exp
+	}
+	return is.withCode(st, seed, a)
+}
+
+// withCode computes the code at st.Counter, its check and its SMS.
+func (is Issuer) withCode(st State, seed []byte, a Article) (Issued, error) {
+	code, err := Code(seed, st.Counter)
+	if err != nil {
+		return Issued{}, err
+	}
+	check, err := NewCheck(code)
+	if err != nil {
+		return Issued{}, err
+	}
+	st.Check = check.String()
+	// One message per code: a later dispatch of the same article (after a
+	// failed attempt) has a new seed, hence a new key.
+	key := fmt.Sprintf("otp:%s:%.12s:%d", a.ID, st.Sealed, st.Counter)
+	sms := notify.NewMessage(is.newID(), a.Phone, smsBody(a, code), notify.KindOTP, a.ID, key, is.now())
+	return Issued{State: st, SMS: sms}, nil
+}
+
+// smsBody is the recipient's message in English and Hindi: the article,
+// the window, the code, and to give it only after receiving the article.
+func smsBody(a Article, code string) string {
+	day, from, to := a.Start.Format("2 Jan"), a.Start.Format("15:04"), a.End.Format("15:04")
+	return fmt.Sprintf("India Post: article %s from %s comes on %s between %s and %s. "+
+		"Give the postman code %s only after you have received it. Never share it otherwise.\n"+
+		"भारतीय डाक: वस्तु %s %s को %s से %s के बीच पहुँचेगी। वस्तु मिलने के बाद ही डाकिया को कोड %s बताएं। किसी और को न बताएं।",
+		a.ID, a.Centre, day, from, to, code, a.ID, day, from, to, code)
+}

@@ -1,0 +1,127 @@
+package otp
+
+import (
+	"context"
+	"time"
+
+	"dakiya/internal/postal"
+)
+
+// Resend sends the recipient a new code; the previous one stops working
+// and the tries start again. The postman holding the article or a
+// supervisor of its centre may; at most Policy.MaxResends times.
+func (s *Service) Resend(ctx context.Context, p postal.Principal, rawID string) error {
+	h, err := s.resendable(ctx, p, rawID)
+	if err != nil {
+		return err
+	}
+	st, err := s.store.OTP(ctx, h.ArticleID)
+	if postal.IsCode(err, postal.CodeNotFound) {
+		return postal.Errorf(postal.CodeConflict, "no code was issued for this article")
+	}
+	switch {
+	case err != nil:
+		return err
+	case st.ConsumedAt != nil:
+		return postal.Errorf(postal.CodeConflict, "this article's code was already used for the delivery")
+	case st.Resends >= s.policy.MaxResends:
+		return postal.Errorf(postal.CodeConflict, "no resends left for this article (at most %d)", s.policy.MaxResends)
+	}
+	next, err := s.issuer.Reissue(st, Article{ID: h.ArticleID, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+		Start: h.Window[0], End: h.Window[1]})
+	if err != nil {
+		return err
+	}
+	if err := s.store.ReissueOTP(ctx, st.Counter, next); err != nil {
+		return err
+	}
+	if err := s.refresh(ctx, h.ArticleID); err != nil {
+		// The code is sent and verifies online; the phone's offline check
+		// catches up with the next manifest change.
+		s.log.Warn("manifest not refreshed after a resend", "article", h.ArticleID, "error", err.Error())
+	}
+	return nil
+}
+
+// resendable finds an article out for delivery that p may resend for.
+func (s *Service) resendable(ctx context.Context, p postal.Principal, rawID string) (Holding, error) {
+	id, err := postal.ParseS10(rawID)
+	if err != nil {
+		return Holding{}, err
+	}
+	h, err := s.store.Holding(ctx, string(id))
+	if err != nil {
+		return Holding{}, err
+	}
+	mine := p.Role == postal.RolePostman && h.PostmanID == p.UserID
+	supervises := p.Role != postal.RolePostman && p.CanSeeDC(h.DCID)
+	if !mine && !supervises {
+		return Holding{}, postal.Errorf(postal.CodeNotFound, "article not found")
+	}
+	if !h.Out {
+		return Holding{}, postal.Errorf(postal.CodeConflict, "the article is not out for delivery")
+	}
+	return h, nil
+}
+
+// Unlock lets a supervisor of the article's centre clear its wrong tries.
+func (s *Service) Unlock(ctx context.Context, p postal.Principal, rawID string) error {
+	h, err := s.resendable(ctx, p, rawID)
+	if err != nil {
+		return err
+	}
+	if p.Role == postal.RolePostman {
+		return postal.Errorf(postal.CodeForbidden, "only a supervisor may unlock an article")
+	}
+	if _, err := s.store.OTP(ctx, h.ArticleID); err != nil {
+		return err
+	}
+	return s.store.UnlockOTP(ctx, h.ArticleID)
+}
+
+// Flags a supervisor reviews on a delivery.
+const (
+	FlagMismatch = "otp_mismatch" // the code given did not verify at sync
+	FlagBypassed = "otp_bypassed" // no code; delivered against ID evidence
+)
+
+// Judge decides what a delivery's code means when it syncs: nothing to
+// flag when the code is right (or none was needed), otp_mismatch when a
+// code was given but does not verify (the article was handed over
+// offline, so the outcome is kept), otp_bypassed when there is no code but
+// ID evidence, and an error when there is neither.
+// capturedAt is when the phone recorded the delivery; a code is judged as
+// of then (never later than now), so a delivery made in time and synced
+// after the code expired is not held against the postman.
+func (s *Service) Judge(ctx context.Context, articleID, code string, idEvidence bool, capturedAt time.Time) (string, error) {
+	st, err := s.store.OTP(ctx, articleID)
+	if postal.IsCode(err, postal.CodeNotFound) {
+		return "", nil // no code was required
+	}
+	if err != nil {
+		return "", err
+	}
+	if code == "" {
+		if idEvidence {
+			return FlagBypassed, nil
+		}
+		e := postal.Errorf(postal.CodeUnprocessable, "this delivery needs the recipient's code or ID evidence")
+		e.Fields = []postal.FieldError{{Field: "otp", Message: "required, or id_evidence"}}
+		return "", e
+	}
+	at := capturedAt
+	if now := s.now(); at.IsZero() || at.After(now) {
+		at = now
+	}
+	if st.ConsumedAt != nil || !at.Before(st.ExpiresAt) {
+		return FlagMismatch, nil
+	}
+	ok, err := s.matches(st, code)
+	if err != nil {
+		return "", err
+	}
+	if !ok {
+		return FlagMismatch, nil
+	}
+	return "", nil
+}

@@ -1,0 +1,134 @@
+package otp
+
+import (
+	"context"
+	"crypto/subtle"
+	"log/slog"
+	"time"
+
+	"dakiya/internal/postal"
+)
+
+// Service verifies, resends and unlocks codes.
+type Service struct {
+	store   Store
+	issuer  Issuer
+	policy  Policy
+	now     func() time.Time
+	refresh func(ctx context.Context, articleID string) error
+	log     *slog.Logger
+}
+
+// New returns a Service. refresh is called after a resend to put the new
+// check value on the postman's manifest.
+func New(store Store, issuer Issuer, policy Policy, now func() time.Time,
+	refresh func(ctx context.Context, articleID string) error, log *slog.Logger) *Service {
+	return &Service{store: store, issuer: issuer, policy: policy, now: now, refresh: refresh, log: log}
+}
+
+// held returns the article if p is the postman holding it (out for
+// delivery on their dispatched manifest); to anyone else it does not exist.
+func (s *Service) held(ctx context.Context, p postal.Principal, rawID string) (Holding, error) {
+	id, err := postal.ParseS10(rawID)
+	if err != nil {
+		return Holding{}, err
+	}
+	h, err := s.store.Holding(ctx, string(id))
+	if err != nil {
+		return Holding{}, err
+	}
+	if p.Role != postal.RolePostman || h.PostmanID != p.UserID || !h.Out {
+		return Holding{}, postal.Errorf(postal.CodeNotFound, "article not found")
+	}
+	return h, nil
+}
+
+// Verify checks a code the recipient gave. A right code answers valid and
+// stays usable until the delivery consumes it; a wrong one costs a try (5
+// lock the article) and counts against the postman's hourly limit.
+func (s *Service) Verify(ctx context.Context, p postal.Principal, rawID, code string) error {
+	h, err := s.held(ctx, p, rawID)
+	if err != nil {
+		return err
+	}
+	if _, err := codeValue(code); err != nil {
+		return postal.Invalid("invalid code", postal.FieldError{Field: "otp", Message: "six digits"})
+	}
+	if err := s.throttle(ctx, p); err != nil {
+		return err
+	}
+	st, err := s.usable(ctx, h.ArticleID)
+	if err != nil {
+		return err
+	}
+	ok, err := s.matches(st, code)
+	if err != nil || ok {
+		return err
+	}
+	tries, err := s.store.WrongOTP(ctx, h.ArticleID, p.UserID, s.now(), s.policy.MaxAttempts)
+	if err != nil {
+		return err
+	}
+	return wrong(max(s.policy.MaxAttempts-tries, 0))
+}
+
+// wrong is the answer to a wrong code: 422 with valid false and the tries
+// left.
+func wrong(left int) error {
+	msg := "wrong code"
+	if left == 0 {
+		msg = "wrong code; the article is now locked until a supervisor unlocks it or a new code is sent"
+	}
+	e := postal.Errorf(postal.CodeUnprocessable, "%s", msg)
+	e.Extra = map[string]any{"valid": false, "attempts_left": left}
+	return e
+}
+
+// usable loads an article's code if it can still be used.
+func (s *Service) usable(ctx context.Context, id string) (State, error) {
+	st, err := s.store.OTP(ctx, id)
+	if postal.IsCode(err, postal.CodeNotFound) {
+		return State{}, postal.Errorf(postal.CodeConflict, "no code was issued for this article")
+	}
+	switch {
+	case err != nil:
+		return State{}, err
+	case st.ConsumedAt != nil:
+		return State{}, postal.Errorf(postal.CodeConflict, "this code was already used for the delivery")
+	case st.LockedAt != nil:
+		return State{}, postal.Errorf(postal.CodeLocked, "too many wrong codes; a supervisor must unlock the article or send a new code")
+	case !s.now().Before(st.ExpiresAt):
+		e := postal.Errorf(postal.CodeUnprocessable, "the code has expired; ask the centre to send a new one")
+		e.Extra = map[string]any{"valid": false, "attempts_left": max(s.policy.MaxAttempts-st.Attempts, 0)}
+		return State{}, e
+	}
+	return st, nil
+}
+
+// matches compares code with the article's current code in constant time.
+func (s *Service) matches(st State, code string) (bool, error) {
+	seed, err := s.issuer.sealer.Open(st.ArticleID, st.Sealed)
+	if err != nil {
+		return false, err
+	}
+	want, err := Code(seed, st.Counter)
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1, nil
+}
+
+// throttle refuses a postman who entered too many wrong codes lately.
+func (s *Service) throttle(ctx context.Context, p postal.Principal) error {
+	now := s.now()
+	n, oldest, err := s.store.PostmanWrongOTPs(ctx, p.UserID, now.Add(-s.policy.PostmanWindow))
+	if err != nil {
+		return err
+	}
+	if n >= s.policy.PostmanWrongMax {
+		e := postal.Errorf(postal.CodeRateLimited, "too many wrong codes in the last hour; wait before trying again")
+		e.RetryAfter = max(oldest.Add(s.policy.PostmanWindow).Sub(now), time.Second)
+		return e
+	}
+	return nil
+}
