@@ -14,9 +14,11 @@ import (
 //
 // The arithmetic. A code is one of N = 10^6 six-digit strings. The check
 // is a keyed permutation P of [0, 10^6) — a four-round Feistel network on
-// (L, R) = (code / 1000, code mod 1000) with round functions
-// F(x) = (a·x² + b·x + k) mod 1000, the twelve coefficients random per
-// article — followed by a bucket: B = P(code) mod 100. Because P is a
+// (L, R) = (code / 1000, code mod 1000), each round (L, R) ← (R, (L + F(R))
+// mod 1000) with F(x) = (a·x² + b·x + k) mod 997, the twelve coefficients
+// random per article (the prime modulus makes every digit of x matter; mod
+// 1000 the last two digits of F would depend only on the last two of x, and
+// a third of typos would pass) — followed by a bucket: B = P(code) mod 100. Because P is a
 // bijection, each of the 100 buckets holds exactly 10^6 / 100 = 10,000
 // codes. So:
 //   - a wrong code passes only if it lands in the real code's bucket:
@@ -55,16 +57,19 @@ func NewCheck(code string) (Check, error) {
 	return c, nil
 }
 
-// bucket computes P(v) mod 100.
-func (c Check) bucket(v int) int {
+// permute computes P(v), the Feistel permutation of [0, 10^6).
+func (c Check) permute(v int) int {
 	l, r := v/1000, v%1000
 	for i := range checkRounds {
 		a, b, k := c.Coef[3*i], c.Coef[3*i+1], c.Coef[3*i+2]
-		f := (a*r%1000*r + b*r + k) % 1000
+		f := (a*r%997*r + b*r + k) % 997 // a prime modulus mixes every digit
 		l, r = r, (l+f)%1000
 	}
-	return (l*1000 + r) % 100
+	return l*1000 + r
 }
+
+// bucket computes P(v) mod 100.
+func (c Check) bucket(v int) int { return c.permute(v) % 100 }
 
 // Passes reports whether code could be the article's code.
 func (c Check) Passes(code string) bool {
