@@ -95,7 +95,8 @@ func (a *app) services() error {
 		return err
 	}
 	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), a.now, newID)
-	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{Codes: &issuer})
+	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{Codes: &issuer,
+		OTPRequired: manifest.OTPRequiredFor(a.cfg.OTPFor)})
 	a.otp = otp.New(a.db, issuer, otp.DefaultPolicy(), a.now, a.manifests.RefreshChecks, a.log)
 	a.slots = slot.New(a.db, links, a.now)
 	return nil

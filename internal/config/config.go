@@ -37,6 +37,9 @@ type Config struct {
 	SMSKey     string
 	VarDir     string // where development state lives (generated key, SQLite, S3 data)
 	PublicURL  string // how recipients reach this server, for links in SMS
+	// OTPFor lists what needs the recipient's code at the door: services
+	// and "cod" for every cash-on-delivery article.
+	OTPFor []string
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; without them the socket's address is the client's.
 	TrustedProxies []*net.IPNet
@@ -73,6 +76,7 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		SMSKey:    env("DAKIYA_SMS_KEY", ""),
 		VarDir:    env("DAKIYA_VAR", "var"),
 		PublicURL: strings.TrimRight(env("DAKIYA_PUBLIC_URL", ""), "/"),
+		OTPFor:    strings.Split(strings.ReplaceAll(env("DAKIYA_OTP_FOR", "speed_post,parcel,cod"), " ", ""), ","),
 		S3: S3{
 			Endpoint: env("DAKIYA_S3_ENDPOINT", "http://127.0.0.1:9000"),
 			Bucket:   env("DAKIYA_S3_BUCKET", "dakiya-proofs"),
@@ -163,6 +167,13 @@ func (c *Config) validate() error {
 	} else if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		bad("DAKIYA_PUBLIC_URL %q must be an http:// or https:// URL", c.PublicURL)
 	}
+	for _, k := range c.OTPFor {
+		switch k {
+		case "speed_post", "registered", "parcel", "letter", "cod", "none":
+		default:
+			bad("DAKIYA_OTP_FOR: %q is not a service (speed_post, registered, parcel, letter), cod or none", k)
+		}
+	}
 	if c.S3.Bucket == "" {
 		bad("DAKIYA_S3_BUCKET must not be empty")
 	}
@@ -206,6 +217,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("sms_key", mask(c.SMSKey)),
 		slog.String("var_dir", c.VarDir),
 		slog.String("public_url", c.PublicURL),
+		slog.String("otp_for", strings.Join(c.OTPFor, ",")),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
 	)
 }

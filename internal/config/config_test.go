@@ -43,6 +43,7 @@ func TestLoadRefuses(t *testing.T) {
 		"both var and file":  {"DAKIYA_S3_SECRET_KEY_FILE": "/x"},
 		"missing file":       {"DAKIYA_S3_SECRET_KEY": "", "DAKIYA_S3_SECRET_KEY_FILE": "/nonexistent"},
 		"bad proxy":          {"DAKIYA_TRUSTED_PROXIES": "10.0.0.0/8, not-an-ip"},
+		"bad otp service":    {"DAKIYA_OTP_FOR": "speed_post,pigeon"},
 	}
 	for name, over := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -37,6 +37,19 @@ func DefaultOTPRequired(a article.Article) bool {
 	return a.Service == postal.ServiceSpeedPost || a.Service == postal.ServiceParcel || a.CODPaise > 0
 }
 
+// OTPRequiredFor builds the rule from a list of services and "cod" (every
+// cash-on-delivery article); "none" alone means no article needs a code.
+func OTPRequiredFor(list []string) func(a article.Article) bool {
+	services, cod := map[postal.Service]bool{}, false
+	for _, k := range list {
+		if k == "cod" {
+			cod = true
+		}
+		services[postal.Service(k)] = true
+	}
+	return func(a article.Article) bool { return services[a.Service] || (cod && a.CODPaise > 0) }
+}
+
 // Service builds and serves manifests.
 type Service struct {
 	store Store

@@ -309,3 +309,24 @@ func TestStopsFollowTheRoad(t *testing.T) {
 		t.Fatalf("tour is %d m, the best is %d m", got, 2*far)
 	}
 }
+
+func TestOTPRequiredFor(t *testing.T) {
+	rule := manifest.OTPRequiredFor([]string{"registered", "cod"})
+	cases := []struct {
+		a    article.Article
+		want bool
+	}{
+		{article.Article{Service: postal.ServiceRegistered}, true},
+		{article.Article{Service: postal.ServiceParcel}, false},
+		{article.Article{Service: postal.ServiceLetter, CODPaise: 100}, true},
+		{article.Article{Service: postal.ServiceSpeedPost}, false},
+	}
+	for _, c := range cases {
+		if got := rule(c.a); got != c.want {
+			t.Errorf("%s cod %d: %v, want %v", c.a.Service, c.a.CODPaise, got, c.want)
+		}
+	}
+	if manifest.OTPRequiredFor([]string{"none"})(article.Article{Service: postal.ServiceParcel, CODPaise: 1}) {
+		t.Error("none requires a code")
+	}
+}
