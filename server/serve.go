@@ -116,7 +116,7 @@ func (a *app) handler() (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
-		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp,
+		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod,
 		Ready: []httpapi.Check{
 			{Name: "database", Ping: a.db.Ping},
 			{Name: "object_store", Ping: a.objects.Ping},

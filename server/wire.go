@@ -12,7 +12,9 @@ import (
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
+	"dakiya/internal/cod"
 	"dakiya/internal/config"
+	"dakiya/internal/delivery"
 	"dakiya/internal/manifest"
 	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
@@ -23,17 +25,19 @@ import (
 
 // app is the wired server: configuration, connections and services.
 type app struct {
-	cfg       config.Config
-	log       *slog.Logger
-	now       func() time.Time
-	db        *store.DB
-	objects   *objstore.Store
-	auth      *auth.Service
-	centres   *centre.Service
-	articles  *article.Service
-	slots     *slot.Service
-	manifests *manifest.Service
-	otp       *otp.Service
+	cfg        config.Config
+	log        *slog.Logger
+	now        func() time.Time
+	db         *store.DB
+	objects    *objstore.Store
+	auth       *auth.Service
+	centres    *centre.Service
+	articles   *article.Service
+	slots      *slot.Service
+	manifests  *manifest.Service
+	otp        *otp.Service
+	deliveries *delivery.Service
+	cod        *cod.Service
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -98,6 +102,8 @@ func (a *app) services() error {
 	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{Codes: &issuer,
 		OTPRequired: manifest.OTPRequiredFor(a.cfg.OTPFor)})
 	a.otp = otp.New(a.db, issuer, otp.DefaultPolicy(), a.now, a.manifests.RefreshChecks, a.log)
+	a.deliveries = delivery.New(a.db, a.otp, a.proofKinds(), links.FailedNotice(a.now, newID), delivery.DefaultPolicy(), a.now, newID)
+	a.cod = cod.New(a.db, a.now, newID)
 	a.slots = slot.New(a.db, links, a.now)
 	return nil
 }
@@ -108,3 +114,7 @@ func (a *app) close() { a.db.Close() }
 func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
+
+// proofKinds is what outcomes use to check the proofs they name; until the
+// proof store is wired, outcomes can name none.
+func (a *app) proofKinds() delivery.Proofs { return nil }

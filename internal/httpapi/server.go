@@ -17,6 +17,9 @@ import (
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
+	"dakiya/internal/cod"
+	"dakiya/internal/delivery"
+	"dakiya/internal/idem"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/otp"
@@ -31,17 +34,20 @@ type Check struct {
 
 // Deps is everything the API serves.
 type Deps struct {
-	Log       *slog.Logger
-	Now       func() time.Time
-	Auth      *auth.Service
-	Centres   *centre.Service
-	Articles  *article.Service
-	Slots     *slot.Service
-	Manifests *manifest.Service
-	OTP       *otp.Service
-	Ready     []Check
-	Registry  *prometheus.Registry // the server's metrics registry
-	PWA       fs.FS                // the app's files, served at /
+	Log        *slog.Logger
+	Now        func() time.Time
+	Auth       *auth.Service
+	Centres    *centre.Service
+	Articles   *article.Service
+	Slots      *slot.Service
+	Manifests  *manifest.Service
+	OTP        *otp.Service
+	Deliveries *delivery.Service
+	Idem       idem.Store
+	COD        *cod.Service
+	Ready      []Check
+	Registry   *prometheus.Registry // the server's metrics registry
+	PWA        fs.FS                // the app's files, served at /
 	// TrustedProxies may set X-Forwarded-For; nobody else chooses the
 	// address their failed logins are counted against.
 	TrustedProxies []*net.IPNet
@@ -50,31 +56,34 @@ type Deps struct {
 }
 
 type api struct {
-	log       *slog.Logger
-	now       func() time.Time
-	auth      *auth.Service
-	centres   *centre.Service
-	articles  *article.Service
-	slots     *slot.Service
-	manifests *manifest.Service
-	otp       *otp.Service
-	ready     []Check
-	registry  *prometheus.Registry
-	metrics   metrics
-	pwa       fs.FS
-	devSMS    func(ctx context.Context, phone string) ([]notify.Message, error)
+	log        *slog.Logger
+	now        func() time.Time
+	auth       *auth.Service
+	centres    *centre.Service
+	articles   *article.Service
+	slots      *slot.Service
+	manifests  *manifest.Service
+	otp        *otp.Service
+	deliveries *delivery.Service
+	idem       idem.Store
+	cod        *cod.Service
+	ready      []Check
+	registry   *prometheus.Registry
+	metrics    metrics
+	pwa        fs.FS
+	devSMS     func(ctx context.Context, phone string) ([]notify.Message, error)
 }
 
 // New returns the HTTP handler of the whole server.
 func New(d Deps) (*echo.Echo, error) {
-	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Slots == nil || d.Manifests == nil || d.OTP == nil || d.Registry == nil || d.PWA == nil {
+	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Slots == nil || d.Manifests == nil || d.OTP == nil || d.Deliveries == nil || d.Idem == nil || d.COD == nil || d.Registry == nil || d.PWA == nil {
 		return nil, errors.New("httpapi: missing dependency")
 	}
 	m, err := newMetrics(d.Registry)
 	if err != nil {
 		return nil, err
 	}
-	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP,
+	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
 		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

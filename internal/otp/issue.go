@@ -55,8 +55,12 @@ func (is Issuer) Reissue(st State, a Article) (Issued, error) {
 	st.Counter++
 	st.Resends++
 	st.Attempts, st.LockedAt = 0, nil
-	if exp := a.End.Add(is.policy.Grace).UTC(); exp.After(st.ExpiresAt) {
-		st.ExpiresAt = exp
+	// A resend after the slot is over (a late delivery) still gets a code
+	// that lives for the grace period from now.
+	for _, exp := range []time.Time{a.End.Add(is.policy.Grace), is.now().Add(is.policy.Grace)} {
+		if exp = exp.UTC(); exp.After(st.ExpiresAt) {
+			st.ExpiresAt = exp
+		}
 	}
 	return is.withCode(st, seed, a)
 }

@@ -58,6 +58,10 @@ type Holding struct {
 	Service   postal.Service
 	Phone     string
 	Window    [2]time.Time // of that manifest's slot
+	// ManifestID, Date and Slot name that manifest.
+	ManifestID string
+	Date       string
+	Slot       postal.Slot
 }
 
 // Store is what otp needs from the database.

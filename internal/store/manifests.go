@@ -121,7 +121,7 @@ func (db *DB) ManifestHead(ctx context.Context, id string) (manifest.Record, err
 func (db *DB) DispatchedWith(ctx context.Context, articleID string) (string, error) {
 	var id string
 	err := db.run().queryRow(ctx, `SELECT m.id FROM manifest_articles ma JOIN manifests m ON m.id = ma.manifest_id
-		WHERE ma.article_id = ? AND m.status = ? ORDER BY m.dispatched_at DESC LIMIT 1`, articleID, manifest.StatusDispatched).Scan(&id)
+		WHERE ma.article_id = ? AND m.status = ? ORDER BY m.updated_at DESC LIMIT 1`, articleID, manifest.StatusDispatched).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return "", nil
 	}

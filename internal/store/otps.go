@@ -29,22 +29,23 @@ func (db *DB) OTP(ctx context.Context, articleID string) (otp.State, error) {
 	return st, nil
 }
 
-// Holding says who holds an article: the postman of the latest dispatched
-// manifest it is on, and that manifest's window.
+// Holding says who holds an article: the postman of the dispatched manifest
+// that last took it on (by its latest change: a dispatch or an amendment),
+// and that manifest's window.
 func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error) {
 	var h otp.Holding
 	var status, service string
-	var postman sql.NullString
+	var postman, manifestID, date, sl sql.NullString
 	var start, end sql.NullInt64
 	err := db.run().queryRow(ctx, `SELECT a.id, a.dc_id, d.name, a.status, a.service, a.recipient_phone,
-			m.postman_id, m.window_start, m.window_end
+			m.postman_id, m.window_start, m.window_end, m.id, m.date, m.slot
 		FROM articles a JOIN dcs d ON d.id = a.dc_id
-		LEFT JOIN (SELECT ma.article_id, mm.postman_id, mm.window_start, mm.window_end, mm.dispatched_at
+		LEFT JOIN (SELECT ma.article_id, mm.id, mm.postman_id, mm.window_start, mm.window_end, mm.date, mm.slot
 			FROM manifest_articles ma JOIN manifests mm ON mm.id = ma.manifest_id
 			WHERE ma.article_id = ? AND mm.status = 'dispatched'
-			ORDER BY mm.dispatched_at DESC LIMIT 1) m ON m.article_id = a.id
+			ORDER BY mm.updated_at DESC LIMIT 1) m ON m.article_id = a.id
 		WHERE a.id = ?`, articleID, articleID).
-		Scan(&h.ArticleID, &h.DCID, &h.DCName, &status, &service, &h.Phone, &postman, &start, &end)
+		Scan(&h.ArticleID, &h.DCID, &h.DCName, &status, &service, &h.Phone, &postman, &start, &end, &manifestID, &date, &sl)
 	if errors.Is(err, sql.ErrNoRows) {
 		return otp.Holding{}, notFound("article")
 	}
@@ -52,6 +53,7 @@ func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error
 		return otp.Holding{}, classify("holding", err)
 	}
 	h.PostmanID, h.Service = postman.String, postal.Service(service)
+	h.ManifestID, h.Date, h.Slot = manifestID.String, date.String, postal.Slot(sl.String)
 	h.Out = status == string(article.StatusOutForDelivery)
 	h.Window = [2]time.Time{fromMS(start.Int64), fromMS(end.Int64)}
 	return h, nil

@@ -1,0 +1,275 @@
+package delivery
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+	"unicode/utf8"
+
+	"dakiya/internal/article"
+	"dakiya/internal/centre"
+	"dakiya/internal/idem"
+	"dakiya/internal/otp"
+	"dakiya/internal/postal"
+)
+
+// Service records and reviews outcomes.
+type Service struct {
+	store  Store
+	judge  Judge
+	proofs Proofs
+	notice Notice
+	policy Policy
+	now    func() time.Time
+	newID  func() string
+}
+
+// New returns a Service.
+func New(store Store, judge Judge, proofs Proofs, notice Notice, policy Policy, now func() time.Time, newID func() string) *Service {
+	return &Service{store: store, judge: judge, proofs: proofs, notice: notice, policy: policy, now: now, newID: newID}
+}
+
+// Submit records an outcome from the postman holding the article. key is
+// the request's idempotency claim; its response is stored in the same
+// transaction as the outcome, so a retry gets exactly this answer.
+// deviceTime is the phone's clock when it sent the request (zero if not
+// known).
+func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, key idem.Completion, deviceTime time.Time) (Result, []byte, error) {
+	if err := validate(in); err != nil {
+		return Result{}, nil, err
+	}
+	h, err := s.store.Holding(ctx, in.ArticleID)
+	if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
+		return Result{}, nil, err
+	}
+	if err != nil || p.Role != postal.RolePostman || h.PostmanID != p.UserID {
+		return Result{}, nil, postal.Errorf(postal.CodeNotFound, "article not found")
+	}
+	if !h.Out {
+		return Result{}, nil, postal.Errorf(postal.CodeConflict, "this article already has its outcome")
+	}
+	a, err := s.store.Article(ctx, in.ArticleID)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	rec, err := s.record(ctx, p, in, a, deviceTime)
+	if err != nil {
+		return Result{}, nil, err
+	}
+	rec.Delivery.ManifestID, rec.Delivery.Date, rec.Delivery.Slot = h.ManifestID, h.Date, h.Slot
+	res := Result{ID: rec.Delivery.ID, ArticleStatus: rec.Events[len(rec.Events)-1].Status, Flags: rec.Delivery.Flags}
+	body, err := json.Marshal(res)
+	if err != nil {
+		return Result{}, nil, fmt.Errorf("delivery: response: %w", err)
+	}
+	key.Status, key.Body = 201, body
+	rec.Completion = key
+	if err := s.store.RecordOutcome(ctx, rec); err != nil {
+		return Result{}, nil, err
+	}
+	return res, body, nil
+}
+
+// validate checks an outcome's form.
+func validate(in Input) error {
+	var fe []postal.FieldError
+	add := func(f, m string) { fe = append(fe, postal.FieldError{Field: f, Message: m}) }
+	if _, err := postal.ParseS10(in.ArticleID); err != nil {
+		add("article_id", "a valid S10 id")
+	}
+	switch in.Outcome {
+	case Delivered:
+		if in.ReasonCode != "" {
+			add("reason_code", "only for a failed attempt")
+		}
+	case Failed:
+		if _, ok := article.Reason(in.ReasonCode); !ok {
+			add("reason_code", "a failed attempt needs a reason code from the list (e.g. 08)")
+		}
+		if in.OTP != "" || in.IDEvidence != nil || in.COD != nil {
+			add("outcome", "a failed attempt carries no code, ID evidence or money")
+		}
+	default:
+		add("outcome", "delivered or failed")
+	}
+	if in.CapturedAt.IsZero() {
+		add("captured_at", "required, RFC 3339")
+	}
+	fe = append(fe, validateParts(in)...)
+	if len(fe) > 0 {
+		return postal.Invalid("invalid outcome", fe...)
+	}
+	return nil
+}
+
+func validateParts(in Input) []postal.FieldError {
+	var fe []postal.FieldError
+	add := func(f, m string) { fe = append(fe, postal.FieldError{Field: f, Message: m}) }
+	if l := in.Location; l != nil && (math.Abs(l.Lat) > 90 || math.Abs(l.Lon) > 180 || l.AccuracyM < 0 || l.AccuracyM > 100_000 ||
+		math.IsNaN(l.Lat) || math.IsNaN(l.Lon)) {
+		add("location", "lat -90..90, lon -180..180, accuracy_m 0..100000")
+	}
+	if e := in.IDEvidence; e != nil {
+		if e.Type == "" || utf8.RuneCountInString(e.Type) > 40 || len(e.Last4) != 4 || e.ReceivedBy == "" || utf8.RuneCountInString(e.ReceivedBy) > 100 {
+			add("id_evidence", "type (≤ 40), last4 (4 characters) and received_by (≤ 100) are required")
+		}
+	}
+	if c := in.COD; c != nil && (c.Mode != "cash" && c.Mode != "upi" || c.AmountPaise < 0 || c.AmountPaise > int64(postal.MaxCOD) || len(c.UPIRef) > 64) {
+		add("cod", "mode cash or upi, amount_paise 0..5000000, upi_ref ≤ 64 characters")
+	}
+	if len(in.ProofIDs) > 10 {
+		add("proof_ids", "at most 10")
+	}
+	if len(in.OTP) > 0 && len(in.OTP) != 6 {
+		add("otp", "six digits")
+	}
+	return fe
+}
+
+// record works out the outcome's flags, events and SMS.
+func (s *Service) record(ctx context.Context, p postal.Principal, in Input, a article.Article, deviceTime time.Time) (Record, error) {
+	d := Delivery{ID: s.newID(), ArticleID: a.ID, DCID: a.DCID, PostmanID: p.UserID, Outcome: in.Outcome,
+		ReasonCode: in.ReasonCode, OTPGiven: in.OTP != "", IDEvidence: in.IDEvidence, Location: in.Location,
+		CapturedAt: in.CapturedAt.UTC(), COD: in.COD, Review: "pending", ProofIDs: in.ProofIDs, CreatedAt: s.now()}
+	if d.ProofIDs == nil {
+		d.ProofIDs = []string{}
+	}
+	flags, err := s.flags(ctx, p, in, a, deviceTime)
+	if err != nil {
+		return Record{}, err
+	}
+	d.Flags = flags
+	dc, err := s.store.DC(ctx, a.DCID)
+	if err != nil {
+		return Record{}, err
+	}
+	rec := Record{Delivery: d, From: article.StatusOutForDelivery}
+	if in.Outcome == Delivered {
+		rec.ConsumeOTP = in.OTP != ""
+		rec.Events = []article.Event{s.event(article.EventDelivered, article.StatusDelivered, dc.Name, p, "")}
+		return rec, nil
+	}
+	return s.failed(ctx, rec, a, dc, p)
+}
+
+func (s *Service) event(e article.EventName, st article.Status, place string, p postal.Principal, reason string) article.Event {
+	return article.Event{Event: e, Status: st, Code: article.UPUCode(e), At: s.now(), Place: place, ActorID: p.UserID, ReasonCode: reason}
+}
+
+// flags checks the outcome against the article and the policy.
+func (s *Service) flags(ctx context.Context, p postal.Principal, in Input, a article.Article, deviceTime time.Time) ([]string, error) {
+	var flags []string
+	kinds, err := s.proofKinds(ctx, p, in.ProofIDs, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	if in.Outcome == Delivered {
+		f, err := s.deliveredFlags(ctx, in, a, kinds)
+		if err != nil {
+			return nil, err
+		}
+		flags = append(flags, f...)
+	}
+	flags = append(flags, s.placeFlags(in, a)...)
+	if skewed(in.CapturedAt, deviceTime, s.now(), s.policy.MaxSkew) {
+		flags = append(flags, FlagClockSkew)
+	}
+	if flags == nil {
+		flags = []string{}
+	}
+	return flags, nil
+}
+
+// proofKinds checks the proofs an outcome names and returns their kinds.
+func (s *Service) proofKinds(ctx context.Context, p postal.Principal, ids []string, articleID string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	if s.proofs == nil {
+		return nil, postal.Invalid("invalid outcome", postal.FieldError{Field: "proof_ids", Message: "this server keeps no proofs"})
+	}
+	return s.proofs.Kinds(ctx, p, ids, articleID)
+}
+
+func (s *Service) deliveredFlags(ctx context.Context, in Input, a article.Article, kinds []string) ([]string, error) {
+	var flags []string
+	code, err := s.judge.Judge(ctx, a.ID, in.OTP, in.IDEvidence != nil, in.CapturedAt)
+	if err != nil {
+		return nil, err
+	}
+	if code != "" {
+		flags = append(flags, code)
+	}
+	if a.CODPaise > 0 {
+		if in.COD == nil {
+			return nil, postal.Invalid("invalid outcome", postal.FieldError{Field: "cod",
+				Message: fmt.Sprintf("this article is cash on delivery: %d paise", int64(a.CODPaise))})
+		}
+		if in.COD.AmountPaise < int64(a.CODPaise) {
+			flags = append(flags, FlagCODShort)
+		}
+	} else if in.COD != nil {
+		return nil, postal.Invalid("invalid outcome", postal.FieldError{Field: "cod", Message: "this article is not cash on delivery"})
+	}
+	// Money and deliveries without a code need evidence a supervisor can see.
+	needsProof := a.CODPaise > 0 || code == otp.FlagBypassed
+	if needsProof && len(kinds) == 0 {
+		flags = append(flags, FlagMissingProof)
+	}
+	return flags, nil
+}
+
+func (s *Service) placeFlags(in Input, a article.Article) []string {
+	if in.Location == nil {
+		return []string{FlagNoLocation}
+	}
+	if a.Recipient.Lat == nil {
+		return nil
+	}
+	if metres(in.Location.Lat, in.Location.Lon, *a.Recipient.Lat, *a.Recipient.Lon) > s.policy.FarMetres {
+		return []string{FlagFar}
+	}
+	return nil
+}
+
+// skewed reports whether the phone's clock is off: by its own time when
+// sent, or, without that, by a capture time in the future.
+func skewed(captured, device, now time.Time, max time.Duration) bool {
+	if !device.IsZero() {
+		return device.Sub(now).Abs() > max
+	}
+	return captured.Sub(now) > max
+}
+
+// metres is the great-circle distance between two points.
+func metres(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371008.8
+	rad := math.Pi / 180
+	dlat, dlon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	h := math.Sin(dlat/2)*math.Sin(dlat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dlon/2)*math.Sin(dlon/2)
+	return 2 * r * math.Asin(math.Sqrt(h))
+}
+
+// failed adds a failed attempt's events: attempted, and returned to the
+// sender after the last allowed attempt or a refusal; otherwise the
+// recipient gets a link to choose a new slot.
+func (s *Service) failed(ctx context.Context, rec Record, a article.Article, dc centre.DC, p postal.Principal) (Record, error) {
+	n, err := s.store.FailedAttempts(ctx, a.ID)
+	if err != nil {
+		return Record{}, err
+	}
+	reason := rec.Delivery.ReasonCode
+	rec.Events = []article.Event{s.event(article.EventDeliveryAttempted, article.StatusAttempted, dc.Name, p, reason)}
+	if n+1 >= s.policy.MaxAttempts || reason == "09" || reason == "18" {
+		rec.Events = append(rec.Events, s.event(article.EventReturnedToSender, article.StatusReturned, dc.Name, p, reason))
+		return rec, nil
+	}
+	if s.notice != nil {
+		text, _ := article.Reason(reason)
+		sms := s.notice(a, dc, text)
+		rec.SMS = &sms
+	}
+	return rec, nil
+}

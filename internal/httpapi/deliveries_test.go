@@ -1,0 +1,118 @@
+package httpapi_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"dakiya/internal/store"
+	"dakiya/internal/testkit"
+)
+
+func outcome(id, code string) map[string]any {
+	return map[string]any{"article_id": id, "outcome": "delivered", "otp": code, "proof_ids": []string{},
+		"location":    map[string]any{"lat": 12.9361, "lon": 77.6212, "accuracy_m": 8},
+		"captured_at": "2026-11-25T12:00:00+05:30", "cod": map[string]any{"mode": "cash", "amount_paise": 49900}}
+}
+
+func TestDeliveryAPI(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sup1, post1, post2 := e.login("sup1"), e.login("post1"), e.login("post2")
+		id := dispatchOne(t, e, sup1)
+		code := e.otpFor(id)
+		key := uuid.NewString()
+		body := outcome(id, code)
+		wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, body), 400) // no key
+		wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", "not-a-uuid"), 400)
+		wantProblem(t, e.do("POST", "/api/v1/deliveries", sup1, body, "Idempotency-Key", key), 403)
+		wantProblem(t, e.do("POST", "/api/v1/deliveries", post2, body, "Idempotency-Key", uuid.NewString()), 404)
+		first := e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", key)
+		if first.status != 201 || !strings.Contains(string(first.body), `"article_status":"delivered"`) ||
+			!strings.Contains(string(first.body), `"missing_proof"`) {
+			t.Fatalf("deliver: %d %s", first.status, first.body)
+		}
+		again := e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", key)
+		if again.status != 201 || string(again.body) != string(first.body) || again.header.Get("Idempotent-Replayed") != "true" {
+			t.Fatalf("replay: %d %s", again.status, again.body)
+		}
+		other := outcome(id, code)
+		other["captured_at"] = "2026-11-25T12:01:00+05:30"
+		wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, other, "Idempotency-Key", key), 422)
+		wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", uuid.NewString()), 409)
+		if n := e.count("deliveries"); n != 1 {
+			t.Fatalf("%d deliveries stored, want exactly 1", n)
+		}
+		tr := e.do("GET", "/api/v1/track/"+id, "", nil)
+		if !strings.Contains(string(tr.body), `"status":"delivered"`) || !strings.Contains(string(tr.body), `"code":"EMI"`) {
+			t.Fatalf("tracking after delivery: %s", tr.body)
+		}
+		testReviewAndCOD(t, e, sup1, post1, id)
+	})
+}
+
+func testReviewAndCOD(t *testing.T, e *env, sup1, post1, id string) {
+	t.Helper()
+	list := e.do("GET", "/api/v1/dcs/dc-one/deliveries?date=2026-11-25&slot=evening&flagged=true", sup1, nil)
+	if list.status != 200 || strings.Count(string(list.body), `"article_id"`) != 1 {
+		t.Fatalf("flagged list: %d %s", list.status, list.body)
+	}
+	did := list.json(t)["items"].([]any)[0].(map[string]any)["id"].(string)
+	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/deliveries?flagged=maybe", sup1, nil), 400)
+	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/deliveries", post1, nil), 403)
+	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/deliveries", e.login("sup2"), nil), 404)
+	path := "/api/v1/deliveries/" + did + "/review"
+	wantProblem(t, e.do("POST", path, sup1, map[string]string{"decision": "rejected"}), 400) // a rejection needs a note
+	wantProblem(t, e.do("POST", path, sup1, map[string]string{"decision": "maybe", "note": "x"}), 400)
+	wantProblem(t, e.do("POST", path, post1, map[string]string{"decision": "approved"}), 403)
+	wantProblem(t, e.do("POST", "/api/v1/deliveries/nope/review", sup1, map[string]string{"decision": "approved"}), 404)
+	e.do("POST", path, sup1, map[string]string{"decision": "rejected", "note": "no photo of the cash hand-over"})
+	r := e.do("POST", path, sup1, map[string]string{"decision": "approved", "note": "photo arrived on paper"})
+	if r.status != 200 || r.json(t)["review"] != "approved" || len(r.json(t)["reviews"].([]any)) != 2 {
+		t.Fatalf("review: %d %s", r.status, r.body)
+	}
+	cod := e.do("GET", "/api/v1/dcs/dc-one/cod?date=2026-11-25&slot=evening", sup1, nil)
+	if cod.status != 200 || !strings.Contains(string(cod.body), `"expected_cash_paise":49900`) {
+		t.Fatalf("cod: %d %s", cod.status, cod.body)
+	}
+	postmanID := cod.json(t)["items"].([]any)[0].(map[string]any)["postman_id"].(string)
+	settle := map[string]any{"postman_id": postmanID, "date": "2026-11-25", "slot": "evening", "cash_received_paise": 40000}
+	if r := e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", sup1, settle); r.status != 201 || r.json(t)["difference_paise"] != float64(-9900) {
+		t.Fatalf("settle: %d %s", r.status, r.body)
+	}
+	settle["cash_received_paise"] = 9900 // a correction is a new entry
+	if r := e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", sup1, settle); r.status != 201 || r.json(t)["difference_paise"] != float64(0) {
+		t.Fatalf("correction: %d %s", r.status, r.body)
+	}
+	settle["postman_id"] = "someone"
+	wantProblem(t, e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", sup1, settle), 400)
+	wantProblem(t, e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", post1, settle), 403)
+	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/cod?date=today&slot=evening", sup1, nil), 400)
+	csv := e.do("GET", "/api/v1/dcs/dc-one/cod?date=2026-11-25&slot=evening&format=csv", sup1, nil)
+	if !strings.HasPrefix(string(csv.body), "postman_id,date,slot") || !strings.Contains(string(csv.body), ",499.00,0.00,499.00,0.00,2") {
+		t.Fatalf("csv: %s", csv.body)
+	}
+}
+
+func TestFailedAttemptsAPI(t *testing.T) {
+	e := newEnv(t, testkit.DB(t))
+	sup1, post1 := e.login("sup1"), e.login("post1")
+	id := dispatchOne(t, e, sup1)
+	fail := map[string]any{"article_id": id, "outcome": "failed", "reason_code": "01", "proof_ids": []string{},
+		"location": map[string]any{"lat": 12.9361, "lon": 77.6212, "accuracy_m": 8}, "captured_at": "2026-11-25T12:00:00+05:30"}
+	bad := map[string]any{"article_id": id, "outcome": "failed", "reason_code": "04", "captured_at": "2026-11-25T12:00:00+05:30"}
+	wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, bad, "Idempotency-Key", uuid.NewString()), 400)
+	r := e.do("POST", "/api/v1/deliveries", post1, fail, "Idempotency-Key", uuid.NewString())
+	if r.status != 201 || r.json(t)["article_status"] != "attempted" {
+		t.Fatalf("failed attempt: %d %s", r.status, r.body)
+	}
+	sms := e.do("GET", "/api/v1/dev/sms?phone=%2B919845012345", "", nil)
+	if !strings.Contains(string(sms.body), "could not deliver article "+id+" today (Door locked)") {
+		t.Fatalf("no new-slot SMS after the failed attempt: %s", sms.body)
+	}
+	ev := e.do("GET", "/api/v1/track/"+id, "", nil)
+	if !strings.Contains(string(ev.body), `"event":"delivery_attempted","code":"EMH"`) {
+		t.Fatalf("tracking: %s", ev.body)
+	}
+}

@@ -1,0 +1,212 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"dakiya/internal/article"
+	"dakiya/internal/delivery"
+	"dakiya/internal/postal"
+)
+
+// RecordOutcome writes one outcome in one transaction: the delivery row
+// (one per article per dispatch), its proofs, the code's consumption, the
+// article's events, the recipient's SMS and the idempotency key's answer.
+func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
+	return db.inTx(ctx, "record outcome", func(x runner) error {
+		if err := insertDelivery(ctx, x, r.Delivery); err != nil {
+			return err
+		}
+		if r.ConsumeOTP {
+			if _, err := consumeOTP(ctx, x, r.Delivery.ArticleID, r.Delivery.CreatedAt); err != nil {
+				return err
+			}
+		}
+		from := r.From
+		for _, e := range r.Events {
+			if err := appendEvent(ctx, x, r.Delivery.ArticleID, from, e, nil); err != nil {
+				return err
+			}
+			from = e.Status
+		}
+		if r.SMS != nil {
+			if _, err := insertSMS(ctx, x, *r.SMS); err != nil {
+				return err
+			}
+		}
+		return finishIdem(ctx, x, r.Completion, r.Delivery.CreatedAt)
+	})
+}
+
+func insertDelivery(ctx context.Context, x runner, d delivery.Delivery) error {
+	var lat, lon, acc any
+	if d.Location != nil {
+		lat, lon, acc = d.Location.Lat, d.Location.Lon, d.Location.AccuracyM
+	}
+	ev := delivery.Evidence{}
+	if d.IDEvidence != nil {
+		ev = *d.IDEvidence
+	}
+	cod := delivery.COD{}
+	if d.COD != nil {
+		cod = *d.COD
+	}
+	_, err := x.exec(ctx, `INSERT INTO deliveries (id, article_id, dc_id, postman_id, manifest_id, date, slot, outcome,
+		reason_code, otp_given, evidence_type, evidence_last4, received_by, lat, lon, accuracy_m, captured_at, cod_mode,
+		cod_paise, upi_ref, flags, review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		d.ID, d.ArticleID, d.DCID, d.PostmanID, d.ManifestID, d.Date, string(d.Slot), d.Outcome, d.ReasonCode,
+		boolInt(d.OTPGiven), ev.Type, ev.Last4, ev.ReceivedBy, lat, lon, acc, ms(d.CapturedAt), cod.Mode, cod.AmountPaise,
+		cod.UPIRef, strings.Join(d.Flags, ","), d.Review, ms(d.CreatedAt))
+	if postal.IsCode(classify("", err), postal.CodeConflict) {
+		return postal.Errorf(postal.CodeConflict, "this article already has its outcome for this round")
+	}
+	if err != nil {
+		return classify("insert delivery", err)
+	}
+	for _, p := range d.ProofIDs {
+		if _, err := x.exec(ctx, "INSERT INTO delivery_proofs (delivery_id, proof_id) VALUES (?, ?)", d.ID, p); err != nil {
+			return classify("delivery proof", err)
+		}
+	}
+	return nil
+}
+
+// FailedAttempts counts an article's failed attempts so far.
+func (db *DB) FailedAttempts(ctx context.Context, articleID string) (int, error) {
+	var n int
+	err := db.run().queryRow(ctx, "SELECT COUNT(*) FROM deliveries WHERE article_id = ? AND outcome = 'failed'", articleID).Scan(&n)
+	return n, classify("failed attempts", err)
+}
+
+const deliveryColumns = `d.id, d.article_id, d.dc_id, d.postman_id, d.manifest_id, d.date, d.slot, d.outcome, d.reason_code,
+	d.otp_given, d.evidence_type, d.evidence_last4, d.received_by, d.lat, d.lon, d.accuracy_m, d.captured_at, d.cod_mode,
+	d.cod_paise, d.upi_ref, d.flags, d.review, d.created_at, a.status`
+
+func scanDelivery(row interface{ Scan(...any) error }) (delivery.Delivery, error) {
+	var d delivery.Delivery
+	var sl, flags, status string
+	var otpGiven int
+	var ev delivery.Evidence
+	var cod delivery.COD
+	var lat, lon, acc sql.NullFloat64
+	var captured, created int64
+	err := row.Scan(&d.ID, &d.ArticleID, &d.DCID, &d.PostmanID, &d.ManifestID, &d.Date, &sl, &d.Outcome, &d.ReasonCode,
+		&otpGiven, &ev.Type, &ev.Last4, &ev.ReceivedBy, &lat, &lon, &acc, &captured, &cod.Mode, &cod.AmountPaise,
+		&cod.UPIRef, &flags, &d.Review, &created, &status)
+	if err != nil {
+		return d, err
+	}
+	d.Slot, d.OTPGiven, d.Status = postal.Slot(sl), otpGiven != 0, article.Status(status)
+	d.CapturedAt, d.CreatedAt, d.Flags = fromMS(captured), fromMS(created), splitList(flags)
+	if ev.Type != "" {
+		d.IDEvidence = &ev
+	}
+	if cod.Mode != "" {
+		d.COD = &cod
+	}
+	if lat.Valid && lon.Valid {
+		d.Location = &delivery.Location{Lat: lat.Float64, Lon: lon.Float64, AccuracyM: acc.Float64}
+	}
+	return d, nil
+}
+
+// Delivery returns one outcome with its proofs and reviews.
+func (db *DB) Delivery(ctx context.Context, id string) (delivery.Delivery, error) {
+	d, err := scanDelivery(db.run().queryRow(ctx, "SELECT "+deliveryColumns+
+		" FROM deliveries d JOIN articles a ON a.id = d.article_id WHERE d.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return delivery.Delivery{}, notFound("delivery")
+	}
+	if err != nil {
+		return delivery.Delivery{}, classify("delivery", err)
+	}
+	return d, db.deliveryDetails(ctx, &d)
+}
+
+// Deliveries lists a centre's outcomes for a day and slot, flagged first.
+func (db *DB) Deliveries(ctx context.Context, f delivery.Filter) ([]delivery.Delivery, error) {
+	where, args := []string{"d.dc_id = ?"}, []any{f.DCID}
+	if f.Date != "" {
+		where, args = append(where, "d.date = ?"), append(args, f.Date)
+	}
+	if f.Slot != "" {
+		where, args = append(where, "d.slot = ?"), append(args, string(f.Slot))
+	}
+	if f.Flagged != nil && *f.Flagged {
+		where = append(where, "d.flags <> ''")
+	} else if f.Flagged != nil {
+		where = append(where, "d.flags = ''")
+	}
+	rows, err := db.run().query(ctx, "SELECT "+deliveryColumns+" FROM deliveries d JOIN articles a ON a.id = d.article_id WHERE "+
+		strings.Join(where, " AND ")+" ORDER BY CASE WHEN d.flags = '' THEN 1 ELSE 0 END, d.created_at, d.id LIMIT 1000", args...)
+	if err != nil {
+		return nil, classify("deliveries", err)
+	}
+	out := []delivery.Delivery{}
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			rows.Close()
+			return nil, classify("deliveries", err)
+		}
+		out = append(out, d)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, classify("deliveries", err)
+	}
+	for i := range out {
+		if err := db.deliveryDetails(ctx, &out[i]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// deliveryDetails loads a delivery's proof ids and reviews.
+func (db *DB) deliveryDetails(ctx context.Context, d *delivery.Delivery) error {
+	d.ProofIDs, d.Reviews = []string{}, []delivery.Review{}
+	rows, err := db.run().query(ctx, "SELECT proof_id FROM delivery_proofs WHERE delivery_id = ? ORDER BY proof_id", d.ID)
+	if err != nil {
+		return classify("delivery proofs", err)
+	}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			rows.Close()
+			return classify("delivery proofs", err)
+		}
+		d.ProofIDs = append(d.ProofIDs, p)
+	}
+	rows.Close()
+	rows, err = db.run().query(ctx, "SELECT id, reviewer_id, decision, note, at FROM reviews WHERE delivery_id = ? ORDER BY at, id", d.ID)
+	if err != nil {
+		return classify("reviews", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r delivery.Review
+		var at int64
+		if err := rows.Scan(&r.ID, &r.ReviewerID, &r.Decision, &r.Note, &at); err != nil {
+			return classify("reviews", err)
+		}
+		r.At = fromMS(at)
+		d.Reviews = append(d.Reviews, r)
+	}
+	return classify("reviews", rows.Err())
+}
+
+// AddReview keeps a supervisor's decision and makes it the delivery's
+// current one.
+func (db *DB) AddReview(ctx context.Context, deliveryID string, r delivery.Review) error {
+	return db.inTx(ctx, "add review", func(x runner) error {
+		if _, err := x.exec(ctx, "INSERT INTO reviews (id, delivery_id, reviewer_id, decision, note, at) VALUES (?, ?, ?, ?, ?, ?)",
+			r.ID, deliveryID, r.ReviewerID, r.Decision, r.Note, ms(r.At)); err != nil {
+			return classify("insert review", err)
+		}
+		_, err := x.exec(ctx, "UPDATE deliveries SET review = ? WHERE id = ?", r.Decision, deliveryID)
+		return classify("review delivery", err)
+	})
+}
