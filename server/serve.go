@@ -89,7 +89,21 @@ func (a *app) startWorkers(ctx context.Context) func() {
 			a.log.Error("sms worker stopped", "error", err.Error())
 		}
 	}()
+	done = a.startSweeper(wctx, done)
 	return func() { cancel(); <-done }
+}
+
+// startSweeper runs the orphan proof sweeper beside the other workers; the
+// channel it returns closes once the sweeper and the workers behind prev
+// have all stopped.
+func (a *app) startSweeper(ctx context.Context, prev <-chan struct{}) chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		a.sweeper.Run(ctx)
+		<-prev
+	}()
+	return done
 }
 
 // ensureBucket creates the proof bucket, retrying for a while in case the
@@ -117,6 +131,7 @@ func (a *app) handler() (http.Handler, error) {
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
 		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod,
+		Proofs: a.proofs,
 		Ready: []httpapi.Check{
 			{Name: "database", Ping: a.db.Ping},
 			{Name: "object_store", Ping: a.objects.Ping},

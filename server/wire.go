@@ -18,6 +18,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
+	"dakiya/internal/proof"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
@@ -38,6 +39,8 @@ type app struct {
 	otp        *otp.Service
 	deliveries *delivery.Service
 	cod        *cod.Service
+	proofs     *proof.Service
+	sweeper    *proof.Sweeper
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -91,6 +94,9 @@ func (a *app) services() error {
 		return err
 	}
 	a.objects, a.auth = objects, authSvc
+	a.proofs = proof.New(a.db, objects.Blobs(), a.now, newID, proof.Options{Stream: a.cfg.Proofs.Stream,
+		Limits: proof.Limits{Photo: a.cfg.Proofs.PhotoMax, Signature: a.cfg.Proofs.SignatureMax}})
+	a.sweeper = proof.NewSweeper(a.db, objects.Blobs(), a.now, a.log.With("worker", "proof_sweeper"))
 	a.centres = centre.New(a.db, a.now, newID)
 	links := slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL)
 	a.articles = article.New(a.db, a.now).WithNotice(links.ReceivedNotice(a.now, newID))

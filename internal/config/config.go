@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 )
 
@@ -43,7 +44,27 @@ type Config struct {
 	// TrustedProxies are the load balancers whose X-Forwarded-For is
 	// believed; without them the socket's address is the client's.
 	TrustedProxies []*net.IPNet
+	// Proofs limits proof uploads and says how their content is served.
+	Proofs Proofs
 }
+
+// Proofs configures proofs of delivery.
+type Proofs struct {
+	PhotoMax     int64 // bytes, DAKIYA_PROOF_PHOTO_MAX
+	SignatureMax int64 // bytes, DAKIYA_PROOF_SIGNATURE_MAX
+	// Stream serves proof content through the API instead of redirecting
+	// to the object store (DAKIYA_PROOF_STREAM=1), for browsers that
+	// cannot reach it.
+	Stream bool
+}
+
+// Proof size limits: the defaults, and the range a setting may take.
+const (
+	DefaultProofPhotoMax     = 2 << 20
+	DefaultProofSignatureMax = 256 << 10
+	minProofMax              = 1 << 10
+	maxProofMax              = 32 << 20
+)
 
 // S3 locates the object store that holds proofs.
 type S3 struct {
@@ -95,6 +116,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	if c.SecretKey != "" {
 		c.SecretFrom = "environment"
 	}
+	c.Proofs, err = loadProofs(env)
+	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
 	if err := errors.Join(errs...); err != nil {
@@ -219,6 +242,9 @@ func (c Config) LogValue() slog.Value {
 		slog.String("public_url", c.PublicURL),
 		slog.String("otp_for", strings.Join(c.OTPFor, ",")),
 		slog.Int("trusted_proxies", len(c.TrustedProxies)),
+		slog.Int64("proof_photo_max", c.Proofs.PhotoMax),
+		slog.Int64("proof_signature_max", c.Proofs.SignatureMax),
+		slog.Bool("proof_stream", c.Proofs.Stream),
 	)
 }
 
@@ -244,3 +270,26 @@ func maskURL(s string) string {
 
 // OSFiles is the readFile for Load in production.
 func OSFiles(name string) ([]byte, error) { return os.ReadFile(name) }
+
+// loadProofs reads the proof settings through env (the trimmed variable or
+// a default).
+func loadProofs(env func(k, def string) string) (Proofs, error) {
+	var errs []error
+	size := func(name string, def int64) int64 {
+		v, err := strconv.ParseInt(env(name, strconv.FormatInt(def, 10)), 10, 64)
+		if err != nil || v < minProofMax || v > maxProofMax {
+			errs = append(errs, fmt.Errorf("%s must be a number of bytes from %d to %d", name, minProofMax, maxProofMax))
+		}
+		return v
+	}
+	p := Proofs{
+		PhotoMax:     size("DAKIYA_PROOF_PHOTO_MAX", DefaultProofPhotoMax),
+		SignatureMax: size("DAKIYA_PROOF_SIGNATURE_MAX", DefaultProofSignatureMax),
+	}
+	stream, err := strconv.ParseBool(env("DAKIYA_PROOF_STREAM", "0"))
+	if err != nil {
+		errs = append(errs, errors.New("DAKIYA_PROOF_STREAM must be 1 or 0"))
+	}
+	p.Stream = stream
+	return p, errors.Join(errs...)
+}

@@ -125,3 +125,36 @@ func TestLoadSecretGeneratesOnce(t *testing.T) {
 		t.Fatalf("a short key file was accepted: %q", c3.SecretKey)
 	}
 }
+
+func TestProofSettings(t *testing.T) {
+	c, err := Load(getenv(base()), noFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (Proofs{PhotoMax: 2 << 20, SignatureMax: 256 << 10}); c.Proofs != want {
+		t.Fatalf("defaults: %+v, want %+v", c.Proofs, want)
+	}
+	m := base()
+	m["DAKIYA_PROOF_PHOTO_MAX"], m["DAKIYA_PROOF_SIGNATURE_MAX"], m["DAKIYA_PROOF_STREAM"] = " 1048576 ", "65536", "1"
+	c, err = Load(getenv(m), noFiles)
+	if want := (Proofs{PhotoMax: 1 << 20, SignatureMax: 64 << 10, Stream: true}); err != nil || c.Proofs != want {
+		t.Fatalf("set: %+v %v, want %+v", c.Proofs, err, want)
+	}
+	for name, over := range map[string]map[string]string{
+		"photo not a number":   {"DAKIYA_PROOF_PHOTO_MAX": "2MiB"},
+		"photo negative":       {"DAKIYA_PROOF_PHOTO_MAX": "-1"},
+		"photo huge":           {"DAKIYA_PROOF_PHOTO_MAX": "1073741824"},
+		"signature too small":  {"DAKIYA_PROOF_SIGNATURE_MAX": "100"},
+		"stream neither 1 nor": {"DAKIYA_PROOF_STREAM": "sometimes"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := base()
+			for k, v := range over {
+				m[k] = v
+			}
+			if _, err := Load(getenv(m), noFiles); err == nil || !strings.Contains(err.Error(), "DAKIYA_PROOF_") {
+				t.Fatalf("accepted, or the error does not name the setting: %v", err)
+			}
+		})
+	}
+}

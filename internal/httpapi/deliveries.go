@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"io"
@@ -47,9 +48,12 @@ func (a *api) submitDelivery(c echo.Context) error {
 	return a.runDelivery(c, p, key, body)
 }
 
-// runDelivery runs a claimed outcome request and settles its key.
+// runDelivery runs a claimed outcome request and settles its key. It runs
+// to the end even if the phone hangs up: the claim must be settled either
+// way, and a committed outcome is what the retry will be told.
 func (a *api) runDelivery(c echo.Context, p postal.Principal, key string, body []byte) error {
-	ctx := c.Request().Context()
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request().Context()), 30*time.Second)
+	defer cancel()
 	completion := idem.Completion{Owner: p.UserID, Key: key}
 	var in delivery.Input
 	err := strictJSON(body, &in)

@@ -25,6 +25,7 @@ import (
 	"dakiya/internal/notify"
 	"dakiya/internal/otp"
 	"dakiya/internal/postal"
+	"dakiya/internal/proof"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
@@ -63,11 +64,13 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), clock.Now, uuid.NewString)
 	mf := manifest.New(db, clock.Now, uuid.NewString, manifest.Options{RouteBudget: 50 * time.Millisecond, Codes: &issuer})
 	otpSvc := otp.New(db, issuer, otp.DefaultPolicy(), clock.Now, mf.RefreshChecks, slog.New(slog.NewJSONHandler(logs, nil)))
+	proofs := proof.New(db, newSwitchable(t, db), clock.Now, uuid.NewString, proof.Options{}) // on a real S3 server
 	h, err := httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
 		Articles: article.New(db, clock.Now).WithNotice(links.ReceivedNotice(clock.Now, uuid.NewString)), Slots: slot.New(db, links, clock.Now),
 		Manifests: mf, OTP: otpSvc, Idem: db, COD: cod.New(db, clock.Now, uuid.NewString),
 		Deliveries: delivery.New(db, otpSvc, nil, links.FailedNotice(clock.Now, uuid.NewString), delivery.DefaultPolicy(), clock.Now, uuid.NewString),
+		Proofs:     proofs,
 		Ready:      ready, Registry: prometheus.NewRegistry(),
 		DevSMS: func(ctx context.Context, phone string) ([]notify.Message, error) { return db.LatestSMS(ctx, phone, 50) },
 		PWA:    pwa.Files(),

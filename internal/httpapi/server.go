@@ -23,6 +23,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/otp"
+	"dakiya/internal/proof"
 	"dakiya/internal/slot"
 )
 
@@ -45,6 +46,7 @@ type Deps struct {
 	Deliveries *delivery.Service
 	Idem       idem.Store
 	COD        *cod.Service
+	Proofs     *proof.Service
 	Ready      []Check
 	Registry   *prometheus.Registry // the server's metrics registry
 	PWA        fs.FS                // the app's files, served at /
@@ -67,6 +69,7 @@ type api struct {
 	deliveries *delivery.Service
 	idem       idem.Store
 	cod        *cod.Service
+	proofs     *proof.Service
 	ready      []Check
 	registry   *prometheus.Registry
 	metrics    metrics
@@ -79,12 +82,16 @@ func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Slots == nil || d.Manifests == nil || d.OTP == nil || d.Deliveries == nil || d.Idem == nil || d.COD == nil || d.Registry == nil || d.PWA == nil {
 		return nil, errors.New("httpapi: missing dependency")
 	}
+	if d.Proofs == nil {
+		return nil, errors.New("httpapi: missing dependency: proofs")
+	}
 	m, err := newMetrics(d.Registry)
 	if err != nil {
 		return nil, err
 	}
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
 		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS}
+	a.proofs = d.Proofs
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError

@@ -54,8 +54,10 @@ type Store interface {
 	AbandonIdempotent(ctx context.Context, owner, key string) error
 }
 
-// Stale is how long a claim may run before a retry takes it over.
-const Stale = 2 * time.Minute
+// Stale is how long a claim may run before a retry takes it over: longer
+// than any request runs (they are cut at 30 s), short enough that a phone
+// whose server died mid-request is not kept waiting long.
+const Stale = 45 * time.Second
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 

@@ -29,6 +29,13 @@ func DB(t testing.TB) *store.DB {
 // (as in make test and CI).
 func Postgres(t testing.TB) *store.DB {
 	t.Helper()
+	return openMigrated(t, PostgresURL(t))
+}
+
+// PostgresURL creates a fresh, empty PostgreSQL database for t (dropped
+// after it) and returns its URL, for tests that run a whole server on it.
+func PostgresURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv("TEST_POSTGRES_URL")
 	if base == "" {
 		if os.Getenv("DAKIYA_REQUIRE_POSTGRES") == "1" {
@@ -52,7 +59,7 @@ func Postgres(t testing.TB) *store.DB {
 		}
 	})
 	t.Logf("testkit: postgres database %s created", name)
-	return openMigrated(t, withDatabase(t, base, name))
+	return withDatabase(t, base, name)
 }
 
 // EachDB runs fn as a subtest on SQLite and on PostgreSQL, each with a fresh

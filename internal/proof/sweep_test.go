@@ -1,0 +1,100 @@
+package proof_test
+
+import (
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"dakiya/internal/proof"
+	"dakiya/internal/proof/prooftest"
+	"dakiya/internal/store"
+	"dakiya/internal/testkit"
+)
+
+// TestSweeper moves the sweeper's clock, not the object store's: objects
+// carry real LastModified times, so the clock starts at real time.
+func TestSweeper(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		f := newFix(t, db)
+		ctx := context.Background()
+		kept := f.upload(t, f.PostmanA, f.articles[0], proof.KindPhoto, prooftest.JPEG(12, 12, 1))
+		orphan := "proofs/dc-one/2026/11/25/" + f.articles[0] + "/0190f2a4-0000-7000-8000-000000000001.jpg"
+		outside := "exports/2026/11/25/report.csv"
+		for _, key := range []string{orphan, outside} {
+			if _, err := f.objects.Put(ctx, key, []byte("no row names this"), "image/jpeg", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock := testkit.NewClock(time.Now())
+		sw := proof.NewSweeper(db, f.objects.Blobs(), clock.Now, discard())
+
+		if n, err := sw.Sweep(ctx); err != nil || n != 0 {
+			t.Fatalf("young orphan: swept %d, %v", n, err)
+		}
+		wantKeys(t, f, kept.ObjectKey, orphan)
+
+		clock.Advance(proof.OrphanAge + time.Minute)
+		if n, err := sw.Sweep(ctx); err != nil || n != 1 {
+			t.Fatalf("day-old orphan: swept %d, %v", n, err)
+		}
+		wantKeys(t, f, kept.ObjectKey)
+		if _, err := f.objects.Stat(ctx, outside); err != nil {
+			t.Fatalf("an object outside %s was touched: %v", proof.Prefix, err)
+		}
+
+		young := strings.Replace(orphan, "000000000001", "000000000002", 1)
+		if _, err := f.objects.Put(ctx, young, []byte("written just now"), "image/jpeg", nil); err != nil {
+			t.Fatal(err)
+		}
+		clock.Set(time.Now().Add(proof.OrphanAge - time.Minute))
+		if n, err := sw.Sweep(ctx); err != nil || n != 0 {
+			t.Fatalf("orphan younger than a day: swept %d, %v", n, err)
+		}
+		wantKeys(t, f, kept.ObjectKey, young)
+	})
+}
+
+func wantKeys(t *testing.T, f fix, want ...string) {
+	t.Helper()
+	got := listKeys(t, f.objects)
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Fatalf("objects %v, want %v", got, want)
+	}
+}
+
+func TestSweeperStopsWithItsContext(t *testing.T) {
+	db := testkit.DB(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		proof.NewSweeper(db, newObjects(t).Blobs(), time.Now, discard()).Run(ctx)
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run did not return after its context ended")
+	}
+}
+
+// TestBodyRefusesChangedBytes: a stored object that no longer matches its
+// row fails at the end of the read instead of passing for evidence.
+func TestBodyRefusesChangedBytes(t *testing.T) {
+	f := newFix(t, testkit.DB(t))
+	m := f.upload(t, f.PostmanA, f.articles[0], proof.KindPhoto, prooftest.JPEG(12, 12, 3))
+	m.SHA256 = strings.Repeat("0", 64)
+	body, err := f.svc.Body(context.Background(), m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer body.Close()
+	if _, err := io.ReadAll(body); err == nil || !strings.Contains(err.Error(), "recorded") {
+		t.Fatalf("read of a changed object: %v, want an error", err)
+	}
+}

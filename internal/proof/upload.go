@@ -1,0 +1,159 @@
+package proof
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"dakiya/internal/article"
+	"dakiya/internal/postal"
+)
+
+// discardTimeout bounds the removal of an object a lost race left unused.
+const discardTimeout = 10 * time.Second
+
+// Upload is one proof as the phone sends it.
+type Upload struct {
+	ArticleID string
+	Kind      Kind
+	Key       string // the request's Idempotency-Key
+	Data      []byte
+}
+
+// Upload checks a proof, stores its object and then its row, and returns
+// it. Only the postman holding the article may upload, while it is out for
+// delivery or just after its outcome. The same postman and key again return
+// the proof stored the first time; the same key with other bytes, article
+// or kind is CodeUnprocessable. The object is written before the row, so a
+// row never lacks its object; an object whose row was never written is an
+// orphan for the Sweeper.
+func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload) (Meta, error) {
+	pic, sum, err := s.check(p, &in)
+	if err != nil {
+		return Meta{}, err
+	}
+	if m, done, err := s.replay(ctx, p, in, sum); done {
+		return m, err
+	}
+	subj, err := s.held(ctx, p, in.ArticleID)
+	if err != nil {
+		return Meta{}, err
+	}
+	m := s.newMeta(p, in, subj, pic, sum)
+	if err := s.objects.Put(ctx, m.ObjectKey, in.Data, m.ContentType, objectMeta(m)); err != nil {
+		return Meta{}, err
+	}
+	if err := s.store.InsertProof(ctx, m); err != nil {
+		return s.lost(ctx, p, in, m, err)
+	}
+	return m, nil
+}
+
+// check validates an upload without I/O, normalising its ids, and returns
+// the picture and the SHA-256 of its bytes.
+func (s *Service) check(p postal.Principal, in *Upload) (picture, string, error) {
+	if err := s.CheckUploader(p, in.Key); err != nil {
+		return picture{}, "", err
+	}
+	id, err := postal.ParseS10(in.ArticleID)
+	if err != nil {
+		return picture{}, "", postal.Invalid("invalid article id", postal.FieldError{Field: "article_id", Message: message(err)})
+	}
+	if _, err := ParseKind(string(in.Kind)); err != nil {
+		return picture{}, "", err
+	}
+	if limit := s.limit(in.Kind); int64(len(in.Data)) > limit {
+		return picture{}, "", tooLarge(in.Kind, limit)
+	}
+	pic, err := inspect(in.Kind, in.Data)
+	if err != nil {
+		return picture{}, "", err
+	}
+	in.ArticleID, in.Key = string(id), strings.ToLower(in.Key)
+	sum := sha256.Sum256(in.Data)
+	return pic, hex.EncodeToString(sum[:]), nil
+}
+
+// message is the client-safe message of a classified error.
+func message(err error) string {
+	var e *postal.Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "invalid"
+}
+
+// replay answers a key the postman already used: done is true when the key
+// was found (or the lookup failed).
+func (s *Service) replay(ctx context.Context, p postal.Principal, in Upload, sum string) (Meta, bool, error) {
+	m, err := s.store.ProofByKey(ctx, p.UserID, in.Key)
+	switch {
+	case postal.IsCode(err, postal.CodeNotFound):
+		return Meta{}, false, nil
+	case err != nil:
+		return Meta{}, true, err
+	case m.ArticleID != in.ArticleID || m.Kind != in.Kind || m.SHA256 != sum:
+		return Meta{}, true, postal.Errorf(postal.CodeUnprocessable,
+			"this Idempotency-Key was already used for a different proof; make a new key for a new proof")
+	}
+	return m, true, nil
+}
+
+// held returns the article if p holds it: p is the postman of the latest
+// dispatched manifest it is on, and it is out for delivery or has just had
+// its outcome. To anyone else it does not exist.
+func (s *Service) held(ctx context.Context, p postal.Principal, articleID string) (Subject, error) {
+	subj, err := s.store.ProofSubject(ctx, articleID)
+	if err != nil {
+		return Subject{}, err
+	}
+	switch subj.Status {
+	case article.StatusOutForDelivery, article.StatusDelivered, article.StatusAttempted:
+		if subj.PostmanID == p.UserID {
+			return subj, nil
+		}
+	}
+	return Subject{}, postal.Errorf(postal.CodeNotFound, "article not found")
+}
+
+// newMeta names a new proof. Its key is made by the server, dated in the
+// centre's time zone, so it groups by the centre's working day.
+func (s *Service) newMeta(p postal.Principal, in Upload, subj Subject, pic picture, sum string) Meta {
+	at := time.UnixMilli(s.now().UnixMilli()).UTC() // the stored precision, so a replay shows the same time
+	id := strings.ToLower(s.newID())
+	day := at.In(zone(subj.TimeZone)).Format("2006/01/02")
+	return Meta{
+		ID: id, ArticleID: subj.ArticleID, DCID: subj.DCID, PostmanID: p.UserID, Kind: in.Kind,
+		ObjectKey:   fmt.Sprintf("%s%s/%s/%s/%s.%s", Prefix, subj.DCID, day, subj.ArticleID, id, pic.format.ext),
+		ContentType: pic.format.contentType, Size: int64(len(in.Data)), SHA256: sum,
+		Width: pic.width, Height: pic.height, IdempotencyKey: in.Key, CreatedAt: at, TimeZone: subj.TimeZone,
+	}
+}
+
+// objectMeta is what the object itself says about the proof, so the bucket
+// can be audited without the database.
+func objectMeta(m Meta) map[string]string {
+	return map[string]string{"article": m.ArticleID, "kind": string(m.Kind), "postman": m.PostmanID, "proof-id": m.ID}
+}
+
+// lost handles a row that could not be written. A conflict means a
+// concurrent request with the same key won: this request's object is
+// unused and goes, and the winner's proof is the answer. On any other
+// failure the row may or may not exist, so the object stays for the
+// Sweeper, which deletes it only if no row names it.
+func (s *Service) lost(ctx context.Context, p postal.Principal, in Upload, m Meta, err error) (Meta, error) {
+	if !postal.IsCode(err, postal.CodeConflict) {
+		return Meta{}, err
+	}
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardTimeout)
+	defer cancel()
+	_ = s.objects.Delete(dctx, m.ObjectKey) // if it fails, the Sweeper removes it
+	if prev, done, rerr := s.replay(ctx, p, in, m.SHA256); done {
+		return prev, rerr
+	}
+	return Meta{}, err
+}
