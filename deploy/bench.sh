@@ -7,6 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p var
 out=var/bench.md
+export DAKIYA_VERSITYGW=$PWD/bin/versitygw
+started_pg=
+if [[ -z ${TEST_POSTGRES_URL:-} ]]; then
+  TEST_POSTGRES_URL=$(deploy/pgtest.sh start) && started_pg=1
+  export TEST_POSTGRES_URL
+fi
+trap '[[ -n $started_pg ]] && deploy/pgtest.sh stop' EXIT
 : >"$out"
 say() { printf '%s\n' "$*" | tee -a "$out"; }
 
@@ -35,6 +42,13 @@ awk '
   }' var/bench-go.txt | { echo "| what | speed | ratio |"; echo "|---|---|---|"; cat; } | tee -a "$out"
 
 say ""
+say "### Outcome submissions through the API (one per article, new Idempotency-Key each)"
+say ""
+go test -count=1 -run '^$' -bench 'BenchmarkOutcome' -benchtime 300x ./internal/httpapi | tee var/bench-outcome.txt | grep -E '^Benchmark' || true
+awk '/^BenchmarkOutcome\// { n=$1; sub(/^BenchmarkOutcome\//, "", n); sub(/-[0-9]+$/, "", n); printf "| %s | %.0f outcomes/s | %.1f ms each |\n", n, 1e9/$3, $3/1e6 }' var/bench-outcome.txt |
+  { echo "| database | throughput | latency |"; echo "|---|---|---|"; cat; } | tee -a "$out"
+
+say ""
 say "### Fault injection, large: every outcome of a slot through a transport that drops, loses and doubles requests while the server restarts"
 say ""
 DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 2>&1 | tee var/bench-faults.txt |
@@ -43,6 +57,6 @@ DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 
 say ""
 say "### All Go benchmarks"
 say ""
-go test -count=1 -run '^$' -skip 'BenchmarkBuild300|BenchmarkManifestGet' -bench . -benchmem ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL)' | tee -a "$out"
+go test -count=1 -run '^$' -skip 'BenchmarkBuild300|BenchmarkManifestGet|BenchmarkOutcome' -bench . -benchmem ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL)' | tee -a "$out"
 echo
 echo "summary written to $out"

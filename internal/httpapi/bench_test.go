@@ -1,11 +1,14 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"testing"
+
+	"github.com/google/uuid"
 
 	"dakiya/internal/testkit"
 )
@@ -84,4 +87,54 @@ func BenchmarkManifestGet(b *testing.B) {
 	b.Run("etag-miss", func(b *testing.B) { get(b, e.url+path, token, 200) })
 	b.Run("etag-miss-gzip", func(b *testing.B) { get(b, e.url+path, token, 200, "Accept-Encoding", "gzip") })
 	b.Run("etag-hit-304", func(b *testing.B) { get(b, e.url+path, token, 304, "If-None-Match", etag) })
+}
+
+// BenchmarkOutcome submits delivery outcomes through the API, one per
+// article, on SQLite and on PostgreSQL; run it with a fixed count no larger
+// than the articles it dispatches (make bench uses -benchtime 300x).
+func BenchmarkOutcome(b *testing.B) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		b.Run(name, func(b *testing.B) {
+			db := testkit.DB(b)
+			if name == "postgres" {
+				db = testkit.Postgres(b)
+			}
+			e := newEnv(b, db)
+			ids, token := outcomeArticles(b, e, 300)
+			if b.N > len(ids) {
+				b.Skipf("run with -benchtime %dx or less", len(ids))
+			}
+			i := 0
+			for b.Loop() {
+				body := map[string]any{"article_id": ids[i], "outcome": "delivered", "proof_ids": []string{},
+					"location": map[string]any{"lat": 12.9361, "lon": 77.6212, "accuracy_m": 8}, "captured_at": "2026-11-25T18:00:00+05:30",
+					"id_evidence": map[string]any{"type": "aadhaar", "last4": "1234", "received_by": "Meera"},
+					"cod":         map[string]any{"mode": "cash", "amount_paise": 49900}}
+				if r := e.do("POST", "/api/v1/deliveries", token, body, "Idempotency-Key", uuid.NewString()); r.status != 201 {
+					b.Fatalf("outcome: %d %s", r.status, r.body)
+				}
+				i++
+			}
+		})
+	}
+}
+
+// outcomeArticles dispatches n COD letters to post1.
+func outcomeArticles(b *testing.B, e *env, n int) ([]string, string) {
+	b.Helper()
+	path, token := benchManifest(b, e, n)
+	var m struct {
+		Stops []struct{ Articles []struct{ ID string } }
+	}
+	r := e.do("GET", path, token, nil)
+	if err := json.Unmarshal(r.body, &m); err != nil {
+		b.Fatal(err)
+	}
+	var ids []string
+	for _, st := range m.Stops {
+		for _, a := range st.Articles {
+			ids = append(ids, a.ID)
+		}
+	}
+	return ids, token
 }
