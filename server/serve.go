@@ -89,21 +89,19 @@ func (a *app) startWorkers(ctx context.Context) func() {
 			a.log.Error("sms worker stopped", "error", err.Error())
 		}
 	}()
-	done = a.startSweeper(wctx, done)
+	cancel = a.startSweeper(wctx, cancel) // stopping now also waits for the sweeper
 	return func() { cancel(); <-done }
 }
 
-// startSweeper runs the orphan proof sweeper beside the other workers; the
-// channel it returns closes once the sweeper and the workers behind prev
-// have all stopped.
-func (a *app) startSweeper(ctx context.Context, prev <-chan struct{}) chan struct{} {
-	done := make(chan struct{})
+// startSweeper runs the orphan proof sweeper on ctx beside the other
+// workers. It returns stop wrapped so that it also waits for the sweeper.
+func (a *app) startSweeper(ctx context.Context, stop context.CancelFunc) context.CancelFunc {
+	swept := make(chan struct{})
 	go func() {
-		defer close(done)
+		defer close(swept)
 		a.sweeper.Run(ctx)
-		<-prev
 	}()
-	return done
+	return func() { stop(); <-swept }
 }
 
 // ensureBucket creates the proof bucket, retrying for a while in case the

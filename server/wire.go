@@ -121,6 +121,5 @@ func newLogger(w io.Writer, level slog.Level) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
 }
 
-// proofKinds is what outcomes use to check the proofs they name; until the
-// proof store is wired, outcomes can name none.
-func (a *app) proofKinds() delivery.Proofs { return nil }
+// proofKinds is what outcomes use to check the proofs they name.
+func (a *app) proofKinds() delivery.Proofs { return a.proofs }

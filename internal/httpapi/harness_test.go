@@ -5,10 +5,14 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"iter"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +27,7 @@ import (
 	"dakiya/internal/httpapi"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
+	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 	"dakiya/internal/proof"
@@ -69,7 +74,7 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
 		Articles: article.New(db, clock.Now).WithNotice(links.ReceivedNotice(clock.Now, uuid.NewString)), Slots: slot.New(db, links, clock.Now),
 		Manifests: mf, OTP: otpSvc, Idem: db, COD: cod.New(db, clock.Now, uuid.NewString),
-		Deliveries: delivery.New(db, otpSvc, nil, links.FailedNotice(clock.Now, uuid.NewString), delivery.DefaultPolicy(), clock.Now, uuid.NewString),
+		Deliveries: delivery.New(db, otpSvc, proofs, links.FailedNotice(clock.Now, uuid.NewString), delivery.DefaultPolicy(), clock.Now, uuid.NewString),
 		Proofs:     proofs,
 		Ready:      ready, Registry: prometheus.NewRegistry(),
 		DevSMS: func(ctx context.Context, phone string) ([]notify.Message, error) { return db.LatestSMS(ctx, phone, 50) },
@@ -214,6 +219,95 @@ func (e *env) count(table string) int {
 	var n int
 	if err := e.db.QueryRowForTest(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
 		e.t.Fatal(err)
+	}
+	return n
+}
+
+// objectStores finds an env's proof object store by its database, so a
+// test can take the store down (env has no field for it).
+var objectStores sync.Map // *store.DB → *switchable
+
+// switchable is the proof service's object store: a real S3 server, which
+// a test may swap for one that is down.
+type switchable struct {
+	st       *objstore.Store
+	mu       sync.Mutex
+	real, to proof.Objects
+}
+
+func newSwitchable(t testing.TB, db *store.DB) *switchable {
+	t.Helper()
+	srv := testkit.S3(t)
+	st, err := objstore.New(objstore.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: srv.Bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureBucket(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	s := &switchable{st: st, real: st.Blobs(), to: st.Blobs()}
+	objectStores.Store(db, s)
+	t.Cleanup(func() { objectStores.Delete(db) })
+	return s
+}
+
+func (e *env) objects() *switchable {
+	s, _ := objectStores.Load(e.db)
+	return s.(*switchable)
+}
+
+// down points the proof service at a port nothing listens on, until up.
+func (s *switchable) down(t testing.TB) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close()
+	st, err := objstore.New(objstore.Config{Endpoint: "http://" + addr, AccessKey: "a", SecretKey: "s", Bucket: "proofs", Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.set(st.Blobs())
+}
+
+func (s *switchable) up() { s.set(s.real) }
+
+func (s *switchable) set(o proof.Objects) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.to = o
+}
+
+func (s *switchable) get() proof.Objects {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.to
+}
+
+func (s *switchable) Put(ctx context.Context, key string, data []byte, ct string, meta map[string]string) error {
+	return s.get().Put(ctx, key, data, ct, meta)
+}
+func (s *switchable) Open(ctx context.Context, key string) (io.ReadCloser, error) {
+	return s.get().Open(ctx, key)
+}
+func (s *switchable) PresignGet(ctx context.Context, key string, ttl time.Duration) (*url.URL, error) {
+	return s.get().PresignGet(ctx, key, ttl)
+}
+func (s *switchable) Delete(ctx context.Context, key string) error { return s.get().Delete(ctx, key) }
+func (s *switchable) Keys(ctx context.Context, prefix string, before time.Time) iter.Seq2[string, error] {
+	return s.get().Keys(ctx, prefix, before)
+}
+
+// stored counts the objects in the real bucket.
+func (s *switchable) stored(t testing.TB) int {
+	t.Helper()
+	n := 0
+	for _, err := range s.real.Keys(context.Background(), proof.Prefix, time.Now().Add(time.Hour)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		n++
 	}
 	return n
 }

@@ -65,9 +65,9 @@ func (a *api) readProofForm(c echo.Context) (proof.Upload, error) {
 		if err != nil {
 			return proof.Upload{}, formError(err)
 		}
-		err = a.readProofPart(part, &in, seen)
-		part.Close()
-		if err != nil {
+		// NextPart skips what a part leaves unread; a refused part is not
+		// drained here.
+		if err := a.readProofPart(part, &in, seen); err != nil {
 			return proof.Upload{}, err
 		}
 	}

@@ -2,6 +2,7 @@ package proof
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net/url"
@@ -60,7 +61,7 @@ func ParseKind(raw string) (Kind, error) {
 // caller to judge.
 func (s *Service) Read(k Kind, r io.Reader) ([]byte, error) {
 	limit := s.limit(k)
-	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	data, err := readAtMost(r, limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("proof: read file: %w", err)
 	}
@@ -68,6 +69,29 @@ func (s *Service) Read(k Kind, r io.Reader) ([]byte, error) {
 		return nil, tooLarge(k, limit)
 	}
 	return data, nil
+}
+
+// readAtMost reads r to its end or to n bytes, whichever comes first. Its
+// buffer starts small and doubles, but never past n, so a small file costs
+// little and a large one no more than n.
+func readAtMost(r io.Reader, n int64) ([]byte, error) {
+	buf := make([]byte, 0, min(n, 32<<10))
+	for int64(len(buf)) < n {
+		if len(buf) == cap(buf) {
+			grown := make([]byte, len(buf), min(2*int64(cap(buf)), n))
+			copy(grown, buf)
+			buf = grown
+		}
+		m, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+m]
+		if errors.Is(err, io.EOF) {
+			return buf, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
 }
 
 func (s *Service) limit(k Kind) int64 {

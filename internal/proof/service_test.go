@@ -2,6 +2,7 @@ package proof_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -84,7 +85,8 @@ func wantCode(t *testing.T, err error, code postal.Code) *postal.Error {
 	if !postal.IsCode(err, code) {
 		t.Fatalf("error = %v, want code %s", err, code)
 	}
-	e, _ := err.(*postal.Error)
+	var e *postal.Error
+	errors.As(err, &e)
 	return e
 }
 
@@ -113,31 +115,39 @@ func TestOwnedAndForArticle(t *testing.T) {
 		if err != nil || len(all) != 2 || all[0].ID != photo.ID || all[1].ID != sig.ID {
 			t.Fatalf("ForArticle: %+v %v", all, err)
 		}
-		for name, c := range map[string]struct {
-			p     postal.Principal
-			ids   []string
-			badAt []string
-		}{
-			"unknown":       {f.PostmanA, []string{photo.ID, uuid.NewString()}, []string{"proof_ids[1]"}},
-			"malformed":     {f.PostmanA, []string{"nope", sig.ID}, []string{"proof_ids[0]"}},
-			"other article": {f.PostmanA, []string{onB.ID, photo.ID}, []string{"proof_ids[0]"}},
-			"named twice":   {f.PostmanA, []string{photo.ID, photo.ID}, []string{"proof_ids[1]"}},
-			"other postman": {f.PostmanB, []string{photo.ID, sig.ID}, []string{"proof_ids[0]", "proof_ids[1]"}},
-		} {
-			t.Run(name, func(t *testing.T) {
-				_, err := f.svc.Owned(ctx, c.p, c.ids, a)
-				e := wantCode(t, err, postal.CodeUnprocessable)
-				if len(e.Fields) != len(c.badAt) {
+		testOwnedRefusals(t, f, a, photo, sig, onB)
+	})
+}
+
+// testOwnedRefusals: every bad id is named, and why is not said.
+func testOwnedRefusals(t *testing.T, f fix, a string, photo, sig, onB proof.Meta) {
+	for name, c := range map[string]struct {
+		p     postal.Principal
+		ids   []string
+		badAt []string
+	}{
+		"unknown":       {f.PostmanA, []string{photo.ID, uuid.NewString()}, []string{"proof_ids[1]"}},
+		"malformed":     {f.PostmanA, []string{"nope", sig.ID}, []string{"proof_ids[0]"}},
+		"other article": {f.PostmanA, []string{onB.ID, photo.ID}, []string{"proof_ids[0]"}},
+		"named twice":   {f.PostmanA, []string{photo.ID, photo.ID}, []string{"proof_ids[1]"}},
+		"other postman": {f.PostmanB, []string{photo.ID, sig.ID}, []string{"proof_ids[0]", "proof_ids[1]"}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := f.svc.Owned(context.Background(), c.p, c.ids, a)
+			e := wantCode(t, err, postal.CodeUnprocessable)
+			if len(e.Fields) != len(c.badAt) {
+				t.Fatalf("fields %+v, want %v", e.Fields, c.badAt)
+			}
+			for i, fe := range e.Fields {
+				if fe.Field != c.badAt[i] {
 					t.Fatalf("fields %+v, want %v", e.Fields, c.badAt)
 				}
-				for i, fe := range e.Fields {
-					if fe.Field != c.badAt[i] {
-						t.Fatalf("fields %+v, want %v", e.Fields, c.badAt)
-					}
-				}
-			})
-		}
-	})
+			}
+		})
+	}
+	many := make([]string, proof.MaxNamed+1)
+	_, err := f.svc.Owned(context.Background(), f.PostmanA, many, a)
+	wantCode(t, err, postal.CodeInvalid)
 }
 
 // TestConcurrentRetries: a phone that sends the same proof several times
