@@ -49,6 +49,15 @@ awk '/^BenchmarkOutcome\// { n=$1; sub(/^BenchmarkOutcome\//, "", n); sub(/-[0-9
   { echo "| database | throughput | latency |"; echo "|---|---|---|"; cat; } | tee -a "$out"
 
 say ""
+say "### 150 KB proof uploads: through the API vs. minio-go straight into the same S3 server"
+say ""
+go test -count=1 -run '^$' -bench 'BenchmarkProofUpload' -benchtime 3s ./internal/httpapi | tee var/bench-proof.txt | grep -E '^Benchmark' || true
+awk '/^BenchmarkProofUpload\// { n=$1; sub(/^BenchmarkProofUpload\//, "", n); sub(/-[0-9]+$/, "", n); ns[n]=$3; mb[n]=$5 }
+  END { printf "| through the API | %.0f uploads/s | %.1f ms | %.2f × direct |\n", 1e9/ns["api"], ns["api"]/1e6, ns["direct-put"]/ns["api"];
+        printf "| minio-go PUT | %.0f uploads/s | %.1f ms | 1.00 |\n", 1e9/ns["direct-put"], ns["direct-put"]/1e6 }' var/bench-proof.txt |
+  { echo "| path | throughput | latency | ratio |"; echo "|---|---|---|---|"; cat; } | tee -a "$out"
+
+say ""
 say "### Fault injection, large: every outcome of a slot through a transport that drops, loses and doubles requests while the server restarts"
 say ""
 DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 2>&1 | tee var/bench-faults.txt |
@@ -57,6 +66,6 @@ DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 
 say ""
 say "### All Go benchmarks"
 say ""
-go test -count=1 -run '^$' -skip 'BenchmarkBuild300|BenchmarkManifestGet|BenchmarkOutcome' -bench . -benchmem ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL)' | tee -a "$out"
+go test -count=1 -run '^$' -skip 'BenchmarkBuild300|BenchmarkManifestGet|BenchmarkOutcome|BenchmarkProofUpload' -bench . -benchmem ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL)' | tee -a "$out"
 echo
 echo "summary written to $out"

@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image"
+	"image/jpeg"
 	"io"
 	"math/rand/v2"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"os"
@@ -185,9 +188,10 @@ func TestFaultInjection(t *testing.T) {
 
 // job is one phone action: an outcome with its key, sent until it lands.
 type job struct {
-	token string
-	key   string
-	body  []byte
+	token    string
+	key      string
+	body     map[string]any
+	proofKey string // non-empty: upload a photo first and name it
 }
 
 // faultRun loads the demo on dsn, dispatches a slot's manifests, and has
@@ -210,14 +214,24 @@ func faultRun(t *testing.T, dsn string, perPostman int) {
 	if f.restarts.Load() < 2 {
 		t.Errorf("the server restarted %d times during the run; the test needs restarts under load", f.restarts.Load())
 	}
-	t.Logf("%d outcomes; transport dropped %d requests, lost %d responses after the server got them, sent %d twice; server restarted %d times",
-		len(jobs), tr.dropped.Load(), tr.lost.Load(), tr.doubled.Load(), f.restarts.Load())
+	t.Logf("%d outcomes, %d with a photo; transport dropped %d requests, lost %d responses after the server got them, sent %d twice; server restarted %d times",
+		len(jobs), photoJobs(jobs), tr.dropped.Load(), tr.lost.Load(), tr.doubled.Load(), f.restarts.Load())
 	for key, bodies := range seen {
 		if len(bodies) != 1 {
 			t.Errorf("key %s got %d different answers: %v", key, len(bodies), bodies)
 		}
 	}
-	checkExactlyOnce(t, dsn, len(jobs))
+	checkExactlyOnce(t, dsn, len(jobs), photoJobs(jobs))
+}
+
+func photoJobs(jobs []job) int {
+	n := 0
+	for _, j := range jobs {
+		if j.proofKey != "" {
+			n++
+		}
+	}
+	return n
 }
 
 // dispatchSlot builds and dispatches the manifests of the slot the demo's
@@ -282,8 +296,11 @@ func (f *fleet) postmanJobs(user, date, sl string, n int) []job {
 					body["cod"] = map[string]any{"mode": "cash", "amount_paise": a.CODPaise}
 				}
 			}
-			b, _ := json.Marshal(body)
-			jobs = append(jobs, job{token: tok, key: uuid.NewString(), body: b})
+			j := job{token: tok, key: uuid.NewString(), body: body}
+			if body["outcome"] == "delivered" && len(jobs)%2 == 0 {
+				j.proofKey = uuid.NewString()
+			}
+			jobs = append(jobs, j)
 		}
 	}
 	return jobs
@@ -346,16 +363,54 @@ func (f *fleet) runPhones(jobs []job, client *http.Client) map[string]map[string
 	return seen
 }
 
-// send retries one job until the server answers 201, as a phone's outbox
-// does, and returns that answer; every retry of a key that lands must be
-// answered alike, which the caller checks.
+// send runs one job as a phone's outbox does: the photo first, then the
+// outcome naming it, each retried until the server answers 201. It returns
+// both answers; every retry of a key that lands must be answered alike,
+// which the caller checks.
 func (f *fleet) send(client *http.Client, j job) string {
-	var last string
-	for range 400 {
-		req, _ := http.NewRequest("POST", f.base+"/api/v1/deliveries", bytes.NewReader(j.body))
+	body := j.body
+	proofAnswer := ""
+	if j.proofKey != "" {
+		proofAnswer = f.retry(client, j.proofKey, func() *http.Request { return f.photoRequest(j) })
+		var p struct{ ID string }
+		json.Unmarshal([]byte(proofAnswer), &p)
+		body["proof_ids"] = []string{p.ID}
+	}
+	b, _ := json.Marshal(body)
+	return proofAnswer + f.retry(client, j.key, func() *http.Request {
+		req, _ := http.NewRequest("POST", f.base+"/api/v1/deliveries", bytes.NewReader(b))
 		req.Header.Set("Content-Type", "application/json")
 		req.Header.Set("Authorization", "Bearer "+j.token)
 		req.Header.Set("Idempotency-Key", j.key)
+		return req
+	})
+}
+
+// photoRequest is a proof upload of a small real JPEG.
+func (f *fleet) photoRequest(j job) *http.Request {
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("article_id", j.body["article_id"].(string))
+	w.WriteField("kind", "photo")
+	part, _ := w.CreateFormFile("file", "door.jpg")
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for i := range img.Pix {
+		img.Pix[i] = byte(i * 7)
+	}
+	jpeg.Encode(part, img, nil)
+	w.Close()
+	req, _ := http.NewRequest("POST", f.base+"/api/v1/proofs", &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	req.Header.Set("Authorization", "Bearer "+j.token)
+	req.Header.Set("Idempotency-Key", j.proofKey)
+	return req
+}
+
+// retry sends a request until it lands with 201 and returns the answer.
+func (f *fleet) retry(client *http.Client, key string, request func() *http.Request) string {
+	var last string
+	for range 400 {
+		req := request()
 		res, err := client.Do(req)
 		if err != nil {
 			time.Sleep(5 * time.Millisecond)
@@ -371,15 +426,16 @@ func (f *fleet) send(client *http.Client, j job) string {
 			time.Sleep(5 * time.Millisecond)
 			continue
 		}
-		f.t.Errorf("key %s: %d %s", j.key, res.StatusCode, b)
+		f.t.Errorf("key %s: %d %s", key, res.StatusCode, b)
 		return ""
 	}
-	f.t.Errorf("key %s never landed; last answer %s", j.key, last)
+	f.t.Errorf("key %s never landed; last answer %s", key, last)
 	return ""
 }
 
-// checkExactlyOnce reads the database: n outcomes, one per article.
-func checkExactlyOnce(t *testing.T, dsn string, n int) {
+// checkExactlyOnce reads the database: n outcomes, one per article, and
+// photos proofs, each linked to its outcome.
+func checkExactlyOnce(t *testing.T, dsn string, n, photos int) {
 	t.Helper()
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
@@ -392,6 +448,14 @@ func checkExactlyOnce(t *testing.T, dsn string, n int) {
 	}
 	if total != n || articles != n {
 		t.Fatalf("%d outcomes for %d articles stored; want exactly %d", total, articles, n)
+	}
+	var stored, linked int
+	if err := db.QueryRowForTest(context.Background(), "SELECT (SELECT COUNT(*) FROM proofs), (SELECT COUNT(*) FROM delivery_proofs)").
+		Scan(&stored, &linked); err != nil {
+		t.Fatal(err)
+	}
+	if stored != photos || linked != photos {
+		t.Fatalf("%d proofs stored, %d linked to outcomes; want exactly %d", stored, linked, photos)
 	}
 }
 
