@@ -61,7 +61,7 @@ say ""
 say "### Fault injection, large: every outcome of a slot through a transport that drops, loses and doubles requests while the server restarts"
 say ""
 DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 2>&1 | tee var/bench-faults.txt |
-  sed -E 's/^[[:space:]]+//' | grep -E 'outcomes;|^--- (PASS|FAIL)' | sed -E 's/^faults_test.go:[0-9]+: //' | tee -a "$out"
+  sed -E 's/^[[:space:]]+//' | grep -E 'outcomes,|^--- (PASS|FAIL)' | sed -E 's/^faults_test.go:[0-9]+: //' | tee -a "$out"
 
 say ""
 say "### All Go benchmarks"
