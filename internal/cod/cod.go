@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -98,16 +99,14 @@ func (s *Service) UPILink(ctx context.Context, p postal.Principal, rawID string)
 	return UPIURI(dc.UPIVPA, dc.Name, amount, "COD "+string(id), string(id)), nil
 }
 
-// UPIURI builds a upi://pay link (DOMAIN.md).
+// UPIURI builds a upi://pay link (DOMAIN.md), in the order UPI apps
+// expect, escaping values for a URL but keeping the VPA's @ readable and
+// writing spaces as %20 (some apps show a literal +).
 func UPIURI(vpa, name string, amount postal.Paise, note, ref string) string {
-	q := url.Values{}
-	q.Set("pa", vpa)
-	q.Set("pn", name)
-	q.Set("am", amount.Rupees())
-	q.Set("cu", "INR")
-	q.Set("tn", note)
-	q.Set("tr", ref)
-	return "upi://pay?" + q.Encode()
+	esc := func(v string) string {
+		return strings.NewReplacer("%40", "@", "+", "%20").Replace(url.QueryEscape(v))
+	}
+	return "upi://pay?pa=" + esc(vpa) + "&pn=" + esc(name) + "&am=" + amount.Rupees() + "&cu=INR&tn=" + esc(note) + "&tr=" + esc(ref)
 }
 
 // Summary lists each postman's money for a centre's slot.

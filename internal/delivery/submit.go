@@ -40,6 +40,8 @@ func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, key 
 	if err := validate(in); err != nil {
 		return Result{}, nil, err
 	}
+	id, _ := postal.ParseS10(in.ArticleID) // valid: validate checked it
+	in.ArticleID = string(id)
 	h, err := s.store.Holding(ctx, in.ArticleID)
 	if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
 		return Result{}, nil, err
@@ -122,8 +124,11 @@ func validateParts(in Input) []postal.FieldError {
 	if len(in.ProofIDs) > 10 {
 		add("proof_ids", "at most 10")
 	}
-	if len(in.OTP) > 0 && len(in.OTP) != 6 {
+	if in.OTP != "" && !sixDigits(in.OTP) {
 		add("otp", "six digits")
+	}
+	if l := in.Location; l != nil && l.Lat == 0 && l.Lon == 0 {
+		add("location", "0,0 is not a position fix; leave location out when there is none")
 	}
 	return fe
 }
@@ -272,4 +277,16 @@ func (s *Service) failed(ctx context.Context, rec Record, a article.Article, dc 
 		rec.SMS = &sms
 	}
 	return rec, nil
+}
+
+func sixDigits(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
 }

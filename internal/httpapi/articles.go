@@ -39,6 +39,14 @@ func (a *api) getArticle(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	metas, err := a.proofs.ForArticle(c.Request().Context(), d.ID)
+	if err != nil {
+		return err
+	}
+	d.Proofs = make([]any, len(metas))
+	for i, m := range metas {
+		d.Proofs[i] = m.View()
+	}
 	return c.JSON(http.StatusOK, d)
 }
 

@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"dakiya/internal/proof/prooftest"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
@@ -114,5 +115,53 @@ func TestFailedAttemptsAPI(t *testing.T) {
 	ev := e.do("GET", "/api/v1/track/"+id, "", nil)
 	if !strings.Contains(string(ev.body), `"event":"delivery_attempted","code":"EMH"`) {
 		t.Fatalf("tracking: %s", ev.body)
+	}
+}
+
+func TestOutcomeInputsAndUPI(t *testing.T) {
+	e := newEnv(t, testkit.DB(t))
+	sup1, post1, post2 := e.login("sup1"), e.login("post1"), e.login("post2")
+	id := dispatchOne(t, e, sup1)
+	wantProblem(t, e.do("GET", "/api/v1/articles/"+id+"/upi", post1, nil), 409) // the test centre has no payee VPA
+	wantProblem(t, e.do("GET", "/api/v1/articles/"+id+"/upi", post2, nil), 404)
+	wantProblem(t, e.do("GET", "/api/v1/articles/"+id+"/upi", sup1, nil), 404)
+	code := e.otpFor(id)
+	bad := map[string]func(map[string]any){
+		"letters in the code": func(b map[string]any) { b["otp"] = "12a456" },
+		"no position fix":     func(b map[string]any) { b["location"] = map[string]any{"lat": 0, "lon": 0, "accuracy_m": 0} },
+		"unknown outcome":     func(b map[string]any) { b["outcome"] = "lost" },
+		"reason on delivery":  func(b map[string]any) { b["reason_code"] = "08" },
+		"no capture time":     func(b map[string]any) { delete(b, "captured_at") },
+		"no cod on cod":       func(b map[string]any) { delete(b, "cod") },
+		"unknown proof":       func(b map[string]any) { b["proof_ids"] = []string{uuid.NewString()} },
+		"unknown field":       func(b map[string]any) { b["tip"] = 10 },
+	}
+	for name, mutate := range bad {
+		t.Run(name, func(t *testing.T) {
+			b := outcome(id, code)
+			mutate(b)
+			r := e.do("POST", "/api/v1/deliveries", post1, b, "Idempotency-Key", uuid.NewString())
+			if r.status != 400 && r.status != 422 {
+				t.Fatalf("%d %s", r.status, r.body)
+			}
+			wantProblem(t, r, r.status)
+		})
+	}
+	if n := e.count("deliveries"); n != 0 {
+		t.Fatalf("refused outcomes stored %d rows", n)
+	}
+	up := e.upload(post1, uuid.NewString(), form(id, "photo", "cash.jpg", prooftest.JPEG(64, 48, 3))...)
+	if up.status != 201 {
+		t.Fatalf("upload: %d %s", up.status, up.body)
+	}
+	withProof := outcome(strings.ToLower(id), code)
+	withProof["proof_ids"] = []string{up.json(t)["id"].(string)}
+	r := e.do("POST", "/api/v1/deliveries", post1, withProof, "Idempotency-Key", uuid.NewString())
+	if r.status != 201 || strings.Contains(string(r.body), "missing_proof") {
+		t.Fatalf("lower-case id with a photo: %d %s", r.status, r.body)
+	}
+	d := e.do("GET", "/api/v1/articles/"+id, sup1, nil)
+	if ps := d.json(t)["proofs"].([]any); len(ps) != 1 || ps[0].(map[string]any)["kind"] != "photo" {
+		t.Fatalf("the article view lacks its proof: %s", d.body)
 	}
 }
