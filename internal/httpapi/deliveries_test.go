@@ -1,8 +1,11 @@
 package httpapi_test
 
 import (
+	"context"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -163,5 +166,70 @@ func TestOutcomeInputsAndUPI(t *testing.T) {
 	d := e.do("GET", "/api/v1/articles/"+id, sup1, nil)
 	if ps := d.json(t)["proofs"].([]any); len(ps) != 1 || ps[0].(map[string]any)["kind"] != "photo" {
 		t.Fatalf("the article view lacks its proof: %s", d.body)
+	}
+}
+
+// TestDatabaseOutage cuts the connection to a real PostgreSQL in the
+// middle of the day: an outcome answers 503 with Retry-After and nothing
+// is lost; the same request with the same key lands once it is back.
+func TestDatabaseOutage(t *testing.T) {
+	dsn := testkit.PostgresURL(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := testkit.NewProxy(t, u.Host)
+	u.Host = proxy.Addr
+	db, err := store.Open(context.Background(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	e := newEnv(t, db)
+	sup1, post1 := e.login("sup1"), e.login("post1")
+	id := dispatchOne(t, e, sup1)
+	body, key := outcome(id, e.otpFor(id)), uuid.NewString()
+	proxy.Down()
+	r := e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", key)
+	wantProblem(t, r, 503)
+	if r.header.Get("Retry-After") == "" {
+		t.Fatal("503 without Retry-After")
+	}
+	proxy.Up()
+	r = e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", key)
+	if r.status != 201 {
+		t.Fatalf("after the outage: %d %s", r.status, r.body)
+	}
+	if n := e.count("deliveries"); n != 1 {
+		t.Fatalf("%d outcomes stored, want 1", n)
+	}
+}
+
+// TestCODCashAndUPI: a slot with one cash and one UPI delivery expects
+// only the cash at the counter; a refusal sends the third article back.
+func TestCODCashAndUPI(t *testing.T) {
+	e := newEnv(t, testkit.DB(t))
+	sup1, post1 := e.login("sup1"), e.login("post1")
+	ids := dispatchN(t, e, sup1, 3)
+	cash, upi := outcome(ids[0], e.otpFor(ids[0])), outcome(ids[1], e.otpFor(ids[1]))
+	upi["cod"] = map[string]any{"mode": "upi", "amount_paise": 49900, "upi_ref": "412345678901"}
+	refused := map[string]any{"article_id": ids[2], "outcome": "failed", "reason_code": "09", "proof_ids": []string{},
+		"captured_at": "2026-11-25T12:00:00+05:30"}
+	for i, b := range []map[string]any{cash, upi, refused} {
+		r := e.do("POST", "/api/v1/deliveries", post1, b, "Idempotency-Key", uuid.NewString())
+		if r.status != 201 {
+			t.Fatalf("outcome %d: %d %s", i, r.status, r.body)
+		}
+		if i == 2 && r.json(t)["article_status"] != "returned" {
+			t.Fatalf("a refusal should return the article: %s", r.body)
+		}
+	}
+	line := e.do("GET", "/api/v1/dcs/dc-one/cod?date=2026-11-25&slot=evening", sup1, nil).json(t)["items"].([]any)[0].(map[string]any)
+	if line["expected_cash_paise"] != float64(49900) || line["upi_collected_paise"] != float64(49900) ||
+		line["cod_delivered"] != float64(2) || line["difference_paise"] != float64(-49900) {
+		t.Fatalf("cod line: %v", line)
 	}
 }

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -23,27 +24,31 @@ func (e *env) otpFor(id string) string {
 
 // dispatchOne books one COD Speed Post article, schedules, builds and
 // dispatches it, returning its id.
-func dispatchOne(t *testing.T, e *env, sup1 string) string {
+func dispatchOne(t *testing.T, e *env, sup1 string) string { return dispatchN(t, e, sup1, 1)[0] }
+
+// dispatchN does the same for n articles at n households.
+func dispatchN(t *testing.T, e *env, sup1 string, n int) []string {
 	t.Helper()
-	id := s10(t, "EE", 14000001)
-	for _, step := range []struct {
-		method, path string
-		body         any
-		status       int
-	}{
-		{"POST", "/api/v1/dcs/dc-one/articles", item(id), 200},
-		{"POST", "/api/v1/dcs/dc-one/schedule", nil, 200},
-	} {
-		if r := e.do(step.method, step.path, sup1, step.body); r.status != step.status {
-			t.Fatalf("%s %s: %d %s", step.method, step.path, r.status, r.body)
-		}
+	var ids []string
+	var batch []any
+	for i := range n {
+		id := s10(t, "EE", 14000001+i)
+		it := item(id)
+		it["recipient"].(map[string]any)["address"] = fmt.Sprintf("No. %d, 5th Cross, Koramangala", i+1)
+		ids, batch = append(ids, id), append(batch, it)
+	}
+	if r := e.do("POST", "/api/v1/dcs/dc-one/articles", sup1, batch); r.status != 200 {
+		t.Fatalf("book: %d %s", r.status, r.body)
+	}
+	if r := e.do("POST", "/api/v1/dcs/dc-one/schedule", sup1, nil); r.status != 200 {
+		t.Fatalf("schedule: %d %s", r.status, r.body)
 	}
 	r := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup1, map[string]string{"date": "2026-11-25", "slot": "evening"})
 	mid := r.json(t)["manifests"].([]any)[0].(map[string]any)["id"].(string)
 	if r := e.do("POST", "/api/v1/manifests/"+mid+"/dispatch", sup1, nil); r.status != 200 {
 		t.Fatalf("dispatch: %d %s", r.status, r.body)
 	}
-	return id
+	return ids
 }
 
 func TestOTPAPI(t *testing.T) {
