@@ -49,6 +49,11 @@ func bind(c echo.Context, v any) error {
 	if err != nil {
 		return err
 	}
+	return strictJSON(b, v)
+}
+
+// strictJSON decodes a body refusing unknown fields and trailing data.
+func strictJSON(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

@@ -1,11 +1,8 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -74,19 +71,6 @@ func (a *api) runDelivery(c echo.Context, p postal.Principal, key string, body [
 		logger(c).Warn("idempotency key not released", "error", aerr.Error())
 	}
 	return err
-}
-
-// strictJSON decodes a body refusing unknown fields and trailing data.
-func strictJSON(b []byte, v any) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return postal.Wrap(err, postal.CodeInvalid, decodeMessage(err))
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return postal.Errorf(postal.CodeInvalid, "malformed JSON: trailing data after the body")
-	}
-	return nil
 }
 
 // deviceTime reads the phone's clock from the Dakiya-Device-Time header.
