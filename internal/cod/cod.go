@@ -76,7 +76,7 @@ func (s *Service) UPILink(ctx context.Context, p postal.Principal, rawID string)
 		return "", err
 	}
 	h, err := s.store.Holding(ctx, string(id))
-	if err != nil || p.Role != postal.RolePostman || h.PostmanID != p.UserID || !h.Out {
+	if err != nil || !h.HeldBy(p) {
 		if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
 			return "", err
 		}

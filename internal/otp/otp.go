@@ -64,6 +64,12 @@ type Holding struct {
 	Slot       postal.Slot
 }
 
+// HeldBy reports whether p is the postman holding the article: it is out
+// for delivery on p's dispatched manifest. Only they act on it at the door.
+func (h Holding) HeldBy(p postal.Principal) bool {
+	return p.Role == postal.RolePostman && h.PostmanID != "" && h.PostmanID == p.UserID && h.Out
+}
+
 // Store is what otp needs from the database.
 type Store interface {
 	OTP(ctx context.Context, articleID string) (State, error)

@@ -37,7 +37,7 @@ func (s *Service) held(ctx context.Context, p postal.Principal, rawID string) (H
 	if err != nil {
 		return Holding{}, err
 	}
-	if p.Role != postal.RolePostman || h.PostmanID != p.UserID || !h.Out {
+	if !h.HeldBy(p) {
 		return Holding{}, postal.Errorf(postal.CodeNotFound, "article not found")
 	}
 	return h, nil
