@@ -1,4 +1,7 @@
-// Package pwa embeds the phone and console app that the binary serves at /.
+// Package pwa embeds the phone and console app that the binary serves at /:
+// the postman's offline app (index.html and its ES modules, locales, icons,
+// web app manifest and the service worker template that the server fills
+// in), the public tracking page and the recipient's slot page.
 // It lives beside the files because //go:embed cannot reach into "..".
 package pwa
 
@@ -7,7 +10,7 @@ import (
 	"io/fs"
 )
 
-//go:embed index.html app.css track.js slot.html slot.js
+//go:embed *.html *.css *.js *.webmanifest locales vendor icons
 var files embed.FS
 
 // Files returns the app's files.

@@ -3,10 +3,7 @@ package httpapi
 import (
 	"context"
 	"io"
-	"io/fs"
 	"net/http"
-	"path"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -72,22 +69,6 @@ func (a *api) openapi(c echo.Context) error {
 
 func (a *api) unknownAPI(c echo.Context) error {
 	return postal.Errorf(postal.CodeNotFound, "no such API route")
-}
-
-// app serves the embedded PWA; paths that are not files get index.html so
-// the app can route them itself.
-func (a *api) app(c echo.Context) error {
-	name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
-	if name == "" {
-		name = "index.html"
-	}
-	if st, err := fs.Stat(a.pwa, name); err != nil || st.IsDir() {
-		name = "index.html"
-	}
-	if name == "index.html" || name == "sw.js" {
-		c.Response().Header().Set("Cache-Control", "no-cache")
-	}
-	return a.serveFile(c, name)
 }
 
 // serveFile serves one embedded file of the app.

@@ -59,5 +59,8 @@ func (a *api) routes(e *echo.Echo) {
 
 	v1.Any("/*", a.unknownAPI)
 	e.GET("/slot/:token", a.slotPage)
-	e.GET("/*", a.app)
+	shell := newAppShell(a.pwa)
+	e.GET("/sw.js", shell.serviceWorker)
+	e.GET("/track", shell.page("track.html"))
+	e.GET("/*", shell.serve)
 }

@@ -1,0 +1,87 @@
+// Capture at the door: a signature pad (pointer events → PNG), a camera
+// photo downscaled on the phone, the position with its accuracy and a UPI
+// QR code drawn from a link.
+import qrcode from './vendor/qrcode.min.js';
+
+// signaturePad turns a canvas into a pad; strokes follow any pointer.
+export function signaturePad(canvas) {
+  const ctx = canvas.getContext('2d');
+  let drawn = false;
+  let last = null;
+  const reset = () => {
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    drawn = false;
+  };
+  const at = (ev) => {
+    const r = canvas.getBoundingClientRect();
+    return [(ev.clientX - r.left) * (canvas.width / r.width), (ev.clientY - r.top) * (canvas.height / r.height)];
+  };
+  canvas.addEventListener('pointerdown', (ev) => {
+    canvas.setPointerCapture(ev.pointerId);
+    last = at(ev);
+  });
+  canvas.addEventListener('pointermove', (ev) => {
+    if (!last) return;
+    const p = at(ev);
+    Object.assign(ctx, { strokeStyle: '#000', lineWidth: 3, lineCap: 'round', lineJoin: 'round' });
+    ctx.beginPath();
+    ctx.moveTo(...last);
+    ctx.lineTo(...p);
+    ctx.stroke();
+    last = p;
+    drawn = true;
+  });
+  const up = () => { last = null; };
+  canvas.addEventListener('pointerup', up);
+  canvas.addEventListener('pointercancel', up);
+  reset();
+  return { clear: reset, empty: () => !drawn, blob: () => new Promise((r) => canvas.toBlob(r, 'image/png')) };
+}
+
+// downscale makes a JPEG no larger than max px a side, lowering the quality
+// until it is about target bytes.
+export async function downscale(file, max = 1280, target = 150_000) {
+  const img = await createImageBitmap(file);
+  const k = Math.min(1, max / Math.max(img.width, img.height));
+  const c = document.createElement('canvas');
+  c.width = Math.round(img.width * k);
+  c.height = Math.round(img.height * k);
+  c.getContext('2d').drawImage(img, 0, 0, c.width, c.height);
+  img.close?.();
+  let blob;
+  for (const q of [0.8, 0.7, 0.6, 0.5, 0.4]) {
+    blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', q));
+    if (blob.size <= target * 1.2) break;
+  }
+  return blob;
+}
+
+// locate asks for one fix; null when there is none within the time.
+export function locate(timeout = 15_000) {
+  return new Promise((resolve) => {
+    if (!navigator.geolocation) return resolve(null);
+    navigator.geolocation.getCurrentPosition(
+      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy) }),
+      () => resolve(null),
+      { enableHighAccuracy: true, timeout, maximumAge: 60_000 },
+    );
+  });
+}
+
+// drawQR paints text as a QR code on a canvas, quiet zone included.
+export function drawQR(canvas, text) {
+  const q = qrcode(0, 'M');
+  q.addData(text);
+  q.make();
+  const n = q.getModuleCount();
+  const cell = Math.floor(canvas.width / (n + 8));
+  const off = Math.floor((canvas.width - cell * n) / 2);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = '#000';
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < n; c++) if (q.isDark(r, c)) ctx.fillRect(off + c * cell, off + r * cell, cell, cell);
+  }
+}
