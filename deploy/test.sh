@@ -28,6 +28,15 @@ fi
 [[ -n ${TEST_POSTGRES_URL:-} ]] && export DAKIYA_REQUIRE_POSTGRES=1
 trap '[[ -n $started_pg ]] && deploy/pgtest.sh stop' EXIT
 
+# The PWA's end-to-end test (server/e2e_test.go) drives Debian's Chromium
+# with playwright-core from e2e/; without them it is skipped loudly, and in
+# CI it must run.
+[[ -n ${CI:-} ]] && export DAKIYA_REQUIRE_E2E=1
+if [[ ! -d e2e/node_modules || e2e/package-lock.json -nt e2e/node_modules/.package-lock.json ]] && command -v npm >/dev/null; then
+  npm ci --prefix e2e --no-audit --no-fund --loglevel=error >var/npm-e2e.log 2>&1 ||
+    { cat var/npm-e2e.log >&2; banner "npm ci --prefix e2e failed: the end-to-end suite cannot run"; }
+fi
+
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [[ -n $unformatted ]]; then echo "gofmt wants: $unformatted" >&2; exit 1; fi
 go vet ./... || exit 1
@@ -48,5 +57,6 @@ echo
 echo "SQLite suite:     $(count '--- PASS: .*/sqlite \(') subtests passed"
 echo "PostgreSQL suite: $(count '--- PASS: .*/postgres \(') subtests passed, $(count 'testkit: postgres database .* created') databases"
 echo "S3 suite:         $(count 'testkit: S3 gateway started') tests against a local Versity S3 Gateway"
+echo "E2E suite:        $(count '--- PASS: TestPWAEndToEnd') passed in headless Chromium"
 echo "tests: $(count '--- PASS:') passed, $(count '--- FAIL:') failed, $(count '--- SKIP:') skipped"
 exit $rc

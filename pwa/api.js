@@ -88,7 +88,7 @@ export async function getJSON(path, headers) {
   const res = await call(path, { headers });
   if (res.status === 304) return null;
   if (!res.ok) throw new HTTPError(res.status, await problem(res));
-  return { body: await res.json(), etag: res.headers.get('ETag') };
+  return { body: await res.json(), etag: res.headers.get('ETag'), cached: res.headers.get('X-Dakiya-Cached') === '1' };
 }
 
 export { problem };

@@ -16,7 +16,9 @@ export function today() {
 export async function refresh() {
   let list;
   try {
-    list = (await getJSON('/api/v1/me/manifests')).body;
+    const got = await getJSON('/api/v1/me/manifests');
+    if (got.cached) return false; // the service worker answered: we are offline
+    list = got.body;
   } catch (err) {
     if (err instanceof AuthError) throw err;
     return false;

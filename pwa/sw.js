@@ -50,7 +50,10 @@ async function networkFirst(req) {
     return res;
   } catch (err) {
     const hit = await cache.match(req);
-    if (hit) return hit;
-    throw err;
+    if (!hit) throw err;
+    // Mark a cached answer, so the app does not take it for the network.
+    const headers = new Headers(hit.headers);
+    headers.set('X-Dakiya-Cached', '1');
+    return new Response(hit.body, { status: hit.status, statusText: hit.statusText, headers });
   }
 }
