@@ -131,15 +131,37 @@ function confirmStep(w, pending, next) {
   const input = h('input', { id: 's10', testid: 'deliver-s10-input', class: 'upper mono', maxLength: 13, autocomplete: 'off',
     autocapitalize: 'characters', spellcheck: false, inputMode: 'text' });
   const form = h('form', { class: 'row' }, input, h('button', { type: 'submit', testid: 'deliver-s10-add' }, t('deliver.add')));
-  form.addEventListener('submit', (ev) => {
-    ev.preventDefault();
-    const { id, reason } = parseS10(input.value);
+  const take = (raw) => {
+    const { id, reason } = parseS10(raw);
     if (!id) msg.textContent = t(reason === 'check' ? 's10.check' : 's10.layout');
     else if (!pending.some((a) => a.id === id)) msg.textContent = t('s10.notHere', { id });
     else { w.confirmed.add(id); msg.textContent = t('s10.ok', { id }); input.value = ''; draw(); }
-  });
+  };
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); take(input.value); });
   draw();
-  return [h('label', { for: 's10' }, t('deliver.confirm')), form, msg, list, go];
+  return [h('label', { for: 's10' }, t('deliver.confirm')), form, ...scanner(take, msg), msg, list, go];
+}
+
+// scanner offers the camera where the browser can read barcodes
+// (BarcodeDetector, on most Android phones); elsewhere articles are typed.
+function scanner(take, msg) {
+  if (!('BarcodeDetector' in window)) return [];
+  const pick = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'file',
+    id: 'scan-photo', testid: 'deliver-scan-input' });
+  pick.addEventListener('change', async () => {
+    const file = pick.files?.[0];
+    if (!file) return;
+    try {
+      const detector = new window.BarcodeDetector({ formats: ['code_128', 'code_39', 'qr_code', 'data_matrix'] });
+      const codes = await detector.detect(await createImageBitmap(file));
+      if (codes.length === 0) msg.textContent = t('deliver.scanNone');
+      for (const c of codes) take(c.rawValue);
+    } catch {
+      msg.textContent = t('deliver.scanNone');
+    }
+    pick.value = '';
+  });
+  return [h('label', { for: 'scan-photo', class: 'btn', testid: 'deliver-scan' }, t('deliver.scan')), pick];
 }
 
 function otpStep(w, a, next) {

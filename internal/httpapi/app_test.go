@@ -303,3 +303,49 @@ func TestPhoneChecksAgreeWithGo(t *testing.T) {
 	}
 	t.Logf("phone and Go agree on %d cases", res.N)
 }
+
+// TestLocalesMatch: English and Hindi carry the same keys, and every key
+// the app's code asks for exists.
+func TestLocalesMatch(t *testing.T) {
+	keyRe := regexp.MustCompile(`(?m)^\s*'?([a-zA-Z0-9_.]+)'?:`)
+	read := func(name string) map[string]bool {
+		b, err := fs.ReadFile(pwa.Files(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := map[string]bool{}
+		for _, m := range keyRe.FindAllStringSubmatch(string(b), -1) {
+			keys[m[1]] = true
+		}
+		if len(keys) < 50 {
+			t.Fatalf("%s: only %d keys found", name, len(keys))
+		}
+		return keys
+	}
+	en, hi := read("locales/en.js"), read("locales/hi.js")
+	for k := range en {
+		if !hi[k] {
+			t.Errorf("Hindi lacks %q", k)
+		}
+	}
+	for k := range hi {
+		if !en[k] {
+			t.Errorf("English lacks %q", k)
+		}
+	}
+	used := regexp.MustCompile(`\bt\('([a-zA-Z0-9_.]+)'`)
+	entries, _ := fs.Glob(pwa.Files(), "*.js")
+	asked := 0
+	for _, name := range entries {
+		b, _ := fs.ReadFile(pwa.Files(), name)
+		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
+			asked++
+			if !en[m[1]] {
+				t.Errorf("%s asks for %q, which no locale has", name, m[1])
+			}
+		}
+	}
+	if asked < 50 {
+		t.Fatalf("found only %d t('…') calls in the app: the pattern no longer matches the code", asked)
+	}
+}

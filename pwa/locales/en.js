@@ -74,6 +74,8 @@ export default {
   'deliver.step': 'Step {n} of {of}',
   'deliver.confirm': 'Type each article number you hand over',
   'deliver.add': 'Add',
+  'deliver.scan': 'Scan the barcode',
+  'deliver.scanNone': 'No barcode found. Try again closer, or type the number.',
   'deliver.type': 'type its number',
   'deliver.confirmed': 'confirmed',
   'deliver.save': 'Confirm delivery',

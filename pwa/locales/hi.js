@@ -74,6 +74,8 @@ export default {
   'deliver.step': 'चरण {n} / {of}',
   'deliver.confirm': 'जो वस्तु दे रहे हैं, उसका नंबर लिखें',
   'deliver.add': 'जोड़ें',
+  'deliver.scan': 'बारकोड स्कैन करें',
+  'deliver.scanNone': 'कोई बारकोड नहीं मिला। पास से फिर कोशिश करें, या नंबर लिखें।',
   'deliver.type': 'नंबर लिखें',
   'deliver.confirmed': 'पक्का',
   'deliver.save': 'वितरण पक्का करें',
