@@ -69,6 +69,9 @@ cat <<TXT
   Try:  curl -s -H 'Content-Type: application/json' \\
           -d '{"username":"supervisor1","password":"dakiya-demo"}' http://$addr/api/v1/auth/login
 
+  The postman's app: open http://$addr/ in a phone-sized window and log in as postman1.
+  Codes and slot links sent to recipients: http://$addr/api/v1/dev/sms?phone=%2B91…
+
   Ctrl-C stops the server and the S3 gateway.
 
 TXT

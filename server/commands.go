@@ -43,7 +43,7 @@ func loadDemo(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Slots: a.slots, Now: a.now})
+	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, Now: a.now})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -51,8 +51,8 @@ func loadDemo(ctx context.Context, env environment, args []string) error {
 		fmt.Fprintln(env.stdout, "demo data already loaded")
 		return nil
 	}
-	fmt.Fprintf(env.stdout, "demo data loaded: %d centres, %d beats, %d users, %d articles\n",
-		s.Centres, s.Beats, s.Users, s.Articles)
+	fmt.Fprintf(env.stdout, "demo data loaded: %d centres, %d beats, %d users, %d articles, %d manifests dispatched\n",
+		s.Centres, s.Beats, s.Users, s.Articles, s.Dispatched)
 	return nil
 }
 

@@ -75,7 +75,7 @@ func TestCommands(t *testing.T) {
 func TestServe(t *testing.T) {
 	env := testEnv(t)
 	ctx := context.Background()
-	if out, err := runCmd(ctx, env, "", "demo"); err != nil || !strings.Contains(out, "320 articles") {
+	if out, err := runCmd(ctx, env, "", "demo"); err != nil || !strings.Contains(out, "320 articles, 4 manifests dispatched") {
 		t.Fatalf("demo: %v %s", err, out)
 	}
 	if out, err := runCmd(ctx, env, "", "demo"); err != nil || !strings.Contains(out, "already loaded") {
@@ -89,6 +89,12 @@ func TestServe(t *testing.T) {
 	getJSON(t, base+"/api/v1/track/"+id, "", 200, nil)
 	getJSON(t, base+"/api/v1/articles/"+id, login(t, base, "supervisor2"), 404, nil)
 	getJSON(t, base+"/readyz", "", 200, nil)
+	// The demo sends out each centre's first slot, so a postman has work at once.
+	var mine []struct{ ID, Status string }
+	getJSON(t, base+"/api/v1/me/manifests", login(t, base, "postman1"), 200, &mine)
+	if len(mine) != 1 || mine[0].Status != "dispatched" {
+		t.Fatalf("postman1's manifests after the demo: %+v", mine)
+	}
 	res, err := http.Get(base + "/metrics")
 	if err != nil {
 		t.Fatal(err)

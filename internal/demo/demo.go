@@ -15,6 +15,7 @@ import (
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
+	"dakiya/internal/manifest"
 	"dakiya/internal/postal"
 	"dakiya/internal/slot"
 )
@@ -42,13 +43,17 @@ type Deps struct {
 	}
 	Articles *article.Service
 	Slots    *slot.Service
-	Now      func() time.Time
+	// Manifests, when set, builds and dispatches each centre's first
+	// scheduled slot, so the postmen have work the moment they log in.
+	Manifests *manifest.Service
+	Now       func() time.Time
 }
 
 // Summary counts what Load created. AlreadyLoaded reports that the demo
 // data was there already and nothing was created.
 type Summary struct {
 	Centres, Beats, Users, Articles int
+	Dispatched                      int // manifests sent out
 	AlreadyLoaded                   bool
 }
 
@@ -110,7 +115,52 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 	if err := l.book(ctx, sup, dc.ID, items); err != nil {
 		return err
 	}
-	return l.schedule(ctx, sup, dc.ID)
+	if err := l.schedule(ctx, sup, dc.ID); err != nil {
+		return err
+	}
+	return l.dispatchFirst(ctx, sup, dc.ID)
+}
+
+// dispatchFirst builds and dispatches the manifests of the centre's
+// earliest scheduled slot.
+func (l *loader) dispatchFirst(ctx context.Context, sup postal.Principal, dcID string) error {
+	if l.d.Manifests == nil {
+		return nil
+	}
+	page, err := l.d.Articles.List(ctx, sup, dcID, article.Query{Status: string(article.StatusScheduled), Limit: "1000"})
+	if err != nil {
+		return fmt.Errorf("demo: first slot of %s: %w", dcID, err)
+	}
+	var first *article.Schedule
+	for _, a := range page.Items {
+		if s := a.Schedule; s != nil && (first == nil || s.Date < first.Date || s.Date == first.Date && slotRank(s.Slot) < slotRank(first.Slot)) {
+			first = s
+		}
+	}
+	if first == nil {
+		return nil
+	}
+	res, err := l.d.Manifests.Build(ctx, sup, dcID, first.Date, first.Slot)
+	if err != nil {
+		return fmt.Errorf("demo: build %s %s %s: %w", dcID, first.Date, first.Slot, err)
+	}
+	for _, m := range res.Manifests {
+		if _, err := l.d.Manifests.Dispatch(ctx, sup, m.ID); err != nil {
+			return fmt.Errorf("demo: dispatch %s: %w", m.ID, err)
+		}
+	}
+	l.sum.Dispatched += len(res.Manifests)
+	return nil
+}
+
+func slotRank(s postal.Slot) int {
+	switch s {
+	case postal.SlotMorning:
+		return 0
+	case postal.SlotEvening:
+		return 1
+	}
+	return 2
 }
 
 // staff creates the centre's supervisor (first) and postmen and returns
