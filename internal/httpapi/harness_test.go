@@ -237,14 +237,7 @@ type switchable struct {
 
 func newSwitchable(t testing.TB, db *store.DB) *switchable {
 	t.Helper()
-	srv := testkit.S3(t)
-	st, err := objstore.New(objstore.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: srv.Bucket})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.EnsureBucket(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	st := testkit.Bucket(t)
 	s := &switchable{st: st, real: st.Blobs(), to: st.Blobs()}
 	objectStores.Store(db, s)
 	t.Cleanup(func() { objectStores.Delete(db) })

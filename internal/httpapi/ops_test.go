@@ -1,7 +1,6 @@
 package httpapi_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 
@@ -11,14 +10,7 @@ import (
 )
 
 func TestReadyz(t *testing.T) {
-	s3 := testkit.S3(t)
-	good, err := objstore.New(objstore.Config{Endpoint: s3.Endpoint, AccessKey: s3.AccessKey, SecretKey: s3.SecretKey, Bucket: s3.Bucket})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := good.EnsureBucket(context.Background()); err != nil {
-		t.Fatal(err)
-	}
+	good := testkit.Bucket(t)
 	down, err := objstore.New(objstore.Config{Endpoint: "http://127.0.0.1:1", AccessKey: "a", SecretKey: "b", Bucket: "dakiya-down"})
 	if err != nil {
 		t.Fatal(err)

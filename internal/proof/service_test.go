@@ -60,15 +60,7 @@ func newFix(t *testing.T, db *store.DB) fix {
 // newObjects starts a gateway and returns a store on its bucket.
 func newObjects(t *testing.T) *objstore.Store {
 	t.Helper()
-	srv := testkit.S3(t)
-	st, err := objstore.New(objstore.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: srv.Bucket})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.EnsureBucket(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	return st
+	return testkit.Bucket(t)
 }
 
 func (f fix) upload(t *testing.T, p postal.Principal, id string, kind proof.Kind, data []byte) proof.Meta {

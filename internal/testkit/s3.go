@@ -2,7 +2,9 @@ package testkit
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
+	"dakiya/internal/objstore"
 	"fmt"
 	"net"
 	"net/http"
@@ -234,4 +236,19 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Bucket starts a gateway for t and returns an object store on a bucket
+// made for it.
+func Bucket(t testing.TB) *objstore.Store {
+	t.Helper()
+	srv := S3(t)
+	st, err := objstore.New(objstore.Config{Endpoint: srv.Endpoint, AccessKey: srv.AccessKey, SecretKey: srv.SecretKey, Bucket: srv.Bucket})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EnsureBucket(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
