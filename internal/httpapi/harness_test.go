@@ -43,6 +43,7 @@ const password = "long-enough-pw"
 // (sup1, post1, post2) and dc-two (sup2), and an admin.
 type env struct {
 	t     testing.TB
+	store *switchable // the proof service's object store
 	links slot.Links
 	url   string
 	db    *store.DB
@@ -69,7 +70,8 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), clock.Now, uuid.NewString)
 	mf := manifest.New(db, clock.Now, uuid.NewString, manifest.Options{RouteBudget: 50 * time.Millisecond, Codes: &issuer})
 	otpSvc := otp.New(db, issuer, otp.DefaultPolicy(), clock.Now, mf.RefreshChecks, slog.New(slog.NewJSONHandler(logs, nil)))
-	proofs := proof.New(db, newSwitchable(t, db), clock.Now, uuid.NewString, proof.Options{}) // on a real S3 server
+	objects := newSwitchable(t)
+	proofs := proof.New(db, objects, clock.Now, uuid.NewString, proof.Options{}) // on a real S3 server
 	h, err := httpapi.New(httpapi.Deps{
 		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
 		Articles: article.New(db, clock.Now).WithNotice(links.ReceivedNotice(clock.Now, uuid.NewString)), Slots: slot.New(db, links, clock.Now),
@@ -85,7 +87,7 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	}
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, db: db, clock: clock, logs: logs, links: links}
+	return &env{t: t, url: srv.URL, db: db, clock: clock, logs: logs, links: links, store: objects}
 }
 
 func seed(t testing.TB, ctx context.Context, a *auth.Service, c *centre.Service) {
@@ -223,10 +225,6 @@ func (e *env) count(table string) int {
 	return n
 }
 
-// objectStores finds an env's proof object store by its database, so a
-// test can take the store down (env has no field for it).
-var objectStores sync.Map // *store.DB → *switchable
-
 // switchable is the proof service's object store: a real S3 server, which
 // a test may swap for one that is down.
 type switchable struct {
@@ -235,19 +233,14 @@ type switchable struct {
 	real, to proof.Objects
 }
 
-func newSwitchable(t testing.TB, db *store.DB) *switchable {
+func newSwitchable(t testing.TB) *switchable {
 	t.Helper()
 	st := testkit.Bucket(t)
 	s := &switchable{st: st, real: st.Blobs(), to: st.Blobs()}
-	objectStores.Store(db, s)
-	t.Cleanup(func() { objectStores.Delete(db) })
 	return s
 }
 
-func (e *env) objects() *switchable {
-	s, _ := objectStores.Load(e.db)
-	return s.(*switchable)
-}
+func (e *env) objects() *switchable { return e.store }
 
 // down points the proof service at a port nothing listens on, until up.
 func (s *switchable) down(t testing.TB) {

@@ -158,16 +158,7 @@ func (db *DB) ListArticles(ctx context.Context, dc string, f article.Filter) ([]
 	if err != nil {
 		return nil, classify("list articles", err)
 	}
-	defer rows.Close()
-	out := []article.Article{}
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, classify("list articles", err)
-		}
-		out = append(out, a)
-	}
-	return out, classify("list articles", rows.Err())
+	return collectArticles(rows)
 }
 
 // AppendEvent records e and moves the article from status from to
