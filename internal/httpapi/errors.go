@@ -21,7 +21,7 @@ func statusOf(c postal.Code) int {
 		return http.StatusForbidden
 	case postal.CodeNotFound:
 		return http.StatusNotFound
-	case postal.CodeConflict:
+	case postal.CodeConflict, postal.CodeAlreadyDone:
 		return http.StatusConflict
 	case postal.CodeTooLarge:
 		return http.StatusRequestEntityTooLarge

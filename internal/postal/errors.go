@@ -22,6 +22,7 @@ const (
 	CodeUnsupported     Code = "unsupported"     // media type not accepted
 	CodeUnprocessable   Code = "unprocessable"   // well-formed but refused
 	CodeLocked          Code = "locked"          // attempts exhausted
+	CodeAlreadyDone     Code = "already_done"    // the action already happened: a final answer, never retried
 	CodeRateLimited     Code = "rate_limited"    // too many requests
 	CodeUnavailable     Code = "unavailable"     // a dependency is down
 	CodeInternal        Code = "internal"        // a bug or an unexpected failure
