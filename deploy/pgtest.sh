@@ -32,21 +32,44 @@ start() {
   if as_owner "$bindir/pg_ctl" -D "$dir/data" status >/dev/null 2>&1; then
     port=$(sed -n 4p "$dir/data/postmaster.pid")
   else
-    [[ -n $port ]] || port=$(free_port)
-    as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
-      -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
-      start >/dev/null || { cat "$dir/server.log" >&2; exit 1; }
+    launch
   fi
   echo "postgres://postgres@127.0.0.1:$port/postgres?sslmode=disable"
 }
 
-# free_port finds a loopback port from 55432 up that nothing listens on.
+# launch starts the cluster on PGTEST_PORT, or on a port that looks free.
+# Another server can take that port between the look and PostgreSQL's
+# bind ("Address already in use"), so without a fixed port it tries again
+# on another one.
+launch() {
+  local fixed=$port try
+  for try in 1 2 3 4 5 6 7 8; do
+    [[ -n $fixed ]] || port=$(free_port)
+    rm -f "$dir/server.log"
+    if as_owner "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
+      -o "-p $port -h 127.0.0.1 -k $dir -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      start >/dev/null; then
+      return
+    fi
+    if [[ -n $fixed ]] || ! grep -qiE 'address already in use|could not bind|could not create any TCP' "$dir/server.log"; then
+      cat "$dir/server.log" >&2
+      exit 1
+    fi
+    echo "pgtest: port $port was taken before PostgreSQL could bind it (try $try); trying another" >&2
+  done
+  cat "$dir/server.log" >&2
+  exit 1
+}
+
+# free_port picks a loopback port that nothing listens on, starting at a
+# random place in 55432-55931 so that runs side by side rarely collide.
 free_port() {
-  local p
-  for p in $(seq 55432 55499); do
+  local p i start=$((55432 + RANDOM % 500))
+  for i in $(seq 0 499); do
+    p=$((55432 + (start - 55432 + i) % 500))
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then echo "$p"; return; fi
   done
-  echo "pgtest: no free port in 55432-55499" >&2
+  echo "pgtest: no free port in 55432-55931" >&2
   exit 1
 }
 

@@ -3,7 +3,14 @@
 // real server on SQLite and an S3 gateway, loads the demo, dispatches a
 // slot, runs this script and then checks the server side itself.
 //
-//   node e2e/pwa.mjs <base URL> <screenshot folder>
+//   node e2e/pwa.mjs <phone URL> <direct URL> <network control URL> <screenshot folder>
+//
+// The browser reaches the server only through a TCP proxy (the phone URL)
+// that the Go test controls: POST <control>?mode=refuse|reset|hang|pass.
+// "Offline" here cuts that proxy as well as setting Playwright's offline
+// flag (for navigator.onLine), because setOffline alone does not cut a
+// service worker's requests (microsoft/playwright#2311). The script's own
+// requests, as the supervisor and the recipient, use the direct URL.
 //
 // The beat, as a postman would do it: log in as postman1, the manifest
 // loads, the first door's code is read from the development SMS outbox
@@ -23,9 +30,9 @@ import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 
-const [base, shots] = process.argv.slice(2);
-if (!base || !shots) {
-  console.error('usage: node e2e/pwa.mjs <base URL> <screenshot folder>');
+const [base, direct, control, shots] = process.argv.slice(2);
+if (!base || !direct || !control || !shots) {
+  console.error('usage: node e2e/pwa.mjs <phone URL> <direct URL> <network control URL> <screenshot folder>');
   process.exit(2);
 }
 mkdirSync(shots, { recursive: true });
@@ -47,7 +54,7 @@ function check(ok, msg) {
 // --- the server, as the recipient's phone and the supervisor see it ----
 
 async function api(method, path, token, body) {
-  const res = await fetch(base + path, {
+  const res = await fetch(direct + path, {
     method,
     headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -180,12 +187,24 @@ async function cannotReach(mid) {
     return out;
   }, mid);
   check(got.length === 0, `offline, yet the server answered: ${got.join(', ')}`);
+  // And the road itself is cut, whatever the browser makes of its flag.
+  const through = await fetch(`${base}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.status, () => null);
+  check(through === null, `offline, yet the phone's network path answered HTTP ${through}`);
 }
 
-async function setOffline(off) {
+// network switches the proxy between the phone and the server.
+async function network(mode) {
+  const r = await fetch(`${control}?mode=${mode}`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
+  check(r.status === 204, `network control ${mode}: ${r.status} ${await r.text()}`);
+}
+
+// setOffline cuts the phone off for real (the proxy refuses or resets its
+// connections) and tells the page (navigator.onLine), or restores both.
+async function setOffline(off, mode = 'refuse') {
+  await network(off ? mode : 'pass');
   await ctx.setOffline(off);
   check(await ev(() => navigator.onLine) === !off, `navigator.onLine did not become ${!off}`);
-  log(off ? 'OFFLINE' : 'ONLINE');
+  log(off ? `OFFLINE (${mode})` : 'ONLINE');
 }
 
 try {
@@ -355,6 +374,10 @@ try {
   check(rows.length === want, `after reopening offline the outbox shows ${rows.length} items, want ${want}`);
   check(/offline/i.test(await page.textContent(`${T('sync-status')} strong`)), 'the sync screen does not say offline');
   log(`page reopened offline: ${rows.length} items waiting`);
+  // Another way to be cut off: the network accepts and resets.
+  await setOffline(true, 'reset');
+  await cannotReach(mid);
+  check((await stats()).pending === want, 'items left the outbox while the network reset every connection');
 
   // ---- online: the outbox drains; the refused outcome waits ----
   await ev(() => { window.__wentOnline = false; addEventListener('online', () => { window.__wentOnline = true; }); });

@@ -11,6 +11,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -33,7 +34,8 @@ const e2eTimeout = 3 * time.Minute
 
 // TestPWAEndToEnd runs the postman's app in a real headless Chromium
 // against a real server (SQLite, an S3 gateway, the demo data, a dispatched
-// slot): e2e/pwa.mjs logs in, goes offline, delivers one article with its
+// slot): e2e/pwa.mjs logs in, goes offline (a TCP proxy between browser
+// and server is cut), delivers one article with its
 // code, signature, photo and position, records failed attempts, reopens the
 // page, goes online and sees the outbox drain, with one outcome refused and
 // shown to the postman. Then this test checks the server side itself: the
@@ -52,10 +54,11 @@ func TestPWAEndToEnd(t *testing.T) {
 	}
 	base, _, _ := startServe(t, env)
 	dispatchFirstSlot(t, base)
+	phone, control := phoneNetwork(t, base)
 
 	shots := t.TempDir()
 	began := time.Now()
-	out := runE2E(t, node, root, base, shots)
+	out := runE2E(t, node, root, phone, base, control, shots)
 	t.Logf("browser run took %s", time.Since(began).Round(100*time.Millisecond))
 	var res e2eResult
 	for line := range strings.Lines(out) {
@@ -147,13 +150,37 @@ func postJSON(t *testing.T, url, token string, body any, status int, v any) {
 	}
 }
 
+// phoneNetwork puts a TCP proxy between the browser and the server, since
+// Playwright's setOffline does not cut a service worker's requests
+// (microsoft/playwright#2311). It returns the address the browser uses
+// and a control URL: POST ?mode=pass|refuse|reset|hang switches the
+// proxy, so the script's "offline" really is offline.
+func phoneNetwork(t *testing.T, base string) (phone, control string) {
+	t.Helper()
+	p := testkit.NewProxy(t, strings.TrimPrefix(base, "http://"))
+	ctl := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		m, err := testkit.ParseMode(r.URL.Query().Get("mode"))
+		if r.Method != http.MethodPost || err != nil {
+			http.Error(w, fmt.Sprintf("POST ?mode=pass|refuse|reset|hang (%v)", err), http.StatusBadRequest)
+			return
+		}
+		p.Set(m)
+		t.Logf("phone network: %s", m)
+		w.WriteHeader(http.StatusNoContent)
+	}))
+	t.Cleanup(ctl.Close)
+	return "http://" + p.Addr, ctl.URL
+}
+
 // runE2E runs the browser script, its output streamed into the test log,
-// and returns that output; anything but exit 0 fails the test.
-func runE2E(t *testing.T, node, root, base, shots string) string {
+// and returns that output; anything but exit 0 fails the test. The browser
+// reaches the server at phone (through the proxy), the script itself (as
+// the supervisor and the recipient's phone) at direct.
+func runE2E(t *testing.T, node, root, phone, direct, control, shots string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", "pwa.mjs"), base, shots)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", "pwa.mjs"), phone, direct, control, shots)
 	cmd.Dir = root
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // lets playwright close Chromium
 	cmd.WaitDelay = 10 * time.Second
