@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -31,47 +30,44 @@ func New(store Store, judge Judge, proofs Proofs, notice Notice, policy Policy, 
 	return &Service{store: store, judge: judge, proofs: proofs, notice: notice, policy: policy, now: now, newID: newID}
 }
 
-// Submit records an outcome from the postman holding the article. key is
-// the request's idempotency claim; its response is stored in the same
-// transaction as the outcome, so a retry gets exactly this answer.
-// deviceTime is the phone's clock when it sent the request (zero if not
-// known).
-func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, key idem.Completion, deviceTime time.Time) (Result, []byte, error) {
+// Submit records an outcome from the postman holding the article. r is
+// the request's idempotency claim: the answer it renders from the Result
+// is stored in the same transaction as the outcome, so a retry gets
+// exactly this answer. deviceTime is the phone's clock when it sent the
+// request (zero if not known).
+func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, r idem.Receipt, deviceTime time.Time) (Result, error) {
 	if err := validate(in); err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	id, _ := postal.ParseS10(in.ArticleID) // valid: validate checked it
 	in.ArticleID = string(id)
 	h, err := s.store.Holding(ctx, in.ArticleID)
 	if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	if err != nil || p.Role != postal.RolePostman || h.PostmanID != p.UserID {
-		return Result{}, nil, postal.Errorf(postal.CodeNotFound, "article not found")
+		return Result{}, postal.Errorf(postal.CodeNotFound, "article not found")
 	}
 	if !h.Out {
-		return Result{}, nil, postal.Errorf(postal.CodeConflict, "this article already has its outcome")
+		return Result{}, postal.Errorf(postal.CodeConflict, "this article already has its outcome")
 	}
 	a, err := s.store.Article(ctx, in.ArticleID)
 	if err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	rec, err := s.record(ctx, p, in, a, deviceTime)
 	if err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	rec.Delivery.ManifestID, rec.Delivery.Date, rec.Delivery.Slot = h.ManifestID, h.Date, h.Slot
 	res := Result{ID: rec.Delivery.ID, ArticleStatus: rec.Events[len(rec.Events)-1].Status, Flags: rec.Delivery.Flags}
-	body, err := json.Marshal(res)
-	if err != nil {
-		return Result{}, nil, fmt.Errorf("delivery: response: %w", err)
+	if rec.Completion, err = r.Complete(res); err != nil {
+		return Result{}, err
 	}
-	key.Status, key.Body = 201, body
-	rec.Completion = key
 	if err := s.store.RecordOutcome(ctx, rec); err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
-	return res, body, nil
+	return res, nil
 }
 
 // validate checks an outcome's form.
