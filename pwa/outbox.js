@@ -2,7 +2,9 @@
 // anything else, then sent in order with its UUID as the Idempotency-Key —
 // proofs first, then the outcome that names them. Retries back off and
 // resume on `online`, at start, when the app becomes visible and on a
-// timer. A final refusal stays until the postman fixes or discards it.
+// timer. A final refusal (a 4xx, 423 locked, or a 409 saying the action
+// already happened) stays, with what the server said, until the postman
+// fixes or discards it; anything else is tried again.
 import * as db from './db.js';
 import { call, problem, AuthError } from './api.js';
 
@@ -13,8 +15,15 @@ let needLogin = false;
 export const onChange = (fn) => listeners.add(fn);
 const changed = () => listeners.forEach((fn) => fn());
 
-// final reports whether a status will not change by retrying.
-export const final = (s) => s >= 400 && s < 500 && ![408, 409, 429].includes(s);
+// ALREADY_DONE is the problem type of an action that already happened
+// (an outcome for an article that has its outcome): a final 409.
+export const ALREADY_DONE = 'urn:dakiya:problem:already_done';
+
+// final reports whether an answer will not change by retrying: a refusal
+// (4xx, 423 locked included) but not a timeout, a rate limit or a
+// conflict that may pass (a key still in flight, a state that changed
+// meanwhile); a 409 that says the action already happened is final.
+export const final = (s, type) => (s === 409 ? type === ALREADY_DONE : s >= 400 && s < 500 && ![408, 429].includes(s));
 
 export async function items() {
   return (await db.all('outbox')).sort((a, b) => a.seq - b.seq);
@@ -110,8 +119,9 @@ async function send(it, deps) {
     return true;
   }
   const p = await problem(res);
-  if (final(res.status)) {
-    Object.assign(it, { state: 'error', error: { status: res.status, detail: p?.detail || p?.title || '', errors: p?.errors || [] } });
+  if (final(res.status, p?.type)) {
+    Object.assign(it, { state: 'error', error: { status: res.status, type: p?.type || '', detail: p?.detail || p?.title || '',
+      errors: p?.errors || [], outcome: p?.outcome ?? null } });
   } else {
     it.tries += 1;
     const after = Number(res.headers.get('Retry-After')) * 1000;
