@@ -114,9 +114,7 @@ func validateParts(in Input) []postal.FieldError {
 			add("id_evidence", "type (≤ 40), last4 (4 characters) and received_by (≤ 100) are required")
 		}
 	}
-	if c := in.COD; c != nil && (c.Mode != "cash" && c.Mode != "upi" || c.AmountPaise < 0 || c.AmountPaise > int64(postal.MaxCOD) || len(c.UPIRef) > 64) {
-		add("cod", "mode cash or upi, amount_paise 0..5000000, upi_ref ≤ 64 characters")
-	}
+	fe = append(fe, checkCOD(in.COD)...)
 	if len(in.ProofIDs) > 10 {
 		add("proof_ids", "at most 10")
 	}
@@ -211,6 +209,7 @@ func (s *Service) deliveredFlags(ctx context.Context, in Input, a article.Articl
 		if in.COD.AmountPaise < int64(a.CODPaise) {
 			flags = append(flags, FlagCODShort)
 		}
+		flags = append(flags, codFlags(in.COD)...)
 	} else if in.COD != nil {
 		return nil, postal.Invalid("invalid outcome", postal.FieldError{Field: "cod", Message: "this article is not cash on delivery"})
 	}
