@@ -106,7 +106,8 @@ func contentTypeOf(status int) string {
 	return echo.MIMEApplicationJSON
 }
 
-// problemBody renders a problem document as handleError would.
+// problemBody renders a problem document byte for byte as handleError
+// sends it, so a replayed refusal is the first one.
 func problemBody(p Problem, extra map[string]any) []byte {
 	m := map[string]any{"type": p.Type, "title": p.Title, "status": p.Status, "detail": p.Detail}
 	if len(p.Errors) > 0 {
@@ -116,5 +117,5 @@ func problemBody(p Problem, extra map[string]any) []byte {
 		m[k] = v
 	}
 	b, _ := json.Marshal(m) // plain values always marshal
-	return b
+	return append(b, '\n')
 }
