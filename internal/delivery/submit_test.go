@@ -51,7 +51,9 @@ func (f *fakeStore) AddReview(context.Context, string, delivery.Review) error { 
 // judge answers every code with a fixed flag.
 type judge string
 
-func (j judge) Judge(context.Context, string, string, bool, time.Time) (string, error) { return string(j), nil }
+func (j judge) Judge(context.Context, string, string, bool, time.Time) (string, error) {
+	return string(j), nil
+}
 
 // proofs says every named proof is a photo.
 type proofs struct{}
