@@ -57,13 +57,14 @@ export async function retry(id) {
 }
 
 // discard drops an item; an outcome also drops its proofs, and a discarded
-// outcome's article is pending again.
+// outcome's article is pending again, unless the server said it already
+// has its outcome.
 export async function discard(id) {
   const it = await db.get('outbox', id);
   if (!it) return;
   if (it.type === 'outcome') {
     for (const d of it.deps) await db.del('outbox', d);
-    await db.del('done', it.article_id);
+    if (it.error?.type !== ALREADY_DONE) await db.del('done', it.article_id);
   }
   await db.del('outbox', id);
   changed();
