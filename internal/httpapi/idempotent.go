@@ -74,9 +74,11 @@ func (a *api) runClaimed(c echo.Context, r idem.Receipt, run idemRun) error {
 	}
 	// The domain transaction wrote this answer with its change; this only
 	// seals a success that made no new change (it stores nothing when the
-	// key already holds its answer).
+	// key already holds its answer). Whether it lands or not, the change is
+	// made and the phone is told so; an unsealed claim is taken over by a
+	// later retry, which finds the change made.
 	if err := a.idem.FinishIdempotent(ctx, done, a.now()); err != nil {
-		return err
+		logger(c).Warn("idempotency answer not sealed", "error", err.Error())
 	}
 	return c.Blob(r.Status, echo.MIMEApplicationJSON, done.Body)
 }
