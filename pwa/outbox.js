@@ -7,6 +7,7 @@
 // fixes or discards it; anything else is tried again.
 import * as db from './db.js';
 import { call, problem, AuthError } from './api.js';
+import { final, ALREADY_DONE } from './check.js';
 
 const listeners = new Set();
 let running = false;
@@ -15,15 +16,8 @@ let needLogin = false;
 export const onChange = (fn) => listeners.add(fn);
 const changed = () => listeners.forEach((fn) => fn());
 
-// ALREADY_DONE is the problem type of an action that already happened
-// (an outcome for an article that has its outcome): a final 409.
-export const ALREADY_DONE = 'urn:dakiya:problem:already_done';
-
-// final reports whether an answer will not change by retrying: a refusal
-// (4xx, 423 locked included) but not a timeout, a rate limit or a
-// conflict that may pass (a key still in flight, a state that changed
-// meanwhile); a 409 that says the action already happened is final.
-export const final = (s, type) => (s === 409 ? type === ALREADY_DONE : s >= 400 && s < 500 && ![408, 429].includes(s));
+// final and ALREADY_DONE (check.js) decide which refusals stop retrying.
+export { final, ALREADY_DONE };
 
 export async function items() {
   return (await db.all('outbox')).sort((a, b) => a.seq - b.seq);
