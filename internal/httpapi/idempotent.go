@@ -28,7 +28,7 @@ func idempotentKey(c echo.Context) (string, error) {
 
 // idempotent answers a state-changing request at most once per
 // Idempotency-Key (the one home of idempotency for every route that takes
-// one). It claims the key for the caller, fingerprinted by method, route
+// one). It claims the key for the caller, fingerprinted by method, path
 // and fingerprint (the body, or what the request means when its bytes
 // vary between retries); replays a stored answer with
 // Idempotent-Replayed: true; refuses a key used for another request (422)
@@ -42,7 +42,9 @@ func (a *api) idempotent(c echo.Context, status int, fingerprint []byte, run ide
 		return err
 	}
 	owner := principal(c).UserID
-	hash := idem.Hash(c.Request().Method, c.Path(), fingerprint)
+	// The path as sent, not the route's pattern: one key is one request
+	// to one resource (a settlement of this centre, not of another).
+	hash := idem.Hash(c.Request().Method, c.Request().URL.Path, fingerprint)
 	began, err := a.idem.BeginIdempotent(c.Request().Context(), owner, key, hash, a.now(), idem.Stale)
 	switch {
 	case err != nil:

@@ -84,14 +84,18 @@ func newWrapped() *wrapped {
 // post sends body with key through the wrapper; ctx may be cancelled
 // already, as when the phone hung up.
 func (w *wrapped) post(ctx context.Context, key, body string) *httptest.ResponseRecorder {
+	return w.postTo(ctx, "/api/v1/things/t1", key, body)
+}
+
+func (w *wrapped) postTo(ctx context.Context, path, key, body string) *httptest.ResponseRecorder {
 	e := echo.New()
 	e.HTTPErrorHandler = w.a.handleError
-	req := httptest.NewRequest(http.MethodPost, "/api/v1/things", strings.NewReader(body))
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(body))
 	req = req.WithContext(postal.WithPrincipal(ctx, postal.Principal{UserID: "u1", Role: postal.RolePostman}))
 	req.Header.Set("Idempotency-Key", key)
 	rec := httptest.NewRecorder()
 	c := e.NewContext(req, rec)
-	c.SetPath("/api/v1/things")
+	c.SetPath("/api/v1/things/:id")
 	err := w.a.idempotent(c, http.StatusCreated, []byte(body), func(ctx context.Context, r idem.Receipt) (any, error) {
 		w.runs++
 		return w.run(ctx, r)
@@ -119,6 +123,9 @@ func TestIdempotentReplays(t *testing.T) {
 	if other := w.post(context.Background(), testKey, `{"a":2}`); other.Code != 422 {
 		t.Fatalf("same key, other body: %d %s", other.Code, other.Body)
 	}
+	if other := w.postTo(context.Background(), "/api/v1/things/t2", testKey, `{"a":1}`); other.Code != 422 {
+		t.Fatalf("same key and body, another resource: %d %s", other.Code, other.Body)
+	}
 	if bad := w.post(context.Background(), "nope", `{"a":1}`); bad.Code != 400 {
 		t.Fatalf("bad key: %d %s", bad.Code, bad.Body)
 	}
@@ -129,7 +136,7 @@ func TestIdempotentReplays(t *testing.T) {
 
 func TestIdempotentInFlight(t *testing.T) {
 	w := newWrapped()
-	w.keys.BeginIdempotent(context.Background(), "u1", testKey, idem.Hash("POST", "/api/v1/things", []byte(`{}`)), time.Now(), idem.Stale)
+	w.keys.BeginIdempotent(context.Background(), "u1", testKey, idem.Hash("POST", "/api/v1/things/t1", []byte(`{}`)), time.Now(), idem.Stale)
 	r := w.post(context.Background(), testKey, `{}`)
 	if r.Code != 409 || !strings.Contains(r.Body.String(), "urn:dakiya:problem:conflict") || w.runs != 0 {
 		t.Fatalf("in flight: %d %s, %d runs", r.Code, r.Body, w.runs)
