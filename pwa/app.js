@@ -132,13 +132,38 @@ async function syncCard(online) {
     h('span', { testid: 'sync-last' }, s.lastSync ? t('sync.last', { when: `${date(s.lastSync)} ${time(s.lastSync)}` }) : t('sync.never')));
 }
 
+// refusal says why the server refused an item, in the postman's language
+// for the refusals the app knows, else in the server's own words.
+function refusal(it, e) {
+  const code = (e.type || '').replace(/^urn:dakiya:problem:/, '');
+  switch (code) {
+    case 'already_done': return t('refused.already', { outcome: recorded(e.outcome) });
+    case 'locked': return t('refused.locked');
+    case 'not_found': return t('refused.not_found');
+    case 'forbidden': return t('refused.forbidden');
+    case 'unprocessable': return t('refused.unprocessable');
+    case 'too_large': return it.type === 'proof' ? t('refused.proof.too_large') : e.detail;
+    case 'unsupported': return it.type === 'proof' ? t('refused.proof.unsupported') : e.detail;
+    case 'invalid': return it.type === 'proof' ? t('refused.proof.invalid', { detail: e.detail }) : e.detail;
+  }
+  return e.detail;
+}
+
+// recorded names the outcome the server already holds (its summary).
+function recorded(o) {
+  const name = typeof o === 'string' ? o : o?.outcome;
+  if (name === 'delivered') return t('outcome.delivered');
+  if (name === 'failed') return t('outcome.failed');
+  return t('refused.already.unknown');
+}
+
 async function syncScreen() {
   const list = await outbox.items();
   const rows = list.map((it) => h('li', { class: `card ${it.state}`, testid: `outbox-item-${it.id}` },
     h('strong', {}, `${t(`outbox.${it.type}`)} · ${it.article_id}`),
     h('span', {}, it.type === 'outcome' ? t(`outcome.${it.body.outcome}`) : t(`proof.${it.kind}`), ' · ', t(`outbox.state.${it.state}`),
       it.tries ? ` · ${t('outbox.tries', { n: it.tries })}` : ''),
-    it.error ? h('span', { class: 'error', testid: `outbox-error-${it.id}` }, `${num(it.error.status)}: ${it.error.detail}`,
+    it.error ? h('span', { class: 'error', testid: `outbox-error-${it.id}` }, `${num(it.error.status)}: ${refusal(it, it.error)}`,
       ...(it.error.errors || []).map((e) => ` (${e.field}: ${e.message})`)) : null,
     it.state === 'error' ? h('div', { class: 'row' },
       button(`outbox-retry-${it.id}`, t('outbox.retry'), async () => { await outbox.retry(it.id); render(); }),

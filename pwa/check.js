@@ -1,7 +1,8 @@
 // Pure checks the phone makes without the network, each the twin of a Go
 // function (tests run both over the same inputs): otp_check
-// (internal/otp/check.go), the S10 check digit (internal/postal/s10.go) and
-// the UPI link (internal/cod/cod.go).
+// (internal/otp/check.go), the S10 check digit (internal/postal/s10.go),
+// the UPI link (internal/cod/cod.go) and which refusals are final
+// (internal/idem/idem.go).
 
 // otpPasses reports whether a typed six-digit code could be the article's
 // code, given the manifest's otp_check "v1:<36 digits>:<2 digits>". A
@@ -61,3 +62,15 @@ export function upiPayee(uri) {
   const q = new URLSearchParams(String(uri).split('?')[1] || '');
   return q.get('pa') ? { vpa: q.get('pa'), name: q.get('pn') || '' } : null;
 }
+
+// ALREADY_DONE is the problem type of an action that already happened
+// (an outcome for an article that has its outcome): a final 409.
+export const ALREADY_DONE = 'urn:dakiya:problem:already_done';
+
+// final reports whether an answer will not change by retrying, as the
+// server decides what to store for a key (idem.Final): a refusal (4xx, 423
+// locked included) but not a timeout, a rate limit or a conflict that may
+// pass (a key still in flight, a state that changed meanwhile); a 409
+// that says the action already happened is final.
+export const final = (status, type) =>
+  (status === 409 ? type === ALREADY_DONE : status >= 400 && status < 500 && ![408, 429].includes(status));

@@ -98,7 +98,7 @@ export async function deliverScreen(mid, sid) {
       if (w.otp[a.id]) b.otp = w.otp[a.id];
       if (w.evidence[a.id]) b.id_evidence = w.evidence[a.id];
       if (loc) b.location = loc;
-      if (a.cod_paise > 0) b.cod = { mode: w.cod[a.id]?.mode || 'cash', amount_paise: a.cod_paise, ...(w.cod[a.id]?.ref ? { upi_ref: w.cod[a.id].ref } : {}) };
+      if (a.cod_paise > 0) b.cod = { mode: w.cod[a.id]?.mode || 'cash', amount_paise: a.cod_paise, ...(utr(w.cod[a.id]?.ref) ? { upi_ref: w.cod[a.id].ref } : {}) };
       items.push(...proofs, outcomeItem(a.id, mid, b, proofs));
       marks.push({ article_id: a.id, outcome: 'delivered', synced: false });
     }
@@ -222,6 +222,10 @@ function photoStep(photo, gps, next) {
   return [photo.el, gps.el, gps.retry, nav('photo-next', t('nav.next'), () => next())];
 }
 
+// utr reports whether a UPI reference is a UTR (12 digits); one that is
+// not is left out, and the server flags the collection for review.
+const utr = (ref) => /^\d{12}$/.test(ref || '');
+
 function codStep(w, pending, next) {
   const rows = pending.filter((a) => w.confirmed.has(a.id) && a.cod_paise > 0).map((a) => {
     w.cod[a.id] ||= { mode: 'cash' };
@@ -234,9 +238,10 @@ function codStep(w, pending, next) {
       if (!link) { box.append(h('p', { class: 'error', testid: `cod-noupi-${a.id}` }, t('cod.noUPI'))); w.cod[a.id].mode = 'cash'; return; }
       const qr = h('canvas', { width: 320, height: 320, class: 'qr', testid: `cod-qr-${a.id}`, role: 'img', 'aria-label': t('cod.qr') });
       drawQR(qr, link);
-      const ref = h('input', { id: `ref-${a.id}`, testid: `cod-ref-${a.id}`, maxLength: 64, class: 'mono', autocomplete: 'off',
-        oninput: () => { w.cod[a.id].ref = ref.value.trim(); } });
-      box.append(qr, h('label', { for: `ref-${a.id}` }, t('cod.ref')), ref);
+      const bad = h('p', { class: 'error', testid: `cod-refbad-${a.id}`, hidden: true }, t('cod.refBad'));
+      const ref = h('input', { id: `ref-${a.id}`, testid: `cod-ref-${a.id}`, maxLength: 12, inputmode: 'numeric', class: 'mono', autocomplete: 'off',
+        oninput: () => { w.cod[a.id].ref = ref.value.trim(); bad.hidden = !w.cod[a.id].ref || utr(w.cod[a.id].ref); } });
+      box.append(qr, h('label', { for: `ref-${a.id}` }, t('cod.ref')), ref, bad);
     };
     const modes = ['cash', 'upi'].map((m) => h('label', { class: 'option', testid: `cod-${m}-${a.id}` },
       h('input', { type: 'radio', name: `cod-${a.id}`, value: m, checked: w.cod[a.id].mode === m, onchange: () => pick(m) }), t(`cod.${m}`)));

@@ -2,9 +2,12 @@
 // anything else, then sent in order with its UUID as the Idempotency-Key —
 // proofs first, then the outcome that names them. Retries back off and
 // resume on `online`, at start, when the app becomes visible and on a
-// timer. A final refusal stays until the postman fixes or discards it.
+// timer. A final refusal (a 4xx, 423 locked, or a 409 saying the action
+// already happened) stays, with what the server said, until the postman
+// fixes or discards it; anything else is tried again.
 import * as db from './db.js';
 import { call, problem, AuthError } from './api.js';
+import { final, ALREADY_DONE } from './check.js';
 
 const listeners = new Set();
 let running = false;
@@ -13,8 +16,8 @@ let needLogin = false;
 export const onChange = (fn) => listeners.add(fn);
 const changed = () => listeners.forEach((fn) => fn());
 
-// final reports whether a status will not change by retrying.
-export const final = (s) => s >= 400 && s < 500 && ![408, 409, 429].includes(s);
+// final and ALREADY_DONE (check.js) decide which refusals stop retrying.
+export { final, ALREADY_DONE };
 
 export async function items() {
   return (await db.all('outbox')).sort((a, b) => a.seq - b.seq);
@@ -48,13 +51,14 @@ export async function retry(id) {
 }
 
 // discard drops an item; an outcome also drops its proofs, and a discarded
-// outcome's article is pending again.
+// outcome's article is pending again, unless the server said it already
+// has its outcome.
 export async function discard(id) {
   const it = await db.get('outbox', id);
   if (!it) return;
   if (it.type === 'outcome') {
     for (const d of it.deps) await db.del('outbox', d);
-    await db.del('done', it.article_id);
+    if (it.error?.type !== ALREADY_DONE) await db.del('done', it.article_id);
   }
   await db.del('outbox', id);
   changed();
@@ -110,8 +114,9 @@ async function send(it, deps) {
     return true;
   }
   const p = await problem(res);
-  if (final(res.status)) {
-    Object.assign(it, { state: 'error', error: { status: res.status, detail: p?.detail || p?.title || '', errors: p?.errors || [] } });
+  if (final(res.status, p?.type)) {
+    Object.assign(it, { state: 'error', error: { status: res.status, type: p?.type || '', detail: p?.detail || p?.title || '',
+      errors: p?.errors || [], outcome: p?.outcome ?? null } });
   } else {
     it.tries += 1;
     const after = Number(res.headers.get('Retry-After')) * 1000;

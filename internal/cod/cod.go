@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"dakiya/internal/centre"
+	"dakiya/internal/idem"
 	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 )
@@ -51,7 +52,9 @@ type Store interface {
 	Holding(ctx context.Context, articleID string) (otp.Holding, error)
 	ArticleCOD(ctx context.Context, articleID string) (postal.Paise, error)
 	CODLines(ctx context.Context, dc, date string, sl postal.Slot) ([]Line, error)
-	AddSettlement(ctx context.Context, s Settlement) error
+	// AddSettlement appends an entry and, in the same transaction, the
+	// answer to its request's idempotency key.
+	AddSettlement(ctx context.Context, s Settlement, answer idem.Completion) error
 	StaffMember(ctx context.Context, userID string) (postal.Role, string, error)
 }
 
@@ -155,8 +158,10 @@ type SettleInput struct {
 }
 
 // Settle records cash counted from a postman for a slot and returns the
-// entry with the slot's difference after it.
-func (s *Service) Settle(ctx context.Context, p postal.Principal, dc string, in SettleInput) (Settlement, error) {
+// entry with the slot's difference after it. r is the request's
+// idempotency claim: its answer commits with the entry, so a retried
+// request is answered without adding the cash twice.
+func (s *Service) Settle(ctx context.Context, p postal.Principal, dc string, in SettleInput, r idem.Receipt) (Settlement, error) {
 	if err := s.supervises(ctx, p, dc); err != nil {
 		return Settlement{}, err
 	}
@@ -177,7 +182,14 @@ func (s *Service) Settle(ctx context.Context, p postal.Principal, dc string, in 
 		ExpectedCash: line.ExpectedCash, CashReceived: postal.Paise(in.CashReceivedPaise), SettledBy: p.UserID,
 		Note: in.Note, At: s.now()}
 	st.Difference = line.Settled + st.CashReceived - line.ExpectedCash
-	return st, s.store.AddSettlement(ctx, st)
+	answer, err := r.Complete(st)
+	if err != nil {
+		return Settlement{}, err
+	}
+	if err := s.store.AddSettlement(ctx, st, answer); err != nil {
+		return Settlement{}, err
+	}
+	return st, nil
 }
 
 func (s *Service) checkSettle(ctx context.Context, dc string, in SettleInput) error {

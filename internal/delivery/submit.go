@@ -2,7 +2,6 @@ package delivery
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"time"
@@ -31,47 +30,44 @@ func New(store Store, judge Judge, proofs Proofs, notice Notice, policy Policy, 
 	return &Service{store: store, judge: judge, proofs: proofs, notice: notice, policy: policy, now: now, newID: newID}
 }
 
-// Submit records an outcome from the postman holding the article. key is
-// the request's idempotency claim; its response is stored in the same
-// transaction as the outcome, so a retry gets exactly this answer.
-// deviceTime is the phone's clock when it sent the request (zero if not
-// known).
-func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, key idem.Completion, deviceTime time.Time) (Result, []byte, error) {
+// Submit records an outcome from the postman holding the article. r is
+// the request's idempotency claim: the answer it renders from the Result
+// is stored in the same transaction as the outcome, so a retry gets
+// exactly this answer. deviceTime is the phone's clock when it sent the
+// request (zero if not known).
+func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, r idem.Receipt, deviceTime time.Time) (Result, error) {
 	if err := validate(in); err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	id, _ := postal.ParseS10(in.ArticleID) // valid: validate checked it
 	in.ArticleID = string(id)
 	h, err := s.store.Holding(ctx, in.ArticleID)
 	if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	if err != nil || p.Role != postal.RolePostman || h.PostmanID != p.UserID {
-		return Result{}, nil, postal.Errorf(postal.CodeNotFound, "article not found")
+		return Result{}, postal.Errorf(postal.CodeNotFound, "article not found")
 	}
 	if !h.Out {
-		return Result{}, nil, postal.Errorf(postal.CodeConflict, "this article already has its outcome")
+		return Result{}, postal.Errorf(postal.CodeConflict, "this article already has its outcome")
 	}
 	a, err := s.store.Article(ctx, in.ArticleID)
 	if err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	rec, err := s.record(ctx, p, in, a, deviceTime)
 	if err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
 	rec.Delivery.ManifestID, rec.Delivery.Date, rec.Delivery.Slot = h.ManifestID, h.Date, h.Slot
 	res := Result{ID: rec.Delivery.ID, ArticleStatus: rec.Events[len(rec.Events)-1].Status, Flags: rec.Delivery.Flags}
-	body, err := json.Marshal(res)
-	if err != nil {
-		return Result{}, nil, fmt.Errorf("delivery: response: %w", err)
+	if rec.Completion, err = r.Complete(res); err != nil {
+		return Result{}, err
 	}
-	key.Status, key.Body = 201, body
-	rec.Completion = key
 	if err := s.store.RecordOutcome(ctx, rec); err != nil {
-		return Result{}, nil, err
+		return Result{}, err
 	}
-	return res, body, nil
+	return res, nil
 }
 
 // validate checks an outcome's form.
@@ -118,9 +114,7 @@ func validateParts(in Input) []postal.FieldError {
 			add("id_evidence", "type (≤ 40), last4 (4 characters) and received_by (≤ 100) are required")
 		}
 	}
-	if c := in.COD; c != nil && (c.Mode != "cash" && c.Mode != "upi" || c.AmountPaise < 0 || c.AmountPaise > int64(postal.MaxCOD) || len(c.UPIRef) > 64) {
-		add("cod", "mode cash or upi, amount_paise 0..5000000, upi_ref ≤ 64 characters")
-	}
+	fe = append(fe, checkCOD(in.COD)...)
 	if len(in.ProofIDs) > 10 {
 		add("proof_ids", "at most 10")
 	}
@@ -215,6 +209,7 @@ func (s *Service) deliveredFlags(ctx context.Context, in Input, a article.Articl
 		if in.COD.AmountPaise < int64(a.CODPaise) {
 			flags = append(flags, FlagCODShort)
 		}
+		flags = append(flags, codFlags(in.COD)...)
 	} else if in.COD != nil {
 		return nil, postal.Invalid("invalid outcome", postal.FieldError{Field: "cod", Message: "this article is not cash on delivery"})
 	}

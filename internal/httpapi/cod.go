@@ -1,12 +1,14 @@
 package httpapi
 
 import (
+	"context"
 	"encoding/csv"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"dakiya/internal/cod"
+	"dakiya/internal/idem"
 )
 
 func (a *api) upiLink(c echo.Context) error {
@@ -37,14 +39,22 @@ func (a *api) codSummary(c echo.Context) error {
 	return nil
 }
 
+// settleCOD records a settlement exactly once per Idempotency-Key: a
+// retried count is answered again, never added twice.
 func (a *api) settleCOD(c echo.Context) error {
-	var in cod.SettleInput
-	if err := bind(c, &in); err != nil {
+	if _, err := idempotentKey(c); err != nil {
 		return err
 	}
-	s, err := a.cod.Settle(c.Request().Context(), principal(c), c.Param("dc"), in)
+	body, err := readJSON(c, smallBody)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, s)
+	p, dc := principal(c), c.Param("dc")
+	return a.idempotent(c, http.StatusCreated, body, func(ctx context.Context, r idem.Receipt) (any, error) {
+		var in cod.SettleInput
+		if err := strictJSON(body, &in); err != nil {
+			return nil, err
+		}
+		return a.cod.Settle(ctx, p, dc, in, r)
+	})
 }

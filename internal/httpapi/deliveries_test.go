@@ -82,16 +82,17 @@ func testReviewAndCOD(t *testing.T, e *env, sup1, post1, id string) {
 	}
 	postmanID := cod.json(t)["items"].([]any)[0].(map[string]any)["postman_id"].(string)
 	settle := map[string]any{"postman_id": postmanID, "date": "2026-11-25", "slot": "evening", "cash_received_paise": 40000}
-	if r := e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", sup1, settle); r.status != 201 || r.json(t)["difference_paise"] != float64(-9900) {
+	settlements := "/api/v1/dcs/dc-one/cod/settlements"
+	if r := e.do("POST", settlements, sup1, settle, "Idempotency-Key", uuid.NewString()); r.status != 201 || r.json(t)["difference_paise"] != float64(-9900) {
 		t.Fatalf("settle: %d %s", r.status, r.body)
 	}
 	settle["cash_received_paise"] = 9900 // a correction is a new entry
-	if r := e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", sup1, settle); r.status != 201 || r.json(t)["difference_paise"] != float64(0) {
+	if r := e.do("POST", settlements, sup1, settle, "Idempotency-Key", uuid.NewString()); r.status != 201 || r.json(t)["difference_paise"] != float64(0) {
 		t.Fatalf("correction: %d %s", r.status, r.body)
 	}
 	settle["postman_id"] = "someone"
-	wantProblem(t, e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", sup1, settle), 400)
-	wantProblem(t, e.do("POST", "/api/v1/dcs/dc-one/cod/settlements", post1, settle), 403)
+	wantProblem(t, e.do("POST", settlements, sup1, settle, "Idempotency-Key", uuid.NewString()), 400)
+	wantProblem(t, e.do("POST", settlements, post1, settle, "Idempotency-Key", uuid.NewString()), 403)
 	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/cod?date=today&slot=evening", sup1, nil), 400)
 	csv := e.do("GET", "/api/v1/dcs/dc-one/cod?date=2026-11-25&slot=evening&format=csv", sup1, nil)
 	if !strings.HasPrefix(string(csv.body), "postman_id,date,slot") || !strings.Contains(string(csv.body), ",499.00,0.00,499.00,0.00,2") {

@@ -1,6 +1,9 @@
 package httpapi
 
 import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"mime/multipart"
@@ -10,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dakiya/internal/idem"
 	"dakiya/internal/postal"
 	"dakiya/internal/proof"
 )
@@ -23,7 +27,10 @@ const (
 )
 
 // uploadProof takes one proof, streamed from a multipart form whose kind
-// comes before its file, so the kind's limit applies while reading.
+// comes before its file, so the kind's limit applies while reading. It is
+// idempotent by its key; as a form's boundary changes between a phone's
+// retries, the request is fingerprinted by what it carries (article, kind
+// and the file's SHA-256), not by its bytes.
 func (a *api) uploadProof(c echo.Context) error {
 	p := principal(c)
 	key := c.Request().Header.Get("Idempotency-Key")
@@ -34,12 +41,16 @@ func (a *api) uploadProof(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	in.Key = key
-	m, err := a.proofs.Upload(c.Request().Context(), p, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(http.StatusCreated, m.View())
+	sum := sha256.Sum256(in.Data)
+	fingerprint := []byte(strings.ToUpper(in.ArticleID) + "\n" + string(in.Kind) + "\n" + hex.EncodeToString(sum[:]))
+	return a.idempotent(c, http.StatusCreated, fingerprint, func(ctx context.Context, r idem.Receipt) (any, error) {
+		in.Key = r.Key
+		m, err := a.proofs.Upload(ctx, p, in, r)
+		if err != nil {
+			return nil, err
+		}
+		return m.View(), nil
+	})
 }
 
 // readProofForm reads the form part by part, holding at most the kind's

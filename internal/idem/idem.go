@@ -3,13 +3,21 @@
 // same transaction as the change it made) and replayed for every retry
 // with the same key and body; the same key with another body is refused;
 // a retry while the first request still runs is told to wait.
+//
+// The HTTP layer owns the claim, the replay, the final refusals and the
+// release of a claim; a domain service only receives a Receipt, renders
+// its result into a Completion with it, and hands that to the store to
+// write in the transaction that makes the change.
 package idem
 
 import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
+	"fmt"
 	"regexp"
+	"strings"
 	"time"
 
 	"dakiya/internal/postal"
@@ -32,12 +40,32 @@ type Began struct {
 
 // Completion is the response to store for a key; the domain transaction
 // that makes the change writes it, so the change and its answer commit
-// together.
+// together. A Completion without a Key stores nothing.
 type Completion struct {
 	Owner  string
 	Key    string
 	Status int
 	Body   []byte
+}
+
+// Receipt is a claimed key as a domain service sees it: who claimed it
+// and the status its route answers on success. The zero Receipt (no key)
+// renders Completions that store nothing.
+type Receipt struct {
+	Owner  string
+	Key    string
+	Status int
+}
+
+// Complete renders the answer to store for a successful result: the
+// route's status and the result as JSON, exactly as the route sends it
+// (ending in a newline, as every JSON answer of the API does).
+func (r Receipt) Complete(result any) (Completion, error) {
+	body, err := json.Marshal(result)
+	if err != nil {
+		return Completion{}, fmt.Errorf("idem: render answer: %w", err)
+	}
+	return Completion{Owner: r.Owner, Key: r.Key, Status: r.Status, Body: append(body, '\n')}, nil
 }
 
 // Store keeps keys.
@@ -47,7 +75,7 @@ type Store interface {
 	// server died) is taken over.
 	BeginIdempotent(ctx context.Context, owner, key, hash string, now time.Time, stale time.Duration) (Began, error)
 	// FinishIdempotent stores a response outside any other transaction
-	// (for a final refusal).
+	// (for a final refusal), unless the key already holds one.
 	FinishIdempotent(ctx context.Context, c Completion, at time.Time) error
 	// AbandonIdempotent releases a claim so a retry runs the request again
 	// (after a failure that may pass, such as an outage).
@@ -61,13 +89,15 @@ const Stale = 45 * time.Second
 
 var uuidPattern = regexp.MustCompile(`^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$`)
 
-// CheckKey validates an Idempotency-Key header: a UUID, required.
-func CheckKey(key string) error {
+// CheckKey validates an Idempotency-Key header (a UUID, required) and
+// returns it in lowercase: a UUID is a UUID whatever its case, so the
+// same key in either case finds the same claim.
+func CheckKey(key string) (string, error) {
 	if !uuidPattern.MatchString(key) {
-		return postal.Invalid("an Idempotency-Key header with a UUID is required",
+		return "", postal.Invalid("an Idempotency-Key header with a UUID is required",
 			postal.FieldError{Field: "Idempotency-Key", Message: "a UUID made by the phone for this action"})
 	}
-	return nil
+	return strings.ToLower(key), nil
 }
 
 // Hash fingerprints a request: method, path and body.
@@ -78,13 +108,20 @@ func Hash(method, path string, body []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// Final reports whether an error status is a final answer to store and
-// replay (a refusal the same request will always get) rather than one a
-// retry may get past: 408, 409, 423, 429 and 5xx are not final.
-func Final(status int) bool {
-	switch status {
-	case 408, 409, 423, 429:
+// Final reports whether a failure is a final answer to store and replay
+// (a refusal the same request will always get) rather than one a retry
+// may get past. Finality is the error's code, not its status: an
+// already-done action (409) and exhausted attempts (423) are final, while
+// a conflict that may pass (409: a key in flight, a state changed
+// meanwhile), a rate limit, an outage and an unclassified failure are not.
+func Final(err error) bool {
+	if err == nil {
 		return false
 	}
-	return status >= 400 && status < 500
+	switch postal.ErrorCode(err) {
+	case postal.CodeInvalid, postal.CodeForbidden, postal.CodeNotFound, postal.CodeTooLarge,
+		postal.CodeUnsupported, postal.CodeUnprocessable, postal.CodeLocked, postal.CodeAlreadyDone:
+		return true
+	}
+	return false
 }

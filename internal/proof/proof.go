@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"dakiya/internal/article"
+	"dakiya/internal/idem"
 )
 
 // Kind is what a proof shows.
@@ -87,9 +88,10 @@ type Subject struct {
 // Store is what proof needs from the database.
 type Store interface {
 	ProofSubject(ctx context.Context, articleID string) (Subject, error)
-	// InsertProof records a proof; a taken id, object key or (postman,
-	// idempotency key) is a CodeConflict error.
-	InsertProof(ctx context.Context, m Meta) error
+	// InsertProof records a proof and, in the same transaction, the
+	// answer to its request's idempotency key; a taken id, object key or
+	// (postman, idempotency key) is a CodeConflict error.
+	InsertProof(ctx context.Context, m Meta, answer idem.Completion) error
 	Proof(ctx context.Context, id string) (Meta, error)
 	ProofByKey(ctx context.Context, postmanID, idempotencyKey string) (Meta, error)
 	// ProofsByID returns those of ids that exist, in no particular order.

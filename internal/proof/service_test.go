@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"dakiya/internal/article"
+	"dakiya/internal/idem"
 	"dakiya/internal/manifest"
 	"dakiya/internal/objstore"
 	"dakiya/internal/postal"
@@ -65,7 +66,7 @@ func newObjects(t *testing.T) *objstore.Store {
 
 func (f fix) upload(t *testing.T, p postal.Principal, id string, kind proof.Kind, data []byte) proof.Meta {
 	t.Helper()
-	m, err := f.svc.Upload(context.Background(), p, proof.Upload{ArticleID: id, Kind: kind, Key: uuid.NewString(), Data: data})
+	m, err := f.svc.Upload(context.Background(), p, proof.Upload{ArticleID: id, Kind: kind, Key: uuid.NewString(), Data: data}, idem.Receipt{})
 	if err != nil {
 		t.Fatalf("upload: %v", err)
 	}
@@ -153,7 +154,7 @@ func TestConcurrentRetries(t *testing.T) {
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
-			wg.Go(func() { got[i], errs[i] = f.svc.Upload(context.Background(), f.PostmanA, in) })
+			wg.Go(func() { got[i], errs[i] = f.svc.Upload(context.Background(), f.PostmanA, in, idem.Receipt{}) })
 		}
 		wg.Wait()
 		for i := range n {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"dakiya/internal/article"
+	"dakiya/internal/idem"
 	"dakiya/internal/postal"
 )
 
@@ -26,28 +27,31 @@ type Upload struct {
 
 // Upload checks a proof, stores its object and then its row, and returns
 // it. Only the postman holding the article may upload, while it is out for
-// delivery or just after its outcome. The same postman and key again return
-// the proof stored the first time; the same key with other bytes, article
-// or kind is CodeUnprocessable. The object is written before the row, so a
-// row never lacks its object; an object whose row was never written is an
-// orphan for the Sweeper.
-func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload) (Meta, error) {
+// delivery or just after its outcome. r is the request's idempotency claim
+// (retries are answered before they reach here): its answer, the proof's
+// View, commits with the row. The row's own (postman, key) uniqueness
+// still settles a race: the loser gets the winner's proof, or
+// CodeUnprocessable if the key was used for other bytes, article or kind.
+// The object is written before the row, so a row never lacks its object;
+// an object whose row was never written is an orphan for the Sweeper.
+func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload, r idem.Receipt) (Meta, error) {
 	pic, sum, err := s.check(p, &in)
 	if err != nil {
 		return Meta{}, err
-	}
-	if m, done, err := s.replay(ctx, p, in, sum); done {
-		return m, err
 	}
 	subj, err := s.held(ctx, p, in.ArticleID)
 	if err != nil {
 		return Meta{}, err
 	}
 	m := s.newMeta(p, in, subj, pic, sum)
+	answer, err := r.Complete(m.View())
+	if err != nil {
+		return Meta{}, err
+	}
 	if err := s.objects.Put(ctx, m.ObjectKey, in.Data, m.ContentType, objectMeta(m)); err != nil {
 		return Meta{}, err
 	}
-	if err := s.store.InsertProof(ctx, m); err != nil {
+	if err := s.store.InsertProof(ctx, m, answer); err != nil {
 		return s.lost(ctx, p, in, m, err)
 	}
 	return m, nil
@@ -87,7 +91,7 @@ func message(err error) string {
 	return "invalid"
 }
 
-// replay answers a key the postman already used: done is true when the key
+// replay finds the proof a key already made: done is true when the key
 // was found (or the lookup failed).
 func (s *Service) replay(ctx context.Context, p postal.Principal, in Upload, sum string) (Meta, bool, error) {
 	m, err := s.store.ProofByKey(ctx, p.UserID, in.Key)

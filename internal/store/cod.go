@@ -6,6 +6,7 @@ import (
 	"errors"
 
 	"dakiya/internal/cod"
+	"dakiya/internal/idem"
 	"dakiya/internal/postal"
 )
 
@@ -57,10 +58,16 @@ func (db *DB) CODLines(ctx context.Context, dc, date string, sl postal.Slot) ([]
 	return out, classify("cod lines", rows.Err())
 }
 
-// AddSettlement appends a settlement entry.
-func (db *DB) AddSettlement(ctx context.Context, s cod.Settlement) error {
-	_, err := db.run().exec(ctx, `INSERT INTO cod_settlements (id, dc_id, postman_id, date, slot, expected_cash_paise,
-		cash_received_paise, settled_by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		s.ID, s.DCID, s.PostmanID, s.Date, string(s.Slot), int64(s.ExpectedCash), int64(s.CashReceived), s.SettledBy, s.Note, ms(s.At))
-	return classify("add settlement", err)
+// AddSettlement appends a settlement entry and stores its request's
+// answer in the same transaction.
+func (db *DB) AddSettlement(ctx context.Context, s cod.Settlement, answer idem.Completion) error {
+	return db.inTx(ctx, "add settlement", func(x runner) error {
+		_, err := x.exec(ctx, `INSERT INTO cod_settlements (id, dc_id, postman_id, date, slot, expected_cash_paise,
+			cash_received_paise, settled_by, note, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			s.ID, s.DCID, s.PostmanID, s.Date, string(s.Slot), int64(s.ExpectedCash), int64(s.CashReceived), s.SettledBy, s.Note, ms(s.At))
+		if err != nil {
+			return classify("add settlement", err)
+		}
+		return finishIdem(ctx, x, answer, s.At)
+	})
 }

@@ -54,7 +54,8 @@ func (db *DB) takeOver(ctx context.Context, owner, key string, created int64, no
 	return idem.Began{State: idem.InFlight}, nil
 }
 
-// FinishIdempotent stores a key's response.
+// FinishIdempotent stores a key's response, unless it already holds one
+// (the domain transaction wrote it).
 func (db *DB) FinishIdempotent(ctx context.Context, c idem.Completion, at time.Time) error {
 	return finishIdem(ctx, db.run(), c, at)
 }
@@ -64,7 +65,7 @@ func finishIdem(ctx context.Context, r runner, c idem.Completion, at time.Time) 
 		return nil
 	}
 	_, err := r.exec(ctx, `UPDATE idempotency_keys SET status = ?, response = ?, completed_at = ?
-		WHERE owner = ? AND idem_key = ?`, c.Status, string(c.Body), ms(at), c.Owner, c.Key)
+		WHERE owner = ? AND idem_key = ? AND status IS NULL`, c.Status, string(c.Body), ms(at), c.Owner, c.Key)
 	return classify("finish idempotent", err)
 }
 

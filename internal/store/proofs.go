@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"dakiya/internal/article"
+	"dakiya/internal/idem"
 	"dakiya/internal/proof"
 )
 
@@ -45,14 +46,20 @@ func (db *DB) ProofSubject(ctx context.Context, articleID string) (proof.Subject
 	return s, classify("proof subject", err)
 }
 
-// InsertProof records a proof whose object is stored; a taken id, object
-// key or (postman, idempotency key) is a conflict.
-func (db *DB) InsertProof(ctx context.Context, m proof.Meta) error {
-	_, err := db.run().exec(ctx, `INSERT INTO proofs (id, article_id, dc_id, postman_id, kind, object_key, content_type,
-		size, sha256, width, height, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		m.ID, m.ArticleID, m.DCID, m.PostmanID, string(m.Kind), m.ObjectKey, m.ContentType,
-		m.Size, m.SHA256, m.Width, m.Height, m.IdempotencyKey, ms(m.CreatedAt))
-	return classify("insert proof", err)
+// InsertProof records a proof whose object is stored, with its request's
+// answer in the same transaction; a taken id, object key or (postman,
+// idempotency key) is a conflict.
+func (db *DB) InsertProof(ctx context.Context, m proof.Meta, answer idem.Completion) error {
+	return db.inTx(ctx, "insert proof", func(x runner) error {
+		_, err := x.exec(ctx, `INSERT INTO proofs (id, article_id, dc_id, postman_id, kind, object_key, content_type,
+			size, sha256, width, height, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, m.ArticleID, m.DCID, m.PostmanID, string(m.Kind), m.ObjectKey, m.ContentType,
+			m.Size, m.SHA256, m.Width, m.Height, m.IdempotencyKey, ms(m.CreatedAt))
+		if err != nil {
+			return classify("insert proof", err)
+		}
+		return finishIdem(ctx, x, answer, m.CreatedAt)
+	})
 }
 
 // Proof returns one proof.
