@@ -96,7 +96,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
-	e.Use(a.observe)
+	e.Use(a.observe, textParams)
 	a.routes(e)
 	return e, nil
 }
