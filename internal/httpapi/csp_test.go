@@ -42,7 +42,7 @@ func cspProblems(files fs.FS) ([]string, int, error) {
 	var out []string
 	checked := 0
 	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
-		rules := cspRules[pathExt(name)]
+		rules := cspRules[cspExt(name)]
 		if err != nil || d.IsDir() || rules == nil {
 			return err
 		}
@@ -66,7 +66,7 @@ func cspProblems(files fs.FS) ([]string, int, error) {
 	return out, checked, err
 }
 
-func pathExt(name string) string {
+func cspExt(name string) string {
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		return name[i:]
 	}

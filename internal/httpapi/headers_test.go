@@ -12,6 +12,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"dakiya/internal/httpapi"
+	"dakiya/internal/slot"
+	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
 
@@ -91,11 +93,11 @@ func TestPublicRateLimits(t *testing.T) {
 		t.Fatalf("book: %d %s", r.status, r.body)
 	}
 	tok := e.links.Token(id, e.clock.Now())
-	lim := httpapi.DefaultLimits()
+	lim := httpapi.DefaultPublicLimits()
 	for _, c := range []struct {
 		name, method, path string
 		body               any
-		rate               httpapi.Rate
+		rate               httpapi.PublicRate
 	}{
 		{"tracking", "GET", "/api/v1/track/" + id, nil, lim.Track},
 		{"slot choice", "GET", "/api/v1/slot-choice/" + tok, nil, lim.SlotRead},
@@ -186,4 +188,40 @@ func TestMetricsServer(t *testing.T) {
 		}
 		wantSecurityHeaders(t, res.Header)
 	}
+}
+
+// TestSlotLinkChangeCapAcrossReplicas: the link's changes are counted in
+// the database, so two servers with their own rate limits together allow
+// no more than slot.MaxRecipientChanges.
+func TestSlotLinkChangeCapAcrossReplicas(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		id := s10(t, "EE", 60000003)
+		if r := e.do("POST", "/api/v1/dcs/dc-one/articles", e.login("sup1"), item(id)); r.status != 200 {
+			t.Fatalf("book: %d %s", r.status, r.body)
+		}
+		tok := e.links.Token(id, e.clock.Now())
+		other := *e
+		other.url = e.replica(e.deps)
+		view := e.do("GET", "/api/v1/slot-choice/"+tok, "", nil).json(t)
+		opts := view["options"].([]any)
+		if len(opts) < 2 {
+			t.Fatalf("need two options: %v", view)
+		}
+		choose := func(on *env, i int) resp {
+			o := opts[i%2].(map[string]any)
+			return on.do("POST", "/api/v1/slot-choice/"+tok, "", map[string]any{"date": o["date"], "slot": o["slot"]})
+		}
+		for i := range slot.MaxRecipientChanges {
+			if r := choose([]*env{e, &other}[i%2], i); r.status != 200 {
+				t.Fatalf("change %d: %d %s", i+1, r.status, r.body)
+			}
+		}
+		for _, on := range []*env{e, &other} {
+			r := choose(on, slot.MaxRecipientChanges)
+			if wantProblem(t, r, 429); r.header.Get("Retry-After") != "" || !strings.Contains(string(r.body), "delivery centre") {
+				t.Fatalf("the cap's 429 says to wait or does not say what to do: %v %s", r.header, r.body)
+			}
+		}
+	})
 }

@@ -13,11 +13,12 @@ import (
 )
 
 // Text that PostgreSQL cannot store (U+0000) or that is not UTF-8 at all
-// must be refused as bad input on both databases, never reach SQL.
+// must be refused as bad input on both databases, never reach SQL. These
+// are the contents of JSON strings, escapes as sent.
 const (
-	nulText  = "Meera\x00Iyer"
-	badUTF8  = "Meera \xff\xfe Iyer"
-	loneHigh = `Meera \ud800 Iyer` // a JSON escape of half a surrogate pair
+	nulEscaped = `Meera\u0000Iyer`
+	badUTF8    = "Meera \xff\xfe Iyer"
+	loneHigh   = `Meera \ud800 Iyer` // half a surrogate pair
 )
 
 // rawItem is an article item as raw JSON whose recipient name is the raw
@@ -32,7 +33,7 @@ func TestBatchRefusesBadTextPerItem(t *testing.T) {
 		e := newEnv(t, db)
 		sup1 := e.login("sup1")
 		good1, good2 := s10(t, "EE", 40000001), s10(t, "EE", 40000002)
-		bad := []string{`Meera\u0000Iyer`, badUTF8, loneHigh, `Meera \udc00 Iyer`}
+		bad := []string{nulEscaped, badUTF8, loneHigh, `Meera \udc00 Iyer`}
 		items := []string{rawItem(good1, "Meera Iyer")}
 		for i, name := range bad {
 			items = append(items, rawItem(s10(t, "EE", 40000010+i), name))

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -169,25 +170,22 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; " +
 	"manifest-src 'self'; worker-src 'self'"
 
-// securityHeaders are set on every response, whatever answers it. The
-// referrer is never sent: the slot page carries its token in the path, and
-// nothing else needs it.
-var securityHeaders = [][2]string{
-	{"Content-Security-Policy", contentSecurityPolicy},
-	{"X-Content-Type-Options", "nosniff"},
-	{"Referrer-Policy", "no-referrer"},
-	{"X-Frame-Options", "DENY"},
-	{"Permissions-Policy", "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"},
-	{"Cross-Origin-Opener-Policy", "same-origin"},
+// setSecurityHeaders sets the headers every response carries, whatever
+// answers it. The referrer is never sent: the slot page carries its token in
+// the path, and nothing else needs it.
+func setSecurityHeaders(h http.Header) {
+	h.Set("Content-Security-Policy", contentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Set("X-Frame-Options", "DENY")
+	h.Set("Permissions-Policy", "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
 }
 
 // secure sets the security headers before anything answers.
 func secure(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		h := c.Response().Header()
-		for _, kv := range securityHeaders {
-			h.Set(kv[0], kv[1])
-		}
+		setSecurityHeaders(c.Response().Header())
 		return next(c)
 	}
 }

@@ -85,9 +85,7 @@ func MetricsServer(reg *prometheus.Registry, token string) http.Handler {
 		prom.ServeHTTP(w, r)
 	})
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		for _, kv := range securityHeaders {
-			w.Header().Set(kv[0], kv[1])
-		}
+		setSecurityHeaders(w.Header())
 		mux.ServeHTTP(w, r)
 	})
 }

@@ -11,29 +11,29 @@ import (
 	"dakiya/internal/postal"
 )
 
-// Rate is a token bucket per client address: Burst requests at once, one
+// PublicRate is a token bucket per client address: Burst requests at once, one
 // more each Every, for at most Cap addresses at a time.
-type Rate struct {
+type PublicRate struct {
 	Burst int
 	Every time.Duration
 	Cap   int
 }
 
-// Limits are the public endpoints' rates per client address.
-type Limits struct {
-	Track     Rate // GET /api/v1/track/{id}
-	SlotRead  Rate // GET /api/v1/slot-choice/{token} and the page /slot/{token}
-	SlotWrite Rate // POST /api/v1/slot-choice/{token}
+// PublicLimits are the public endpoints' rates per client address.
+type PublicLimits struct {
+	Track     PublicRate // GET /api/v1/track/{id}
+	SlotRead  PublicRate // GET /api/v1/slot-choice/{token} and the page /slot/{token}
+	SlotWrite PublicRate // POST /api/v1/slot-choice/{token}
 }
 
-// DefaultLimits are generous: a carrier's NAT puts many phones behind one
+// DefaultPublicLimits are generous: a carrier's NAT puts many phones behind one
 // address, and the limits are there to stop a script, not a family
 // checking a parcel.
-func DefaultLimits() Limits {
-	return Limits{
-		Track:     Rate{Burst: 30, Every: time.Second, Cap: 100_000},
-		SlotRead:  Rate{Burst: 20, Every: 3 * time.Second, Cap: 100_000},
-		SlotWrite: Rate{Burst: 10, Every: 6 * time.Second, Cap: 100_000},
+func DefaultPublicLimits() PublicLimits {
+	return PublicLimits{
+		Track:     PublicRate{Burst: 30, Every: time.Second, Cap: 100_000},
+		SlotRead:  PublicRate{Burst: 20, Every: 3 * time.Second, Cap: 100_000},
+		SlotWrite: PublicRate{Burst: 10, Every: 6 * time.Second, Cap: 100_000},
 	}
 }
 
@@ -41,12 +41,12 @@ func DefaultLimits() Limits {
 // are being tracked, so memory stays bounded under a spray of addresses.
 const overflow = "overflow"
 
-// limiter is a token bucket per client address, in memory. Each replica
+// addrLimiter is a token bucket per client address, in memory. Each replica
 // counts on its own, so n replicas allow n times the rate: acceptable for
 // public reads, which only cost a query each. What must hold across
 // replicas (a slot link's changes) is counted in the database.
-type limiter struct {
-	rate    Rate
+type addrLimiter struct {
+	rate    PublicRate
 	now     func() time.Time
 	mu      sync.Mutex
 	buckets map[string]*bucket
@@ -57,13 +57,13 @@ type bucket struct {
 	at     time.Time
 }
 
-func newLimiter(r Rate, now func() time.Time) *limiter {
-	return &limiter{rate: r, now: now, buckets: map[string]*bucket{}}
+func newAddrLimiter(r PublicRate, now func() time.Time) *addrLimiter {
+	return &addrLimiter{rate: r, now: now, buckets: map[string]*bucket{}}
 }
 
 // take spends one token of key's bucket, or says how long until one is
 // there.
-func (l *limiter) take(key string) (bool, time.Duration) {
+func (l *addrLimiter) take(key string) (bool, time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
@@ -79,7 +79,7 @@ func (l *limiter) take(key string) (bool, time.Duration) {
 }
 
 // bucket finds or makes key's bucket, dropping full ones when at the cap.
-func (l *limiter) bucket(key string, now time.Time) *bucket {
+func (l *addrLimiter) bucket(key string, now time.Time) *bucket {
 	if b, ok := l.buckets[key]; ok {
 		return b
 	}
@@ -98,7 +98,7 @@ func (l *limiter) bucket(key string, now time.Time) *bucket {
 }
 
 // sweep forgets the buckets that have refilled: they hold nothing.
-func (l *limiter) sweep(now time.Time) {
+func (l *addrLimiter) sweep(now time.Time) {
 	full := time.Duration(l.rate.Burst) * l.rate.Every
 	for k, b := range l.buckets {
 		if now.Sub(b.at) >= full {
@@ -117,9 +117,9 @@ func clientKey(addr string) string {
 	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
 }
 
-// limit answers 429 with Retry-After once a client address has spent its
+// rateLimit answers 429 with Retry-After once a client address has spent its
 // bucket of l.
-func limit(l *limiter) echo.MiddlewareFunc {
+func rateLimit(l *addrLimiter) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			if ok, wait := l.take(clientKey(c.RealIP())); !ok {

@@ -6,13 +6,13 @@ import (
 	"time"
 )
 
-type fakeClock struct{ t time.Time }
+type limiterClock struct{ t time.Time }
 
-func (c *fakeClock) now() time.Time { return c.t }
+func (c *limiterClock) now() time.Time { return c.t }
 
 func TestLimiterBucket(t *testing.T) {
-	clk := &fakeClock{t: time.Date(2026, 11, 25, 4, 30, 0, 0, time.UTC)}
-	l := newLimiter(Rate{Burst: 3, Every: 2 * time.Second, Cap: 10}, clk.now)
+	clk := &limiterClock{t: time.Date(2026, 11, 25, 4, 30, 0, 0, time.UTC)}
+	l := newAddrLimiter(PublicRate{Burst: 3, Every: 2 * time.Second, Cap: 10}, clk.now)
 	for i := range 3 {
 		if ok, _ := l.take("a"); !ok {
 			t.Fatalf("request %d of the burst refused", i+1)
@@ -44,8 +44,8 @@ func TestLimiterBucket(t *testing.T) {
 }
 
 func TestLimiterMemoryIsBounded(t *testing.T) {
-	clk := &fakeClock{t: time.Date(2026, 11, 25, 4, 30, 0, 0, time.UTC)}
-	l := newLimiter(Rate{Burst: 2, Every: time.Second, Cap: 4}, clk.now)
+	clk := &limiterClock{t: time.Date(2026, 11, 25, 4, 30, 0, 0, time.UTC)}
+	l := newAddrLimiter(PublicRate{Burst: 2, Every: time.Second, Cap: 4}, clk.now)
 	for i := range 100 {
 		l.take(fmt.Sprint("10.0.0.", i))
 	}
