@@ -35,7 +35,8 @@ func serve(ctx context.Context, env environment, args []string) error {
 	}
 	defer a.close()
 	a.ensureBucket(ctx)
-	h, err := a.handler()
+	reg := newRegistry()
+	h, err := a.handler(reg)
 	if err != nil {
 		return err
 	}
@@ -43,6 +44,12 @@ func serve(ctx context.Context, env environment, args []string) error {
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
 	}
+	stopMetrics, err := a.serveMetrics(reg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
 	stopWorkers := a.startWorkers(ctx)
 	defer stopWorkers()
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
@@ -123,10 +130,44 @@ func (a *app) ensureBucket(ctx context.Context) {
 	a.log.Error("object store not reachable; serving anyway", "error", err.Error())
 }
 
-// handler builds the HTTP handler with its own metrics registry.
-func (a *app) handler() (http.Handler, error) {
+// newRegistry is the server's own metrics registry, with the Go runtime's
+// and the process's metrics.
+func newRegistry() *prometheus.Registry {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	return reg
+}
+
+// serveMetrics serves /metrics on DAKIYA_METRICS_ADDR, when it is set,
+// until the returned function is called.
+func (a *app) serveMetrics(reg *prometheus.Registry) (func(), error) {
+	if a.cfg.Metrics.Addr == "" {
+		if !a.cfg.MetricsOnMain() {
+			a.log.Info("metrics not served: set DAKIYA_METRICS_ADDR or DAKIYA_METRICS_TOKEN to serve them off loopback")
+		}
+		return func() {}, nil
+	}
+	ln, err := net.Listen("tcp", a.cfg.Metrics.Addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen for metrics: %w", err)
+	}
+	srv := &http.Server{Handler: httpapi.MetricsServer(reg, a.cfg.Metrics.Token), ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout: 10 * time.Second, WriteTimeout: 30 * time.Second, IdleTimeout: 120 * time.Second}
+	go func() {
+		if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			a.log.Error("metrics listener stopped", "error", err.Error())
+		}
+	}()
+	a.log.Info("metrics listening", "url", "http://"+ln.Addr().String()+"/metrics")
+	return func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}, nil
+}
+
+// handler builds the HTTP handler on the server's metrics registry.
+func (a *app) handler(reg *prometheus.Registry) (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod,
 		Proofs: a.proofs,
@@ -135,7 +176,8 @@ func (a *app) handler() (http.Handler, error) {
 			{Name: "object_store", Ping: a.objects.Ping},
 		},
 		Registry: reg, PWA: pwa.Files(), TrustedProxies: a.cfg.TrustedProxies,
-		DevSMS: a.devSMS(),
+		Metrics: httpapi.MetricsAccess{Serve: a.cfg.MetricsOnMain(), Token: a.cfg.Metrics.Token},
+		DevSMS:  a.devSMS(),
 	})
 }
 

@@ -67,6 +67,9 @@ func DecodeBatch(body []byte) ([]Input, []ItemError, error) {
 			return nil, nil, postal.Wrap(err, postal.CodeInvalid, "body must be an article or an array of articles")
 		}
 	case len(body) > 0 && body[0] == '{':
+		if !json.Valid(body) {
+			return nil, nil, postal.Invalid("malformed JSON: the body is not one article object")
+		}
 		raws = []json.RawMessage{body}
 	default:
 		return nil, nil, postal.Errorf(postal.CodeInvalid, "body must be an article or an array of articles")
@@ -77,12 +80,29 @@ func DecodeBatch(body []byte) ([]Input, []ItemError, error) {
 	inputs := make([]Input, len(raws))
 	var bad []ItemError
 	for i, raw := range raws {
-		if err := strictDecode(raw, &inputs[i]); err != nil {
-			bad = append(bad, ItemError{Index: i, Errors: []postal.FieldError{{Field: "", Message: err.Error()}}})
-			inputs[i] = Input{}
+		if ie := decodeItem(i, raw, &inputs[i]); ie != nil {
+			bad, inputs[i] = append(bad, *ie), Input{}
 		}
 	}
 	return inputs, bad, nil
+}
+
+// decodeItem decodes item i of a batch into in, or says why it cannot.
+// encoding/json keeps U+0000 and hides bad UTF-8 as U+FFFD, so the raw item
+// is checked for text the database must not get.
+func decodeItem(i int, raw []byte, in *Input) *ItemError {
+	if err := strictDecode(raw, in); err != nil {
+		return &ItemError{Index: i, Errors: []postal.FieldError{{Field: "", Message: err.Error()}}}
+	}
+	fe := postal.JSONTextErrors(raw)
+	if len(fe) == 0 {
+		return nil
+	}
+	ie := &ItemError{Index: i, Errors: fe}
+	if postal.TextProblem(in.ID) == "" {
+		ie.ID = strings.TrimSpace(in.ID)
+	}
+	return ie
 }
 
 // strictDecode decodes one JSON value, refusing unknown fields and

@@ -46,6 +46,8 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Proofs limits proof uploads and says how their content is served.
 	Proofs Proofs
+	// Metrics says where and to whom /metrics is served.
+	Metrics Metrics
 }
 
 // Proofs configures proofs of delivery.
@@ -117,6 +119,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		c.SecretFrom = "environment"
 	}
 	c.Proofs, err = loadProofs(env)
+	errs = append(errs, err)
+	c.Metrics, err = loadMetrics(env, secret, c.Addr)
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
@@ -245,6 +249,9 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("proof_photo_max", c.Proofs.PhotoMax),
 		slog.Int64("proof_signature_max", c.Proofs.SignatureMax),
 		slog.Bool("proof_stream", c.Proofs.Stream),
+		slog.String("metrics_addr", c.Metrics.Addr),
+		slog.String("metrics_token", mask(c.Metrics.Token)),
+		slog.Bool("metrics_on_main", c.MetricsOnMain()),
 	)
 }
 

@@ -158,3 +158,62 @@ func TestProofSettings(t *testing.T) {
 		})
 	}
 }
+
+func TestMetricsSettings(t *testing.T) {
+	for _, c := range []struct {
+		name   string
+		over   map[string]string
+		onMain bool
+		addr   string
+	}{
+		{"default loopback", nil, true, ""},
+		{"localhost", map[string]string{"DAKIYA_ADDR": "localhost:8080"}, true, ""},
+		{"ipv6 loopback", map[string]string{"DAKIYA_ADDR": "[::1]:8080"}, true, ""},
+		{"every interface", map[string]string{"DAKIYA_ADDR": ":8080"}, false, ""},
+		{"public address", map[string]string{"DAKIYA_ADDR": "0.0.0.0:8080"}, false, ""},
+		{"public with token", map[string]string{"DAKIYA_ADDR": "0.0.0.0:8080", "DAKIYA_METRICS_TOKEN": "a-token-of-16-chars"}, true, ""},
+		{"own address", map[string]string{"DAKIYA_ADDR": "0.0.0.0:8080", "DAKIYA_METRICS_ADDR": "0.0.0.0:9090"}, false, "0.0.0.0:9090"},
+		{"own address, loopback main", map[string]string{"DAKIYA_METRICS_ADDR": "127.0.0.1:9090"}, false, "127.0.0.1:9090"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			m := base()
+			for k, v := range c.over {
+				m[k] = v
+			}
+			cfg, err := Load(getenv(m), noFiles)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if cfg.MetricsOnMain() != c.onMain || cfg.Metrics.Addr != c.addr {
+				t.Fatalf("metrics on main %v at %q, want %v at %q", cfg.MetricsOnMain(), cfg.Metrics.Addr, c.onMain, c.addr)
+			}
+		})
+	}
+	for name, over := range map[string]map[string]string{
+		"bad metrics addr":    {"DAKIYA_METRICS_ADDR": "9090"},
+		"same as main":        {"DAKIYA_METRICS_ADDR": "127.0.0.1:8080"},
+		"short metrics token": {"DAKIYA_METRICS_TOKEN": "short"},
+		"token twice":         {"DAKIYA_METRICS_TOKEN": "a-token-of-16-chars", "DAKIYA_METRICS_TOKEN_FILE": "/x"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			m := base()
+			for k, v := range over {
+				m[k] = v
+			}
+			if _, err := Load(getenv(m), noFiles); err == nil {
+				t.Fatal("accepted")
+			}
+		})
+	}
+	m := base()
+	m["DAKIYA_METRICS_TOKEN"] = "a-token-of-16-chars"
+	cfg, err := Load(getenv(m), noFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("c", "config", cfg)
+	if strings.Contains(b.String(), "a-token-of-16-chars") || !strings.Contains(b.String(), `"metrics_token":"****"`) {
+		t.Fatalf("the metrics token is not masked: %s", b.String())
+	}
+}

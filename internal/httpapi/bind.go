@@ -8,6 +8,8 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -52,7 +54,8 @@ func bind(c echo.Context, v any) error {
 	return strictJSON(b, v)
 }
 
-// strictJSON decodes a body refusing unknown fields and trailing data.
+// strictJSON decodes a body refusing unknown fields, trailing data, and
+// strings that are not text (see checkText).
 func strictJSON(b []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -61,6 +64,17 @@ func strictJSON(b []byte, v any) error {
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return postal.Errorf(postal.CodeInvalid, "malformed JSON: trailing data after the body")
+	}
+	return checkText(b)
+}
+
+// checkText refuses a JSON body with a string holding U+0000 or anything
+// but UTF-8, naming each such field. encoding/json would pass the first to
+// the database (PostgreSQL refuses it) and silently turn the second into
+// U+FFFD, so the raw body is what is checked.
+func checkText(b []byte) error {
+	if fe := postal.JSONTextErrors(b); len(fe) > 0 {
+		return postal.Invalid("the body holds text that is not valid UTF-8 or contains U+0000", fe...)
 	}
 	return nil
 }
@@ -80,4 +94,53 @@ func decodeMessage(err error) string {
 		return "malformed JSON: the body ends early"
 	}
 	return "malformed JSON"
+}
+
+// textParams refuses a request whose path parameters or query hold U+0000
+// or anything but UTF-8, before any handler passes them to the database.
+// It runs after routing, so the path's parameters are known by name.
+func textParams(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		var fe []postal.FieldError
+		for i, name := range c.ParamNames() {
+			v := c.ParamValues()[i]
+			if u, err := url.PathUnescape(v); err == nil {
+				v = u
+			}
+			if msg := postal.TextProblem(v); msg != "" {
+				fe = append(fe, postal.FieldError{Field: paramField(name), Message: msg})
+			}
+		}
+		for k, vs := range c.QueryParams() {
+			for _, v := range append(vs, k) {
+				if msg := postal.TextProblem(v); msg != "" {
+					fe = append(fe, postal.FieldError{Field: paramField(k), Message: msg})
+					break
+				}
+			}
+		}
+		if len(fe) > 0 {
+			return postal.Invalid("the address holds text that is not valid UTF-8 or contains U+0000", fe...)
+		}
+		return next(c)
+	}
+}
+
+// paramField names a parameter in a field error without repeating bad text.
+func paramField(name string) string {
+	switch {
+	case name == "*":
+		return "path"
+	case postal.TextProblem(name) != "":
+		return "query"
+	}
+	return name
+}
+
+// formText reads a text field of a form, refusing what checkText refuses.
+func formText(name string, b []byte) (string, error) {
+	if msg := postal.TextProblem(string(b)); msg != "" {
+		return "", postal.Invalid("field "+strconv.Quote(name)+" is not text", postal.FieldError{Field: name, Message: msg})
+	}
+	return string(b), nil
 }

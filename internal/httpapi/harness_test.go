@@ -49,6 +49,7 @@ type env struct {
 	db    *store.DB
 	clock *testkit.Clock
 	logs  *bytes.Buffer
+	deps  httpapi.Deps // what the server was built from, for replicas
 }
 
 func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
@@ -72,7 +73,7 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	otpSvc := otp.New(db, issuer, otp.DefaultPolicy(), clock.Now, mf.RefreshChecks, slog.New(slog.NewJSONHandler(logs, nil)))
 	objects := newSwitchable(t)
 	proofs := proof.New(db, objects, clock.Now, uuid.NewString, proof.Options{}) // on a real S3 server
-	h, err := httpapi.New(httpapi.Deps{
+	deps := httpapi.Deps{
 		Log: slog.New(slog.NewJSONHandler(logs, nil)), Now: clock.Now, Auth: authSvc, Centres: centres,
 		Articles: article.New(db, clock.Now).WithNotice(links.ReceivedNotice(clock.Now, uuid.NewString)), Slots: slot.New(db, links, clock.Now),
 		Manifests: mf, OTP: otpSvc, Idem: db, COD: cod.New(db, clock.Now, uuid.NewString),
@@ -80,14 +81,27 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 		Proofs:     proofs,
 		Ready:      ready, Registry: prometheus.NewRegistry(),
 		DevSMS: func(ctx context.Context, phone string) ([]notify.Message, error) { return db.LatestSMS(ctx, phone, 50) },
-		PWA:    pwa.Files(),
-	})
+		PWA:    pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},
+	}
+	e := &env{t: t, db: db, clock: clock, logs: logs, links: links, store: objects, deps: deps}
+	e.url = e.replica(deps)
+	return e
+}
+
+// replica starts another server like the env's, with d changed as wanted,
+// on the same database, services and clock, and returns its URL. Each has
+// its own in-memory state (rate limits), as replicas behind a load
+// balancer do.
+func (e *env) replica(d httpapi.Deps) string {
+	e.t.Helper()
+	d.Registry = prometheus.NewRegistry()
+	h, err := httpapi.New(d)
 	if err != nil {
-		t.Fatal(err)
+		e.t.Fatal(err)
 	}
 	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return &env{t: t, url: srv.URL, db: db, clock: clock, logs: logs, links: links, store: objects}
+	e.t.Cleanup(srv.Close)
+	return srv.URL
 }
 
 func seed(t testing.TB, ctx context.Context, a *auth.Service, c *centre.Service) {

@@ -2,11 +2,15 @@ package httpapi
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"dakiya/assets"
@@ -41,8 +45,63 @@ func (a *api) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{"status": "ok", "checks": checks})
 }
 
+// MetricsAccess says who may read /metrics on the main handler.
+type MetricsAccess struct {
+	// Serve puts /metrics on the main handler; without it the path is not
+	// found there (it is served on an address of its own, or nowhere).
+	Serve bool
+	// Token, when set, must come as "Authorization: Bearer <token>".
+	Token string
+}
+
+// metricsHandler serves /metrics as a.metricsOn allows.
 func (a *api) metricsHandler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{}))
+	prom := promhttp.HandlerFor(a.registry, promhttp.HandlerOpts{})
+	return func(c echo.Context) error {
+		if !a.metricsOn.Serve {
+			return postal.Errorf(postal.CodeNotFound, "not found")
+		}
+		if !bearerIs(c.Request(), a.metricsOn.Token) {
+			return postal.Errorf(postal.CodeUnauthenticated, "metrics need their token (Authorization: Bearer …)")
+		}
+		c.Response().Header().Set("Cache-Control", "no-store")
+		prom.ServeHTTP(c.Response(), c.Request())
+		return nil
+	}
+}
+
+// MetricsServer is the handler of a metrics listener of its own: GET
+// /metrics, with token as a bearer token when it is set; nothing else.
+func MetricsServer(reg *prometheus.Registry, token string) http.Handler {
+	prom := promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /metrics", func(w http.ResponseWriter, r *http.Request) {
+		if !bearerIs(r, token) {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+			http.Error(w, "metrics need their token", http.StatusUnauthorized)
+			return
+		}
+		w.Header().Set("Cache-Control", "no-store")
+		prom.ServeHTTP(w, r)
+	})
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		setSecurityHeaders(w.Header())
+		mux.ServeHTTP(w, r)
+	})
+}
+
+// bearerIs reports whether r carries token as its bearer token, comparing
+// in constant time; any request passes when token is empty.
+func bearerIs(r *http.Request, token string) bool {
+	if token == "" {
+		return true
+	}
+	scheme, raw, ok := strings.Cut(r.Header.Get("Authorization"), " ")
+	if !ok || !strings.EqualFold(scheme, "Bearer") {
+		return false
+	}
+	got, want := sha256.Sum256([]byte(strings.TrimSpace(raw))), sha256.Sum256([]byte(token))
+	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
 
 // listDevSMS shows the development outbox's latest messages to a phone

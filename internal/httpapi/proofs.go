@@ -125,7 +125,8 @@ func proofField(part *multipart.Part, name string) (string, error) {
 	if len(b) > proofFieldMax {
 		return "", postal.Invalid("field "+strconv.Quote(name)+" is too long", postal.FieldError{Field: name, Message: "too long"})
 	}
-	return strings.TrimSpace(string(b)), nil
+	v, err := formText(name, b)
+	return strings.TrimSpace(v), err
 }
 
 func missingProofFields(seen map[string]bool) error {

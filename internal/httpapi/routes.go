@@ -15,13 +15,13 @@ func (a *api) routes(e *echo.Echo) {
 	v1.POST("/auth/login", a.login)
 	v1.POST("/auth/refresh", a.refresh)
 	v1.POST("/auth/logout", a.logout)
-	v1.GET("/track/:id", a.track)
+	v1.GET("/track/:id", a.track, rateLimit(a.limits.track))
 	v1.GET("/openapi.yaml", a.openapi)
 	if a.devSMS != nil {
 		v1.GET("/dev/sms", a.listDevSMS)
 	}
-	v1.GET("/slot-choice/:token", a.slotChoice)
-	v1.POST("/slot-choice/:token", a.chooseSlot)
+	v1.GET("/slot-choice/:token", a.slotChoice, rateLimit(a.limits.slotRead))
+	v1.POST("/slot-choice/:token", a.chooseSlot, rateLimit(a.limits.slotWrite))
 
 	s := v1.Group("", a.staff)
 	s.GET("/me", a.me)
@@ -58,7 +58,7 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/manifests/:id/amend", a.amendManifest)
 
 	v1.Any("/*", a.unknownAPI)
-	e.GET("/slot/:token", a.slotPage)
+	e.GET("/slot/:token", a.slotPage, rateLimit(a.limits.slotRead))
 	shell := newAppShell(a.pwa)
 	e.GET("/sw.js", shell.serviceWorker)
 	e.GET("/track", shell.page("track.html"))

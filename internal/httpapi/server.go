@@ -53,6 +53,11 @@ type Deps struct {
 	// TrustedProxies may set X-Forwarded-For; nobody else chooses the
 	// address their failed logins are counted against.
 	TrustedProxies []*net.IPNet
+	// PublicLimits rate the public endpoints per client address; zero means
+	// DefaultPublicLimits.
+	PublicLimits PublicLimits
+	// Metrics says who may read /metrics on this handler.
+	Metrics MetricsAccess
 	// DevSMS reads the development SMS outbox; nil leaves its endpoint out.
 	DevSMS func(ctx context.Context, phone string) ([]notify.Message, error)
 }
@@ -75,6 +80,20 @@ type api struct {
 	metrics    metrics
 	pwa        fs.FS
 	devSMS     func(ctx context.Context, phone string) ([]notify.Message, error)
+	limits     publicLimiters
+	metricsOn  MetricsAccess
+}
+
+// publicLimiters are the public endpoints' buckets, one set per handler.
+type publicLimiters struct {
+	track, slotRead, slotWrite *addrLimiter
+}
+
+func newPublicLimiters(l PublicLimits, now func() time.Time) publicLimiters {
+	if l == (PublicLimits{}) {
+		l = DefaultPublicLimits()
+	}
+	return publicLimiters{track: newAddrLimiter(l.Track, now), slotRead: newAddrLimiter(l.SlotRead, now), slotWrite: newAddrLimiter(l.SlotWrite, now)}
 }
 
 // New returns the HTTP handler of the whole server.
@@ -92,11 +111,12 @@ func New(d Deps) (*echo.Echo, error) {
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
 		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS}
 	a.proofs = d.Proofs
+	a.limits, a.metricsOn = newPublicLimiters(d.PublicLimits, d.Now), d.Metrics
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = a.handleError
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
-	e.Use(a.observe)
+	e.Use(secure, a.observe, textParams)
 	a.routes(e)
 	return e, nil
 }

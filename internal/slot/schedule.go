@@ -205,12 +205,12 @@ func (s *Service) change(p postal.Principal, place string, a article.Article, sc
 		ev = article.EventRescheduled
 	}
 	to, _ := article.Next(a.Status, ev) // callers checked the status
-	actor := p.UserID
+	actor, limit := p.UserID, 0
 	if actor == "" {
-		actor = "recipient"
+		actor, limit = "recipient", MaxRecipientChanges
 	}
 	return Change{ArticleID: a.ID, From: a.Status, BeatID: a.BeatID, Load: Load(a.Service), Capacity: capacity,
-		Old: a.Schedule, New: sc, Event: article.Event{Event: ev, Status: to, At: s.now(), Place: place,
+		Old: a.Schedule, New: sc, MaxChanges: limit, Event: article.Event{Event: ev, Status: to, At: s.now(), Place: place,
 			ActorID: actor, Note: sc.Date + " " + string(sc.Slot)}}
 }
 

@@ -31,7 +31,16 @@ type Change struct {
 	Capacity  int // of the new slot, hundredths of a letter
 	Old       *article.Schedule
 	New       article.Schedule
+	// MaxChanges, when above zero, caps the changes a recipient's link may
+	// make to this article: the store counts this one only if fewer were
+	// made, else refuses the change (postal.CodeRateLimited).
+	MaxChanges int
 }
+
+// MaxRecipientChanges is how many times a recipient may change an
+// article's slot through its links: enough to change one's mind, not to
+// churn the centre's plan.
+const MaxRecipientChanges = 5
 
 // Store is what slot needs from the database.
 type Store interface {

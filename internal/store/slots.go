@@ -77,6 +77,9 @@ func (db *DB) SlotLoads(ctx context.Context, dc, beat, from, to string) (map[slo
 // records the event.
 func (db *DB) Reschedule(ctx context.Context, c slot.Change) error {
 	return db.inTx(ctx, "reschedule", func(r runner) error {
+		if err := countRecipientChange(ctx, r, c); err != nil {
+			return err
+		}
 		if _, err := r.exec(ctx, `INSERT INTO slot_loads (dc_id, beat_id, date, slot, booked)
 			SELECT dc_id, ?, ?, ?, 0 FROM articles WHERE id = ? ON CONFLICT DO NOTHING`,
 			c.BeatID, c.New.Date, string(c.New.Slot), c.ArticleID); err != nil {
@@ -100,6 +103,24 @@ func (db *DB) Reschedule(ctx context.Context, c slot.Change) error {
 		}
 		return appendEvent(ctx, r, c.ArticleID, c.From, c.Event, &c.New)
 	})
+}
+
+// countRecipientChange counts a change made through a recipient's link,
+// in one conditional UPDATE, refusing it once c.MaxChanges were made.
+func countRecipientChange(ctx context.Context, r runner, c slot.Change) error {
+	if c.MaxChanges <= 0 {
+		return nil
+	}
+	res, err := r.exec(ctx, `UPDATE articles SET recipient_changes = recipient_changes + 1
+		WHERE id = ? AND recipient_changes < ?`, c.ArticleID, c.MaxChanges)
+	if err != nil {
+		return classify("reschedule: count change", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return postal.Errorf(postal.CodeRateLimited,
+			"this article's slot has been changed %d times through its link; ask the delivery centre to change it", c.MaxChanges)
+	}
+	return nil
 }
 
 // collectArticles reads article rows to the end.
