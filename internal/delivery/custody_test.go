@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 	"time"
 
@@ -285,6 +286,50 @@ func TestEveningOutcomeAfterMorningResend(t *testing.T) {
 		d.must(db.QueryRowForTest(d.ctx(), "SELECT COUNT(*) FROM deliveries WHERE article_id = ?", d.ids["tried twice"]).Scan(&n))
 		if n != 2 {
 			t.Fatalf("%d outcomes stored, want the morning's and the evening's", n)
+		}
+	})
+}
+
+// TestClockSkew flags an outcome captured more than five minutes before
+// its article went out or after now, or sent by a phone whose clock is
+// more than five minutes off ours, in either direction.
+func TestClockSkew(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		out := time.Date(2026, 11, 25, 5, 0, 0, 0, ist)
+		now := out.Add(time.Hour)
+		cases := []struct {
+			name     string
+			captured time.Time
+			device   time.Time
+			skew     bool
+		}{
+			{"in the round", now.Add(-30 * time.Minute), time.Time{}, false},
+			{"just before going out", out.Add(-4 * time.Minute), time.Time{}, false},
+			{"before going out", out.Add(-6 * time.Minute), time.Time{}, true},
+			{"just ahead", now.Add(4 * time.Minute), time.Time{}, false},
+			{"in the future", now.Add(6 * time.Minute), time.Time{}, true},
+			{"phone clock right", now, now.Add(-4 * time.Minute), false},
+			{"phone clock ahead", now, now.Add(6 * time.Minute), true},
+			{"phone clock behind", now, now.Add(-6 * time.Minute), true},
+		}
+		var names []string
+		for _, c := range cases {
+			names = append(names, c.name)
+		}
+		d := newDay(t, db, out, false, names...)
+		d.schedule("2026-11-25", postal.SlotMorning, names...)
+		d.dispatch("2026-11-25", postal.SlotMorning)
+		d.Clock.Set(now)
+		for _, c := range cases {
+			in := d.failed(c.name)
+			in.CapturedAt = c.captured
+			res, _, err := d.deliveries.Submit(d.ctx(), d.PostmanA, in, idem.Completion{}, c.device)
+			if err != nil {
+				t.Fatalf("%s: %v", c.name, err)
+			}
+			if got := slices.Contains(res.Flags, delivery.FlagClockSkew); got != c.skew {
+				t.Errorf("%s: flags %v, want clock_skew %v", c.name, res.Flags, c.skew)
+			}
 		}
 	})
 }
