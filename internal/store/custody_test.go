@@ -244,3 +244,54 @@ func countRows(t *testing.T, db *store.DB, table string) int {
 	}
 	return n
 }
+
+// TestCustodyBackfill takes a database back to before migration 0008, with
+// one article out, one delivered and one taken off the round, and migrates
+// it: only the article still out is in custody, with its postman.
+func TestCustodyBackfill(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		r := newRound(t, db, 3)
+		ctx := context.Background()
+		dispatchedAt := r.Clock.Now()
+		out := holding(t, db, r.ids[0])
+		r.Clock.Advance(time.Hour)
+		if err := db.RecordOutcome(ctx, r.outcome(holding(t, db, r.ids[1]), "d-1")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.mf.Amend(ctx, r.Supervisor, r.manifest, manifest.Amendment{Remove: []string{r.ids[2]}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			"DROP TABLE custody",
+			"DROP INDEX deliveries_one_per_assignment",
+			"ALTER TABLE deliveries DROP COLUMN assignment_id",
+			"ALTER TABLE deliveries DROP COLUMN article_status",
+			"CREATE UNIQUE INDEX deliveries_one_per_dispatch ON deliveries (article_id, manifest_id)",
+			"DELETE FROM schema_migrations WHERE version = 8",
+		} {
+			if err := db.ExecForTest(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if n, err := db.Migrate(ctx, r.Clock.Now()); err != nil || n != 1 {
+			t.Fatalf("migrate: %d %v", n, err)
+		}
+		if n := countRows(t, db, "custody"); n != 1 {
+			t.Fatalf("%d articles in custody, want 1", n)
+		}
+		h := holding(t, db, r.ids[0])
+		if !h.HeldBy(r.PostmanA) || h.ManifestID != r.manifest || !h.Since.Equal(dispatchedAt.UTC()) || h.Window != out.Window {
+			t.Fatalf("backfilled: %+v", h)
+		}
+		for _, id := range r.ids[1:] {
+			if h := holding(t, db, id); h.PostmanID != "" || h.Out {
+				t.Fatalf("%s held after the backfill: %+v", id, h)
+			}
+		}
+		var assignment string
+		if err := db.QueryRowForTest(ctx, "SELECT assignment_id FROM deliveries WHERE id = 'd-1'").Scan(&assignment); err != nil ||
+			assignment != "m0008-"+r.manifest {
+			t.Fatalf("the old outcome's assignment: %q %v", assignment, err)
+		}
+	})
+}
