@@ -56,7 +56,7 @@ func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, key 
 	}
 	rec.Delivery.ManifestID, rec.Delivery.Date, rec.Delivery.Slot = h.ManifestID, h.Date, h.Slot
 	rec.Delivery.AssignmentID, rec.Delivery.Status = h.AssignmentID, rec.Events[len(rec.Events)-1].Status
-	res := Result{ID: rec.Delivery.ID, ArticleStatus: rec.Events[len(rec.Events)-1].Status, Flags: rec.Delivery.Flags}
+	res := Result{ID: rec.Delivery.ID, ArticleStatus: rec.Delivery.Status, Flags: rec.Delivery.Flags}
 	body, err := json.Marshal(res)
 	if err != nil {
 		return Result{}, nil, fmt.Errorf("delivery: response: %w", err)

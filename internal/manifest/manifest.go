@@ -130,8 +130,8 @@ type Store interface {
 	SaveDraft(ctx context.Context, r Record) error
 	// Dispatch marks a draft dispatched, moves every article on it out for
 	// delivery (each still scheduled for its date and slot) into the
-	// postman's custody (r.Assignments) recording the events, and stores the recipients' codes and queues their SMS, in one
-	// transaction.
+	// postman's custody (r.Assignments) recording the events, and stores
+	// the recipients' codes and queues their SMS, in one transaction.
 	Dispatch(ctx context.Context, r Record, ev article.Event, codes []otp.Issued) error
 	// Reissue replaces an article's code (a resend) if it is still at
 	// counter from, queues its SMS and replaces the dispatched manifest at
