@@ -123,7 +123,7 @@ func (s *Service) Reissue(ctx context.Context, h otp.Holding, from uint64, next 
 		if r, err = render(m, r.Booked, r.Capacity, s.now()); err != nil {
 			return err
 		}
-		if err = s.store.Reissue(ctx, r, from, next); !postal.IsCode(err, postal.CodeConflict) {
+		if err = s.store.Reissue(ctx, r, h.AssignmentID, from, next); !postal.IsCode(err, postal.CodeConflict) {
 			return err
 		}
 	}

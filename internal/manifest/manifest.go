@@ -134,10 +134,11 @@ type Store interface {
 	// the recipients' codes and queues their SMS, in one transaction.
 	Dispatch(ctx context.Context, r Record, ev article.Event, codes []otp.Issued) error
 	// Reissue replaces an article's code (a resend) if it is still at
-	// counter from, queues its SMS and replaces the dispatched manifest at
-	// version r.Version-1 with r, which carries the new check value, in one
+	// counter from and the article still in the custody assignment names,
+	// queues its SMS and replaces the dispatched manifest at version
+	// r.Version-1 with r, which carries the new check value, in one
 	// transaction; custody does not change.
-	Reissue(ctx context.Context, r Record, from uint64, next otp.Issued) error
+	Reissue(ctx context.Context, r Record, assignment string, from uint64, next otp.Issued) error
 	// OTPChecks returns the current check value of every article on a
 	// manifest that has a code.
 	OTPChecks(ctx context.Context, manifestID string) (map[string]string, error)

@@ -123,10 +123,19 @@ func alreadyDone() error {
 }
 
 // Reissue stores a resent code and the manifest version that carries its
-// new check value in one transaction. Custody is not touched: a resend
-// never changes who holds an article.
-func (db *DB) Reissue(ctx context.Context, r manifest.Record, from uint64, next otp.Issued) error {
+// new check value in one transaction, if the article is still in the
+// custody named by assignment. Custody is not touched: a resend never
+// changes who holds an article.
+func (db *DB) Reissue(ctx context.Context, r manifest.Record, assignment string, from uint64, next otp.Issued) error {
 	return db.inTx(ctx, "reissue", func(x runner) error {
+		var n int
+		if err := x.queryRow(ctx, "SELECT COUNT(*) FROM custody WHERE article_id = ? AND assignment_id = ? AND ended_at IS NULL",
+			next.State.ArticleID, assignment).Scan(&n); err != nil {
+			return classify("reissue: custody", err)
+		}
+		if n != 1 {
+			return notFound("article")
+		}
 		if err := reissueOTP(ctx, x, from, next); err != nil {
 			return err
 		}

@@ -144,7 +144,7 @@ func TestReissueIsOneTransaction(t *testing.T) {
 		}
 		sms := countRows(t, db, "sms")
 		stale := rec // a version already stored: another change won
-		if err := db.Reissue(ctx, stale, st.Counter, next); !postal.IsCode(err, postal.CodeConflict) {
+		if err := db.Reissue(ctx, stale, h.AssignmentID, st.Counter, next); !postal.IsCode(err, postal.CodeConflict) {
 			t.Fatalf("reissue on a stale manifest: %v, want conflict", err)
 		}
 		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || now.Check != st.Check || countRows(t, db, "sms") != sms {
@@ -152,11 +152,17 @@ func TestReissueIsOneTransaction(t *testing.T) {
 		}
 		fresh := rec
 		fresh.Version, fresh.ETag = rec.Version+1, `"new"`
-		if err := db.Reissue(ctx, fresh, st.Counter+7, next); !postal.IsCode(err, postal.CodeConflict) {
+		if err := db.Reissue(ctx, fresh, h.AssignmentID, st.Counter+7, next); !postal.IsCode(err, postal.CodeConflict) {
 			t.Fatalf("reissue from a stale counter: %v, want conflict", err)
 		}
 		if m, _ := db.Manifest(ctx, r.manifest); m.Version != rec.Version {
 			t.Fatalf("the manifest moved without the code: v%d", m.Version)
+		}
+		if err := db.Reissue(ctx, fresh, "another assignment", st.Counter, next); !postal.IsCode(err, postal.CodeNotFound) {
+			t.Fatalf("reissue out of custody: %v, want not found", err)
+		}
+		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || countRows(t, db, "sms") != sms {
+			t.Fatalf("a code was resent for an article out of that custody: %+v", now)
 		}
 		r.Clock.Advance(time.Minute)
 		if err := r.resend(t, 0); err != nil {
