@@ -107,7 +107,7 @@ func (a *app) services() error {
 	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), a.now, newID)
 	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{Codes: &issuer,
 		OTPRequired: manifest.OTPRequiredFor(a.cfg.OTPFor)})
-	a.otp = otp.New(a.db, issuer, otp.DefaultPolicy(), a.now, a.manifests.RefreshChecks, a.log)
+	a.otp = otp.New(a.db, issuer, otp.DefaultPolicy(), a.now, a.manifests.Reissue, a.log)
 	a.deliveries = delivery.New(a.db, a.otp, a.proofKinds(), links.FailedNotice(a.now, newID), delivery.DefaultPolicy(), a.now, newID)
 	a.cod = cod.New(a.db, a.now, newID)
 	a.slots = slot.New(a.db, links, a.now)

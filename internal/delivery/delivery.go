@@ -74,6 +74,15 @@ type Result struct {
 	Flags         []string       `json:"flags"`
 }
 
+// Summary is a recorded outcome in brief: what a phone that sends the
+// same outcome again is told, with a final 409.
+type Summary struct {
+	ID            string         `json:"id"`
+	Outcome       string         `json:"outcome"`
+	ArticleStatus article.Status `json:"article_status"`
+	Flags         []string       `json:"flags"`
+}
+
 // Delivery is a recorded outcome.
 type Delivery struct {
 	ID         string         `json:"id"`
@@ -95,7 +104,11 @@ type Delivery struct {
 	ProofIDs   []string       `json:"proof_ids"`
 	Reviews    []Review       `json:"reviews"`
 	CreatedAt  time.Time      `json:"created_at"`
-	Status     article.Status `json:"-"`
+	Status     article.Status `json:"-"` // the article's; when recorded, the one the outcome moves it to
+
+	// AssignmentID is the custody period the outcome ends: one outcome per
+	// article per assignment.
+	AssignmentID string `json:"-"`
 }
 
 // Review is one supervisor's decision on a delivery; every one is kept.
@@ -123,7 +136,12 @@ type Store interface {
 	Article(ctx context.Context, id string) (article.Article, error)
 	DC(ctx context.Context, id string) (centre.DC, error)
 	FailedAttempts(ctx context.Context, articleID string) (int, error)
+	// RecordOutcome writes r and ends its assignment, in one transaction:
+	// CodeAlreadyDone when the assignment has its outcome already,
+	// CodeNotFound when the article left it meanwhile.
 	RecordOutcome(ctx context.Context, r Record) error
+	// AssignmentOutcome returns the outcome an assignment ended with.
+	AssignmentOutcome(ctx context.Context, assignmentID string) (Summary, error)
 	Deliveries(ctx context.Context, f Filter) ([]Delivery, error)
 	Delivery(ctx context.Context, id string) (Delivery, error)
 	AddReview(ctx context.Context, deliveryID string, r Review) error
@@ -155,10 +173,10 @@ type Notice func(a article.Article, dc centre.DC, reason string) notify.Message
 type Policy struct {
 	FarMetres   float64       // a delivery further than this from the address is flagged
 	MaxAttempts int           // failed attempts before the article goes back to the sender
-	MaxSkew     time.Duration // device clock off by more than this is flagged
+	MaxSkew     time.Duration // a clock or capture time off by more than this is flagged
 }
 
-// DefaultPolicy: 250 m, 3 attempts, 10 minutes.
+// DefaultPolicy: 250 m, 3 attempts, 5 minutes.
 func DefaultPolicy() Policy {
-	return Policy{FarMetres: 250, MaxAttempts: 3, MaxSkew: 10 * time.Minute}
+	return Policy{FarMetres: 250, MaxAttempts: 3, MaxSkew: 5 * time.Minute}
 }

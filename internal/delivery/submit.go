@@ -41,33 +41,60 @@ func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, r id
 	}
 	id, _ := postal.ParseS10(in.ArticleID) // valid: validate checked it
 	in.ArticleID = string(id)
-	h, err := s.store.Holding(ctx, in.ArticleID)
-	if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
+	h, err := s.custody(ctx, p, in.ArticleID)
+	if err != nil {
 		return Result{}, err
-	}
-	if err != nil || p.Role != postal.RolePostman || h.PostmanID != p.UserID {
-		return Result{}, postal.Errorf(postal.CodeNotFound, "article not found")
-	}
-	if !h.Out {
-		return Result{}, postal.Errorf(postal.CodeConflict, "this article already has its outcome")
 	}
 	a, err := s.store.Article(ctx, in.ArticleID)
 	if err != nil {
 		return Result{}, err
 	}
-	rec, err := s.record(ctx, p, in, a, deviceTime)
+	rec, err := s.record(ctx, p, in, a, h, deviceTime)
 	if err != nil {
 		return Result{}, err
 	}
 	rec.Delivery.ManifestID, rec.Delivery.Date, rec.Delivery.Slot = h.ManifestID, h.Date, h.Slot
-	res := Result{ID: rec.Delivery.ID, ArticleStatus: rec.Events[len(rec.Events)-1].Status, Flags: rec.Delivery.Flags}
+	rec.Delivery.AssignmentID, rec.Delivery.Status = h.AssignmentID, rec.Events[len(rec.Events)-1].Status
+	res := Result{ID: rec.Delivery.ID, ArticleStatus: rec.Delivery.Status, Flags: rec.Delivery.Flags}
 	if rec.Completion, err = r.Complete(res); err != nil {
 		return Result{}, err
 	}
 	if err := s.store.RecordOutcome(ctx, rec); err != nil {
+		if postal.IsCode(err, postal.CodeAlreadyDone) {
+			return Result{}, s.alreadyDone(ctx, h.AssignmentID)
+		}
 		return Result{}, err
 	}
 	return res, nil
+}
+
+// custody returns the article's custody if p is its custodian now. To
+// anyone else it does not exist; to its custodian once the assignment has
+// its outcome, the answer is that outcome, final.
+func (s *Service) custody(ctx context.Context, p postal.Principal, articleID string) (otp.Holding, error) {
+	h, err := s.store.Holding(ctx, articleID)
+	if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
+		return otp.Holding{}, err
+	}
+	if err == nil && h.Done && p.Role == postal.RolePostman && h.PostmanID == p.UserID {
+		return otp.Holding{}, s.alreadyDone(ctx, h.AssignmentID)
+	}
+	if err != nil || !h.HeldBy(p) {
+		return otp.Holding{}, postal.Errorf(postal.CodeNotFound, "article not found")
+	}
+	return h, nil
+}
+
+// alreadyDone is the final answer to a second outcome in one assignment:
+// 409 with the stored outcome, so the phone stops retrying and shows it.
+func (s *Service) alreadyDone(ctx context.Context, assignmentID string) error {
+	sum, err := s.store.AssignmentOutcome(ctx, assignmentID)
+	if err != nil {
+		return err
+	}
+	e := postal.Errorf(postal.CodeAlreadyDone, "this article already has its outcome")
+	e.Extra = map[string]any{"outcome": sum}
+	return e
 }
 
 // validate checks an outcome's form.
@@ -128,14 +155,14 @@ func validateParts(in Input) []postal.FieldError {
 }
 
 // record works out the outcome's flags, events and SMS.
-func (s *Service) record(ctx context.Context, p postal.Principal, in Input, a article.Article, deviceTime time.Time) (Record, error) {
+func (s *Service) record(ctx context.Context, p postal.Principal, in Input, a article.Article, h otp.Holding, deviceTime time.Time) (Record, error) {
 	d := Delivery{ID: s.newID(), ArticleID: a.ID, DCID: a.DCID, PostmanID: p.UserID, Outcome: in.Outcome,
 		ReasonCode: in.ReasonCode, OTPGiven: in.OTP != "", IDEvidence: in.IDEvidence, Location: in.Location,
 		CapturedAt: in.CapturedAt.UTC(), COD: in.COD, Review: "pending", ProofIDs: in.ProofIDs, CreatedAt: s.now()}
 	if d.ProofIDs == nil {
 		d.ProofIDs = []string{}
 	}
-	flags, err := s.flags(ctx, p, in, a, deviceTime)
+	flags, err := s.flags(ctx, p, in, a, h.Since, deviceTime)
 	if err != nil {
 		return Record{}, err
 	}
@@ -158,7 +185,7 @@ func (s *Service) event(e article.EventName, st article.Status, place string, p 
 }
 
 // flags checks the outcome against the article and the policy.
-func (s *Service) flags(ctx context.Context, p postal.Principal, in Input, a article.Article, deviceTime time.Time) ([]string, error) {
+func (s *Service) flags(ctx context.Context, p postal.Principal, in Input, a article.Article, since, deviceTime time.Time) ([]string, error) {
 	var flags []string
 	kinds, err := s.proofKinds(ctx, p, in.ProofIDs, a.ID)
 	if err != nil {
@@ -172,7 +199,7 @@ func (s *Service) flags(ctx context.Context, p postal.Principal, in Input, a art
 		flags = append(flags, f...)
 	}
 	flags = append(flags, s.placeFlags(in, a)...)
-	if skewed(in.CapturedAt, deviceTime, s.now(), s.policy.MaxSkew) {
+	if skewed(in.CapturedAt, since, deviceTime, s.now(), s.policy.MaxSkew) {
 		flags = append(flags, FlagClockSkew)
 	}
 	if flags == nil {
@@ -234,13 +261,14 @@ func (s *Service) placeFlags(in Input, a article.Article) []string {
 	return nil
 }
 
-// skewed reports whether the phone's clock is off: by its own time when
-// sent, or, without that, by a capture time in the future.
-func skewed(captured, device, now time.Time, max time.Duration) bool {
-	if !device.IsZero() {
-		return device.Sub(now).Abs() > max
+// skewed reports whether a time is off: the capture before the article
+// went out or after now, or the phone's own clock (when it says) away from
+// ours, each by more than max in either direction.
+func skewed(captured, since, device, now time.Time, max time.Duration) bool {
+	if captured.Before(since.Add(-max)) || captured.After(now.Add(max)) {
+		return true
 	}
-	return captured.Sub(now) > max
+	return !device.IsZero() && device.Sub(now).Abs() > max
 }
 
 // metres is the great-circle distance between two points.

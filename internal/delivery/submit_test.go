@@ -40,6 +40,14 @@ func (f *fakeStore) RecordOutcome(_ context.Context, r delivery.Record) error {
 	f.recorded = append(f.recorded, r)
 	return nil
 }
+func (f *fakeStore) AssignmentOutcome(_ context.Context, assignment string) (delivery.Summary, error) {
+	for _, r := range f.recorded {
+		if d := r.Delivery; d.AssignmentID == assignment {
+			return delivery.Summary{ID: d.ID, Outcome: d.Outcome, ArticleStatus: d.Status, Flags: d.Flags}, nil
+		}
+	}
+	return delivery.Summary{}, postal.Errorf(postal.CodeNotFound, "no outcome for this assignment")
+}
 func (f *fakeStore) Deliveries(context.Context, delivery.Filter) ([]delivery.Delivery, error) {
 	return nil, nil
 }

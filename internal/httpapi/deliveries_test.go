@@ -44,7 +44,11 @@ func TestDeliveryAPI(t *testing.T) {
 		other := outcome(id, code)
 		other["captured_at"] = "2026-11-25T12:01:00+05:30"
 		wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, other, "Idempotency-Key", key), 422)
-		wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", uuid.NewString()), 409)
+		done := wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", uuid.NewString()), 409)
+		if sum, _ := done["outcome"].(map[string]any); sum["id"] != first.json(t)["id"] || sum["outcome"] != "delivered" ||
+			sum["article_status"] != "delivered" || done["type"] != "urn:dakiya:problem:already_done" {
+			t.Fatalf("a second outcome is not the final answer with the stored one: %v", done)
+		}
 		if n := e.count("deliveries"); n != 1 {
 			t.Fatalf("%d deliveries stored, want exactly 1", n)
 		}

@@ -70,7 +70,7 @@ func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	}
 	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), clock.Now, uuid.NewString)
 	mf := manifest.New(db, clock.Now, uuid.NewString, manifest.Options{RouteBudget: 50 * time.Millisecond, Codes: &issuer})
-	otpSvc := otp.New(db, issuer, otp.DefaultPolicy(), clock.Now, mf.RefreshChecks, slog.New(slog.NewJSONHandler(logs, nil)))
+	otpSvc := otp.New(db, issuer, otp.DefaultPolicy(), clock.Now, mf.Reissue, slog.New(slog.NewJSONHandler(logs, nil)))
 	objects := newSwitchable(t)
 	proofs := proof.New(db, objects, clock.Now, uuid.NewString, proof.Options{}) // on a real S3 server
 	deps := httpapi.Deps{

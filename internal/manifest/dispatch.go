@@ -71,6 +71,7 @@ func (s *Service) Dispatch(ctx context.Context, p postal.Principal, id string) (
 	if err != nil {
 		return Summary{}, err
 	}
+	next.Assignments = s.assign(next.Articles)
 	ev := article.Event{Event: article.EventOutForDelivery, Status: article.StatusOutForDelivery,
 		Code: article.UPUCode(article.EventOutForDelivery), At: s.now(), Place: dc.Name, ActorID: p.UserID}
 	if err := s.store.Dispatch(ctx, next, ev, codes); err != nil {
@@ -105,35 +106,28 @@ func (s *Service) issueCodes(m *Manifest, centre string) ([]otp.Issued, error) {
 	return out, nil
 }
 
-// RefreshChecks puts an article's current offline check on the dispatched
-// manifest carrying it (after a resend), as a new version the phone will
-// fetch.
-func (s *Service) RefreshChecks(ctx context.Context, articleID string) error {
-	id, err := s.store.DispatchedWith(ctx, articleID)
-	if err != nil || id == "" {
-		return err
-	}
-	r, m, err := s.load(ctx, id)
-	if err != nil {
-		return err
-	}
-	checks, err := s.store.OTPChecks(ctx, id)
-	if err != nil {
-		return err
-	}
-	for i := range m.Stops {
-		for j := range m.Stops[i].Articles {
-			if c, ok := checks[m.Stops[i].Articles[j].ID]; ok {
-				m.Stops[i].Articles[j].OTPCheck = c
-			}
+// Reissue stores a resent code together with the manifest of the article's
+// custody, as a new version carrying the code's new check value, so the
+// phone's offline check and the code never disagree. A manifest changed
+// meanwhile (an amendment) is read again, a few times.
+func (s *Service) Reissue(ctx context.Context, h otp.Holding, from uint64, next otp.Issued) error {
+	var err error
+	for range 3 {
+		var r Record
+		var m Manifest
+		if r, m, err = s.load(ctx, h.ManifestID); err != nil {
+			return err
+		}
+		setCheck(&m, h.ArticleID, next.State.Check)
+		m.Version++
+		if r, err = render(m, r.Booked, r.Capacity, s.now()); err != nil {
+			return err
+		}
+		if err = s.store.Reissue(ctx, r, h.AssignmentID, from, next); !postal.IsCode(err, postal.CodeConflict) {
+			return err
 		}
 	}
-	m.Version++
-	next, err := render(m, r.Booked, r.Capacity, s.now())
-	if err != nil {
-		return err
-	}
-	return s.store.Amend(ctx, next, nil, nil, article.Event{}, article.Event{}, nil)
+	return err
 }
 
 // keepChecks puts the stored checks back on a re-laid-out manifest and
@@ -218,6 +212,7 @@ func (s *Service) Amend(ctx context.Context, p postal.Principal, id string, am A
 	if err != nil {
 		return Summary{}, err
 	}
+	next.Assignments = s.assign(added)
 	now, note := s.now(), fmt.Sprintf("manifest %s v%d", m.ID, m.Version)
 	out := article.Event{Event: article.EventOutForDelivery, Status: article.StatusOutForDelivery,
 		Code: article.UPUCode(article.EventOutForDelivery), At: now, Place: dc.Name, ActorID: p.UserID, Note: note}
@@ -227,4 +222,13 @@ func (s *Service) Amend(ctx context.Context, p postal.Principal, id string, am A
 		return Summary{}, err
 	}
 	return next.Summary, nil
+}
+
+// assign names a new custody period for each article sent out.
+func (s *Service) assign(ids []string) map[string]string {
+	out := make(map[string]string, len(ids))
+	for _, id := range ids {
+		out[id] = s.newID()
+	}
+	return out
 }

@@ -99,6 +99,9 @@ type Record struct {
 	Articles []string  // ids, in route order (derived from Body)
 	At       time.Time // when this version was made
 	Window   Window
+	// Assignments names the new custody period of each article this write
+	// sends out (all of a dispatch's, an amendment's added ones).
+	Assignments map[string]string
 }
 
 // Filter narrows a list of manifests.
@@ -126,17 +129,22 @@ type Store interface {
 	// version r.Version-1 (a conflict otherwise).
 	SaveDraft(ctx context.Context, r Record) error
 	// Dispatch marks a draft dispatched, moves every article on it out for
-	// delivery (each still scheduled for its date and slot) recording the
-	// events, and stores the recipients' codes and queues their SMS, in one
-	// transaction.
+	// delivery (each still scheduled for its date and slot) into the
+	// postman's custody (r.Assignments) recording the events, and stores
+	// the recipients' codes and queues their SMS, in one transaction.
 	Dispatch(ctx context.Context, r Record, ev article.Event, codes []otp.Issued) error
-	// DispatchedWith returns the dispatched manifest an article is on, or "".
-	DispatchedWith(ctx context.Context, articleID string) (string, error)
+	// Reissue replaces an article's code (a resend) if it is still at
+	// counter from and the article still in the custody assignment names,
+	// queues its SMS and replaces the dispatched manifest at version
+	// r.Version-1 with r, which carries the new check value, in one
+	// transaction; custody does not change.
+	Reissue(ctx context.Context, r Record, assignment string, from uint64, next otp.Issued) error
 	// OTPChecks returns the current check value of every article on a
 	// manifest that has a code.
 	OTPChecks(ctx context.Context, manifestID string) (map[string]string, error)
 	// Amend replaces a dispatched manifest's content at version
-	// r.Version-1, moving the added articles out (storing their codes and
-	// queueing their SMS) and the removed ones back to the counter.
+	// r.Version-1, moving the added articles out into the postman's custody
+	// (r.Assignments; storing their codes and queueing their SMS) and the
+	// removed ones out of it, back to the counter.
 	Amend(ctx context.Context, r Record, added, removed []string, out, held article.Event, codes []otp.Issued) error
 }

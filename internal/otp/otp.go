@@ -48,24 +48,35 @@ type Issued struct {
 	SMS   notify.Message
 }
 
-// Holding says who holds an article now and where it is.
+// Holding says who holds an article now and where it is: its custody,
+// the one answer every action at the door asks for. Only dispatch, an
+// amendment, the counter and the outcome change it; a resend, a check
+// refresh or an amendment of another article never does.
 type Holding struct {
 	ArticleID string
 	DCID      string
 	DCName    string
-	PostmanID string // of the latest dispatched manifest it is on; "" if none
-	Out       bool   // status out_for_delivery
+	// PostmanID is the custodian of the article's current assignment, or,
+	// once that assignment ended with its outcome, of that outcome; "" if
+	// the article is on no assignment or was taken back from it.
+	PostmanID string
+	Out       bool // in custody now, and out_for_delivery
+	Done      bool // the assignment ended with its outcome
 	Service   postal.Service
 	Phone     string
 	Window    [2]time.Time // of that manifest's slot
-	// ManifestID, Date and Slot name that manifest.
+	// AssignmentID names the custody period; Since is when it began (the
+	// dispatch or the amendment that sent the article out).
+	AssignmentID string
+	Since        time.Time
+	// ManifestID, Date and Slot name the assignment's manifest.
 	ManifestID string
 	Date       string
 	Slot       postal.Slot
 }
 
 // HeldBy reports whether p is the postman holding the article: it is out
-// for delivery on p's dispatched manifest. Only they act on it at the door.
+// for delivery in p's custody. Only they act on it at the door.
 func (h Holding) HeldBy(p postal.Principal) bool {
 	return p.Role == postal.RolePostman && h.PostmanID != "" && h.PostmanID == p.UserID && h.Out
 }
@@ -78,8 +89,11 @@ type Store interface {
 	// and against the postman, in one transaction, returning the tries.
 	WrongOTP(ctx context.Context, articleID, postmanID string, at time.Time, max int) (int, error)
 	PostmanWrongOTPs(ctx context.Context, postmanID string, since time.Time) (int, time.Time, error)
-	// ReissueOTP replaces an article's code (a resend) if it is still at
-	// counter from, and queues its SMS, in one transaction.
-	ReissueOTP(ctx context.Context, from uint64, next Issued) error
 	UnlockOTP(ctx context.Context, articleID string) error
 }
+
+// Reissue stores a resent code if the article's code is still at counter
+// from, queues its SMS and puts its new check value on the manifest of the
+// article's custody, all in one transaction, without changing custody
+// (manifest.Service.Reissue does).
+type Reissue func(ctx context.Context, h Holding, from uint64, next Issued) error

@@ -32,15 +32,7 @@ func (s *Service) Resend(ctx context.Context, p postal.Principal, rawID string) 
 	if err != nil {
 		return err
 	}
-	if err := s.store.ReissueOTP(ctx, st.Counter, next); err != nil {
-		return err
-	}
-	if err := s.refresh(ctx, h.ArticleID); err != nil {
-		// The code is sent and verifies online; the phone's offline check
-		// catches up with the next manifest change.
-		s.log.Warn("manifest not refreshed after a resend", "article", h.ArticleID, "error", err.Error())
-	}
-	return nil
+	return s.reissue(ctx, h, st.Counter, next)
 }
 
 // resendable finds an article out for delivery that p may resend for.

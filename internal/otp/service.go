@@ -15,15 +15,14 @@ type Service struct {
 	issuer  Issuer
 	policy  Policy
 	now     func() time.Time
-	refresh func(ctx context.Context, articleID string) error
+	reissue Reissue
 	log     *slog.Logger
 }
 
-// New returns a Service. refresh is called after a resend to put the new
-// check value on the postman's manifest.
-func New(store Store, issuer Issuer, policy Policy, now func() time.Time,
-	refresh func(ctx context.Context, articleID string) error, log *slog.Logger) *Service {
-	return &Service{store: store, issuer: issuer, policy: policy, now: now, refresh: refresh, log: log}
+// New returns a Service. reissue stores a resend with the manifest's new
+// check value.
+func New(store Store, issuer Issuer, policy Policy, now func() time.Time, reissue Reissue, log *slog.Logger) *Service {
+	return &Service{store: store, issuer: issuer, policy: policy, now: now, reissue: reissue, log: log}
 }
 
 // held returns the article if p is the postman holding it (out for

@@ -43,7 +43,7 @@ func newDoor(t *testing.T, db *store.DB, policy otp.Policy, n int) door {
 	issuer := otp.NewIssuer(sealer, policy, c.Clock.Now, uuid.NewString)
 	mf := manifest.New(db, c.Clock.Now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond, Codes: &issuer})
 	d := door{Centre: c, manifests: mf,
-		svc: otp.New(db, issuer, policy, c.Clock.Now, mf.RefreshChecks, slog.New(slog.NewTextHandler(io.Discard, nil)))}
+		svc: otp.New(db, issuer, policy, c.Clock.Now, mf.Reissue, slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	slots := slot.New(db, slot.NewLinks(make([]byte, 32), "http://x"), c.Clock.Now)
 	var specs []testkit.ArticleSpec
 	for i := range n {

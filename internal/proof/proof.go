@@ -81,7 +81,7 @@ type Subject struct {
 	ArticleID string
 	DCID      string
 	TimeZone  string
-	PostmanID string // of the latest dispatched manifest it is on; "" if none
+	PostmanID string // its custodian, or of the outcome that ended the custody; "" if none
 	Status    article.Status
 }
 

@@ -107,9 +107,9 @@ func (s *Service) replay(ctx context.Context, p postal.Principal, in Upload, sum
 	return m, true, nil
 }
 
-// held returns the article if p holds it: p is the postman of the latest
-// dispatched manifest it is on, and it is out for delivery or has just had
-// its outcome. To anyone else it does not exist.
+// held returns the article if p holds it: p is its custodian, and it is
+// out for delivery or has just had its outcome in that custody. To anyone
+// else it does not exist.
 func (s *Service) held(ctx context.Context, p postal.Principal, articleID string) (Subject, error) {
 	subj, err := s.store.ProofSubject(ctx, articleID)
 	if err != nil {

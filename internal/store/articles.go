@@ -163,7 +163,8 @@ func (db *DB) ListArticles(ctx context.Context, dc string, f article.Filter) ([]
 
 // AppendEvent records e and moves the article from status from to
 // e.Status, with its schedule if one is given, in one transaction; a
-// conflict if it is no longer in from.
+// conflict if it is no longer in from. Leaving out_for_delivery ends the
+// article's custody.
 func (db *DB) AppendEvent(ctx context.Context, id string, from article.Status, e article.Event, sched *article.Schedule) error {
 	return db.inTx(ctx, "append event", func(r runner) error { return appendEvent(ctx, r, id, from, e, sched) })
 }
@@ -180,6 +181,12 @@ func appendEvent(ctx context.Context, r runner, id string, from article.Status, 
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return postal.Errorf(postal.CodeConflict, "the article changed meanwhile; reload and try again")
+	}
+	if from == article.StatusOutForDelivery && e.Status != from {
+		// Whatever takes an article off the street ends its custody.
+		if err := endCustody(ctx, r, id, endedBy(e.Event), e.At); err != nil {
+			return err
+		}
 	}
 	if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM article_events WHERE article_id = ?", id).Scan(&e.Seq); err != nil {
 		return classify("next event seq", err)

@@ -11,11 +11,15 @@ import (
 	"dakiya/internal/postal"
 )
 
-// RecordOutcome writes one outcome in one transaction: the delivery row
-// (one per article per dispatch), its proofs, the code's consumption, the
-// article's events, the recipient's SMS and the idempotency key's answer.
+// RecordOutcome writes one outcome in one transaction: the end of its
+// assignment, the delivery row (one per article per assignment), its
+// proofs, the code's consumption, the article's events, the recipient's
+// SMS and the idempotency key's answer.
 func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 	return db.inTx(ctx, "record outcome", func(x runner) error {
+		if err := endAssignment(ctx, x, r.Delivery.ArticleID, r.Delivery.AssignmentID, r.Delivery.CreatedAt); err != nil {
+			return err
+		}
 		if err := insertDelivery(ctx, x, r.Delivery); err != nil {
 			return err
 		}
@@ -55,12 +59,13 @@ func insertDelivery(ctx context.Context, x runner, d delivery.Delivery) error {
 	}
 	_, err := x.exec(ctx, `INSERT INTO deliveries (id, article_id, dc_id, postman_id, manifest_id, date, slot, outcome,
 		reason_code, otp_given, evidence_type, evidence_last4, received_by, lat, lon, accuracy_m, captured_at, cod_mode,
-		cod_paise, upi_ref, flags, review, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cod_paise, upi_ref, flags, review, created_at, assignment_id, article_status)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.ArticleID, d.DCID, d.PostmanID, d.ManifestID, d.Date, string(d.Slot), d.Outcome, d.ReasonCode,
 		boolInt(d.OTPGiven), ev.Type, ev.Last4, ev.ReceivedBy, lat, lon, acc, ms(d.CapturedAt), cod.Mode, cod.AmountPaise,
-		cod.UPIRef, strings.Join(d.Flags, ","), d.Review, ms(d.CreatedAt))
+		cod.UPIRef, strings.Join(d.Flags, ","), d.Review, ms(d.CreatedAt), d.AssignmentID, string(d.Status))
 	if postal.IsCode(classify("", err), postal.CodeConflict) {
-		return postal.Errorf(postal.CodeConflict, "this article already has its outcome for this round")
+		return alreadyDone()
 	}
 	if err != nil {
 		return classify("insert delivery", err)
@@ -71,6 +76,20 @@ func insertDelivery(ctx context.Context, x runner, d delivery.Delivery) error {
 		}
 	}
 	return nil
+}
+
+// AssignmentOutcome returns the outcome an assignment ended with.
+func (db *DB) AssignmentOutcome(ctx context.Context, assignmentID string) (delivery.Summary, error) {
+	var sum delivery.Summary
+	var status, flags string
+	err := db.run().queryRow(ctx, `SELECT d.id, d.outcome, CASE WHEN d.article_status = '' THEN a.status ELSE d.article_status END,
+		d.flags FROM deliveries d JOIN articles a ON a.id = d.article_id WHERE d.assignment_id = ?`, assignmentID).
+		Scan(&sum.ID, &sum.Outcome, &status, &flags)
+	if errors.Is(err, sql.ErrNoRows) {
+		return delivery.Summary{}, notFound("outcome")
+	}
+	sum.ArticleStatus, sum.Flags = article.Status(status), splitList(flags)
+	return sum, classify("assignment outcome", err)
 }
 
 // FailedAttempts counts an article's failed attempts so far.

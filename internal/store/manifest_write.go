@@ -100,8 +100,8 @@ func storeCodes(ctx context.Context, x runner, codes []otp.Issued, at time.Time)
 	return nil
 }
 
-// sendOut moves one article out for delivery if it is still scheduled for
-// the manifest's slot.
+// sendOut moves one article out for delivery, into the custody of the
+// manifest's postman, if it is still scheduled for the manifest's slot.
 func sendOut(ctx context.Context, x runner, id string, r manifest.Record, ev article.Event) error {
 	var n int
 	if err := x.queryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = ? AND status = ? AND sched_date = ? AND sched_slot = ?`,
@@ -112,18 +112,25 @@ func sendOut(ctx context.Context, x runner, id string, r manifest.Record, ev art
 		return postal.Errorf(postal.CodeConflict, "article %s was rescheduled or changed since the build; rebuild the manifest", id)
 	}
 	ev.Note = "manifest " + r.ID
-	return appendEvent(ctx, x, id, article.StatusScheduled, ev, nil)
+	if err := appendEvent(ctx, x, id, article.StatusScheduled, ev, nil); err != nil {
+		return err
+	}
+	return startCustody(ctx, x, id, r, ev.At)
 }
 
 // Amend replaces a dispatched manifest's content, sends the added articles
-// out (moving their booked load to the manifest's slot) and brings the
-// removed ones back to the counter, in one transaction.
+// out into the postman's custody (moving their booked load to the
+// manifest's slot) and brings the removed ones out of it, back to the
+// counter, in one transaction.
 func (db *DB) Amend(ctx context.Context, r manifest.Record, added, removed []string, out, held article.Event, codes []otp.Issued) error {
 	return db.inTx(ctx, "amend", func(x runner) error {
 		if err := updateManifest(ctx, x, r, manifest.StatusDispatched); err != nil {
 			return err
 		}
 		for _, id := range removed {
+			if err := endCustody(ctx, x, id, endedByAmended, held.At); err != nil {
+				return err
+			}
 			if err := appendEvent(ctx, x, id, article.StatusOutForDelivery, held, nil); err != nil {
 				return err
 			}
@@ -133,6 +140,9 @@ func (db *DB) Amend(ctx context.Context, r manifest.Record, added, removed []str
 				return err
 			}
 			if err := appendEvent(ctx, x, id, article.StatusScheduled, out, &article.Schedule{Date: r.Date, Slot: r.Slot}); err != nil {
+				return err
+			}
+			if err := startCustody(ctx, x, id, r, out.At); err != nil {
 				return err
 			}
 		}

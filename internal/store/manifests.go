@@ -116,18 +116,6 @@ func (db *DB) ManifestHead(ctx context.Context, id string) (manifest.Record, err
 	return r, classify("manifest head", err)
 }
 
-// DispatchedWith returns the latest dispatched manifest an article is on,
-// or "".
-func (db *DB) DispatchedWith(ctx context.Context, articleID string) (string, error) {
-	var id string
-	err := db.run().queryRow(ctx, `SELECT m.id FROM manifest_articles ma JOIN manifests m ON m.id = ma.manifest_id
-		WHERE ma.article_id = ? AND m.status = ? ORDER BY m.updated_at DESC LIMIT 1`, articleID, manifest.StatusDispatched).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
-	}
-	return id, classify("dispatched with", err)
-}
-
 // OTPChecks returns the check value of every article on a manifest that
 // has a code.
 func (db *DB) OTPChecks(ctx context.Context, manifestID string) (map[string]string, error) {

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"time"
 
-	"dakiya/internal/article"
 	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 )
@@ -27,36 +26,6 @@ func (db *DB) OTP(ctx context.Context, articleID string) (otp.State, error) {
 	}
 	st.LockedAt, st.ConsumedAt, st.ExpiresAt = nullMS(locked), nullMS(consumed), fromMS(expires)
 	return st, nil
-}
-
-// Holding says who holds an article: the postman of the dispatched manifest
-// that last took it on (by its latest change: a dispatch or an amendment),
-// and that manifest's window.
-func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error) {
-	var h otp.Holding
-	var status, service string
-	var postman, manifestID, date, sl sql.NullString
-	var start, end sql.NullInt64
-	err := db.run().queryRow(ctx, `SELECT a.id, a.dc_id, d.name, a.status, a.service, a.recipient_phone,
-			m.postman_id, m.window_start, m.window_end, m.id, m.date, m.slot
-		FROM articles a JOIN dcs d ON d.id = a.dc_id
-		LEFT JOIN (SELECT ma.article_id, mm.id, mm.postman_id, mm.window_start, mm.window_end, mm.date, mm.slot
-			FROM manifest_articles ma JOIN manifests mm ON mm.id = ma.manifest_id
-			WHERE ma.article_id = ? AND mm.status = 'dispatched'
-			ORDER BY mm.updated_at DESC LIMIT 1) m ON m.article_id = a.id
-		WHERE a.id = ?`, articleID, articleID).
-		Scan(&h.ArticleID, &h.DCID, &h.DCName, &status, &service, &h.Phone, &postman, &start, &end, &manifestID, &date, &sl)
-	if errors.Is(err, sql.ErrNoRows) {
-		return otp.Holding{}, notFound("article")
-	}
-	if err != nil {
-		return otp.Holding{}, classify("holding", err)
-	}
-	h.PostmanID, h.Service = postman.String, postal.Service(service)
-	h.ManifestID, h.Date, h.Slot = manifestID.String, date.String, postal.Slot(sl.String)
-	h.Out = status == string(article.StatusOutForDelivery)
-	h.Window = [2]time.Time{fromMS(start.Int64), fromMS(end.Int64)}
-	return h, nil
 }
 
 // insertOTP stores a new code inside a caller's transaction; an article
@@ -101,23 +70,21 @@ func (db *DB) PostmanWrongOTPs(ctx context.Context, postmanID string, since time
 	return n, fromMS(oldest.Int64), classify("postman wrong otps", err)
 }
 
-// ReissueOTP replaces an article's code if it is still at counter from,
-// and queues its SMS, in one transaction.
-func (db *DB) ReissueOTP(ctx context.Context, from uint64, next otp.Issued) error {
-	return db.inTx(ctx, "reissue otp", func(r runner) error {
-		st := next.State
-		res, err := r.exec(ctx, `UPDATE otps SET counter = ?, resends = ?, attempts = 0, locked_at = NULL, expires_at = ?,
-			check_value = ?, updated_at = ? WHERE article_id = ? AND counter = ? AND consumed_at IS NULL`,
-			st.Counter, st.Resends, ms(st.ExpiresAt), st.Check, ms(next.SMS.CreatedAt), st.ArticleID, from)
-		if err != nil {
-			return classify("reissue otp", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return postal.Errorf(postal.CodeConflict, "the code changed meanwhile; try again")
-		}
-		_, err = insertSMS(ctx, r, next.SMS)
-		return err
-	})
+// reissueOTP replaces an article's code if it is still at counter from,
+// and queues its SMS, inside a caller's transaction.
+func reissueOTP(ctx context.Context, r runner, from uint64, next otp.Issued) error {
+	st := next.State
+	res, err := r.exec(ctx, `UPDATE otps SET counter = ?, resends = ?, attempts = 0, locked_at = NULL, expires_at = ?,
+		check_value = ?, updated_at = ? WHERE article_id = ? AND counter = ? AND consumed_at IS NULL`,
+		st.Counter, st.Resends, ms(st.ExpiresAt), st.Check, ms(next.SMS.CreatedAt), st.ArticleID, from)
+	if err != nil {
+		return classify("reissue otp", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return postal.Errorf(postal.CodeConflict, "the code changed meanwhile; try again")
+	}
+	_, err = insertSMS(ctx, r, next.SMS)
+	return err
 }
 
 // UnlockOTP clears an article's wrong tries.

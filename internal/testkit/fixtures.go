@@ -48,7 +48,8 @@ func NewCentre(t testing.TB, db *store.DB, now time.Time) *Centre {
 	c.Admin = postal.Principal{UserID: "fixture-admin", Username: "admin", Role: postal.RoleAdmin}
 	centres := centre.New(db, c.Clock.Now, uuid.NewString)
 	for _, dc := range []centre.DC{
-		{ID: "dc-one", Name: "Koramangala DC", Address: "80 Feet Road", PIN: "560034", Lat: 12.9352, Lon: 77.6245},
+		{ID: "dc-one", Name: "Koramangala DC", Address: "80 Feet Road", PIN: "560034", Lat: 12.9352, Lon: 77.6245,
+			UPIVPA: "koramangala.dc@ippb"},
 		{ID: "dc-two", Name: "Jaipur City DC", Address: "M.I. Road", PIN: "302001", Lat: 26.9157, Lon: 75.8036},
 	} {
 		must(t, err2(centres.Create(ctx, c.Admin, dc)))

@@ -1,0 +1,144 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+
+	"dakiya/internal/article"
+	"dakiya/internal/manifest"
+	"dakiya/internal/otp"
+	"dakiya/internal/postal"
+)
+
+// How a custody period ends.
+const (
+	endedByOutcome = "outcome" // the postman recorded its outcome
+	endedByAmended = "amended" // a supervisor took it off the manifest
+	endedByHeld    = "held"    // brought back to the counter
+	endedByMoved   = "moved"   // any other move out of out_for_delivery
+)
+
+// Holding says who holds an article: its custody row, the manifest of that
+// custody and its window. Nothing but dispatch, an amendment, the counter
+// and the outcome moves custody, so a resend or a manifest's new version
+// never changes the answer.
+func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error) {
+	var h otp.Holding
+	var status, service string
+	var assignment, postman, manifestID, date, sl, endedBy sql.NullString
+	var since, ended, start, end sql.NullInt64
+	err := db.run().queryRow(ctx, `SELECT a.id, a.dc_id, d.name, a.status, a.service, a.recipient_phone,
+			c.assignment_id, c.postman_id, c.since, c.ended_at, c.ended_by,
+			m.id, m.window_start, m.window_end, m.date, m.slot
+		FROM articles a JOIN dcs d ON d.id = a.dc_id
+		LEFT JOIN custody c ON c.article_id = a.id
+		LEFT JOIN manifests m ON m.id = c.manifest_id
+		WHERE a.id = ?`, articleID).
+		Scan(&h.ArticleID, &h.DCID, &h.DCName, &status, &service, &h.Phone, &assignment, &postman, &since, &ended, &endedBy,
+			&manifestID, &start, &end, &date, &sl)
+	if errors.Is(err, sql.ErrNoRows) {
+		return otp.Holding{}, notFound("article")
+	}
+	if err != nil {
+		return otp.Holding{}, classify("holding", err)
+	}
+	h.Service = postal.Service(service)
+	if !assignment.Valid {
+		return h, nil
+	}
+	h.Out = !ended.Valid && status == string(article.StatusOutForDelivery)
+	h.Done = ended.Valid && endedBy.String == endedByOutcome
+	if h.Out || h.Done {
+		h.PostmanID = postman.String
+	}
+	h.AssignmentID, h.Since = assignment.String, fromMS(since.Int64)
+	h.ManifestID, h.Date, h.Slot = manifestID.String, date.String, postal.Slot(sl.String)
+	h.Window = [2]time.Time{fromMS(start.Int64), fromMS(end.Int64)}
+	return h, nil
+}
+
+// startCustody gives an article to a manifest's postman under a new
+// assignment, inside a caller's transaction. It replaces the article's
+// previous custody, which an earlier move has ended.
+func startCustody(ctx context.Context, x runner, articleID string, r manifest.Record, at time.Time) error {
+	assignment := r.Assignments[articleID]
+	if assignment == "" {
+		return postal.Errorf(postal.CodeInternal, "no assignment for article %s", articleID)
+	}
+	_, err := x.exec(ctx, `INSERT INTO custody (article_id, assignment_id, manifest_id, postman_id, dc_id, since, ended_at, ended_by)
+		VALUES (?, ?, ?, ?, ?, ?, NULL, '')
+		ON CONFLICT (article_id) DO UPDATE SET assignment_id = excluded.assignment_id, manifest_id = excluded.manifest_id,
+			postman_id = excluded.postman_id, dc_id = excluded.dc_id, since = excluded.since, ended_at = NULL, ended_by = ''`,
+		articleID, assignment, r.ID, r.PostmanID, r.DCID, ms(at))
+	return classify("start custody", err)
+}
+
+// endCustody ends an article's current custody, if it has one, inside a
+// caller's transaction.
+func endCustody(ctx context.Context, x runner, articleID, by string, at time.Time) error {
+	_, err := x.exec(ctx, "UPDATE custody SET ended_at = ?, ended_by = ? WHERE article_id = ? AND ended_at IS NULL",
+		ms(at), by, articleID)
+	return classify("end custody", err)
+}
+
+// endedBy names how an event that takes an article out of
+// out_for_delivery ends its custody.
+func endedBy(e article.EventName) string {
+	switch e {
+	case article.EventDelivered, article.EventDeliveryAttempted:
+		return endedByOutcome
+	case article.EventHeldAtCounter:
+		return endedByHeld
+	}
+	return endedByMoved
+}
+
+// endAssignment ends one assignment with its outcome, inside the outcome's
+// transaction. When the assignment is no longer current it says why: it
+// already has its outcome (CodeAlreadyDone), or the article was moved to
+// someone else or back to the counter (CodeNotFound).
+func endAssignment(ctx context.Context, x runner, articleID, assignmentID string, at time.Time) error {
+	res, err := x.exec(ctx, `UPDATE custody SET ended_at = ?, ended_by = ?
+		WHERE article_id = ? AND assignment_id = ? AND ended_at IS NULL`, ms(at), endedByOutcome, articleID, assignmentID)
+	if err != nil {
+		return classify("end assignment", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return classify("end assignment", err)
+	}
+	var done int
+	if err := x.queryRow(ctx, "SELECT COUNT(*) FROM deliveries WHERE assignment_id = ?", assignmentID).Scan(&done); err != nil {
+		return classify("assignment outcome", err)
+	}
+	if done > 0 {
+		return alreadyDone()
+	}
+	return notFound("article")
+}
+
+func alreadyDone() error {
+	return postal.Errorf(postal.CodeAlreadyDone, "this article already has its outcome")
+}
+
+// Reissue stores a resent code and the manifest version that carries its
+// new check value in one transaction, if the article is still in the
+// custody named by assignment. Custody is not touched: a resend never
+// changes who holds an article.
+func (db *DB) Reissue(ctx context.Context, r manifest.Record, assignment string, from uint64, next otp.Issued) error {
+	return db.inTx(ctx, "reissue", func(x runner) error {
+		var n int
+		if err := x.queryRow(ctx, "SELECT COUNT(*) FROM custody WHERE article_id = ? AND assignment_id = ? AND ended_at IS NULL",
+			next.State.ArticleID, assignment).Scan(&n); err != nil {
+			return classify("reissue: custody", err)
+		}
+		if n != 1 {
+			return notFound("article")
+		}
+		if err := reissueOTP(ctx, x, from, next); err != nil {
+			return err
+		}
+		return updateManifest(ctx, x, r, manifest.StatusDispatched)
+	})
+}

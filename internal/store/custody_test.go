@@ -1,0 +1,303 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"dakiya/internal/article"
+	"dakiya/internal/delivery"
+	"dakiya/internal/manifest"
+	"dakiya/internal/otp"
+	"dakiya/internal/postal"
+	"dakiya/internal/slot"
+	"dakiya/internal/store"
+	"dakiya/internal/testkit"
+)
+
+var ist = time.FixedZone("IST", 5*3600+1800)
+
+// round is postman A's dispatched evening round of n Speed Post articles.
+type round struct {
+	*testkit.Centre
+	mf       *manifest.Service
+	issuer   otp.Issuer
+	ids      []string
+	manifest string
+}
+
+func newRound(t *testing.T, db *store.DB, n int) round {
+	t.Helper()
+	ctx := context.Background()
+	c := testkit.NewCentre(t, db, time.Date(2026, 11, 25, 9, 0, 0, 0, ist))
+	sealer, err := otp.NewSealer([]byte("otp seal key for tests, 32 bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := round{Centre: c, issuer: otp.NewIssuer(sealer, otp.DefaultPolicy(), c.Clock.Now, uuid.NewString)}
+	r.mf = manifest.New(db, c.Clock.Now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond, Codes: &r.issuer})
+	var specs []testkit.ArticleSpec
+	for i := range n {
+		specs = append(specs, testkit.ArticleSpec{Serial: 53000001 + i, Service: postal.ServiceSpeedPost})
+	}
+	r.ids = c.Book(t, specs...)
+	slots := slot.New(db, slot.NewLinks(make([]byte, 32), "http://x"), c.Clock.Now)
+	for _, id := range r.ids {
+		if _, err := slots.Assign(ctx, c.Supervisor, id, article.Schedule{Date: "2026-11-25", Slot: postal.SlotEvening}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := r.mf.Build(ctx, c.Supervisor, "dc-one", "2026-11-25", postal.SlotEvening)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.manifest = res.Manifests[0].ID
+	if _, err := r.mf.Dispatch(ctx, c.Supervisor, r.manifest); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func holding(t *testing.T, db *store.DB, id string) otp.Holding {
+	t.Helper()
+	h, err := db.Holding(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// resend makes the next code of an article and stores it with the
+// manifest's new version.
+func (r round) resend(t *testing.T, i int) error {
+	t.Helper()
+	h := holding(t, r.DB, r.ids[i])
+	st, err := r.DB.OTP(context.Background(), r.ids[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	next, err := r.issuer.Reissue(st, otp.Article{ID: h.ArticleID, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+		Start: h.Window[0], End: h.Window[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r.mf.Reissue(context.Background(), h, st.Counter, next)
+}
+
+// TestHoldingIsCustody: dispatch gives each article its own assignment,
+// and neither a resend nor amending another article changes anyone's
+// answer; taking one off the round ends its custody.
+func TestHoldingIsCustody(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		r := newRound(t, db, 3)
+		dispatchedAt := r.Clock.Now()
+		before := holding(t, db, r.ids[0])
+		if !before.Out || before.Done || before.PostmanID != r.PostmanA.UserID || before.ManifestID != r.manifest ||
+			before.AssignmentID == "" || !before.Since.Equal(dispatchedAt.UTC()) {
+			t.Fatalf("after dispatch: %+v", before)
+		}
+		if other := holding(t, db, r.ids[1]); other.AssignmentID == before.AssignmentID {
+			t.Fatal("two articles share an assignment")
+		}
+		r.Clock.Advance(time.Hour)
+		if err := r.resend(t, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.resend(t, 1); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.mf.Amend(context.Background(), r.Supervisor, r.manifest, manifest.Amendment{Remove: []string{r.ids[2]}}); err != nil {
+			t.Fatal(err)
+		}
+		if after := holding(t, db, r.ids[0]); after != before {
+			t.Fatalf("a resend or another article's amendment moved custody:\n%+v\n%+v", before, after)
+		}
+		off := holding(t, db, r.ids[2])
+		if off.Out || off.Done || off.PostmanID != "" {
+			t.Fatalf("taken off the round, still held: %+v", off)
+		}
+	})
+}
+
+// TestReissueIsOneTransaction: a resend's code and the manifest version
+// carrying its check commit together or not at all.
+func TestReissueIsOneTransaction(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		r := newRound(t, db, 1)
+		ctx := context.Background()
+		id := r.ids[0]
+		st, _ := db.OTP(ctx, id)
+		h := holding(t, db, id)
+		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+			Start: h.Window[0], End: h.Window[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.Manifest(ctx, r.manifest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sms := countRows(t, db, "sms")
+		stale := rec // a version already stored: another change won
+		if err := db.Reissue(ctx, stale, h.AssignmentID, st.Counter, next); !postal.IsCode(err, postal.CodeConflict) {
+			t.Fatalf("reissue on a stale manifest: %v, want conflict", err)
+		}
+		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || now.Check != st.Check || countRows(t, db, "sms") != sms {
+			t.Fatalf("the code moved without its manifest: %+v", now)
+		}
+		fresh := rec
+		fresh.Version, fresh.ETag = rec.Version+1, `"new"`
+		if err := db.Reissue(ctx, fresh, h.AssignmentID, st.Counter+7, next); !postal.IsCode(err, postal.CodeConflict) {
+			t.Fatalf("reissue from a stale counter: %v, want conflict", err)
+		}
+		if m, _ := db.Manifest(ctx, r.manifest); m.Version != rec.Version {
+			t.Fatalf("the manifest moved without the code: v%d", m.Version)
+		}
+		if err := db.Reissue(ctx, fresh, "another assignment", st.Counter, next); !postal.IsCode(err, postal.CodeNotFound) {
+			t.Fatalf("reissue out of custody: %v, want not found", err)
+		}
+		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || countRows(t, db, "sms") != sms {
+			t.Fatalf("a code was resent for an article out of that custody: %+v", now)
+		}
+		r.Clock.Advance(time.Minute)
+		if err := r.resend(t, 0); err != nil {
+			t.Fatal(err)
+		}
+		now, _ := db.OTP(ctx, id)
+		checks, _ := db.OTPChecks(ctx, r.manifest)
+		m, _ := db.Manifest(ctx, r.manifest)
+		if now.Counter != st.Counter+1 || m.Version != rec.Version+1 || checks[id] != now.Check ||
+			!strings.Contains(string(m.Body), `"otp_check":"`+now.Check+`"`) {
+			t.Fatalf("after a resend: counter %d, v%d, check %q in %s", now.Counter, m.Version, now.Check, m.Body)
+		}
+	})
+}
+
+// TestOneOutcomePerAssignment fires outcomes for one assignment at once:
+// exactly one is recorded, every other is told it is already done (never
+// a conflict to retry), and an assignment that is no longer current is
+// not found.
+func TestOneOutcomePerAssignment(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		r := newRound(t, db, 2)
+		ctx := context.Background()
+		h := holding(t, db, r.ids[0])
+		const n = 8
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.RecordOutcome(ctx, r.outcome(h, fmt.Sprintf("d-%d", i)))
+			}()
+		}
+		wg.Wait()
+		ok := 0
+		for _, err := range errs {
+			switch {
+			case err == nil:
+				ok++
+			case !postal.IsCode(err, postal.CodeAlreadyDone):
+				t.Errorf("a concurrent outcome: %v, want already done", err)
+			}
+		}
+		if ok != 1 {
+			t.Fatalf("%d outcomes recorded, want 1", ok)
+		}
+		done := holding(t, db, r.ids[0])
+		if done.Out || !done.Done || done.PostmanID != r.PostmanA.UserID || done.AssignmentID != h.AssignmentID {
+			t.Fatalf("after the outcome: %+v", done)
+		}
+		sum, err := db.AssignmentOutcome(ctx, h.AssignmentID)
+		if err != nil || sum.Outcome != delivery.Delivered || sum.ArticleStatus != article.StatusDelivered || len(sum.Flags) != 0 {
+			t.Fatalf("the stored outcome: %+v %v", sum, err)
+		}
+		// Taken off the round: the assignment is over, and not by an outcome.
+		other := holding(t, db, r.ids[1])
+		if _, err := r.mf.Amend(ctx, r.Supervisor, r.manifest, manifest.Amendment{Remove: []string{r.ids[1]}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.RecordOutcome(ctx, r.outcome(other, "late")); !postal.IsCode(err, postal.CodeNotFound) {
+			t.Fatalf("an outcome for an ended assignment: %v, want not found", err)
+		}
+		if got := countRows(t, db, "deliveries"); got != 1 {
+			t.Fatalf("%d deliveries stored, want 1", got)
+		}
+	})
+}
+
+// outcome is a delivery by the custodian of h.
+func (r round) outcome(h otp.Holding, id string) delivery.Record {
+	at := r.Clock.Now()
+	d := delivery.Delivery{ID: id, ArticleID: h.ArticleID, DCID: h.DCID, PostmanID: h.PostmanID, ManifestID: h.ManifestID,
+		Date: h.Date, Slot: h.Slot, Outcome: delivery.Delivered, CapturedAt: at, Review: "pending", CreatedAt: at,
+		Flags: []string{}, ProofIDs: []string{}, AssignmentID: h.AssignmentID, Status: article.StatusDelivered}
+	return delivery.Record{Delivery: d, From: article.StatusOutForDelivery, Events: []article.Event{{Event: article.EventDelivered,
+		Status: article.StatusDelivered, Code: article.UPUCode(article.EventDelivered), At: at, ActorID: h.PostmanID}}}
+}
+
+func countRows(t *testing.T, db *store.DB, table string) int {
+	t.Helper()
+	var n int
+	if err := db.QueryRowForTest(context.Background(), "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// TestCustodyBackfill takes a database back to before migration 0008, with
+// one article out, one delivered and one taken off the round, and migrates
+// it: only the article still out is in custody, with its postman.
+func TestCustodyBackfill(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		r := newRound(t, db, 3)
+		ctx := context.Background()
+		dispatchedAt := r.Clock.Now()
+		out := holding(t, db, r.ids[0])
+		r.Clock.Advance(time.Hour)
+		if err := db.RecordOutcome(ctx, r.outcome(holding(t, db, r.ids[1]), "d-1")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.mf.Amend(ctx, r.Supervisor, r.manifest, manifest.Amendment{Remove: []string{r.ids[2]}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, q := range []string{
+			"DROP TABLE custody",
+			"DROP INDEX deliveries_one_per_assignment",
+			"ALTER TABLE deliveries DROP COLUMN assignment_id",
+			"ALTER TABLE deliveries DROP COLUMN article_status",
+			"CREATE UNIQUE INDEX deliveries_one_per_dispatch ON deliveries (article_id, manifest_id)",
+			"DELETE FROM schema_migrations WHERE version = 8",
+		} {
+			if err := db.ExecForTest(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if n, err := db.Migrate(ctx, r.Clock.Now()); err != nil || n != 1 {
+			t.Fatalf("migrate: %d %v", n, err)
+		}
+		if n := countRows(t, db, "custody"); n != 1 {
+			t.Fatalf("%d articles in custody, want 1", n)
+		}
+		h := holding(t, db, r.ids[0])
+		if !h.HeldBy(r.PostmanA) || h.ManifestID != r.manifest || !h.Since.Equal(dispatchedAt.UTC()) || h.Window != out.Window {
+			t.Fatalf("backfilled: %+v", h)
+		}
+		for _, id := range r.ids[1:] {
+			if h := holding(t, db, id); h.PostmanID != "" || h.Out {
+				t.Fatalf("%s held after the backfill: %+v", id, h)
+			}
+		}
+		var assignment string
+		if err := db.QueryRowForTest(ctx, "SELECT assignment_id FROM deliveries WHERE id = 'd-1'").Scan(&assignment); err != nil ||
+			assignment != "m0008-"+r.manifest {
+			t.Fatalf("the old outcome's assignment: %q %v", assignment, err)
+		}
+	})
+}
