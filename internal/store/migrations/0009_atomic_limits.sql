@@ -17,3 +17,6 @@ CREATE TABLE limit_keys (
     touched_at BIGINT NOT NULL
 );
 CREATE INDEX limit_keys_touched_at ON limit_keys (touched_at);
+
+-- A good login sweeps failures from before the longest window.
+CREATE INDEX login_failures_at ON login_failures (at);
