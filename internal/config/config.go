@@ -46,6 +46,10 @@ type Config struct {
 	TrustedProxies []*net.IPNet
 	// Proofs limits proof uploads and says how their content is served.
 	Proofs Proofs
+	// LoginConcurrency is how many password checks may run at once
+	// (DAKIYA_LOGIN_CONCURRENCY); 0, the default, sizes it from the CPUs
+	// and the memory limit (auth.DefaultChecks).
+	LoginConcurrency int
 }
 
 // Proofs configures proofs of delivery.
@@ -117,6 +121,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 		c.SecretFrom = "environment"
 	}
 	c.Proofs, err = loadProofs(env)
+	errs = append(errs, err)
+	c.LoginConcurrency, err = loginConcurrency(env)
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
@@ -245,6 +251,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("proof_photo_max", c.Proofs.PhotoMax),
 		slog.Int64("proof_signature_max", c.Proofs.SignatureMax),
 		slog.Bool("proof_stream", c.Proofs.Stream),
+		slog.Int("login_concurrency", c.LoginConcurrency),
 	)
 }
 
