@@ -191,6 +191,8 @@ func (db *DB) ReleaseLogin(ctx context.Context, attempt string, clear []string, 
 		keys := append([]string(nil), clear...)
 		sort.Strings(keys)
 		for _, k := range keys {
+			// Touched as of pruneBefore: the bucket is empty now, so the
+			// sweep below may take its key row too.
 			if err := lockKey(ctx, r, k, pruneBefore); err != nil {
 				return err
 			}
