@@ -134,6 +134,15 @@ func TestLoginThrottle(t *testing.T) {
 				t.Fatalf("after the window: %v", err)
 			}
 		})
+		t.Run("an IPv6 /64 is one address", func(t *testing.T) {
+			for i := range 30 {
+				wantCode(t, f.login(fmt.Sprintf("nobody%d", i), "guess", fmt.Sprintf("2001:db8:1:2::%x", i+1)), postal.CodeUnauthenticated)
+			}
+			retryAfter(t, f.login("asha", "correct horse", "2001:db8:1:2:ffff::1"))
+			if err := f.login("asha", "correct horse", "2001:db8:1:3::1"); err != nil {
+				t.Fatalf("from the next /64: %v", err)
+			}
+		})
 	})
 }
 
