@@ -79,7 +79,8 @@ function loginScreen(note) {
       render();
     } catch (err) {
       msg.textContent = err instanceof api.HTTPError && err.status === 401 ? t('login.bad')
-        : err instanceof api.HTTPError && err.status === 429 ? t('login.throttled') : t('login.offline');
+        : err instanceof api.HTTPError && err.status === 429 ? t('login.throttled')
+        : err instanceof api.HTTPError && err.status === 503 ? t('login.busy') : t('login.offline');
     }
   });
   return h('section', { testid: 'screen-login', 'aria-labelledby': 'login-h' },

@@ -89,7 +89,9 @@ func (a *app) services() error {
 		return fmt.Errorf("object store: %w", err)
 	}
 	keys := secret.New(a.cfg.SecretKey)
-	authSvc, err := auth.New(a.db, keys.Key(secret.PurposeAccessToken), auth.DefaultPolicy(), a.now, newID)
+	authPolicy := auth.DefaultPolicy()
+	authPolicy.Checks = a.cfg.LoginConcurrency // 0: auth.DefaultChecks()
+	authSvc, err := auth.New(a.db, keys.Key(secret.PurposeAccessToken), authPolicy, a.now, newID)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"math"
+	"runtime"
+	"runtime/debug"
 	"time"
 
 	"dakiya/internal/postal"
@@ -53,25 +56,65 @@ type Store interface {
 	UseRefreshToken(ctx context.Context, hash string, at time.Time) (bool, error)
 	AddRefreshToken(ctx context.Context, t RefreshToken) error
 	RevokeRefreshFamily(ctx context.Context, familyID string, at time.Time) error
-	RecordLoginFailure(ctx context.Context, buckets []string, at, pruneBefore time.Time) error
-	// LoginFailures counts a bucket's failures since a time and gives the
-	// oldest of them.
-	LoginFailures(ctx context.Context, bucket string, since time.Time) (int, time.Time, error)
-	ClearLoginFailures(ctx context.Context, bucket string) error
+	// ReserveLogin checks a login attempt against buckets and records it as
+	// a failure in each bucket it Records, in one atomic step, BEFORE the
+	// password is checked: allow sees the buckets' counts and refuses by
+	// returning an error, and then nothing is written. It returns the
+	// attempt's name.
+	ReserveLogin(ctx context.Context, at time.Time, buckets []Bucket, allow func([]Count) error) (string, error)
+	// ReleaseLogin takes back an attempt's failures (the login succeeded or
+	// was never checked), forgets every failure of the buckets in clear,
+	// and prunes failures older than pruneBefore.
+	ReleaseLogin(ctx context.Context, attempt string, clear []string, pruneBefore time.Time) error
 }
 
-// Policy sets the limits of sessions and throttling.
+// Policy sets the limits of sessions, login throttling and password checks
+// (the README's "Login throttling" section explains the numbers).
 type Policy struct {
-	RefreshTTL     time.Duration // one working shift
-	ThrottleWindow time.Duration
-	MaxUserFails   int // failed logins per username in the window
-	MaxAddrFails   int // failed logins per client address in the window
+	RefreshTTL time.Duration // one working shift
+	// Per username and address: FreeFails failures in PairWindow, then each
+	// further try waits FirstDelay after the latest failure, doubling with
+	// every failure up to MaxDelay.
+	PairWindow time.Duration
+	FreeFails  int
+	FirstDelay time.Duration
+	MaxDelay   time.Duration
+	// Per username, from every address: at most MaxUserFails in UserWindow.
+	UserWindow   time.Duration
+	MaxUserFails int
+	// Per address: at most MaxAddrUnknown failed logins for usernames that
+	// do not exist in AddrWindow; failures of real users do not count.
+	AddrWindow     time.Duration
+	MaxAddrUnknown int
+	// Checks is how many password checks may run at once (each holds
+	// 19 MiB); 0 means DefaultChecks(). A login waits at most CheckWait
+	// for one, then is refused as unavailable.
+	Checks    int
+	CheckWait time.Duration
 }
 
-// DefaultPolicy: a 14-hour shift; 5 wrong passwords per username or 30 per
-// address in 15 minutes.
+// DefaultPolicy: a 14-hour shift; per username and address 5 free failures
+// in 15 minutes, then delays of 1 s, 2 s, 4 s … up to a minute; at most 100
+// failures an hour per username; at most 30 unknown usernames per address
+// in 15 minutes; password checks bounded by DefaultChecks, waiting 3 s.
 func DefaultPolicy() Policy {
-	return Policy{RefreshTTL: 14 * time.Hour, ThrottleWindow: 15 * time.Minute, MaxUserFails: 5, MaxAddrFails: 30}
+	return Policy{RefreshTTL: 14 * time.Hour,
+		PairWindow: 15 * time.Minute, FreeFails: 5, FirstDelay: time.Second, MaxDelay: time.Minute,
+		UserWindow: time.Hour, MaxUserFails: 100,
+		AddrWindow: 15 * time.Minute, MaxAddrUnknown: 30,
+		CheckWait: 3 * time.Second}
+}
+
+// DefaultChecks sizes the password-check semaphore: twice the CPUs Go may
+// use (more checks at once only queue for the CPU while holding memory),
+// and with a memory limit set (GOMEMLIMIT) no more than a quarter of it
+// spent on checks.
+func DefaultChecks() int {
+	n := 2 * runtime.GOMAXPROCS(0)
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		n = min(n, int(limit/4/(argonMemoryKiB*1024)))
+	}
+	return max(n, 1)
 }
 
 // Service authenticates staff.
@@ -81,7 +124,8 @@ type Service struct {
 	policy Policy
 	now    func() time.Time
 	newID  func() string
-	dummy  string // a hash checked for unknown users, so timing does not tell
+	dummy  string        // a hash checked for unknown users, so timing does not tell
+	checks chan struct{} // a slot per password check that may run
 }
 
 // New returns a Service. key signs access tokens (derive it for
@@ -94,7 +138,11 @@ func New(store Store, key []byte, policy Policy, now func() time.Time, newID fun
 	if err != nil {
 		return nil, err
 	}
-	return &Service{store: store, tokens: tokens{key: key, now: now}, policy: policy, now: now, newID: newID, dummy: dummy}, nil
+	if policy.Checks <= 0 {
+		policy.Checks = DefaultChecks()
+	}
+	return &Service{store: store, tokens: tokens{key: key, now: now}, policy: policy, now: now, newID: newID, dummy: dummy,
+		checks: make(chan struct{}, policy.Checks)}, nil
 }
 
 // Session is what a successful login or refresh returns.

@@ -2,50 +2,9 @@ package auth
 
 import (
 	"context"
-	"fmt"
-	"strings"
-	"time"
 
 	"dakiya/internal/postal"
 )
-
-// errBadLogin is the one answer for a wrong username or password, so the
-// response does not tell which was wrong.
-func errBadLogin() error {
-	return postal.Errorf(postal.CodeUnauthenticated, "wrong username or password")
-}
-
-// Login checks a username and password, throttled per username and per
-// client address, and starts a new session.
-func (s *Service) Login(ctx context.Context, username, password, clientAddr string) (Session, error) {
-	username = strings.ToLower(strings.TrimSpace(username))
-	if username == "" || password == "" {
-		return Session{}, postal.Invalid("username and password are required")
-	}
-	buckets := []string{"user:" + username, "addr:" + clientAddr}
-	if err := s.checkThrottle(ctx, buckets); err != nil {
-		return Session{}, err
-	}
-	u, err := s.store.UserByUsername(ctx, username)
-	if postal.IsCode(err, postal.CodeNotFound) {
-		CheckPassword(s.dummy, password) // spend the same time as a real check
-		return Session{}, s.fail(ctx, buckets)
-	}
-	if err != nil {
-		return Session{}, err
-	}
-	ok, err := CheckPassword(u.PasswordHash, password)
-	if err != nil {
-		return Session{}, fmt.Errorf("auth: login %s: %w", u.ID, err)
-	}
-	if !ok || u.Disabled {
-		return Session{}, s.fail(ctx, buckets)
-	}
-	if err := s.store.ClearLoginFailures(ctx, buckets[0]); err != nil {
-		return Session{}, err
-	}
-	return s.start(ctx, u)
-}
 
 // start opens a new refresh family for u.
 func (s *Service) start(ctx context.Context, u User) (Session, error) {
@@ -59,38 +18,6 @@ func (s *Service) start(ctx context.Context, u User) (Session, error) {
 		return Session{}, err
 	}
 	return s.session(u, value)
-}
-
-// fail records a failed login against every bucket and returns the error.
-func (s *Service) fail(ctx context.Context, buckets []string) error {
-	now := s.now()
-	if err := s.store.RecordLoginFailure(ctx, buckets, now, now.Add(-s.policy.ThrottleWindow)); err != nil {
-		return err
-	}
-	return errBadLogin()
-}
-
-// checkThrottle refuses a login while any bucket is over its limit, saying
-// how long until its oldest failure leaves the window.
-func (s *Service) checkThrottle(ctx context.Context, buckets []string) error {
-	now := s.now()
-	since := now.Add(-s.policy.ThrottleWindow)
-	for _, b := range buckets {
-		limit := s.policy.MaxAddrFails
-		if strings.HasPrefix(b, "user:") {
-			limit = s.policy.MaxUserFails
-		}
-		n, oldest, err := s.store.LoginFailures(ctx, b, since)
-		if err != nil {
-			return err
-		}
-		if n >= limit {
-			e := postal.Errorf(postal.CodeRateLimited, "too many failed logins; try again later")
-			e.RetryAfter = max(oldest.Add(s.policy.ThrottleWindow).Sub(now), time.Second)
-			return e
-		}
-	}
-	return nil
 }
 
 // Refresh rotates a refresh token: the presented token stops working and a

@@ -48,6 +48,10 @@ type Config struct {
 	Proofs Proofs
 	// Metrics says where and to whom /metrics is served.
 	Metrics Metrics
+	// LoginConcurrency is how many password checks may run at once
+	// (DAKIYA_LOGIN_CONCURRENCY); 0, the default, sizes it from the CPUs
+	// and the memory limit (auth.DefaultChecks).
+	LoginConcurrency int
 }
 
 // Proofs configures proofs of delivery.
@@ -121,6 +125,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.Proofs, err = loadProofs(env)
 	errs = append(errs, err)
 	c.Metrics, err = loadMetrics(env, secret, c.Addr)
+	errs = append(errs, err)
+	c.LoginConcurrency, err = loginConcurrency(env)
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
@@ -252,6 +258,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("metrics_addr", c.Metrics.Addr),
 		slog.String("metrics_token", mask(c.Metrics.Token)),
 		slog.Bool("metrics_on_main", c.MetricsOnMain()),
+		slog.Int("login_concurrency", c.LoginConcurrency),
 	)
 }
 

@@ -54,9 +54,15 @@ type env struct {
 
 func newEnv(t testing.TB, db *store.DB, ready ...httpapi.Check) *env {
 	t.Helper()
+	return newEnvWith(t, db, auth.DefaultPolicy(), ready...)
+}
+
+// newEnvWith is newEnv with a login policy of the test's choosing.
+func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi.Check) *env {
+	t.Helper()
 	ctx := context.Background()
 	clock := testkit.NewClock(time.Date(2026, 11, 25, 4, 30, 0, 0, time.UTC))
-	authSvc, err := auth.New(db, []byte("0123456789abcdef0123456789abcdef"), auth.DefaultPolicy(), clock.Now, uuid.NewString)
+	authSvc, err := auth.New(db, []byte("0123456789abcdef0123456789abcdef"), policy, clock.Now, uuid.NewString)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -81,14 +81,41 @@ func (h Holding) HeldBy(p postal.Principal) bool {
 	return p.Role == postal.RolePostman && h.PostmanID != "" && h.PostmanID == p.UserID && h.Out
 }
 
+// TryRequest asks for one try at an article's code.
+type TryRequest struct {
+	ArticleID    string
+	PostmanID    string
+	Counter      uint64 // the code the try is for; a resend meanwhile refuses it
+	At           time.Time
+	MaxTries     int       // per article, Policy.MaxAttempts
+	PostmanMax   int       // wrong codes per postman…
+	PostmanSince time.Time // …counted from here
+}
+
+// Why a try was refused.
+const (
+	RefusedArticle = "article" // locked, used, or its code changed
+	RefusedPostman = "postman" // the postman's wrong codes reached the limit
+)
+
+// Try is a reserved try, or why there is none.
+type Try struct {
+	Attempt string    // names the reservation, to give it back
+	Tries   int       // the article's tries, this one included
+	Refused string    // "" when reserved
+	Oldest  time.Time // of the postman's wrong codes, when RefusedPostman
+}
+
 // Store is what otp needs from the database.
 type Store interface {
 	OTP(ctx context.Context, articleID string) (State, error)
 	Holding(ctx context.Context, articleID string) (Holding, error)
-	// WrongOTP counts a wrong try against the article (locking it at max)
-	// and against the postman, in one transaction, returning the tries.
-	WrongOTP(ctx context.Context, articleID, postmanID string, at time.Time, max int) (int, error)
-	PostmanWrongOTPs(ctx context.Context, postmanID string, since time.Time) (int, time.Time, error)
+	// ReserveTry counts a try against the article (locking it at the
+	// last) and against the postman BEFORE the code is compared, checking
+	// both limits in the same atomic step.
+	ReserveTry(ctx context.Context, r TryRequest) (Try, error)
+	// ReturnTry gives back a reserved try whose code was right.
+	ReturnTry(ctx context.Context, articleID string, counter uint64, attempt string) error
 	UnlockOTP(ctx context.Context, articleID string) error
 }
 

@@ -44,7 +44,10 @@ func (s *Service) held(ctx context.Context, p postal.Principal, rawID string) (H
 
 // Verify checks a code the recipient gave. A right code answers valid and
 // stays usable until the delivery consumes it; a wrong one costs a try (5
-// lock the article) and counts against the postman's hourly limit.
+// lock the article) and counts against the postman's hourly limit. The try
+// is taken before the code is compared and given back when it was right,
+// so no number of concurrent requests gets more codes compared than the
+// limits allow.
 func (s *Service) Verify(ctx context.Context, p postal.Principal, rawID, code string) error {
 	h, err := s.held(ctx, p, rawID)
 	if err != nil {
@@ -53,22 +56,45 @@ func (s *Service) Verify(ctx context.Context, p postal.Principal, rawID, code st
 	if _, err := codeValue(code); err != nil {
 		return postal.Invalid("invalid code", postal.FieldError{Field: "otp", Message: "six digits"})
 	}
-	if err := s.throttle(ctx, p); err != nil {
-		return err
-	}
 	st, err := s.usable(ctx, h.ArticleID)
 	if err != nil {
 		return err
 	}
-	ok, err := s.matches(st, code)
-	if err != nil || ok {
-		return err
-	}
-	tries, err := s.store.WrongOTP(ctx, h.ArticleID, p.UserID, s.now(), s.policy.MaxAttempts)
+	try, err := s.reserve(ctx, p, st)
 	if err != nil {
 		return err
 	}
-	return wrong(max(s.policy.MaxAttempts-tries, 0))
+	ok, err := s.matches(st, code)
+	if err != nil {
+		return err
+	}
+	if ok {
+		return s.store.ReturnTry(ctx, st.ArticleID, st.Counter, try.Attempt)
+	}
+	return wrong(max(s.policy.MaxAttempts-try.Tries, 0))
+}
+
+// reserve takes a try at st's code for p, or says why there is none.
+func (s *Service) reserve(ctx context.Context, p postal.Principal, st State) (Try, error) {
+	now := s.now()
+	try, err := s.store.ReserveTry(ctx, TryRequest{ArticleID: st.ArticleID, PostmanID: p.UserID, Counter: st.Counter,
+		At: now, MaxTries: s.policy.MaxAttempts, PostmanMax: s.policy.PostmanWrongMax,
+		PostmanSince: now.Add(-s.policy.PostmanWindow)})
+	switch {
+	case err != nil:
+		return Try{}, err
+	case try.Refused == RefusedPostman:
+		e := postal.Errorf(postal.CodeRateLimited, "too many wrong codes in the last hour; wait before trying again")
+		e.RetryAfter = max(try.Oldest.Add(s.policy.PostmanWindow).Sub(now), time.Second)
+		return Try{}, e
+	case try.Refused != "":
+		// Locked, used or replaced since it was read: say which.
+		if _, err := s.usable(ctx, st.ArticleID); err != nil {
+			return Try{}, err
+		}
+		return Try{}, postal.Errorf(postal.CodeConflict, "the code changed meanwhile; try again")
+	}
+	return try, nil
 }
 
 // wrong is the answer to a wrong code: 422 with valid false and the tries
@@ -115,19 +141,4 @@ func (s *Service) matches(st State, code string) (bool, error) {
 		return false, err
 	}
 	return subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1, nil
-}
-
-// throttle refuses a postman who entered too many wrong codes lately.
-func (s *Service) throttle(ctx context.Context, p postal.Principal) error {
-	now := s.now()
-	n, oldest, err := s.store.PostmanWrongOTPs(ctx, p.UserID, now.Add(-s.policy.PostmanWindow))
-	if err != nil {
-		return err
-	}
-	if n >= s.policy.PostmanWrongMax {
-		e := postal.Errorf(postal.CodeRateLimited, "too many wrong codes in the last hour; wait before trying again")
-		e.RetryAfter = max(oldest.Add(s.policy.PostmanWindow).Sub(now), time.Second)
-		return e
-	}
-	return nil
 }

@@ -41,33 +41,57 @@ func insertOTP(ctx context.Context, r runner, st otp.State, at time.Time) error 
 	return classify("insert otp", err)
 }
 
-// WrongOTP counts a wrong try against the article and the postman, locking
-// the article at max tries, and returns the article's tries.
-func (db *DB) WrongOTP(ctx context.Context, articleID, postmanID string, at time.Time, max int) (int, error) {
-	tries := max
-	err := db.inTx(ctx, "wrong otp", func(r runner) error {
-		if _, err := r.exec(ctx, `UPDATE otps SET attempts = attempts + 1,
+// ReserveTry takes one of the article's tries and one of the postman's
+// wrong codes for the window before the code is compared, in one
+// transaction: the postman's key row is locked first, so concurrent tries
+// queue behind one another instead of all passing one stale count. A try
+// on a code other than r.Counter, or on a locked or used code, is refused.
+func (db *DB) ReserveTry(ctx context.Context, r otp.TryRequest) (otp.Try, error) {
+	var try otp.Try
+	err := db.inTx(ctx, "reserve otp try", func(q runner) error {
+		if err := lockKey(ctx, q, "otp:postman:"+r.PostmanID, r.At); err != nil {
+			return err
+		}
+		var n int
+		var oldest sql.NullInt64
+		if err := q.queryRow(ctx, "SELECT COUNT(*), MIN(at) FROM otp_failures WHERE postman_id = ? AND at >= ?",
+			r.PostmanID, ms(r.PostmanSince)).Scan(&n, &oldest); err != nil {
+			return classify("postman wrong otps", err)
+		}
+		if n >= r.PostmanMax {
+			try = otp.Try{Refused: otp.RefusedPostman, Oldest: fromMS(oldest.Int64)}
+			return nil
+		}
+		err := q.queryRow(ctx, `UPDATE otps SET attempts = attempts + 1,
 			locked_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE locked_at END, updated_at = ?
-			WHERE article_id = ? AND locked_at IS NULL`, max, ms(at), ms(at), articleID); err != nil {
-			return classify("wrong otp", err)
+			WHERE article_id = ? AND counter = ? AND locked_at IS NULL AND consumed_at IS NULL AND attempts < ?
+			RETURNING attempts`, r.MaxTries, ms(r.At), ms(r.At), r.ArticleID, r.Counter, r.MaxTries).Scan(&try.Tries)
+		if errors.Is(err, sql.ErrNoRows) {
+			try = otp.Try{Refused: otp.RefusedArticle}
+			return nil
 		}
-		if _, err := r.exec(ctx, "INSERT INTO otp_failures (postman_id, article_id, at) VALUES (?, ?, ?)",
-			postmanID, articleID, ms(at)); err != nil {
-			return classify("otp failure", err)
+		if err != nil {
+			return classify("reserve otp try", err)
 		}
-		return classify("otp tries", r.queryRow(ctx, "SELECT attempts FROM otps WHERE article_id = ?", articleID).Scan(&tries))
+		try.Attempt = newAttempt()
+		_, err = q.exec(ctx, "INSERT INTO otp_failures (postman_id, article_id, at, attempt) VALUES (?, ?, ?, ?)",
+			r.PostmanID, r.ArticleID, ms(r.At), try.Attempt)
+		return classify("otp failure", err)
 	})
-	return tries, err
+	return try, err
 }
 
-// PostmanWrongOTPs counts a postman's wrong codes since a time, with the
-// oldest of them.
-func (db *DB) PostmanWrongOTPs(ctx context.Context, postmanID string, since time.Time) (int, time.Time, error) {
-	var n int
-	var oldest sql.NullInt64
-	err := db.run().queryRow(ctx, "SELECT COUNT(*), MIN(at) FROM otp_failures WHERE postman_id = ? AND at >= ?",
-		postmanID, ms(since)).Scan(&n, &oldest)
-	return n, fromMS(oldest.Int64), classify("postman wrong otps", err)
+// ReturnTry gives back a reserved try whose code was right: the article's
+// try (and the lock its last try set) and the postman's wrong code.
+func (db *DB) ReturnTry(ctx context.Context, articleID string, counter uint64, attempt string) error {
+	return db.inTx(ctx, "return otp try", func(q runner) error {
+		if _, err := q.exec(ctx, `UPDATE otps SET attempts = attempts - 1, locked_at = NULL
+			WHERE article_id = ? AND counter = ? AND attempts > 0 AND consumed_at IS NULL`, articleID, counter); err != nil {
+			return classify("return otp try", err)
+		}
+		_, err := q.exec(ctx, "DELETE FROM otp_failures WHERE attempt = ?", attempt)
+		return classify("return otp failure", err)
+	})
 }
 
 // reissueOTP replaces an article's code if it is still at counter from,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"sort"
 	"time"
 
 	"dakiya/internal/auth"
@@ -123,37 +124,104 @@ func (db *DB) RevokeRefreshFamily(ctx context.Context, familyID string, at time.
 	return classify("revoke refresh family", err)
 }
 
-// RecordLoginFailure adds a failure to each bucket and prunes rows older
-// than pruneBefore.
-func (db *DB) RecordLoginFailure(ctx context.Context, buckets []string, at, pruneBefore time.Time) error {
-	return db.inTx(ctx, "record login failure", func(r runner) error {
-		for _, b := range buckets {
-			if _, err := r.exec(ctx, "DELETE FROM login_failures WHERE bucket = ? AND at < ?", b, ms(pruneBefore)); err != nil {
-				return classify("prune login failures", err)
+// ReserveLogin checks a login attempt against its buckets and records it
+// as a failure in those it Records, in one transaction: the recorded
+// buckets' key rows are locked first (in key order, so two attempts never
+// wait on each other in a circle), their old failures pruned, every
+// bucket counted, and allow asked. When allow refuses, nothing is written.
+func (db *DB) ReserveLogin(ctx context.Context, at time.Time, buckets []auth.Bucket, allow func([]auth.Count) error) (string, error) {
+	attempt := newAttempt()
+	err := db.inTx(ctx, "reserve login", func(r runner) error {
+		if err := lockBuckets(ctx, r, at, buckets); err != nil {
+			return err
+		}
+		counts := make([]auth.Count, len(buckets))
+		for i, b := range buckets {
+			var oldest, latest sql.NullInt64
+			if err := r.queryRow(ctx, "SELECT COUNT(*), MIN(at), MAX(at) FROM login_failures WHERE bucket = ? AND at >= ?",
+				b.Key, ms(b.Since)).Scan(&counts[i].N, &oldest, &latest); err != nil {
+				return classify("count login failures", err)
 			}
-			if _, err := r.exec(ctx, "INSERT INTO login_failures (bucket, at) VALUES (?, ?)", b, ms(at)); err != nil {
+			counts[i].Oldest, counts[i].Latest = fromMS(oldest.Int64), fromMS(latest.Int64)
+		}
+		if err := allow(counts); err != nil {
+			return err
+		}
+		for _, b := range buckets {
+			if !b.Record {
+				continue
+			}
+			if _, err := r.exec(ctx, "INSERT INTO login_failures (bucket, at, attempt) VALUES (?, ?, ?)",
+				b.Key, ms(at), attempt); err != nil {
 				return classify("insert login failure", err)
 			}
 		}
 		return nil
 	})
+	return attempt, err
 }
 
-// LoginFailures counts a bucket's failures since a time and returns the
-// oldest of them.
-func (db *DB) LoginFailures(ctx context.Context, bucket string, since time.Time) (int, time.Time, error) {
-	var n int
-	var oldest sql.NullInt64
-	err := db.run().queryRow(ctx, "SELECT COUNT(*), MIN(at) FROM login_failures WHERE bucket = ? AND at >= ?",
-		bucket, ms(since)).Scan(&n, &oldest)
-	if err != nil {
-		return 0, time.Time{}, classify("login failures", err)
+// lockBuckets locks the key rows of the buckets an attempt records, in key
+// order, and prunes their failures from before their windows.
+func lockBuckets(ctx context.Context, r runner, at time.Time, buckets []auth.Bucket) error {
+	var rec []auth.Bucket
+	for _, b := range buckets {
+		if b.Record {
+			rec = append(rec, b)
+		}
 	}
-	return n, fromMS(oldest.Int64), nil
+	sort.Slice(rec, func(i, j int) bool { return rec[i].Key < rec[j].Key })
+	for _, b := range rec {
+		if err := lockKey(ctx, r, b.Key, at); err != nil {
+			return err
+		}
+		if _, err := r.exec(ctx, "DELETE FROM login_failures WHERE bucket = ? AND at < ?", b.Key, ms(b.Since)); err != nil {
+			return classify("prune login failures", err)
+		}
+	}
+	return nil
 }
 
-// ClearLoginFailures forgets a bucket's failures, after a good login.
-func (db *DB) ClearLoginFailures(ctx context.Context, bucket string) error {
-	_, err := db.run().exec(ctx, "DELETE FROM login_failures WHERE bucket = ?", bucket)
-	return classify("clear login failures", err)
+// ReleaseLogin takes back an attempt's failures and forgets every failure
+// of the buckets in clear (their key rows locked first, like ReserveLogin
+// does), then sweeps failures and key rows older than pruneBefore (a good
+// login is rare enough to pay for the sweep).
+func (db *DB) ReleaseLogin(ctx context.Context, attempt string, clear []string, pruneBefore time.Time) error {
+	err := db.inTx(ctx, "release login", func(r runner) error {
+		keys := append([]string(nil), clear...)
+		sort.Strings(keys)
+		for _, k := range keys {
+			// Touched as of pruneBefore: the bucket is empty now, so the
+			// sweep below may take its key row too.
+			if err := lockKey(ctx, r, k, pruneBefore); err != nil {
+				return err
+			}
+			if _, err := r.exec(ctx, "DELETE FROM login_failures WHERE bucket = ?", k); err != nil {
+				return classify("clear login failures", err)
+			}
+		}
+		_, err := r.exec(ctx, "DELETE FROM login_failures WHERE attempt = ?", attempt)
+		return classify("release login", err)
+	})
+	if err != nil {
+		return err
+	}
+	return db.pruneLogins(ctx, pruneBefore)
+}
+
+// pruneLogins deletes failures and login key rows older than before, one
+// statement each; on PostgreSQL it skips rows a login holds locked rather
+// than wait for them.
+func (db *DB) pruneLogins(ctx context.Context, before time.Time) error {
+	failures := "DELETE FROM login_failures WHERE at < ?"
+	keys := "DELETE FROM limit_keys WHERE key LIKE 'login:%' AND touched_at < ?"
+	if db.dialect == Postgres {
+		failures = "DELETE FROM login_failures WHERE ctid IN (SELECT ctid FROM login_failures WHERE at < ? FOR UPDATE SKIP LOCKED)"
+		keys = "DELETE FROM limit_keys WHERE key IN (SELECT key FROM limit_keys WHERE key LIKE 'login:%' AND touched_at < ? FOR UPDATE SKIP LOCKED)"
+	}
+	if _, err := db.run().exec(ctx, failures, ms(before)); err != nil {
+		return classify("prune login failures", err)
+	}
+	_, err := db.run().exec(ctx, keys, ms(before))
+	return classify("prune limit keys", err)
 }

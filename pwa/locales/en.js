@@ -11,6 +11,7 @@ export default {
   'login.wait': 'Signing in…',
   'login.bad': 'Wrong username or password.',
   'login.throttled': 'Too many tries. Wait a minute and try again.',
+  'login.busy': 'The server is busy. Try again in a few seconds.',
   'login.offline': 'No connection. Sign in needs the network once.',
   'login.again': 'Your session has ended. Sign in again to sync; nothing is lost.',
   'login.logout': 'Sign out',

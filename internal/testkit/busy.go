@@ -1,0 +1,80 @@
+package testkit
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"dakiya/internal/store"
+)
+
+// Busy is a second, raw connection to a test database that can keep it
+// busy: it holds the write lock (SQLite) or a table lock (PostgreSQL) for a
+// while, as a slow transaction of another request would. Races between
+// "check" and "act" show up when requests pile up behind such a lock.
+type Busy struct {
+	raw     *sql.DB
+	dialect store.Dialect
+}
+
+// EachBusyDB is EachDB with a Busy connection to the same database.
+func EachBusyDB(t *testing.T, fn func(t *testing.T, db *store.DB, busy *Busy)) {
+	t.Helper()
+	t.Run("sqlite", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "test.db")
+		db := openMigrated(t, "sqlite:"+path)
+		fn(t, db, openBusy(t, "sqlite", "file:"+path+"?_pragma=busy_timeout(10000)", store.SQLite))
+	})
+	t.Run("postgres", func(t *testing.T) {
+		url := PostgresURL(t)
+		db := openMigrated(t, url)
+		fn(t, db, openBusy(t, "pgx", url, store.Postgres))
+	})
+}
+
+func openBusy(t testing.TB, driver, dsn string, d store.Dialect) *Busy {
+	t.Helper()
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatalf("testkit: busy connection: %v", err)
+	}
+	t.Cleanup(func() { raw.Close() })
+	return &Busy{raw: raw, dialect: d}
+}
+
+// Hold takes the lock and returns once it is held; the lock is let go after
+// d. On SQLite the lock is the database's write lock (BEGIN IMMEDIATE); on
+// PostgreSQL it is an EXCLUSIVE lock on each of tables, which lets plain
+// reads through and makes every writer wait. The test ends only after the
+// lock is let go.
+func (b *Busy) Hold(t testing.TB, d time.Duration, tables ...string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := b.raw.Conn(ctx)
+	if err != nil {
+		t.Fatalf("testkit: busy: %v", err)
+	}
+	begin := []string{"BEGIN IMMEDIATE"}
+	if b.dialect == store.Postgres {
+		begin = []string{"BEGIN"}
+		for _, tb := range tables {
+			begin = append(begin, "LOCK TABLE "+tb+" IN EXCLUSIVE MODE")
+		}
+	}
+	for _, q := range begin {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			conn.Close()
+			t.Fatalf("testkit: busy: %s: %v", q, err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(d)
+		conn.ExecContext(ctx, "COMMIT")
+		conn.Close()
+	}()
+	t.Cleanup(func() { <-done })
+}
