@@ -10,6 +10,7 @@ package proof
 
 import (
 	"context"
+	"errors"
 	"io"
 	"iter"
 	"net/url"
@@ -82,14 +83,26 @@ type Subject struct {
 	TimeZone  string
 	PostmanID string // of the latest dispatched manifest it is on; "" if none
 	Status    article.Status
+	Proofs    int // how many it has
 }
+
+// MaxPerArticle is the most proofs one article may have, over all its
+// attempts: a photo and a signature at the door, and a photo per failed
+// attempt, with room to retake a few.
+const MaxPerArticle = 10
+
+// ErrFull is what Store.InsertProof returns when the article already has
+// the most proofs allowed.
+var ErrFull = errors.New("proof: the article has all the proofs it may have")
 
 // Store is what proof needs from the database.
 type Store interface {
 	ProofSubject(ctx context.Context, articleID string) (Subject, error)
-	// InsertProof records a proof; a taken id, object key or (postman,
-	// idempotency key) is a CodeConflict error.
-	InsertProof(ctx context.Context, m Meta) error
+	// InsertProof records a proof unless its article already has max; a
+	// taken id, object key or (postman, idempotency key) is a CodeConflict
+	// error, and a full article ErrFull. Counting and inserting are one
+	// atomic step, so racing uploads cannot pass max.
+	InsertProof(ctx context.Context, m Meta, max int) error
 	Proof(ctx context.Context, id string) (Meta, error)
 	ProofByKey(ctx context.Context, postmanID, idempotencyKey string) (Meta, error)
 	// ProofsByID returns those of ids that exist, in no particular order.
@@ -125,4 +138,7 @@ type Options struct {
 	// Stream serves content through the API rather than redirecting to the
 	// object store, for deployments whose browsers cannot reach it.
 	Stream bool
+	// Decoders is how many images may be decoded at once; DefaultDecoders
+	// when zero.
+	Decoders int
 }
