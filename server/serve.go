@@ -35,13 +35,14 @@ func serve(ctx context.Context, env environment, args []string) error {
 	}
 	defer a.close()
 	a.ensureBucket(ctx)
-	h, err := a.handler()
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	h, err := a.handler(ln.Addr())
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	stopWorkers := a.startWorkers(ctx)
 	defer stopWorkers()
@@ -80,7 +81,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 	if a.cfg.SMS == config.SMSHTTP {
 		sender = notify.NewHTTPSender(a.cfg.SMSURL, a.cfg.SMSKey)
 	}
-	w := notify.NewWorker(a.db, sender, a.now, a.log.With("worker", "sms"), notify.WorkerOptions{})
+	w := notify.NewWorker(a.db, sender, a.now, a.log.With("worker", "sms"), notify.WorkerOptions{Sealer: a.smsSealer})
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {
@@ -123,8 +124,9 @@ func (a *app) ensureBucket(ctx context.Context) {
 	a.log.Error("object store not reachable; serving anyway", "error", err.Error())
 }
 
-// handler builds the HTTP handler with its own metrics registry.
-func (a *app) handler() (http.Handler, error) {
+// handler builds the HTTP handler, for a server listening on addr, with
+// its own metrics registry.
+func (a *app) handler(addr net.Addr) (http.Handler, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return httpapi.New(httpapi.Deps{
@@ -135,17 +137,24 @@ func (a *app) handler() (http.Handler, error) {
 			{Name: "object_store", Ping: a.objects.Ping},
 		},
 		Registry: reg, PWA: pwa.Files(), TrustedProxies: a.cfg.TrustedProxies,
-		DevSMS: a.devSMS(),
+		DevSMS: a.devSMS(addr), DevSMSOpen: a.cfg.DevOutbox,
 	})
 }
 
-// devSMS reads the development outbox; it is nil, and the endpoint absent,
-// unless SMS goes to the outbox outside production.
-func (a *app) devSMS() func(ctx context.Context, phone string) ([]notify.Message, error) {
-	if a.cfg.SMS != config.SMSOutbox || a.cfg.Production() {
+// devSMS reads the development outbox, codes and all. It is nil, and the
+// endpoint absent, unless SMS goes to the outbox outside production on a
+// server that listens only on a loopback address: a phone or a neighbour on
+// the network must never read the codes.
+func (a *app) devSMS(addr net.Addr) func(ctx context.Context, phone string) ([]notify.Message, error) {
+	if a.cfg.SMS != config.SMSOutbox || a.cfg.Production() || !loopback(addr) {
 		return nil
 	}
-	return func(ctx context.Context, phone string) ([]notify.Message, error) {
-		return a.db.LatestSMS(ctx, phone, 50)
-	}
+	return notify.Outbox(a.db, a.smsSealer, 50)
+}
+
+// loopback reports whether addr is a TCP address on a loopback interface
+// (127.0.0.0/8 or ::1); the unspecified address (every interface) is not.
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -53,8 +53,12 @@ type Deps struct {
 	// TrustedProxies may set X-Forwarded-For; nobody else chooses the
 	// address their failed logins are counted against.
 	TrustedProxies []*net.IPNet
-	// DevSMS reads the development SMS outbox; nil leaves its endpoint out.
+	// DevSMS reads the development SMS outbox, codes and all; nil leaves
+	// its endpoint out (a 404). Only an admin may read it, unless
+	// DevSMSOpen.
 	DevSMS func(ctx context.Context, phone string) ([]notify.Message, error)
+	// DevSMSOpen serves DevSMS without a token (DAKIYA_DEV_OUTBOX=1).
+	DevSMSOpen bool
 }
 
 type api struct {
@@ -75,6 +79,7 @@ type api struct {
 	metrics    metrics
 	pwa        fs.FS
 	devSMS     func(ctx context.Context, phone string) ([]notify.Message, error)
+	devSMSOpen bool
 }
 
 // New returns the HTTP handler of the whole server.
@@ -90,7 +95,7 @@ func New(d Deps) (*echo.Echo, error) {
 		return nil, err
 	}
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
-		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS}
+		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
 	a.proofs = d.Proofs
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

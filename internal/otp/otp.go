@@ -42,7 +42,8 @@ type State struct {
 }
 
 // Issued is a new code ready to store: its state, and the SMS that tells
-// the recipient (the code itself exists only in the SMS).
+// the recipient (the code itself exists only sealed in the SMS, rendered
+// when it is sent).
 type Issued struct {
 	State State
 	SMS   notify.Message
@@ -74,6 +75,8 @@ func (h Holding) HeldBy(p postal.Principal) bool {
 type Store interface {
 	OTP(ctx context.Context, articleID string) (State, error)
 	Holding(ctx context.Context, articleID string) (Holding, error)
+	// TimeZone returns a centre's time zone.
+	TimeZone(ctx context.Context, dcID string) (string, error)
 	// WrongOTP counts a wrong try against the article (locking it at max)
 	// and against the postman, in one transaction, returning the tries.
 	WrongOTP(ctx context.Context, articleID, postmanID string, at time.Time, max int) (int, error)
