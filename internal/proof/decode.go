@@ -6,59 +6,26 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"image/jpeg"
-	"image/png"
-	"io"
-
-	"golang.org/x/image/webp"
 
 	"dakiya/internal/postal"
 )
 
 // DefaultDecoders is how many images are decoded at once when Options
-// does not say. Each decode holds up to MaxSide² pixels (64 MiB as RGBA,
-// 128 MiB for a 16-bit PNG), so this, not the number of uploads, bounds
-// the memory proofs take.
+// does not say. A decode of MaxSide² pixels holds 64 MiB as RGBA, 128 MiB
+// for a 16-bit PNG and about 225 MiB for a progressive JPEG (its
+// coefficients), so this, not the number of uploads, bounds the memory
+// proofs take. A phone's photo, scaled for evidence, costs a few MiB.
 const DefaultDecoders = 2
 
 // errNoEnd is a file whose structure ends before its image does.
 var errNoEnd = errors.New("proof: the image's end is missing")
 
-// decode reads every pixel of an image of format f.
-func (f format) decode(r io.Reader) error {
-	var err error
-	switch f.contentType {
-	case formatJPEG.contentType:
-		_, err = jpeg.Decode(r)
-	case formatPNG.contentType:
-		_, err = png.Decode(r)
-	case formatWebP.contentType:
-		_, err = webp.Decode(r)
-	default:
-		err = fmt.Errorf("proof: no decoder for %s", f.name)
-	}
-	return err
-}
-
-// end returns where the image of format f ends in data.
-func (f format) end(data []byte) (int, error) {
-	switch f.contentType {
-	case formatJPEG.contentType:
-		return jpegEnd(data)
-	case formatPNG.contentType:
-		return pngEnd(data)
-	case formatWebP.contentType:
-		return riffEnd(data)
-	}
-	return 0, fmt.Errorf("proof: no structure for %s", f.name)
-}
-
-// verify decodes every pixel of data, which inspect accepted as pic, and
+// checkImage decodes every pixel of data, which inspect accepted as pic, and
 // refuses any byte after the image's end: a header that reads is not yet
 // an image, and a page hidden after one is not evidence. At most
 // cap(s.decoding) decodes run at once; the others wait, or give up with
 // ctx.
-func (s *Service) verify(ctx context.Context, k Kind, pic picture, data []byte) error {
+func (s *Service) checkImage(ctx context.Context, k Kind, pic picture, data []byte) error {
 	end, err := pic.format.end(data)
 	if err != nil {
 		return unreadable(k, err)
@@ -73,7 +40,7 @@ func (s *Service) verify(ctx context.Context, k Kind, pic picture, data []byte) 
 		return fmt.Errorf("proof: wait to decode: %w", ctx.Err())
 	}
 	defer func() { <-s.decoding }()
-	if err := pic.format.decode(bytes.NewReader(data)); err != nil {
+	if err := pic.format.decode(data); err != nil {
 		return unreadable(k, err)
 	}
 	return nil

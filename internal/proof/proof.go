@@ -1,6 +1,7 @@
 // Package proof owns proofs of delivery: the photos and signatures a
 // postman captures at the door. It checks an upload's size, type (by its
-// bytes) and image dimensions, hashes it, stores it write-once in the
+// bytes) and image dimensions, decodes it whole (nothing may follow the
+// image), caps proofs per article, hashes it, stores it write-once in the
 // object store under a server-made key and then records it in the
 // database, idempotently by the phone's key. It serves proofs to the
 // capturing postman and the centre's supervisors, hands the delivery

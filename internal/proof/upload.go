@@ -50,7 +50,7 @@ func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload) (Me
 	if err != nil {
 		return Meta{}, err
 	}
-	if err := s.verify(ctx, in.Kind, pic, in.Data); err != nil {
+	if err := s.checkImage(ctx, in.Kind, pic, in.Data); err != nil {
 		return Meta{}, err
 	}
 	m := s.newMeta(p, in, subj, pic, sum)
