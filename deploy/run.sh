@@ -56,6 +56,9 @@ bin/dakiya migrate
 bin/dakiya demo
 
 addr=${DAKIYA_ADDR:-127.0.0.1:8080}
+# The development outbox shows every code: open to anyone on this machine
+# for the demo (it is never served on a non-loopback address).
+export DAKIYA_DEV_OUTBOX=${DAKIYA_DEV_OUTBOX:-1}
 cat <<TXT
 
   Dakiya is starting on http://$addr
@@ -71,6 +74,7 @@ cat <<TXT
 
   The postman's app: open http://$addr/ in a phone-sized window and log in as postman1.
   Codes and slot links sent to recipients: http://$addr/api/v1/dev/sms?phone=%2B91…
+  (served only on a loopback address; DAKIYA_DEV_OUTBOX=0 keeps it to admins)
 
   Ctrl-C stops the server and the S3 gateway.
 

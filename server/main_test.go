@@ -25,7 +25,8 @@ func testEnv(t *testing.T) map[string]string {
 	return map[string]string{
 		"DAKIYA_ADDR": "127.0.0.1:0", "DAKIYA_DB": "sqlite:" + filepath.Join(dir, "dakiya.db"), "DAKIYA_VAR": dir,
 		"DAKIYA_S3_ENDPOINT": s3.Endpoint, "DAKIYA_S3_ACCESS_KEY": s3.AccessKey, "DAKIYA_S3_SECRET_KEY": s3.SecretKey,
-		"DAKIYA_S3_BUCKET": s3.Bucket,
+		"DAKIYA_S3_BUCKET":  s3.Bucket,
+		"DAKIYA_DEV_OUTBOX": "1", // tests read codes from the development outbox without a token
 	}
 }
 

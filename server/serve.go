@@ -35,14 +35,15 @@ func serve(ctx context.Context, env environment, args []string) error {
 	}
 	defer a.close()
 	a.ensureBucket(ctx)
-	reg := newRegistry()
-	h, err := a.handler(reg)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
+	}
+	reg := newRegistry()
+	h, err := a.handler(reg, ln.Addr())
+	if err != nil {
+		ln.Close()
+		return err
 	}
 	stopMetrics, err := a.serveMetrics(reg)
 	if err != nil {
@@ -87,7 +88,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 	if a.cfg.SMS == config.SMSHTTP {
 		sender = notify.NewHTTPSender(a.cfg.SMSURL, a.cfg.SMSKey)
 	}
-	w := notify.NewWorker(a.db, sender, a.now, a.log.With("worker", "sms"), notify.WorkerOptions{})
+	w := notify.NewWorker(a.db, sender, a.now, a.log.With("worker", "sms"), notify.WorkerOptions{Sealer: a.smsSealer})
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
 	go func() {
@@ -166,8 +167,9 @@ func (a *app) serveMetrics(reg *prometheus.Registry) (func(), error) {
 	}, nil
 }
 
-// handler builds the HTTP handler on the server's metrics registry.
-func (a *app) handler(reg *prometheus.Registry) (http.Handler, error) {
+// handler builds the HTTP handler on the server's metrics registry, for a
+// server listening on addr.
+func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, error) {
 	return httpapi.New(httpapi.Deps{
 		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod,
 		Proofs: a.proofs,
@@ -177,17 +179,24 @@ func (a *app) handler(reg *prometheus.Registry) (http.Handler, error) {
 		},
 		Registry: reg, PWA: pwa.Files(), TrustedProxies: a.cfg.TrustedProxies,
 		Metrics: httpapi.MetricsAccess{Serve: a.cfg.MetricsOnMain(), Token: a.cfg.Metrics.Token},
-		DevSMS:  a.devSMS(),
+		DevSMS:  a.devSMS(addr), DevSMSOpen: a.cfg.DevOutbox,
 	})
 }
 
-// devSMS reads the development outbox; it is nil, and the endpoint absent,
-// unless SMS goes to the outbox outside production.
-func (a *app) devSMS() func(ctx context.Context, phone string) ([]notify.Message, error) {
-	if a.cfg.SMS != config.SMSOutbox || a.cfg.Production() {
+// devSMS reads the development outbox, codes and all. It is nil, and the
+// endpoint absent, unless SMS goes to the outbox outside production on a
+// server that listens only on a loopback address: a phone or a neighbour on
+// the network must never read the codes.
+func (a *app) devSMS(addr net.Addr) func(ctx context.Context, phone string) ([]notify.Message, error) {
+	if a.cfg.SMS != config.SMSOutbox || a.cfg.Production() || !loopback(addr) {
 		return nil
 	}
-	return func(ctx context.Context, phone string) ([]notify.Message, error) {
-		return a.db.LatestSMS(ctx, phone, 50)
-	}
+	return notify.Outbox(a.db, a.smsSealer, 50)
+}
+
+// loopback reports whether addr is a TCP address on a loopback interface
+// (127.0.0.0/8 or ::1); the unspecified address (every interface) is not.
+func loopback(addr net.Addr) bool {
+	tcp, ok := addr.(*net.TCPAddr)
+	return ok && tcp.IP.IsLoopback()
 }

@@ -16,6 +16,7 @@ import (
 	"dakiya/internal/config"
 	"dakiya/internal/delivery"
 	"dakiya/internal/manifest"
+	"dakiya/internal/notify"
 	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
 	"dakiya/internal/proof"
@@ -41,6 +42,7 @@ type app struct {
 	cod        *cod.Service
 	proofs     *proof.Service
 	sweeper    *proof.Sweeper
+	smsSealer  notify.Sealer // seals codes into queued SMS; renders them when sent
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -106,7 +108,10 @@ func (a *app) services() error {
 	if err != nil {
 		return err
 	}
-	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), a.now, newID)
+	if a.smsSealer, err = notify.NewSealer(keys.Key(secret.PurposeSMSSeal)); err != nil {
+		return err
+	}
+	issuer := otp.NewIssuer(sealer, a.smsSealer, otp.DefaultPolicy(), a.now, newID)
 	a.manifests = manifest.New(a.db, a.now, newID, manifest.Options{Codes: &issuer,
 		OTPRequired: manifest.OTPRequiredFor(a.cfg.OTPFor)})
 	a.otp = otp.New(a.db, issuer, otp.DefaultPolicy(), a.now, a.manifests.Reissue, a.log)

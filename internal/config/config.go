@@ -36,8 +36,13 @@ type Config struct {
 	SMS        string
 	SMSURL     string
 	SMSKey     string
-	VarDir     string // where development state lives (generated key, SQLite, S3 data)
-	PublicURL  string // how recipients reach this server, for links in SMS
+	// DevOutbox serves the development outbox (GET /api/v1/dev/sms) to
+	// anyone, not only to an admin (DAKIYA_DEV_OUTBOX=1). Either way it is
+	// served only with DAKIYA_SMS=outbox, outside production, on a
+	// loopback listen address.
+	DevOutbox bool
+	VarDir    string // where development state lives (generated key, SQLite, S3 data)
+	PublicURL string // how recipients reach this server, for links in SMS
 	// OTPFor lists what needs the recipient's code at the door: services
 	// and "cod" for every cash-on-delivery article.
 	OTPFor []string
@@ -128,6 +133,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	errs = append(errs, err)
 	c.LoginConcurrency, err = loginConcurrency(env)
 	errs = append(errs, err)
+	c.DevOutbox, err = loadFlag(env, "DAKIYA_DEV_OUTBOX")
+	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
 	if err := errors.Join(errs...); err != nil {
@@ -216,6 +223,9 @@ func (c *Config) validate() error {
 	if c.Env == EnvProduction && c.SecretKey == "" {
 		bad("DAKIYA_SECRET_KEY is required in production")
 	}
+	if c.DevOutbox && c.Env == EnvProduction {
+		bad("DAKIYA_DEV_OUTBOX=1 is for development")
+	}
 	switch c.SMS {
 	case SMSOutbox:
 		if c.Env == EnvProduction {
@@ -248,6 +258,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("sms", c.SMS),
 		slog.String("sms_url", maskURL(c.SMSURL)),
 		slog.String("sms_key", mask(c.SMSKey)),
+		slog.Bool("dev_outbox", c.DevOutbox),
 		slog.String("var_dir", c.VarDir),
 		slog.String("public_url", c.PublicURL),
 		slog.String("otp_for", strings.Join(c.OTPFor, ",")),
@@ -306,4 +317,13 @@ func loadProofs(env func(k, def string) string) (Proofs, error) {
 	}
 	p.Stream = stream
 	return p, errors.Join(errs...)
+}
+
+// loadFlag reads a 1-or-0 setting, 0 when unset.
+func loadFlag(env func(k, def string) string, name string) (bool, error) {
+	v, err := strconv.ParseBool(env(name, "0"))
+	if err != nil {
+		return false, fmt.Errorf("%s must be 1 or 0", name)
+	}
+	return v, nil
 }

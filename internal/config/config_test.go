@@ -23,8 +23,20 @@ func TestLoadDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.Addr != "127.0.0.1:8080" || c.DB != "sqlite:var/dakiya.db" || c.S3.Endpoint != "http://127.0.0.1:9000" ||
-		c.S3.Bucket != "dakiya-proofs" || c.SMS != "outbox" || c.Env != "development" || c.SecretKey != "" {
+		c.S3.Bucket != "dakiya-proofs" || c.SMS != "outbox" || c.Env != "development" || c.SecretKey != "" || c.DevOutbox {
 		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+// TestDevOutbox: the development outbox is closed unless asked for.
+func TestDevOutbox(t *testing.T) {
+	for v, want := range map[string]bool{"": false, "0": false, "1": true, " 1 ": true, "true": true} {
+		m := base()
+		m["DAKIYA_DEV_OUTBOX"] = v
+		c, err := Load(getenv(m), noFiles)
+		if err != nil || c.DevOutbox != want {
+			t.Errorf("DAKIYA_DEV_OUTBOX=%q: %v %v, want %v", v, c.DevOutbox, err, want)
+		}
 	}
 }
 
@@ -44,6 +56,9 @@ func TestLoadRefuses(t *testing.T) {
 		"missing file":       {"DAKIYA_S3_SECRET_KEY": "", "DAKIYA_S3_SECRET_KEY_FILE": "/nonexistent"},
 		"bad proxy":          {"DAKIYA_TRUSTED_PROXIES": "10.0.0.0/8, not-an-ip"},
 		"bad otp service":    {"DAKIYA_OTP_FOR": "speed_post,pigeon"},
+		"bad dev outbox":     {"DAKIYA_DEV_OUTBOX": "yes please"},
+		"prod dev outbox": {"DAKIYA_ENV": "production", "DAKIYA_SECRET_KEY": strings.Repeat("k", 32), "DAKIYA_SMS": "http",
+			"DAKIYA_SMS_URL": "https://sms.example", "DAKIYA_DEV_OUTBOX": "1"},
 	}
 	for name, over := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -51,7 +51,7 @@ func newDay(t *testing.T, db *store.DB, at time.Time, bucket bool, names ...stri
 	if err != nil {
 		t.Fatal(err)
 	}
-	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), c.Clock.Now, uuid.NewString)
+	issuer := otp.NewIssuer(sealer, testkit.SMSSealer(t), otp.DefaultPolicy(), c.Clock.Now, uuid.NewString)
 	mf := manifest.New(db, c.Clock.Now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond, Codes: &issuer})
 	codes := otp.New(db, issuer, otp.DefaultPolicy(), c.Clock.Now, mf.Reissue, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	var proofs *proof.Service

@@ -74,7 +74,11 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 	if err != nil {
 		t.Fatal(err)
 	}
-	issuer := otp.NewIssuer(sealer, otp.DefaultPolicy(), clock.Now, uuid.NewString)
+	smsSealer, err := notify.NewSealer([]byte("sms seal key for tests, 32 bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := otp.NewIssuer(sealer, smsSealer, otp.DefaultPolicy(), clock.Now, uuid.NewString)
 	mf := manifest.New(db, clock.Now, uuid.NewString, manifest.Options{RouteBudget: 50 * time.Millisecond, Codes: &issuer})
 	otpSvc := otp.New(db, issuer, otp.DefaultPolicy(), clock.Now, mf.Reissue, slog.New(slog.NewJSONHandler(logs, nil)))
 	objects := newSwitchable(t)
@@ -86,8 +90,8 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Deliveries: delivery.New(db, otpSvc, proofs, links.FailedNotice(clock.Now, uuid.NewString), delivery.DefaultPolicy(), clock.Now, uuid.NewString),
 		Proofs:     proofs,
 		Ready:      ready, Registry: prometheus.NewRegistry(),
-		DevSMS: func(ctx context.Context, phone string) ([]notify.Message, error) { return db.LatestSMS(ctx, phone, 50) },
-		PWA:    pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},
+		DevSMS: notify.Outbox(db, smsSealer, 50), DevSMSOpen: true, // as DAKIYA_DEV_OUTBOX=1
+		PWA: pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},
 	}
 	e := &env{t: t, db: db, clock: clock, logs: logs, links: links, store: objects, deps: deps}
 	e.url = e.replica(deps)

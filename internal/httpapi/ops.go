@@ -104,6 +104,20 @@ func bearerIs(r *http.Request, token string) bool {
 	return subtle.ConstantTimeCompare(got[:], want[:]) == 1
 }
 
+// devOutboxAccess keeps the development outbox, which shows every code and
+// slot link, to an admin, unless it was opened (DAKIYA_DEV_OUTBOX=1).
+func (a *api) devOutboxAccess(next echo.HandlerFunc) echo.HandlerFunc {
+	if a.devSMSOpen {
+		return next
+	}
+	return a.staff(func(c echo.Context) error {
+		if principal(c).Role != postal.RoleAdmin {
+			return postal.Errorf(postal.CodeForbidden, "only an admin may read the development outbox")
+		}
+		return next(c)
+	})
+}
+
 // listDevSMS shows the development outbox's latest messages to a phone
 // number, so a demo or a test can read a code or a link.
 func (a *api) listDevSMS(c echo.Context) error {

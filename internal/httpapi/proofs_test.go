@@ -305,6 +305,9 @@ func testUploadRefusals(t *testing.T, e *env, id string) {
 		{name: "5000x10 WebP", token: post1, key: k(), parts: form(id, "photo", "wide.webp", prooftest.WebP(5000, 10, color.NRGBA{A: 255})), status: 400},
 		{name: "empty file", token: post1, key: k(), parts: form(id, "photo", "empty.jpg", nil), status: 400},
 		{name: "corrupt JPEG", token: post1, key: k(), parts: form(id, "photo", "bad.jpg", append([]byte{0xff, 0xd8, 0xff}, text...)), status: 400},
+		{name: "33-byte PNG without pixels", token: post1, key: k(), parts: form(id, "photo", "door.png", prooftest.PNGHeaderOnly(10, 10)), status: 422},
+		{name: "JPEG without a scan", token: post1, key: k(), parts: form(id, "photo", "door.jpg", prooftest.JPEGWithoutScan(10, 10)), status: 422},
+		{name: "PNG with a page appended", token: post1, key: k(), parts: form(id, "signature", "s.png", prooftest.Appended(prooftest.PNG(8, 8, 1), prooftest.Page)), status: 422},
 		{name: "other postman", token: post2, key: k(), parts: form(id, "photo", "door.jpg", jpeg), status: 404},
 		{name: "supervisor", token: e.login("sup1"), key: k(), parts: form(id, "photo", "door.jpg", jpeg), status: 403},
 		{name: "other centre's supervisor", token: e.login("sup2"), key: k(), parts: form(id, "photo", "door.jpg", jpeg), status: 403},
@@ -334,6 +337,9 @@ func testUploadRefusals(t *testing.T, e *env, id string) {
 			p := wantProblem(t, c.send(e), c.status)
 			if c.name == "file before kind" && !strings.Contains(p["detail"].(string), "kind field must come before the file") {
 				t.Errorf("detail %q does not say kind comes first", p["detail"])
+			}
+			if c.name == "33-byte PNG without pixels" && p["detail"] != "the photo could not be read as an image" {
+				t.Errorf("detail %q does not say the photo could not be read", p["detail"])
 			}
 			if r, o := e.count("proofs"), e.objects().stored(t); r != rows || o != objects {
 				t.Fatalf("refused upload stored something: %d rows (was %d), %d objects (was %d)", r, rows, o, objects)
@@ -369,15 +375,21 @@ func testStoreDown(t *testing.T, e *env, post1, id string) {
 	}
 }
 
-// testAfterOutcome: a proof may sync just after its outcome, but not for
-// an article the postman never held.
+// testAfterOutcome: proofs are taken only while the article is out, so a
+// proof after its outcome is refused with a reason, and one for an article
+// the postman never held is not found.
 func testAfterOutcome(t *testing.T, e *env, post1, id string) {
 	sup1 := e.login("sup1")
 	if r := e.do("POST", "/api/v1/deliveries", post1, outcome(id, e.otpFor(id)), "Idempotency-Key", uuid.NewString()); r.status != 201 {
 		t.Fatalf("deliver: %d %s", r.status, r.body)
 	}
-	if r := e.upload(post1, uuid.NewString(), form(id, "signature", "sig.png", prooftest.PNG(50, 20, 9))...); r.status != 201 {
-		t.Fatalf("signature after delivery: %d %s", r.status, r.body)
+	rows := e.count("proofs")
+	late := wantProblem(t, e.upload(post1, uuid.NewString(), form(id, "signature", "sig.png", prooftest.PNG(50, 20, 9))...), 422)
+	if d, _ := late["detail"].(string); !strings.Contains(d, "only while the article is out for delivery") {
+		t.Errorf("detail %q does not say why", d)
+	}
+	if n := e.count("proofs"); n != rows {
+		t.Fatalf("a refused proof was stored: %d rows, was %d", n, rows)
 	}
 	other := s10(t, "EE", 14000013)
 	if r := e.do("POST", "/api/v1/dcs/dc-one/articles", sup1, item(other)); r.status != 200 {

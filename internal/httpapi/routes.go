@@ -18,7 +18,7 @@ func (a *api) routes(e *echo.Echo) {
 	v1.GET("/track/:id", a.track, rateLimit(a.limits.track))
 	v1.GET("/openapi.yaml", a.openapi)
 	if a.devSMS != nil {
-		v1.GET("/dev/sms", a.listDevSMS)
+		v1.GET("/dev/sms", a.listDevSMS, a.devOutboxAccess)
 	}
 	v1.GET("/slot-choice/:token", a.slotChoice, rateLimit(a.limits.slotRead))
 	v1.POST("/slot-choice/:token", a.chooseSlot, rateLimit(a.limits.slotWrite))

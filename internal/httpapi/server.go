@@ -58,8 +58,12 @@ type Deps struct {
 	PublicLimits PublicLimits
 	// Metrics says who may read /metrics on this handler.
 	Metrics MetricsAccess
-	// DevSMS reads the development SMS outbox; nil leaves its endpoint out.
+	// DevSMS reads the development SMS outbox, codes and all; nil leaves
+	// its endpoint out (a 404). Only an admin may read it, unless
+	// DevSMSOpen.
 	DevSMS func(ctx context.Context, phone string) ([]notify.Message, error)
+	// DevSMSOpen serves DevSMS without a token (DAKIYA_DEV_OUTBOX=1).
+	DevSMSOpen bool
 }
 
 type api struct {
@@ -82,6 +86,7 @@ type api struct {
 	devSMS     func(ctx context.Context, phone string) ([]notify.Message, error)
 	limits     publicLimiters
 	metricsOn  MetricsAccess
+	devSMSOpen bool
 }
 
 // publicLimiters are the public endpoints' buckets, one set per handler.
@@ -109,7 +114,7 @@ func New(d Deps) (*echo.Echo, error) {
 		return nil, err
 	}
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
-		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS}
+		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
 	a.proofs = d.Proofs
 	a.limits, a.metricsOn = newPublicLimiters(d.PublicLimits, d.Now), d.Metrics
 	e := echo.New()

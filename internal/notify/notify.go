@@ -50,7 +50,8 @@ const (
 type Message struct {
 	ID        string     `json:"id"`                   // also the gateway's Idempotency-Key
 	Phone     string     `json:"phone"`                // E.164, +91…
-	Body      string     `json:"body"`                 // may hold an OTP: never log it
+	Body      string     `json:"body"`                 // stored with Slot for its sealed secret; rendered, it may hold an OTP: never log it
+	Sealed    string     `json:"-"`                    // the secret (a code), sealed; "" when the body is all there is
 	Kind      string     `json:"kind"`                 // otp, slot_link
 	ArticleID string     `json:"article_id,omitempty"` // empty when the message is about no article
 	DedupeKey string     `json:"-"`                    // empty, or a key that makes enqueueing idempotent

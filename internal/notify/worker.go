@@ -29,6 +29,9 @@ type WorkerOptions struct {
 	BackoffMax   time.Duration  // longest wait before jitter; 10 min
 	MaxAttempts  int            // attempts before a message fails; 15
 	Rand         func() float64 // jitter source in [0, 1); math/rand/v2
+	// Sealer renders each message just before it is sent; a message with a
+	// sealed secret it cannot open fails. The zero Sealer opens none.
+	Sealer Sealer
 }
 
 func (o WorkerOptions) withDefaults() WorkerOptions {
@@ -143,9 +146,7 @@ func (w *Worker) pass(ctx context.Context) (sent, claimed int, err error) {
 // deliver sends one claimed message and records the outcome; it reports
 // whether the message is now recorded as sent.
 func (w *Worker) deliver(ctx context.Context, m Message) (bool, error) {
-	sctx, cancel := context.WithTimeout(ctx, w.opt.SendTimeout)
-	sendErr := w.sender.Send(sctx, m)
-	cancel()
+	sendErr := w.send(ctx, m)
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), recordTimeout)
 	defer cancel()
 	var status string
@@ -163,6 +164,18 @@ func (w *Worker) deliver(ctx context.Context, m Message) (bool, error) {
 		return false, err
 	}
 	return status == StatusSent, nil
+}
+
+// send renders m, so its code exists in clear only on the way to the
+// transport, and hands it over within the send timeout.
+func (w *Worker) send(ctx context.Context, m Message) error {
+	out, err := w.opt.Sealer.Render(m)
+	if err != nil {
+		return &PermanentError{Err: err}
+	}
+	sctx, cancel := context.WithTimeout(ctx, w.opt.SendTimeout)
+	defer cancel()
+	return w.sender.Send(sctx, out)
 }
 
 // record writes the outcome of a finished send and returns the message's

@@ -42,7 +42,8 @@ type State struct {
 }
 
 // Issued is a new code ready to store: its state, and the SMS that tells
-// the recipient (the code itself exists only in the SMS).
+// the recipient (the code itself exists only sealed in the SMS, rendered
+// when it is sent).
 type Issued struct {
 	State State
 	SMS   notify.Message
@@ -110,6 +111,8 @@ type Try struct {
 type Store interface {
 	OTP(ctx context.Context, articleID string) (State, error)
 	Holding(ctx context.Context, articleID string) (Holding, error)
+	// TimeZone returns a centre's time zone.
+	TimeZone(ctx context.Context, dcID string) (string, error)
 	// ReserveTry counts a try against the article (locking it at the
 	// last) and against the postman BEFORE the code is compared, checking
 	// both limits in the same atomic step.

@@ -27,12 +27,26 @@ func (s *Service) Resend(ctx context.Context, p postal.Principal, rawID string) 
 	case st.Resends >= s.policy.MaxResends:
 		return postal.Errorf(postal.CodeConflict, "no resends left for this article (at most %d)", s.policy.MaxResends)
 	}
-	next, err := s.issuer.Reissue(st, Article{ID: h.ArticleID, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
-		Start: h.Window[0], End: h.Window[1]})
+	a, err := s.article(ctx, h)
+	if err != nil {
+		return err
+	}
+	next, err := s.issuer.Reissue(st, a)
 	if err != nil {
 		return err
 	}
 	return s.reissue(ctx, h, st.Counter, next)
+}
+
+// article is what the code's message tells of h: its window in its
+// centre's time zone.
+func (s *Service) article(ctx context.Context, h Holding) (Article, error) {
+	tz, err := s.store.TimeZone(ctx, h.DCID)
+	if err != nil {
+		return Article{}, err
+	}
+	return Article{ID: h.ArticleID, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+		Start: h.Window[0], End: h.Window[1], TimeZone: tz}, nil
 }
 
 // resendable finds an article out for delivery that p may resend for.

@@ -14,6 +14,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/manifest"
+	"dakiya/internal/notify"
 	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 	"dakiya/internal/slot"
@@ -28,6 +29,7 @@ type door struct {
 	*testkit.Centre
 	svc       *otp.Service
 	manifests *manifest.Service
+	sms       notify.Sealer // renders the code into its SMS, as the worker does when sending
 	ids       []string
 	manifest  string
 }
@@ -40,9 +42,13 @@ func newDoor(t *testing.T, db *store.DB, policy otp.Policy, n int) door {
 	if err != nil {
 		t.Fatal(err)
 	}
-	issuer := otp.NewIssuer(sealer, policy, c.Clock.Now, uuid.NewString)
+	sms, err := notify.NewSealer([]byte("sms seal key for tests, 32 bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	issuer := otp.NewIssuer(sealer, sms, policy, c.Clock.Now, uuid.NewString)
 	mf := manifest.New(db, c.Clock.Now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond, Codes: &issuer})
-	d := door{Centre: c, manifests: mf,
+	d := door{Centre: c, manifests: mf, sms: sms,
 		svc: otp.New(db, issuer, policy, c.Clock.Now, mf.Reissue, slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	slots := slot.New(db, slot.NewLinks(make([]byte, 32), "http://x"), c.Clock.Now)
 	var specs []testkit.ArticleSpec
@@ -72,15 +78,7 @@ var codeInSMS = regexp.MustCompile(`code (\d{6}) `)
 // code reads the latest code the recipient of article i got by SMS.
 func (d door) code(t *testing.T, i int) string {
 	t.Helper()
-	a, err := d.DB.Article(context.Background(), d.ids[i])
-	if err != nil {
-		t.Fatal(err)
-	}
-	msgs, err := d.DB.LatestSMS(context.Background(), a.Recipient.Phone, 10)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range msgs {
+	for _, m := range d.messages(t, i) {
 		if m.Kind == "otp" {
 			if got := codeInSMS.FindStringSubmatch(m.Body); got != nil {
 				return got[1]
@@ -89,6 +87,21 @@ func (d door) code(t *testing.T, i int) string {
 	}
 	t.Fatalf("no code in %s's SMS", d.ids[i])
 	return ""
+}
+
+// messages returns the SMS to the recipient of article i, newest first,
+// rendered as they are sent.
+func (d door) messages(t *testing.T, i int) []notify.Message {
+	t.Helper()
+	a, err := d.DB.Article(context.Background(), d.ids[i])
+	if err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := notify.Outbox(d.DB, d.sms, 10)(context.Background(), a.Recipient.Phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return msgs
 }
 
 func wrongCode(code string) string {
@@ -111,10 +124,8 @@ func TestIssueAtDispatch(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
 		d := newDoor(t, db, otp.DefaultPolicy(), 2)
 		ctx := context.Background()
-		a, _ := db.Article(ctx, d.ids[0])
-		msgs, _ := db.LatestSMS(ctx, a.Recipient.Phone, 10)
 		var body string
-		for _, m := range msgs {
+		for _, m := range d.messages(t, 0) {
 			if m.Kind == "otp" {
 				body = m.Body
 			}

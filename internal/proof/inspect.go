@@ -23,15 +23,20 @@ type format struct {
 	ext         string
 	magic       func([]byte) bool
 	config      func([]byte) (image.Config, error) // reads the header only
+	decode      func([]byte) error                 // reads every pixel
+	end         func([]byte) (int, error)          // where the image's own bytes end
 }
 
 var (
 	formatJPEG = format{"JPEG", "image/jpeg", "jpg", isJPEG,
-		func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) }}
+		func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) },
+		func(b []byte) error { _, err := jpeg.Decode(bytes.NewReader(b)); return err }, jpegEnd}
 	formatPNG = format{"PNG", "image/png", "png", isPNG,
-		func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) }}
+		func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) },
+		func(b []byte) error { _, err := png.Decode(bytes.NewReader(b)); return err }, pngEnd}
 	formatWebP = format{"WebP", "image/webp", "webp", isWebP,
-		func(b []byte) (image.Config, error) { return webp.DecodeConfig(bytes.NewReader(b)) }}
+		func(b []byte) (image.Config, error) { return webp.DecodeConfig(bytes.NewReader(b)) },
+		func(b []byte) error { _, err := webp.Decode(bytes.NewReader(b)); return err }, riffEnd}
 )
 
 func isJPEG(b []byte) bool { return bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}) }

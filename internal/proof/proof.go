@@ -1,6 +1,7 @@
 // Package proof owns proofs of delivery: the photos and signatures a
 // postman captures at the door. It checks an upload's size, type (by its
-// bytes) and image dimensions, hashes it, stores it write-once in the
+// bytes) and image dimensions, decodes it whole (nothing may follow the
+// image), caps proofs per article, hashes it, stores it write-once in the
 // object store under a server-made key and then records it in the
 // database, idempotently by the phone's key. It serves proofs to the
 // capturing postman and the centre's supervisors, hands the delivery
@@ -10,6 +11,7 @@ package proof
 
 import (
 	"context"
+	"errors"
 	"io"
 	"iter"
 	"net/url"
@@ -83,15 +85,27 @@ type Subject struct {
 	TimeZone  string
 	PostmanID string // its custodian, or of the outcome that ended the custody; "" if none
 	Status    article.Status
+	Proofs    int // how many it has
 }
+
+// MaxPerArticle is the most proofs one article may have, over all its
+// attempts: a photo and a signature at the door, and a photo per failed
+// attempt, with room to retake a few.
+const MaxPerArticle = 10
+
+// ErrFull is what Store.InsertProof returns when the article already has
+// the most proofs allowed.
+var ErrFull = errors.New("proof: the article has all the proofs it may have")
 
 // Store is what proof needs from the database.
 type Store interface {
 	ProofSubject(ctx context.Context, articleID string) (Subject, error)
-	// InsertProof records a proof and, in the same transaction, the
-	// answer to its request's idempotency key; a taken id, object key or
-	// (postman, idempotency key) is a CodeConflict error.
-	InsertProof(ctx context.Context, m Meta, answer idem.Completion) error
+	// InsertProof records a proof unless its article already has max,
+	// and, in the same transaction, the answer to its request's
+	// idempotency key; a taken id, object key or (postman, idempotency
+	// key) is a CodeConflict error, and a full article ErrFull. Counting
+	// and inserting are one atomic step, so racing uploads cannot pass max.
+	InsertProof(ctx context.Context, m Meta, max int, answer idem.Completion) error
 	Proof(ctx context.Context, id string) (Meta, error)
 	ProofByKey(ctx context.Context, postmanID, idempotencyKey string) (Meta, error)
 	// ProofsByID returns those of ids that exist, in no particular order.
@@ -127,4 +141,7 @@ type Options struct {
 	// Stream serves content through the API rather than redirecting to the
 	// object store, for deployments whose browsers cannot reach it.
 	Stream bool
+	// Decoders is how many images may be decoded at once; DefaultDecoders
+	// when zero.
+	Decoders int
 }

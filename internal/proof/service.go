@@ -25,6 +25,8 @@ type Service struct {
 	now     func() time.Time
 	newID   func() string
 	opts    Options
+	// decoding holds a token per image being decoded.
+	decoding chan struct{}
 }
 
 // New returns a Service. newID makes proof ids, which must be UUIDs.
@@ -36,7 +38,11 @@ func New(store Store, objects Objects, now func() time.Time, newID func() string
 	if opts.Limits.Signature <= 0 {
 		opts.Limits.Signature = def.Signature
 	}
-	return &Service{store: store, objects: objects, now: now, newID: newID, opts: opts}
+	if opts.Decoders <= 0 {
+		opts.Decoders = DefaultDecoders
+	}
+	return &Service{store: store, objects: objects, now: now, newID: newID, opts: opts,
+		decoding: make(chan struct{}, opts.Decoders)}
 }
 
 // Limits returns the largest files accepted.

@@ -25,7 +25,7 @@ import (
 
 var ist = time.FixedZone("IST", 5*3600+1800)
 
-// fix is a centre whose postman A holds two dispatched articles, with a
+// fix is a centre whose postman A holds three dispatched articles, with a
 // proof service on a real S3 server.
 type fix struct {
 	*testkit.Centre
@@ -38,7 +38,7 @@ func newFix(t *testing.T, db *store.DB) fix {
 	t.Helper()
 	ctx := context.Background()
 	c := testkit.NewCentre(t, db, time.Date(2026, 11, 25, 9, 0, 0, 0, ist))
-	ids := c.Book(t, testkit.ArticleSpec{Serial: 301}, testkit.ArticleSpec{Serial: 302})
+	ids := c.Book(t, testkit.ArticleSpec{Serial: 301}, testkit.ArticleSpec{Serial: 302}, testkit.ArticleSpec{Serial: 303})
 	slots := slot.New(db, slot.NewLinks(make([]byte, 32), "http://x"), c.Clock.Now)
 	for _, id := range ids {
 		if _, err := slots.Assign(ctx, c.Supervisor, id, article.Schedule{Date: "2026-11-25", Slot: postal.SlotEvening}); err != nil {

@@ -27,13 +27,21 @@ type Upload struct {
 
 // Upload checks a proof, stores its object and then its row, and returns
 // it. Only the postman holding the article may upload, while it is out for
-// delivery or just after its outcome. r is the request's idempotency claim
+// delivery, and at most MaxPerArticle proofs. The file must decode whole,
+// with nothing after its image. r is the request's idempotency claim
 // (retries are answered before they reach here): its answer, the proof's
 // View, commits with the row. The row's own (postman, key) uniqueness
 // still settles a race: the loser gets the winner's proof, or
 // CodeUnprocessable if the key was used for other bytes, article or kind.
 // The object is written before the row, so a row never lacks its object;
-// an object whose row was never written is an orphan for the Sweeper.
+// an object whose row was never written is an orphan for the Sweeper, and
+// one whose row was refused is deleted.
+//
+// The file is held in memory (at most its kind's limit, 2 MiB by default)
+// rather than streamed to the object store: its hash must be known for a
+// replay, and it must decode, before anything is written, so a refused
+// upload never leaves an object behind. The decoded pixels, bounded by
+// MaxSide and Options.Decoders, cost far more than the file.
 func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload, r idem.Receipt) (Meta, error) {
 	pic, sum, err := s.check(p, &in)
 	if err != nil {
@@ -41,6 +49,9 @@ func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload, r i
 	}
 	subj, err := s.held(ctx, p, in.ArticleID)
 	if err != nil {
+		return Meta{}, err
+	}
+	if err := s.checkImage(ctx, in.Kind, pic, in.Data); err != nil {
 		return Meta{}, err
 	}
 	m := s.newMeta(p, in, subj, pic, sum)
@@ -51,7 +62,7 @@ func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload, r i
 	if err := s.objects.Put(ctx, m.ObjectKey, in.Data, m.ContentType, objectMeta(m)); err != nil {
 		return Meta{}, err
 	}
-	if err := s.store.InsertProof(ctx, m, answer); err != nil {
+	if err := s.store.InsertProof(ctx, m, MaxPerArticle, answer); err != nil {
 		return s.lost(ctx, p, in, m, err)
 	}
 	return m, nil
@@ -107,21 +118,31 @@ func (s *Service) replay(ctx context.Context, p postal.Principal, in Upload, sum
 	return m, true, nil
 }
 
-// held returns the article if p holds it: p is its custodian, and it is
-// out for delivery or has just had its outcome in that custody. To anyone
-// else it does not exist.
+// held returns the article if p holds it (p is its custodian, the postman
+// of the dispatched manifest it is on), it is out for delivery and it has
+// room for another proof. To anyone but its custodian it does not exist;
+// the custodian is told why a proof is refused, in words the phone shows.
 func (s *Service) held(ctx context.Context, p postal.Principal, articleID string) (Subject, error) {
 	subj, err := s.store.ProofSubject(ctx, articleID)
 	if err != nil {
 		return Subject{}, err
 	}
-	switch subj.Status {
-	case article.StatusOutForDelivery, article.StatusDelivered, article.StatusAttempted:
-		if subj.PostmanID == p.UserID {
-			return subj, nil
-		}
+	switch {
+	case subj.PostmanID == "" || subj.PostmanID != p.UserID:
+		return Subject{}, postal.Errorf(postal.CodeNotFound, "article not found")
+	case subj.Status != article.StatusOutForDelivery:
+		return Subject{}, postal.Errorf(postal.CodeUnprocessable,
+			"proofs are taken only while the article is out for delivery; it is now %s", strings.ReplaceAll(string(subj.Status), "_", " "))
+	case subj.Proofs >= MaxPerArticle:
+		return Subject{}, full()
 	}
-	return Subject{}, postal.Errorf(postal.CodeNotFound, "article not found")
+	return subj, nil
+}
+
+// full is the refusal of a proof for an article that has all it may have.
+func full() error {
+	return postal.Errorf(postal.CodeUnprocessable, "this article already has %d proofs: at most %d proofs are kept per article",
+		MaxPerArticle, MaxPerArticle)
 }
 
 // newMeta names a new proof. Its key is made by the server, dated in the
@@ -146,16 +167,21 @@ func objectMeta(m Meta) map[string]string {
 
 // lost handles a row that could not be written. A conflict means a
 // concurrent request with the same key won: this request's object is
-// unused and goes, and the winner's proof is the answer. On any other
-// failure the row may or may not exist, so the object stays for the
-// Sweeper, which deletes it only if no row names it.
+// unused and goes, and the winner's proof is the answer. A full article
+// (other uploads took the last places) refuses the proof, and its object
+// goes too. On any other failure the row may or may not exist, so the
+// object stays for the Sweeper, which deletes it only if no row names it.
 func (s *Service) lost(ctx context.Context, p postal.Principal, in Upload, m Meta, err error) (Meta, error) {
-	if !postal.IsCode(err, postal.CodeConflict) {
+	isFull := errors.Is(err, ErrFull)
+	if !isFull && !postal.IsCode(err, postal.CodeConflict) {
 		return Meta{}, err
 	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardTimeout)
 	defer cancel()
 	_ = s.objects.Delete(dctx, m.ObjectKey) // if it fails, the Sweeper removes it
+	if isFull {
+		return Meta{}, full()
+	}
 	if prev, done, rerr := s.replay(ctx, p, in, m.SHA256); done {
 		return prev, rerr
 	}

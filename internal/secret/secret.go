@@ -19,6 +19,7 @@ const (
 	PurposeAccessToken = "dakiya access-token v1"
 	PurposeSlotLink    = "dakiya slot-link v1"
 	PurposeOTPSeal     = "dakiya otp-seal v1"
+	PurposeSMSSeal     = "dakiya sms-seal v1" // a code in a queued or sent SMS
 )
 
 // New returns a keyring over master.

@@ -39,7 +39,7 @@ func newRound(t *testing.T, db *store.DB, n int) round {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := round{Centre: c, issuer: otp.NewIssuer(sealer, otp.DefaultPolicy(), c.Clock.Now, uuid.NewString)}
+	r := round{Centre: c, issuer: otp.NewIssuer(sealer, testkit.SMSSealer(t), otp.DefaultPolicy(), c.Clock.Now, uuid.NewString)}
 	r.mf = manifest.New(db, c.Clock.Now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond, Codes: &r.issuer})
 	var specs []testkit.ArticleSpec
 	for i := range n {

@@ -10,6 +10,17 @@ import (
 	"dakiya/internal/postal"
 )
 
+// TimeZone returns a delivery centre's time zone, in which every message
+// about its articles tells the time.
+func (db *DB) TimeZone(ctx context.Context, dcID string) (string, error) {
+	var tz string
+	err := db.run().queryRow(ctx, `SELECT tz FROM dcs WHERE id = ?`, dcID).Scan(&tz)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", notFound("delivery centre")
+	}
+	return tz, classify("dc time zone", err)
+}
+
 // DC returns a delivery centre with its beats.
 func (db *DB) DC(ctx context.Context, id string) (centre.DC, error) {
 	var dc centre.DC

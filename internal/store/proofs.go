@@ -1,9 +1,11 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 
 	"dakiya/internal/article"
@@ -28,8 +30,8 @@ func scanProof(row interface{ Scan(...any) error }) (proof.Meta, error) {
 	return m, err
 }
 
-// ProofSubject returns an article with who holds it (Holding), its status
-// and its centre's time zone.
+// ProofSubject returns an article with who holds it (Holding), its status,
+// how many proofs it has and its centre's time zone.
 func (db *DB) ProofSubject(ctx context.Context, articleID string) (proof.Subject, error) {
 	h, err := db.Holding(ctx, articleID)
 	if err != nil {
@@ -37,8 +39,9 @@ func (db *DB) ProofSubject(ctx context.Context, articleID string) (proof.Subject
 	}
 	s := proof.Subject{ArticleID: h.ArticleID, DCID: h.DCID, PostmanID: h.PostmanID}
 	var status string
-	err = db.run().queryRow(ctx, `SELECT a.status, d.tz FROM articles a JOIN dcs d ON d.id = a.dc_id WHERE a.id = ?`,
-		articleID).Scan(&status, &s.TimeZone)
+	err = db.run().queryRow(ctx, `SELECT a.status, d.tz, (SELECT COUNT(*) FROM proofs p WHERE p.article_id = a.id)
+		FROM articles a JOIN dcs d ON d.id = a.dc_id WHERE a.id = ?`,
+		articleID).Scan(&status, &s.TimeZone, &s.Proofs)
 	if errors.Is(err, sql.ErrNoRows) {
 		return proof.Subject{}, notFound("article")
 	}
@@ -46,19 +49,32 @@ func (db *DB) ProofSubject(ctx context.Context, articleID string) (proof.Subject
 	return s, classify("proof subject", err)
 }
 
-// InsertProof records a proof whose object is stored, with its request's
-// answer in the same transaction; a taken id, object key or (postman,
-// idempotency key) is a conflict.
-func (db *DB) InsertProof(ctx context.Context, m proof.Meta, answer idem.Completion) error {
-	return db.inTx(ctx, "insert proof", func(x runner) error {
-		_, err := x.exec(ctx, `INSERT INTO proofs (id, article_id, dc_id, postman_id, kind, object_key, content_type,
-			size, sha256, width, height, idempotency_key, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+// InsertProof records a proof whose object is stored, unless its article
+// already has max proofs (proof.ErrFull); a taken id, object key or
+// (postman, idempotency key) is a conflict. The count and the insert are
+// one step: SQLite's transactions take the write lock at BEGIN, and on
+// PostgreSQL the article's row lock queues concurrent inserts for it, each
+// counting in a snapshot taken after the previous one committed. The
+// request's answer commits with the row.
+func (db *DB) InsertProof(ctx context.Context, m proof.Meta, max int, answer idem.Completion) error {
+	return db.inTx(ctx, "insert proof", func(r runner) error {
+		if db.dialect == Postgres {
+			if _, err := r.exec(ctx, "SELECT id FROM articles WHERE id = ? FOR NO KEY UPDATE", m.ArticleID); err != nil {
+				return classify("insert proof: lock article", err)
+			}
+		}
+		res, err := r.exec(ctx, `INSERT INTO proofs (id, article_id, dc_id, postman_id, kind, object_key, content_type,
+			size, sha256, width, height, idempotency_key, created_at)
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM proofs WHERE article_id = ?) < ?`,
 			m.ID, m.ArticleID, m.DCID, m.PostmanID, string(m.Kind), m.ObjectKey, m.ContentType,
-			m.Size, m.SHA256, m.Width, m.Height, m.IdempotencyKey, ms(m.CreatedAt))
+			m.Size, m.SHA256, m.Width, m.Height, m.IdempotencyKey, ms(m.CreatedAt), m.ArticleID, max)
 		if err != nil {
 			return classify("insert proof", err)
 		}
-		return finishIdem(ctx, x, answer, m.CreatedAt)
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return cmp.Or(classify("insert proof", err), fmt.Errorf("store: insert proof: %w", proof.ErrFull))
+		}
+		return finishIdem(ctx, r, answer, m.CreatedAt)
 	})
 }
 

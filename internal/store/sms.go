@@ -10,19 +10,20 @@ import (
 	"dakiya/internal/notify"
 )
 
-const smsColumns = "id, phone, body, kind, article_id, dedupe_key, status, attempts, created_at, sent_at, last_error"
+const smsColumns = "id, phone, body, sealed, kind, article_id, dedupe_key, status, attempts, created_at, sent_at, last_error"
 
 // smsDefaultLimit is how many messages LatestSMS lists when not told.
 const smsDefaultLimit = 100
 
 func scanSMS(row interface{ Scan(...any) error }) (notify.Message, error) {
 	var m notify.Message
-	var article, dedupe sql.NullString
+	var article, dedupe, sealed sql.NullString
 	var created int64
 	var sent sql.NullInt64
-	err := row.Scan(&m.ID, &m.Phone, &m.Body, &m.Kind, &article, &dedupe, &m.Status, &m.Attempts,
+	err := row.Scan(&m.ID, &m.Phone, &m.Body, &sealed, &m.Kind, &article, &dedupe, &m.Status, &m.Attempts,
 		&created, &sent, &m.LastError)
 	m.ArticleID, m.DedupeKey, m.CreatedAt, m.SentAt = article.String, dedupe.String, fromMS(created), nullMS(sent)
+	m.Sealed = sealed.String
 	return m, err
 }
 
@@ -56,15 +57,15 @@ func (db *DB) EnqueueSMS(ctx context.Context, msgs ...notify.Message) (int, erro
 	return n, nil
 }
 
-// insertSMS queues m, due at its creation, inside the caller's transaction
+// insertSMS queues m, due at its creation, with its sealed secret if any, inside the caller's transaction
 // (a dispatch queues its OTP messages with the status change). A message
 // whose dedupe key is taken is not queued again; it reports whether m was.
 // Status, attempts and sent time of m are ignored: a new message is queued.
 func insertSMS(ctx context.Context, r runner, m notify.Message) (bool, error) {
-	res, err := r.exec(ctx, `INSERT INTO sms (id, phone, body, kind, article_id, dedupe_key, status, attempts,
-		next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
+	res, err := r.exec(ctx, `INSERT INTO sms (id, phone, body, sealed, kind, article_id, dedupe_key, status, attempts,
+		next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?)
 		ON CONFLICT (dedupe_key) DO NOTHING`,
-		m.ID, m.Phone, m.Body, m.Kind, smsNull(m.ArticleID), smsNull(m.DedupeKey), ms(m.CreatedAt), ms(m.CreatedAt))
+		m.ID, m.Phone, m.Body, smsNull(m.Sealed), m.Kind, smsNull(m.ArticleID), smsNull(m.DedupeKey), ms(m.CreatedAt), ms(m.CreatedAt))
 	if err != nil {
 		return false, classify("insert sms", err)
 	}

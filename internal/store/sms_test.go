@@ -2,6 +2,9 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -192,4 +195,82 @@ func latest(t *testing.T, db *store.DB, id string) notify.Message {
 	}
 	t.Fatalf("message %s not found", id)
 	return notify.Message{}
+}
+
+// TestSealedSMS: a message's sealed code is stored beside its template and
+// read back by the claim and the outbox, and rendered only by the sealer.
+func TestSealedSMS(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		sealer, err := notify.NewSealer([]byte("sms seal key for tests, 32 bytes"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := sealer.NewSealedMessage("sealed-1", "+919845012345", "Your code is "+notify.Slot+".", "123456",
+			notify.KindOTP, "EE123456785IN", "", smsT0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		enqueue(t, db, m, sms("plain", "+919845012345", "", smsT0.Add(time.Minute)))
+		got := latest(t, db, "sealed-1")
+		if got.Body != "Your code is {code}." || got.Sealed != m.Sealed || got.Sealed == "" {
+			t.Fatalf("stored %q sealed %q, want the template and %q", got.Body, got.Sealed, m.Sealed)
+		}
+		if plain := latest(t, db, "plain"); plain.Sealed != "" {
+			t.Fatalf("a plain message came back sealed: %q", plain.Sealed)
+		}
+		claimed, err := db.ClaimSMS(context.Background(), "w", smsT0.Add(time.Hour), 30*time.Second, 10)
+		if err != nil || len(claimed) != 2 || claimed[0].Sealed != m.Sealed {
+			t.Fatalf("claimed %+v, %v", claimed, err)
+		}
+		if r, err := sealer.Render(claimed[0]); err != nil || r.Body != "Your code is 123456." || r.Sealed != "" {
+			t.Fatalf("rendered %+v, %v", r, err)
+		}
+	})
+}
+
+// TestMigrationRemovesCodesInClear runs migration 0010's update on code
+// messages written the old way, with their code in the body: none is left
+// in clear, and a queued one is failed rather than sent from the table.
+func TestMigrationRemovesCodesInClear(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		sealer, _ := notify.NewSealer([]byte("sms seal key for tests, 32 bytes"))
+		sealed, err := sealer.NewSealedMessage("new", "+919845012345", "code "+notify.Slot, "654321", notify.KindOTP, "", "", smsT0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		link := notify.NewMessage("link", "+919845012345", "choose: http://x/slot/abc", notify.KindSlotLink, "", "", smsT0)
+		enqueue(t, db, sms("sent", "+919845012345", "", smsT0), sms("queued", "+919845012345", "", smsT0.Add(time.Minute)), sealed, link)
+		if _, err := db.ClaimSMS(ctx, "w", smsT0.Add(time.Hour), time.Minute, 10); err != nil {
+			t.Fatal(err)
+		}
+		if ok, err := db.MarkSMSSent(ctx, "sent", "w", smsT0); err != nil || !ok {
+			t.Fatalf("mark sent: %v %v", ok, err)
+		}
+		ms, err := store.Migrations()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var update string
+		for _, m := range ms {
+			if m.Version == 10 {
+				update = m.SQL[strings.Index(m.SQL, "UPDATE sms"):]
+			}
+		}
+		if err := db.QueryRowForTest(ctx, update).Scan(); err != nil && !errors.Is(err, sql.ErrNoRows) {
+			t.Fatal(err)
+		}
+		for id, want := range map[string]string{"sent": notify.StatusSent, "queued": notify.StatusFailed} {
+			m := latest(t, db, id)
+			if strings.Contains(m.Body, "123456") || m.Status != want {
+				t.Errorf("%s after the migration: %q, %s; want no code, %s", id, m.Body, m.Status, want)
+			}
+		}
+		if m := latest(t, db, "new"); m.Body != "code "+notify.Slot || m.Status != notify.StatusQueued {
+			t.Errorf("a sealed message was touched: %+v", m)
+		}
+		if m := latest(t, db, "link"); m.Body != link.Body || m.Status != notify.StatusQueued {
+			t.Errorf("a slot link was touched: %+v", m)
+		}
+	})
 }

@@ -11,6 +11,7 @@ import (
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
+	"dakiya/internal/notify"
 	"dakiya/internal/postal"
 	"dakiya/internal/store"
 )
@@ -133,3 +134,13 @@ func must(t testing.TB, err error) {
 }
 
 func err2[T any](_ T, err error) error { return err }
+
+// SMSSealer returns the sealer for codes in queued SMS, with a test key.
+func SMSSealer(t testing.TB) notify.Sealer {
+	t.Helper()
+	s, err := notify.NewSealer([]byte("sms seal key for tests, 32 bytes"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}

@@ -115,3 +115,36 @@ var LossyWebP = []byte{
 	0x01, 0x2a, 0x04, 0x00, 0x03, 0x00, 0x02, 0x80, 0x42, 0x25, 0x9c, 0x00,
 	0x04, 0x33, 0x80, 0x00, 0xfe, 0xf9, 0x7d, 0x8b, 0xbc, 0x70, 0x00, 0x00,
 }
+
+// PNGHeaderOnly is a PNG of w×h that ends after its IHDR chunk: 33 bytes
+// whose header reads, with no pixel data and no IEND.
+func PNGHeaderOnly(w, h int) []byte { return PNG(w, h, 1)[:33] }
+
+// JPEGWithoutScan is a w×h JFIF JPEG (as cameras and browsers make them)
+// with every segment up to its first scan (SOS) and then EOI: its header
+// reads, yet it has no pixels.
+func JPEGWithoutScan(w, h int) []byte {
+	b := JPEG(w, h, 1)
+	i := 2 // after SOI
+	for i+4 <= len(b) && b[i] == 0xff && b[i+1] != 0xda {
+		i += 2 + int(binary.BigEndian.Uint16(b[i+2:]))
+	}
+	out := append([]byte{0xff, 0xd8}, jfif...)
+	out = append(out, b[2:i]...)
+	return append(out, 0xff, 0xd9)
+}
+
+// jfif is an APP0 JFIF segment: version 1.1, no density, no thumbnail.
+var jfif = []byte{0xff, 0xe0, 0x00, 0x10, 'J', 'F', 'I', 'F', 0x00, 0x01, 0x01, 0x00, 0x00, 0x01, 0x00, 0x01, 0x00, 0x00}
+
+// Truncated is data without its last n bytes.
+func Truncated(data []byte, n int) []byte { return data[: len(data)-n : len(data)-n] }
+
+// Appended is data followed by extra, as a file with a page hidden after
+// its image.
+func Appended(data []byte, extra string) []byte {
+	return append(data[:len(data):len(data)], extra...)
+}
+
+// Page is an HTML page to hide after an image.
+const Page = "<!doctype html><html><body><script>alert(document.cookie)</script></body></html>\n"

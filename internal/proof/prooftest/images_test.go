@@ -2,7 +2,10 @@ package prooftest_test
 
 import (
 	"bytes"
+	"image"
 	"image/color"
+	_ "image/jpeg"
+	_ "image/png"
 	"testing"
 
 	"golang.org/x/image/webp"
@@ -37,5 +40,27 @@ func TestLossyWebPDecodes(t *testing.T) {
 	img, err := webp.Decode(bytes.NewReader(prooftest.LossyWebP))
 	if err != nil || img.Bounds().Dx() != 4 || img.Bounds().Dy() != 3 {
 		t.Fatalf("decode: %v, %v", img.Bounds(), err)
+	}
+}
+
+// TestBadImages proves the crafted bad files are what they claim: their
+// headers read, so only a full decode can refuse them.
+func TestBadImages(t *testing.T) {
+	if b := prooftest.PNGHeaderOnly(10, 10); len(b) != 33 {
+		t.Fatalf("PNGHeaderOnly is %d bytes", len(b))
+	}
+	for name, b := range map[string][]byte{
+		"png header only":   prooftest.PNGHeaderOnly(10, 10),
+		"jpeg without scan": prooftest.JPEGWithoutScan(10, 10),
+	} {
+		if _, _, err := image.DecodeConfig(bytes.NewReader(b)); err != nil {
+			t.Errorf("%s: header: %v", name, err)
+		}
+		if _, _, err := image.Decode(bytes.NewReader(b)); err == nil {
+			t.Errorf("%s: decodes", name)
+		}
+	}
+	if !bytes.HasSuffix(prooftest.JPEGWithoutScan(10, 10), []byte{0xff, 0xd9}) {
+		t.Error("JPEGWithoutScan does not end with EOI")
 	}
 }
