@@ -36,7 +36,7 @@ if [[ ! -f $db/index/db.json ]]; then
   trap 'rm -rf "$tmp"' EXIT
   bin/indexdb -vulns "$src/data/osv" -out "$tmp"
   mkdir -p var/vulndb
-  rm -rf "$db"
+  rm -rf var/vulndb/* # databases of earlier pins
   mv "$tmp" "$db"
 fi
 # The OSV files carry no modification times; the pseudo-version's commit
