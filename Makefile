@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 GO    ?= go
 
-.PHONY: run test bench build vet fmt clean
+.PHONY: run test bench build vet vulncheck fmt clean
 .DEFAULT_GOAL := run
 
 build: bin/dakiya
@@ -26,6 +26,11 @@ bench: bin/versitygw
 
 vet:
 	$(GO) vet ./...
+
+# govulncheck against the Go vulnerability database pinned in deploy/tools
+# (also part of `make test`).
+vulncheck:
+	deploy/vulncheck.sh
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

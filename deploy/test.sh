@@ -40,6 +40,9 @@ fi
 unformatted=$(gofmt -l $(git ls-files '*.go'))
 if [[ -n $unformatted ]]; then echo "gofmt wants: $unformatted" >&2; exit 1; fi
 go vet ./... || exit 1
+# Known vulnerabilities reached from our code, against the pinned database
+# (deploy/vulncheck.sh; offline but for the module proxy).
+deploy/vulncheck.sh || { banner "govulncheck: vulnerable code reached, or the check could not run (see above)"; exit 1; }
 
 echo "go test -race -count=1 ./...   (verbose log: var/test.log)"
 go test -race -count=1 -timeout 20m -v ./... >var/test.log 2>&1

@@ -1,8 +1,15 @@
 //go:build tools
 
-// Package tools pins the local servers that development and tests start:
-// the Versity S3 Gateway (Apache-2.0), an S3 server that checks request
-// signatures the way MinIO does.
+// Package tools pins the local servers and checkers that development and
+// tests run: the Versity S3 Gateway (Apache-2.0), an S3 server that checks
+// request signatures the way MinIO does; govulncheck (BSD-3-Clause); and
+// indexdb from golang.org/x/vulndb, whose module also carries the Go
+// vulnerability database's OSV entries, so the database is pinned and comes
+// through the module proxy like any other module (deploy/vulncheck.sh).
 package tools
 
-import _ "github.com/versity/versitygw/cmd/versitygw"
+import (
+	_ "github.com/versity/versitygw/cmd/versitygw"
+	_ "golang.org/x/vuln/cmd/govulncheck"
+	_ "golang.org/x/vulndb/cmd/indexdb"
+)
