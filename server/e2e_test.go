@@ -58,7 +58,7 @@ func TestPWAEndToEnd(t *testing.T) {
 
 	shots := t.TempDir()
 	began := time.Now()
-	out := runE2E(t, node, root, phone, base, control, shots)
+	out := runE2E(t, node, root, "pwa.mjs", phone, base, control, shots)
 	t.Logf("browser run took %s", time.Since(began).Round(100*time.Millisecond))
 	var res e2eResult
 	for line := range strings.Lines(out) {
@@ -172,15 +172,15 @@ func phoneNetwork(t *testing.T, base string) (phone, control string) {
 	return "http://" + p.Addr, ctl.URL
 }
 
-// runE2E runs the browser script, its output streamed into the test log,
+// runE2E runs a browser script of e2e/, its output streamed into the test log,
 // and returns that output; anything but exit 0 fails the test. The browser
 // reaches the server at phone (through the proxy), the script itself (as
 // the supervisor and the recipient's phone) at direct.
-func runE2E(t *testing.T, node, root, phone, direct, control, shots string) string {
+func runE2E(t *testing.T, node, root, script, phone, direct, control, shots string) string {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), e2eTimeout)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", "pwa.mjs"), phone, direct, control, shots)
+	cmd := exec.CommandContext(ctx, node, filepath.Join("e2e", script), phone, direct, control, shots)
 	cmd.Dir = root
 	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) } // lets playwright close Chromium
 	cmd.WaitDelay = 10 * time.Second
@@ -192,7 +192,7 @@ func runE2E(t *testing.T, node, root, phone, direct, control, shots string) stri
 		lines := bufio.NewScanner(pr)
 		lines.Buffer(make([]byte, 64<<10), 1<<20)
 		for lines.Scan() {
-			t.Log("pwa.mjs: " + lines.Text())
+			t.Log(script + ": " + lines.Text())
 			all.WriteString(lines.Text() + "\n")
 		}
 		io.Copy(io.Discard, pr)
@@ -201,10 +201,10 @@ func runE2E(t *testing.T, node, root, phone, direct, control, shots string) stri
 	pw.Close()
 	wg.Wait()
 	if ctx.Err() != nil {
-		t.Fatalf("e2e/pwa.mjs did not finish within %s", e2eTimeout)
+		t.Fatalf("e2e/%s did not finish within %s", script, e2eTimeout)
 	}
 	if err != nil {
-		t.Fatalf("e2e/pwa.mjs failed (%v); its output is above, failure screenshots were in %s", err, shots)
+		t.Fatalf("e2e/%s failed (%v); its output is above, failure screenshots were in %s", script, err, shots)
 	}
 	return all.String()
 }
