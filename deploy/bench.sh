@@ -64,6 +64,15 @@ DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 
   sed -E 's/^[[:space:]]+//' | grep -E 'outcomes,|^--- (PASS|FAIL)' | sed -E 's/^faults_test.go:[0-9]+: //' | tee -a "$out"
 
 say ""
+say "### The postman's app on a cheap phone and a bad network (e2e/bench.mjs)"
+say ""
+# The script writes its table to var/bench-pwa.md; without node, its
+# modules or Chromium the test skips and says why.
+rm -f var/bench-pwa.md
+DAKIYA_BENCH=1 go test -count=1 -run TestPWABench -v ./server 2>&1 | tee var/bench-pwa.txt | grep -E '^--- (PASS|FAIL|SKIP)|SKIPPED|FAILED' || true
+if [[ -s var/bench-pwa.md ]]; then tee -a "$out" <var/bench-pwa.md; else say "(not measured: see var/bench-pwa.txt)"; fi
+
+say ""
 say "### All Go benchmarks"
 say ""
 go test -count=1 -run '^$' -skip 'BenchmarkBuild300|BenchmarkManifestGet|BenchmarkOutcome|BenchmarkProofUpload' -bench . -benchmem ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL)' | tee -a "$out"
