@@ -81,7 +81,7 @@ func (r round) resend(t *testing.T, i int) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next, err := r.issuer.Reissue(st, otp.Article{ID: h.ArticleID, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+	next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{h.ArticleID}, Phone: h.Phone, Centre: h.DCName,
 		Start: h.Window[0], End: h.Window[1]})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +133,7 @@ func TestReissueIsOneTransaction(t *testing.T) {
 		id := r.ids[0]
 		st, _ := db.OTP(ctx, id)
 		h := holding(t, db, id)
-		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+		next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
 			Start: h.Window[0], End: h.Window[1]})
 		if err != nil {
 			t.Fatal(err)
@@ -171,7 +171,7 @@ func TestReissueIsOneTransaction(t *testing.T) {
 		now, _ := db.OTP(ctx, id)
 		checks, _ := db.OTPChecks(ctx, r.manifest)
 		m, _ := db.Manifest(ctx, r.manifest)
-		if now.Counter != st.Counter+1 || m.Version != rec.Version+1 || checks[id] != now.Check ||
+		if now.Counter != st.Counter+1 || m.Version != rec.Version+1 || checks[id].Check != now.Check ||
 			!strings.Contains(string(m.Body), `"otp_check":"`+now.Check+`"`) {
 			t.Fatalf("after a resend: counter %d, v%d, check %q in %s", now.Counter, m.Version, now.Check, m.Body)
 		}
