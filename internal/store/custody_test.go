@@ -33,6 +33,17 @@ type round struct {
 
 func newRound(t *testing.T, db *store.DB, n int) round {
 	t.Helper()
+	var specs []testkit.ArticleSpec
+	for i := range n {
+		specs = append(specs, testkit.ArticleSpec{Serial: 53000001 + i, Service: postal.ServiceSpeedPost})
+	}
+	return newRoundOf(t, db, specs)
+}
+
+// newRoundOf is postman A's dispatched evening round of the articles specs
+// describe.
+func newRoundOf(t *testing.T, db *store.DB, specs []testkit.ArticleSpec) round {
+	t.Helper()
 	ctx := context.Background()
 	c := testkit.NewCentre(t, db, time.Date(2026, 11, 25, 9, 0, 0, 0, ist))
 	sealer, err := otp.NewSealer([]byte("otp seal key for tests, 32 bytes"))
@@ -41,10 +52,6 @@ func newRound(t *testing.T, db *store.DB, n int) round {
 	}
 	r := round{Centre: c, issuer: otp.NewIssuer(sealer, testkit.SMSSealer(t), otp.DefaultPolicy(), c.Clock.Now, uuid.NewString)}
 	r.mf = manifest.New(db, c.Clock.Now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond, Codes: &r.issuer})
-	var specs []testkit.ArticleSpec
-	for i := range n {
-		specs = append(specs, testkit.ArticleSpec{Serial: 53000001 + i, Service: postal.ServiceSpeedPost})
-	}
 	r.ids = c.Book(t, specs...)
 	slots := slot.New(db, slot.NewLinks(make([]byte, 32), "http://x"), c.Clock.Now)
 	for _, id := range r.ids {
