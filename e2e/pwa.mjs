@@ -76,7 +76,7 @@ async function token(username) {
 async function codeFor(phone, articleID) {
   const r = await api('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
   check(r.status === 200, `dev sms: ${r.status} ${r.text}`);
-  const re = new RegExp(`article ${articleID} .*? code (\\d{6}) `);
+  const re = new RegExp(`${articleID}\\b.*? code (\\d{6}) `); // one SMS may list a household's articles
   const code = r.json.messages.map((m) => re.exec(m.body)?.[1]).find(Boolean);
   check(code, `no code for ${articleID} among ${r.json.messages.length} messages to ${phone}`);
   return code;

@@ -310,7 +310,7 @@ func (f *fleet) postmanJobs(user, date, sl string, n int) []job {
 func (f *fleet) code(phone, id string) string {
 	var out struct{ Messages []struct{ Body string } }
 	f.call("GET", "/api/v1/dev/sms?phone="+strings.ReplaceAll(phone, "+", "%2B"), "", nil, &out)
-	re := regexp.MustCompile(`article ` + id + ` .*? code (\d{6}) `)
+	re := regexp.MustCompile(id + `\b.*? code (\d{6}) `) // one SMS may list a household's articles
 	for _, m := range out.Messages {
 		if c := re.FindStringSubmatch(m.Body); c != nil {
 			return c[1]

@@ -15,7 +15,7 @@ import (
 func (e *env) otpFor(id string) string {
 	e.t.Helper()
 	r := e.do("GET", "/api/v1/dev/sms?phone=%2B919845012345", "", nil)
-	m := regexp.MustCompile(`article ` + id + `[^"]*? code (\d{6}) `).FindStringSubmatch(string(r.body))
+	m := regexp.MustCompile(id + `\b[^"]*? code (\d{6}) `).FindStringSubmatch(string(r.body))
 	if m == nil {
 		e.t.Fatalf("no code for %s in the outbox: %s", id, r.body)
 	}

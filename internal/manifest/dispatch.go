@@ -6,6 +6,8 @@ import (
 	"fmt"
 
 	"dakiya/internal/article"
+	"dakiya/internal/centre"
+	"dakiya/internal/cod"
 	"dakiya/internal/otp"
 	"dakiya/internal/postal"
 )
@@ -63,7 +65,8 @@ func (s *Service) Dispatch(ctx context.Context, p postal.Principal, id string) (
 		return Summary{}, err
 	}
 	m.Status = StatusDispatched
-	codes, err := s.issueCodes(&m, dc.Name)
+	setUPI(&m, dc)
+	codes, err := s.issueCodes(ctx, &m, dc, func(Item) bool { return true })
 	if err != nil {
 		return Summary{}, err
 	}
@@ -80,35 +83,94 @@ func (s *Service) Dispatch(ctx context.Context, p postal.Principal, id string) (
 	return next.Summary, nil
 }
 
-// issueCodes makes a code for every article that needs one and puts its
-// offline check on the manifest.
-func (s *Service) issueCodes(m *Manifest, centre string) ([]otp.Issued, error) {
+// issueCodes makes one code for each recipient's articles at each stop
+// that need a code and for which need holds (their recipient phone makes
+// the group), and puts each code's group and offline check on them.
+func (s *Service) issueCodes(ctx context.Context, m *Manifest, dc centre.DC, need func(Item) bool) ([]otp.Issued, error) {
 	if s.opt.Codes == nil {
 		return nil, nil
 	}
 	var out []otp.Issued
-	for i := range m.Stops {
-		st := &m.Stops[i]
-		for j := range st.Articles {
-			it := &st.Articles[j]
-			if !it.OTPRequired {
-				continue
-			}
-			is, err := s.opt.Codes.Issue(otp.Article{ID: it.ID, Service: it.Service, Phone: st.Phone, Centre: centre,
-				Start: m.Window.Start, End: m.Window.End})
+	for _, st := range m.Stops {
+		groups, err := s.codeGroups(ctx, st, need)
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range groups {
+			is, err := s.opt.Codes.Issue(otp.Group{Articles: g.ids, Phone: g.phone, Centre: dc.Name,
+				Start: m.Window.Start, End: m.Window.End, TimeZone: dc.TimeZone})
 			if err != nil {
 				return nil, err
 			}
-			it.OTPCheck = is.State.Check
+			for _, id := range is.Articles {
+				setCode(m, id, Code{Group: is.State.GroupID, Check: is.State.Check})
+			}
 			out = append(out, is)
 		}
 	}
 	return out, nil
 }
 
+// codeGroup is the articles of one stop for one recipient phone that get
+// one code.
+type codeGroup struct {
+	phone string
+	ids   []string
+}
+
+// codeGroups splits a stop's articles that need a code (and for which
+// need holds) by their recipient's phone, in the stop's order.
+func (s *Service) codeGroups(ctx context.Context, st Stop, need func(Item) bool) ([]codeGroup, error) {
+	var out []codeGroup
+	index := map[string]int{}
+	for _, it := range st.Articles {
+		if !it.OTPRequired || !need(it) {
+			continue
+		}
+		a, err := s.store.Article(ctx, it.ID)
+		if err != nil {
+			return nil, err
+		}
+		phone := a.Recipient.Phone
+		k, ok := index[phone]
+		if !ok {
+			k, index[phone] = len(out), len(out)
+			out = append(out, codeGroup{phone: phone})
+		}
+		out[k].ids = append(out[k].ids, it.ID)
+	}
+	return out, nil
+}
+
+// setCode puts an article's code group and check on the manifest.
+func setCode(m *Manifest, id string, c Code) {
+	for i := range m.Stops {
+		for j := range m.Stops[i].Articles {
+			if it := &m.Stops[i].Articles[j]; it.ID == id {
+				it.OTPGroup, it.OTPCheck = c.Group, c.Check
+			}
+		}
+	}
+}
+
+// setUPI puts each COD article's upi://pay link on the manifest (none when
+// the centre has no UPI payee address: the postman takes cash).
+func setUPI(m *Manifest, dc centre.DC) {
+	for i := range m.Stops {
+		for j := range m.Stops[i].Articles {
+			it := &m.Stops[i].Articles[j]
+			it.UPIURI = ""
+			if it.CODPaise > 0 && dc.UPIVPA != "" {
+				it.UPIURI = cod.UPIURI(dc.UPIVPA, dc.Name, it.CODPaise, "COD "+it.ID, it.ID)
+			}
+		}
+	}
+}
+
 // Reissue stores a resent code together with the manifest of the article's
-// custody, as a new version carrying the code's new check value, so the
-// phone's offline check and the code never disagree. A manifest changed
+// custody, as a new version carrying the code's new check value on every
+// article of its group, so the phone's offline check and the code never
+// disagree. A manifest changed
 // meanwhile (an amendment) is read again, a few times.
 func (s *Service) Reissue(ctx context.Context, h otp.Holding, from uint64, next otp.Issued) error {
 	var err error
@@ -118,7 +180,7 @@ func (s *Service) Reissue(ctx context.Context, h otp.Holding, from uint64, next 
 		if r, m, err = s.load(ctx, h.ManifestID); err != nil {
 			return err
 		}
-		setCheck(&m, h.ArticleID, next.State.Check)
+		setGroupCheck(&m, h.ArticleID, next.State)
 		m.Version++
 		if r, err = render(m, r.Booked, r.Capacity, s.now()); err != nil {
 			return err
@@ -130,47 +192,34 @@ func (s *Service) Reissue(ctx context.Context, h otp.Holding, from uint64, next 
 	return err
 }
 
-// keepChecks puts the stored checks back on a re-laid-out manifest and
-// issues codes for the articles that need one and have none yet.
-func (s *Service) keepChecks(ctx context.Context, id string, m *Manifest, centre string) ([]otp.Issued, error) {
-	checks, err := s.store.OTPChecks(ctx, id)
+// keepChecks puts the stored codes back on a re-laid-out manifest and
+// issues codes for the articles that need one and have none yet (added
+// ones: they join no existing group).
+func (s *Service) keepChecks(ctx context.Context, id string, m *Manifest, dc centre.DC) ([]otp.Issued, error) {
+	codes, err := s.store.OTPChecks(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	for i := range m.Stops {
 		for j := range m.Stops[i].Articles {
-			m.Stops[i].Articles[j].OTPCheck = checks[m.Stops[i].Articles[j].ID]
+			it := &m.Stops[i].Articles[j]
+			it.OTPGroup, it.OTPCheck = codes[it.ID].Group, codes[it.ID].Check
 		}
 	}
-	fresh := *m
-	fresh.Stops = nil
-	for _, st := range m.Stops {
-		var need []Item
-		for _, it := range st.Articles {
-			if it.OTPRequired && it.OTPCheck == "" {
-				need = append(need, it)
-			}
-		}
-		if len(need) > 0 {
-			st.Articles = need
-			fresh.Stops = append(fresh.Stops, st)
-		}
-	}
-	codes, err := s.issueCodes(&fresh, centre)
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range codes {
-		setCheck(m, c.State.ArticleID, c.State.Check)
-	}
-	return codes, nil
+	return s.issueCodes(ctx, m, dc, func(it Item) bool { return it.OTPCheck == "" })
 }
 
-func setCheck(m *Manifest, id, check string) {
+// setGroupCheck puts a group's new check on the article it was resent
+// for and on every article of its group.
+func setGroupCheck(m *Manifest, id string, st otp.State) {
 	for i := range m.Stops {
 		for j := range m.Stops[i].Articles {
-			if m.Stops[i].Articles[j].ID == id {
-				m.Stops[i].Articles[j].OTPCheck = check
+			it := &m.Stops[i].Articles[j]
+			if it.ID == id {
+				it.OTPGroup = st.GroupID
+			}
+			if it.ID == id || (st.GroupID != "" && it.OTPGroup == st.GroupID) {
+				it.OTPCheck = st.Check
 			}
 		}
 	}
@@ -204,7 +253,7 @@ func (s *Service) Amend(ctx context.Context, p postal.Principal, id string, am A
 	}
 	m.Version++
 	s.layout(ctx, &m, dc, arts)
-	codes, err := s.keepChecks(ctx, m.ID, &m, dc.Name)
+	codes, err := s.keepChecks(ctx, m.ID, &m, dc)
 	if err != nil {
 		return Summary{}, err
 	}

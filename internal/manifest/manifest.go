@@ -28,6 +28,19 @@ type Item struct {
 	CODPaise    postal.Paise   `json:"cod_paise"`
 	OTPRequired bool           `json:"otp_required"`
 	OTPCheck    string         `json:"otp_check,omitempty"`
+	// OTPGroup names the code the article shares with the recipient's
+	// other coded articles at the stop (the same id, the same code and
+	// check); opaque; empty when the article has no code.
+	OTPGroup string `json:"otp_group,omitempty"`
+	// UPIURI is the upi://pay link of a COD article, the one
+	// GET /articles/{id}/upi answers, so the phone draws it offline.
+	UPIURI string `json:"upi_uri,omitempty"`
+}
+
+// Code is an article's code as the manifest names it.
+type Code struct {
+	Group string
+	Check string
 }
 
 // Stop is one household on the route.
@@ -133,15 +146,15 @@ type Store interface {
 	// postman's custody (r.Assignments) recording the events, and stores
 	// the recipients' codes and queues their SMS, in one transaction.
 	Dispatch(ctx context.Context, r Record, ev article.Event, codes []otp.Issued) error
-	// Reissue replaces an article's code (a resend) if it is still at
-	// counter from and the article still in the custody assignment names,
-	// queues its SMS and replaces the dispatched manifest at version
+	// Reissue replaces the code of an article's group (a resend) if it is
+	// still at counter from and the article still in the custody
+	// assignment names, queues its SMS and replaces the dispatched manifest at version
 	// r.Version-1 with r, which carries the new check value, in one
 	// transaction; custody does not change.
 	Reissue(ctx context.Context, r Record, assignment string, from uint64, next otp.Issued) error
-	// OTPChecks returns the current check value of every article on a
-	// manifest that has a code.
-	OTPChecks(ctx context.Context, manifestID string) (map[string]string, error)
+	// OTPChecks returns the current code group and check value of every
+	// article on a manifest that has a code.
+	OTPChecks(ctx context.Context, manifestID string) (map[string]Code, error)
 	// Amend replaces a dispatched manifest's content at version
 	// r.Version-1, moving the added articles out into the postman's custody
 	// (r.Assignments; storing their codes and queueing their SMS) and the

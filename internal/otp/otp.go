@@ -1,6 +1,7 @@
 // Package otp owns the recipient's one-time code at the door: issuing a
-// code from a random per-article HOTP seed (sealed at rest) when a manifest
-// is dispatched, sending it by SMS in English and Hindi, verifying it with
+// code from a random HOTP seed (sealed at rest) when a manifest is
+// dispatched, one per recipient per stop for all their coded articles there,
+// sending it by one SMS in English and Hindi, verifying it with
 // throttling and lock-out, resending, the offline check value, and judging
 // the code an offline delivery carries when it syncs.
 package otp
@@ -28,25 +29,31 @@ func DefaultPolicy() Policy {
 	return Policy{MaxAttempts: 5, MaxResends: 3, Grace: 2 * time.Hour, PostmanWrongMax: 30, PostmanWindow: time.Hour}
 }
 
-// State is an article's code as stored.
+// State is an article's code as stored. The code belongs to the article's
+// group (the coded articles of one stop of one manifest for the same
+// recipient phone, often just one): the seed, counter, tries, lock,
+// resends, expiry and check are the group's, shared by its articles; only
+// ConsumedAt is the article's own.
 type State struct {
-	ArticleID  string
-	Sealed     string // the seed, sealed
+	ArticleID  string // the article the state was read for; "" for a new group
+	GroupID    string
+	Sealed     string // the seed, sealed bound to GroupID
 	Counter    uint64 // HOTP counter: 0, then one more per resend
 	Resends    int
-	Attempts   int // wrong tries since the last code or unlock
+	Attempts   int // wrong tries since the last code or unlock, on any article of the group
 	LockedAt   *time.Time
-	ConsumedAt *time.Time // when a delivery used it
+	ConsumedAt *time.Time // when the article's delivery used it
 	ExpiresAt  time.Time
 	Check      string
 }
 
-// Issued is a new code ready to store: its state, and the SMS that tells
-// the recipient (the code itself exists only sealed in the SMS, rendered
-// when it is sent).
+// Issued is a new code ready to store: its group's state, the articles it
+// covers, and the one SMS that tells the recipient (the code itself exists
+// only sealed in the SMS, rendered when it is sent).
 type Issued struct {
-	State State
-	SMS   notify.Message
+	State    State
+	Articles []string
+	SMS      notify.Message
 }
 
 // Holding says who holds an article now and where it is: its custody,
@@ -82,27 +89,29 @@ func (h Holding) HeldBy(p postal.Principal) bool {
 	return p.Role == postal.RolePostman && h.PostmanID != "" && h.PostmanID == p.UserID && h.Out
 }
 
-// TryRequest asks for one try at an article's code.
+// TryRequest asks for one try at an article's code, which counts against
+// the article's group.
 type TryRequest struct {
 	ArticleID    string
+	GroupID      string
 	PostmanID    string
 	Counter      uint64 // the code the try is for; a resend meanwhile refuses it
 	At           time.Time
-	MaxTries     int       // per article, Policy.MaxAttempts
+	MaxTries     int       // per group, Policy.MaxAttempts
 	PostmanMax   int       // wrong codes per postman…
 	PostmanSince time.Time // …counted from here
 }
 
 // Why a try was refused.
 const (
-	RefusedArticle = "article" // locked, used, or its code changed
+	RefusedArticle = "article" // its group locked, the article's code used, or the code changed
 	RefusedPostman = "postman" // the postman's wrong codes reached the limit
 )
 
 // Try is a reserved try, or why there is none.
 type Try struct {
 	Attempt string    // names the reservation, to give it back
-	Tries   int       // the article's tries, this one included
+	Tries   int       // the group's tries, this one included
 	Refused string    // "" when reserved
 	Oldest  time.Time // of the postman's wrong codes, when RefusedPostman
 }
@@ -113,17 +122,21 @@ type Store interface {
 	Holding(ctx context.Context, articleID string) (Holding, error)
 	// TimeZone returns a centre's time zone.
 	TimeZone(ctx context.Context, dcID string) (string, error)
-	// ReserveTry counts a try against the article (locking it at the
-	// last) and against the postman BEFORE the code is compared, checking
-	// both limits in the same atomic step.
+	// ReserveTry counts a try against the article's group (locking it at
+	// the last) and against the postman BEFORE the code is compared,
+	// checking both limits in the same atomic step.
 	ReserveTry(ctx context.Context, r TryRequest) (Try, error)
 	// ReturnTry gives back a reserved try whose code was right.
-	ReturnTry(ctx context.Context, articleID string, counter uint64, attempt string) error
-	UnlockOTP(ctx context.Context, articleID string) error
+	ReturnTry(ctx context.Context, groupID string, counter uint64, attempt string) error
+	// UnlockOTP clears a group's wrong tries.
+	UnlockOTP(ctx context.Context, groupID string) error
+	// GroupArticles lists the articles a group's code still serves: still
+	// out in custody, their delivery not yet recorded, in id order.
+	GroupArticles(ctx context.Context, groupID string) ([]string, error)
 }
 
-// Reissue stores a resent code if the article's code is still at counter
-// from, queues its SMS and puts its new check value on the manifest of the
-// article's custody, all in one transaction, without changing custody
+// Reissue stores a resent code if the group's code is still at counter
+// from, queues its SMS and puts its new check value on every article of
+// the group on the manifest of the article's custody, all in one transaction, without changing custody
 // (manifest.Service.Reissue does).
 type Reissue func(ctx context.Context, h Holding, from uint64, next Issued) error

@@ -17,7 +17,7 @@ import (
 // the database's writers waiting, and counts the answers by error code.
 func storm(t *testing.T, d door, busy *testkit.Busy, ids []string) map[postal.Code]int {
 	t.Helper()
-	busy.Hold(t, 200*time.Millisecond, "otps", "otp_failures")
+	busy.Hold(t, 200*time.Millisecond, "otp_groups", "otp_articles", "otp_failures")
 	var mu sync.Mutex
 	got := map[postal.Code]int{}
 	var wg sync.WaitGroup
@@ -67,7 +67,7 @@ func TestVerifyTriesCannotBeRaced(t *testing.T) {
 		if got[postal.CodeUnprocessable] > 5 || got[postal.CodeUnprocessable]+got[postal.CodeLocked] != len(ids) {
 			t.Fatalf("answers %v: want at most 5 wrong-code answers, the rest locked", got)
 		}
-		if n := countRows(t, db, "SELECT attempts FROM otps WHERE article_id = ?", d.ids[0]); n != 5 {
+		if n := countRows(t, db, "SELECT g.attempts FROM otp_groups g JOIN otp_articles a ON a.group_id = g.id WHERE a.article_id = ?", d.ids[0]); n != 5 {
 			t.Fatalf("attempts = %d, want 5", n)
 		}
 		if n := countRows(t, db, "SELECT COUNT(*) FROM otp_failures WHERE article_id = ?", d.ids[0]); n > 5 {
@@ -97,7 +97,7 @@ func TestPostmanLimitCannotBeRaced(t *testing.T) {
 		if n := countRows(t, db, "SELECT COUNT(*) FROM otp_failures WHERE postman_id = ?", d.PostmanA.UserID); n > 7 {
 			t.Fatalf("%d wrong codes recorded, want at most 7", n)
 		}
-		if n := countRows(t, db, "SELECT COALESCE(SUM(attempts), 0) FROM otps"); n > 7 {
+		if n := countRows(t, db, "SELECT COALESCE(SUM(attempts), 0) FROM otp_groups"); n > 7 {
 			t.Fatalf("%d tries counted on articles, want at most 7", n)
 		}
 		wantCode(t, d.svc.Verify(context.Background(), d.PostmanA, d.ids[12], d.code(t, 12)), postal.CodeRateLimited)

@@ -2,14 +2,17 @@ package otp
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"dakiya/internal/postal"
 )
 
-// Resend sends the recipient a new code; the previous one stops working
-// and the tries start again. The postman holding the article or a
-// supervisor of its centre may; at most Policy.MaxResends times.
+// Resend sends the recipient a new code for the article's group, in one
+// SMS listing the group's articles still out; the previous code stops
+// working for all of them and the tries start again. The postman holding
+// the article or a supervisor of its centre may; at most Policy.MaxResends
+// times per group.
 func (s *Service) Resend(ctx context.Context, p postal.Principal, rawID string) error {
 	h, err := s.resendable(ctx, p, rawID)
 	if err != nil {
@@ -27,7 +30,7 @@ func (s *Service) Resend(ctx context.Context, p postal.Principal, rawID string) 
 	case st.Resends >= s.policy.MaxResends:
 		return postal.Errorf(postal.CodeConflict, "no resends left for this article (at most %d)", s.policy.MaxResends)
 	}
-	a, err := s.article(ctx, h)
+	a, err := s.group(ctx, h, st.GroupID)
 	if err != nil {
 		return err
 	}
@@ -38,14 +41,22 @@ func (s *Service) Resend(ctx context.Context, p postal.Principal, rawID string) 
 	return s.reissue(ctx, h, st.Counter, next)
 }
 
-// article is what the code's message tells of h: its window in its
-// centre's time zone.
-func (s *Service) article(ctx context.Context, h Holding) (Article, error) {
+// group is what the new code's message tells of h's group: the articles
+// it still serves (h's among them) and the window in the centre's time
+// zone.
+func (s *Service) group(ctx context.Context, h Holding, groupID string) (Group, error) {
 	tz, err := s.store.TimeZone(ctx, h.DCID)
 	if err != nil {
-		return Article{}, err
+		return Group{}, err
 	}
-	return Article{ID: h.ArticleID, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+	ids, err := s.store.GroupArticles(ctx, groupID)
+	if err != nil {
+		return Group{}, err
+	}
+	if !slices.Contains(ids, h.ArticleID) {
+		ids = append([]string{h.ArticleID}, ids...)
+	}
+	return Group{ID: groupID, Articles: ids, Phone: h.Phone, Centre: h.DCName,
 		Start: h.Window[0], End: h.Window[1], TimeZone: tz}, nil
 }
 
@@ -70,7 +81,8 @@ func (s *Service) resendable(ctx context.Context, p postal.Principal, rawID stri
 	return h, nil
 }
 
-// Unlock lets a supervisor of the article's centre clear its wrong tries.
+// Unlock lets a supervisor of the article's centre clear the wrong tries
+// of its code, for every article of its group.
 func (s *Service) Unlock(ctx context.Context, p postal.Principal, rawID string) error {
 	h, err := s.resendable(ctx, p, rawID)
 	if err != nil {
@@ -79,10 +91,11 @@ func (s *Service) Unlock(ctx context.Context, p postal.Principal, rawID string) 
 	if p.Role == postal.RolePostman {
 		return postal.Errorf(postal.CodeForbidden, "only a supervisor may unlock an article")
 	}
-	if _, err := s.store.OTP(ctx, h.ArticleID); err != nil {
+	st, err := s.store.OTP(ctx, h.ArticleID)
+	if err != nil {
 		return err
 	}
-	return s.store.UnlockOTP(ctx, h.ArticleID)
+	return s.store.UnlockOTP(ctx, st.GroupID)
 }
 
 // Flags a supervisor reviews on a delivery.

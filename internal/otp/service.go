@@ -43,8 +43,9 @@ func (s *Service) held(ctx context.Context, p postal.Principal, rawID string) (H
 }
 
 // Verify checks a code the recipient gave. A right code answers valid and
-// stays usable until the delivery consumes it; a wrong one costs a try (5
-// lock the article) and counts against the postman's hourly limit. The try
+// stays usable until the delivery consumes it; a wrong one costs a try of
+// the article's group, whichever of its articles it was typed for (5 lock
+// the group), and counts against the postman's hourly limit. The try
 // is taken before the code is compared and given back when it was right,
 // so no number of concurrent requests gets more codes compared than the
 // limits allow.
@@ -69,7 +70,7 @@ func (s *Service) Verify(ctx context.Context, p postal.Principal, rawID, code st
 		return err
 	}
 	if ok {
-		return s.store.ReturnTry(ctx, st.ArticleID, st.Counter, try.Attempt)
+		return s.store.ReturnTry(ctx, st.GroupID, st.Counter, try.Attempt)
 	}
 	return wrong(max(s.policy.MaxAttempts-try.Tries, 0))
 }
@@ -77,7 +78,7 @@ func (s *Service) Verify(ctx context.Context, p postal.Principal, rawID, code st
 // reserve takes a try at st's code for p, or says why there is none.
 func (s *Service) reserve(ctx context.Context, p postal.Principal, st State) (Try, error) {
 	now := s.now()
-	try, err := s.store.ReserveTry(ctx, TryRequest{ArticleID: st.ArticleID, PostmanID: p.UserID, Counter: st.Counter,
+	try, err := s.store.ReserveTry(ctx, TryRequest{ArticleID: st.ArticleID, GroupID: st.GroupID, PostmanID: p.UserID, Counter: st.Counter,
 		At: now, MaxTries: s.policy.MaxAttempts, PostmanMax: s.policy.PostmanWrongMax,
 		PostmanSince: now.Add(-s.policy.PostmanWindow)})
 	switch {
@@ -102,7 +103,7 @@ func (s *Service) reserve(ctx context.Context, p postal.Principal, st State) (Tr
 func wrong(left int) error {
 	msg := "wrong code"
 	if left == 0 {
-		msg = "wrong code; the article is now locked until a supervisor unlocks it or a new code is sent"
+		msg = "wrong code; the code is now locked until a supervisor unlocks it or a new code is sent"
 	}
 	e := postal.Errorf(postal.CodeUnprocessable, "%s", msg)
 	e.Extra = map[string]any{"valid": false, "attempts_left": left}
@@ -130,9 +131,9 @@ func (s *Service) usable(ctx context.Context, id string) (State, error) {
 	return st, nil
 }
 
-// matches compares code with the article's current code in constant time.
+// matches compares code with the group's current code in constant time.
 func (s *Service) matches(st State, code string) (bool, error) {
-	seed, err := s.issuer.sealer.Open(st.ArticleID, st.Sealed)
+	seed, err := s.issuer.sealer.Open(st.GroupID, st.Sealed)
 	if err != nil {
 		return false, err
 	}

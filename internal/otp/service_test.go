@@ -36,6 +36,18 @@ type door struct {
 
 func newDoor(t *testing.T, db *store.DB, policy otp.Policy, n int) door {
 	t.Helper()
+	var specs []testkit.ArticleSpec
+	for i := range n {
+		specs = append(specs, testkit.ArticleSpec{Serial: 71000001 + i, Service: postal.ServiceSpeedPost})
+	}
+	specs = append(specs, testkit.ArticleSpec{Serial: 71000099, Service: postal.ServiceLetter}) // needs no code
+	return newDoorOf(t, db, policy, specs)
+}
+
+// newDoorOf dispatches postman A's evening manifest of the articles specs
+// describe.
+func newDoorOf(t *testing.T, db *store.DB, policy otp.Policy, specs []testkit.ArticleSpec) door {
+	t.Helper()
 	c := testkit.NewCentre(t, db, time.Date(2026, 11, 25, 4, 0, 0, 0, ist))
 	ctx := context.Background()
 	sealer, err := otp.NewSealer([]byte("otp seal key for tests, 32 bytes"))
@@ -51,11 +63,6 @@ func newDoor(t *testing.T, db *store.DB, policy otp.Policy, n int) door {
 	d := door{Centre: c, manifests: mf, sms: sms,
 		svc: otp.New(db, issuer, policy, c.Clock.Now, mf.Reissue, slog.New(slog.NewTextHandler(io.Discard, nil)))}
 	slots := slot.New(db, slot.NewLinks(make([]byte, 32), "http://x"), c.Clock.Now)
-	var specs []testkit.ArticleSpec
-	for i := range n {
-		specs = append(specs, testkit.ArticleSpec{Serial: 71000001 + i, Service: postal.ServiceSpeedPost})
-	}
-	specs = append(specs, testkit.ArticleSpec{Serial: 71000099, Service: postal.ServiceLetter}) // needs no code
 	d.ids = c.Book(t, specs...)
 	for _, id := range d.ids {
 		if _, err := slots.Assign(ctx, c.Supervisor, id, article.Schedule{Date: "2026-11-25", Slot: postal.SlotEvening}); err != nil {

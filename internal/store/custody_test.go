@@ -33,6 +33,17 @@ type round struct {
 
 func newRound(t *testing.T, db *store.DB, n int) round {
 	t.Helper()
+	var specs []testkit.ArticleSpec
+	for i := range n {
+		specs = append(specs, testkit.ArticleSpec{Serial: 53000001 + i, Service: postal.ServiceSpeedPost})
+	}
+	return newRoundOf(t, db, specs)
+}
+
+// newRoundOf is postman A's dispatched evening round of the articles specs
+// describe.
+func newRoundOf(t *testing.T, db *store.DB, specs []testkit.ArticleSpec) round {
+	t.Helper()
 	ctx := context.Background()
 	c := testkit.NewCentre(t, db, time.Date(2026, 11, 25, 9, 0, 0, 0, ist))
 	sealer, err := otp.NewSealer([]byte("otp seal key for tests, 32 bytes"))
@@ -41,10 +52,6 @@ func newRound(t *testing.T, db *store.DB, n int) round {
 	}
 	r := round{Centre: c, issuer: otp.NewIssuer(sealer, testkit.SMSSealer(t), otp.DefaultPolicy(), c.Clock.Now, uuid.NewString)}
 	r.mf = manifest.New(db, c.Clock.Now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond, Codes: &r.issuer})
-	var specs []testkit.ArticleSpec
-	for i := range n {
-		specs = append(specs, testkit.ArticleSpec{Serial: 53000001 + i, Service: postal.ServiceSpeedPost})
-	}
 	r.ids = c.Book(t, specs...)
 	slots := slot.New(db, slot.NewLinks(make([]byte, 32), "http://x"), c.Clock.Now)
 	for _, id := range r.ids {
@@ -81,7 +88,7 @@ func (r round) resend(t *testing.T, i int) error {
 	if err != nil {
 		t.Fatal(err)
 	}
-	next, err := r.issuer.Reissue(st, otp.Article{ID: h.ArticleID, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+	next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{h.ArticleID}, Phone: h.Phone, Centre: h.DCName,
 		Start: h.Window[0], End: h.Window[1]})
 	if err != nil {
 		t.Fatal(err)
@@ -133,7 +140,7 @@ func TestReissueIsOneTransaction(t *testing.T) {
 		id := r.ids[0]
 		st, _ := db.OTP(ctx, id)
 		h := holding(t, db, id)
-		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+		next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
 			Start: h.Window[0], End: h.Window[1]})
 		if err != nil {
 			t.Fatal(err)
@@ -171,7 +178,7 @@ func TestReissueIsOneTransaction(t *testing.T) {
 		now, _ := db.OTP(ctx, id)
 		checks, _ := db.OTPChecks(ctx, r.manifest)
 		m, _ := db.Manifest(ctx, r.manifest)
-		if now.Counter != st.Counter+1 || m.Version != rec.Version+1 || checks[id] != now.Check ||
+		if now.Counter != st.Counter+1 || m.Version != rec.Version+1 || checks[id].Check != now.Check ||
 			!strings.Contains(string(m.Body), `"otp_check":"`+now.Check+`"`) {
 			t.Fatalf("after a resend: counter %d, v%d, check %q in %s", now.Counter, m.Version, now.Check, m.Body)
 		}

@@ -87,10 +87,11 @@ func (db *DB) Dispatch(ctx context.Context, r manifest.Record, ev article.Event,
 	})
 }
 
-// storeCodes stores new recipient codes and queues their SMS.
+// storeCodes stores new recipient codes and queues their SMS, one per
+// code.
 func storeCodes(ctx context.Context, x runner, codes []otp.Issued, at time.Time) error {
 	for _, c := range codes {
-		if err := insertOTP(ctx, x, c.State, at); err != nil {
+		if err := insertOTP(ctx, x, c, at); err != nil {
 			return err
 		}
 		if _, err := insertSMS(ctx, x, c.SMS); err != nil {

@@ -116,22 +116,24 @@ func (db *DB) ManifestHead(ctx context.Context, id string) (manifest.Record, err
 	return r, classify("manifest head", err)
 }
 
-// OTPChecks returns the check value of every article on a manifest that
-// has a code.
-func (db *DB) OTPChecks(ctx context.Context, manifestID string) (map[string]string, error) {
-	rows, err := db.run().query(ctx, `SELECT o.article_id, o.check_value FROM manifest_articles ma
-		JOIN otps o ON o.article_id = ma.article_id WHERE ma.manifest_id = ?`, manifestID)
+// OTPChecks returns the code group and check value of every article on a
+// manifest that has a code.
+func (db *DB) OTPChecks(ctx context.Context, manifestID string) (map[string]manifest.Code, error) {
+	rows, err := db.run().query(ctx, `SELECT o.article_id, g.id, g.check_value FROM manifest_articles ma
+		JOIN otp_articles o ON o.article_id = ma.article_id JOIN otp_groups g ON g.id = o.group_id
+		WHERE ma.manifest_id = ?`, manifestID)
 	if err != nil {
 		return nil, classify("otp checks", err)
 	}
 	defer rows.Close()
-	out := map[string]string{}
+	out := map[string]manifest.Code{}
 	for rows.Next() {
-		var id, check string
-		if err := rows.Scan(&id, &check); err != nil {
+		var id string
+		var c manifest.Code
+		if err := rows.Scan(&id, &c.Group, &c.Check); err != nil {
 			return nil, classify("otp checks", err)
 		}
-		out[id] = check
+		out[id] = c
 	}
 	return out, classify("otp checks", rows.Err())
 }

@@ -10,14 +10,15 @@ import (
 	"dakiya/internal/postal"
 )
 
-// OTP returns an article's code state.
+// OTP returns an article's code state: its group's code and its own use.
 func (db *DB) OTP(ctx context.Context, articleID string) (otp.State, error) {
 	var st otp.State
 	var locked, consumed sql.NullInt64
 	var expires int64
-	err := db.run().queryRow(ctx, `SELECT article_id, sealed_seed, counter, resends, attempts, locked_at, consumed_at,
-		expires_at, check_value FROM otps WHERE article_id = ?`, articleID).
-		Scan(&st.ArticleID, &st.Sealed, &st.Counter, &st.Resends, &st.Attempts, &locked, &consumed, &expires, &st.Check)
+	err := db.run().queryRow(ctx, `SELECT a.article_id, g.id, g.sealed_seed, g.counter, g.resends, g.attempts, g.locked_at,
+		a.consumed_at, g.expires_at, g.check_value
+		FROM otp_articles a JOIN otp_groups g ON g.id = a.group_id WHERE a.article_id = ?`, articleID).
+		Scan(&st.ArticleID, &st.GroupID, &st.Sealed, &st.Counter, &st.Resends, &st.Attempts, &locked, &consumed, &expires, &st.Check)
 	if errors.Is(err, sql.ErrNoRows) {
 		return otp.State{}, notFound("code")
 	}
@@ -28,24 +29,53 @@ func (db *DB) OTP(ctx context.Context, articleID string) (otp.State, error) {
 	return st, nil
 }
 
-// insertOTP stores a new code inside a caller's transaction; an article
-// going out again after a failed attempt gets a fresh code in place of its
-// old one.
-func insertOTP(ctx context.Context, r runner, st otp.State, at time.Time) error {
-	_, err := r.exec(ctx, `INSERT INTO otps (article_id, sealed_seed, counter, resends, attempts, expires_at, check_value, updated_at)
-		VALUES (?, ?, ?, 0, 0, ?, ?, ?)
-		ON CONFLICT (article_id) DO UPDATE SET sealed_seed = excluded.sealed_seed, counter = excluded.counter,
-			resends = 0, attempts = 0, locked_at = NULL, consumed_at = NULL, expires_at = excluded.expires_at,
-			check_value = excluded.check_value, updated_at = excluded.updated_at`,
-		st.ArticleID, st.Sealed, st.Counter, ms(st.ExpiresAt), st.Check, ms(at))
-	return classify("insert otp", err)
+// insertOTP stores a new code and binds its articles to it inside a
+// caller's transaction; an article going out again (after a failed
+// attempt, or amended onto another manifest) leaves its old group for the
+// new one.
+func insertOTP(ctx context.Context, r runner, is otp.Issued, at time.Time) error {
+	st := is.State
+	if _, err := r.exec(ctx, `INSERT INTO otp_groups (id, sealed_seed, counter, resends, attempts, expires_at, check_value, updated_at)
+		VALUES (?, ?, ?, 0, 0, ?, ?, ?)`, st.GroupID, st.Sealed, st.Counter, ms(st.ExpiresAt), st.Check, ms(at)); err != nil {
+		return classify("insert otp group", err)
+	}
+	for _, id := range is.Articles {
+		if _, err := r.exec(ctx, `INSERT INTO otp_articles (article_id, group_id, consumed_at, updated_at) VALUES (?, ?, NULL, ?)
+			ON CONFLICT (article_id) DO UPDATE SET group_id = excluded.group_id, consumed_at = NULL, updated_at = excluded.updated_at`,
+			id, st.GroupID, ms(at)); err != nil {
+			return classify("insert otp", err)
+		}
+	}
+	return nil
 }
 
-// ReserveTry takes one of the article's tries and one of the postman's
-// wrong codes for the window before the code is compared, in one
+// GroupArticles lists the articles a group's code still serves: still in
+// an open custody and not yet used by their delivery.
+func (db *DB) GroupArticles(ctx context.Context, groupID string) ([]string, error) {
+	rows, err := db.run().query(ctx, `SELECT a.article_id FROM otp_articles a JOIN custody c ON c.article_id = a.article_id
+		WHERE a.group_id = ? AND a.consumed_at IS NULL AND c.ended_at IS NULL ORDER BY a.article_id`, groupID)
+	if err != nil {
+		return nil, classify("otp group articles", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, classify("otp group articles", err)
+		}
+		out = append(out, id)
+	}
+	return out, classify("otp group articles", rows.Err())
+}
+
+// ReserveTry takes one of the tries of the article's group and one of the
+// postman's wrong codes for the window before the code is compared, in one
 // transaction: the postman's key row is locked first, so concurrent tries
-// queue behind one another instead of all passing one stale count. A try
-// on a code other than r.Counter, or on a locked or used code, is refused.
+// queue behind one another instead of all passing one stale count, and the
+// count is on the group's row, so tries through different articles of a
+// group share it. A try on a code other than r.Counter, on a locked group,
+// or for an article whose delivery used the code, is refused.
 func (db *DB) ReserveTry(ctx context.Context, r otp.TryRequest) (otp.Try, error) {
 	var try otp.Try
 	err := db.inTx(ctx, "reserve otp try", func(q runner) error {
@@ -62,10 +92,12 @@ func (db *DB) ReserveTry(ctx context.Context, r otp.TryRequest) (otp.Try, error)
 			try = otp.Try{Refused: otp.RefusedPostman, Oldest: fromMS(oldest.Int64)}
 			return nil
 		}
-		err := q.queryRow(ctx, `UPDATE otps SET attempts = attempts + 1,
+		err := q.queryRow(ctx, `UPDATE otp_groups SET attempts = attempts + 1,
 			locked_at = CASE WHEN attempts + 1 >= ? THEN ? ELSE locked_at END, updated_at = ?
-			WHERE article_id = ? AND counter = ? AND locked_at IS NULL AND consumed_at IS NULL AND attempts < ?
-			RETURNING attempts`, r.MaxTries, ms(r.At), ms(r.At), r.ArticleID, r.Counter, r.MaxTries).Scan(&try.Tries)
+			WHERE id = ? AND counter = ? AND locked_at IS NULL AND attempts < ?
+				AND EXISTS (SELECT 1 FROM otp_articles a WHERE a.article_id = ? AND a.group_id = ? AND a.consumed_at IS NULL)
+			RETURNING attempts`, r.MaxTries, ms(r.At), ms(r.At), r.GroupID, r.Counter, r.MaxTries,
+			r.ArticleID, r.GroupID).Scan(&try.Tries)
 		if errors.Is(err, sql.ErrNoRows) {
 			try = otp.Try{Refused: otp.RefusedArticle}
 			return nil
@@ -81,12 +113,12 @@ func (db *DB) ReserveTry(ctx context.Context, r otp.TryRequest) (otp.Try, error)
 	return try, err
 }
 
-// ReturnTry gives back a reserved try whose code was right: the article's
+// ReturnTry gives back a reserved try whose code was right: the group's
 // try (and the lock its last try set) and the postman's wrong code.
-func (db *DB) ReturnTry(ctx context.Context, articleID string, counter uint64, attempt string) error {
+func (db *DB) ReturnTry(ctx context.Context, groupID string, counter uint64, attempt string) error {
 	return db.inTx(ctx, "return otp try", func(q runner) error {
-		if _, err := q.exec(ctx, `UPDATE otps SET attempts = attempts - 1, locked_at = NULL
-			WHERE article_id = ? AND counter = ? AND attempts > 0 AND consumed_at IS NULL`, articleID, counter); err != nil {
+		if _, err := q.exec(ctx, `UPDATE otp_groups SET attempts = attempts - 1, locked_at = NULL
+			WHERE id = ? AND counter = ? AND attempts > 0`, groupID, counter); err != nil {
 			return classify("return otp try", err)
 		}
 		_, err := q.exec(ctx, "DELETE FROM otp_failures WHERE attempt = ?", attempt)
@@ -94,13 +126,13 @@ func (db *DB) ReturnTry(ctx context.Context, articleID string, counter uint64, a
 	})
 }
 
-// reissueOTP replaces an article's code if it is still at counter from,
-// and queues its SMS, inside a caller's transaction.
+// reissueOTP replaces a group's code if it is still at counter from, and
+// queues its one SMS, inside a caller's transaction.
 func reissueOTP(ctx context.Context, r runner, from uint64, next otp.Issued) error {
 	st := next.State
-	res, err := r.exec(ctx, `UPDATE otps SET counter = ?, resends = ?, attempts = 0, locked_at = NULL, expires_at = ?,
-		check_value = ?, updated_at = ? WHERE article_id = ? AND counter = ? AND consumed_at IS NULL`,
-		st.Counter, st.Resends, ms(st.ExpiresAt), st.Check, ms(next.SMS.CreatedAt), st.ArticleID, from)
+	res, err := r.exec(ctx, `UPDATE otp_groups SET counter = ?, resends = ?, attempts = 0, locked_at = NULL, expires_at = ?,
+		check_value = ?, updated_at = ? WHERE id = ? AND counter = ?`,
+		st.Counter, st.Resends, ms(st.ExpiresAt), st.Check, ms(next.SMS.CreatedAt), st.GroupID, from)
 	if err != nil {
 		return classify("reissue otp", err)
 	}
@@ -111,16 +143,17 @@ func reissueOTP(ctx context.Context, r runner, from uint64, next otp.Issued) err
 	return err
 }
 
-// UnlockOTP clears an article's wrong tries.
-func (db *DB) UnlockOTP(ctx context.Context, articleID string) error {
-	_, err := db.run().exec(ctx, "UPDATE otps SET attempts = 0, locked_at = NULL WHERE article_id = ?", articleID)
+// UnlockOTP clears a group's wrong tries.
+func (db *DB) UnlockOTP(ctx context.Context, groupID string) error {
+	_, err := db.run().exec(ctx, "UPDATE otp_groups SET attempts = 0, locked_at = NULL WHERE id = ?", groupID)
 	return classify("unlock otp", err)
 }
 
 // consumeOTP marks an article's code used by its delivery, inside a
-// caller's transaction; false when it was already used.
+// caller's transaction; false when it was already used. The other articles
+// of its group keep the code.
 func consumeOTP(ctx context.Context, r runner, articleID string, at time.Time) (bool, error) {
-	res, err := r.exec(ctx, "UPDATE otps SET consumed_at = ?, updated_at = ? WHERE article_id = ? AND consumed_at IS NULL",
+	res, err := r.exec(ctx, "UPDATE otp_articles SET consumed_at = ?, updated_at = ? WHERE article_id = ? AND consumed_at IS NULL",
 		ms(at), ms(at), articleID)
 	if err != nil {
 		return false, classify("consume otp", err)

@@ -86,6 +86,7 @@ type ArticleSpec struct {
 	Lat     float64        // default: a spot near the centre, varied by serial
 	Lon     float64
 	Address string // default varies by serial
+	Phone   string // default varies by serial
 	COD     int64
 	Pref    postal.Slot
 }
@@ -120,9 +121,12 @@ func (s ArticleSpec) input(t testing.TB) article.Input {
 	if s.Address == "" {
 		s.Address = fmt.Sprintf("No. %d, 5th Cross, Koramangala", s.Serial)
 	}
+	if s.Phone == "" {
+		s.Phone = fmt.Sprintf("+9198%08d", s.Serial%100_000_000)
+	}
 	lat, lon := s.Lat, s.Lon
 	return article.Input{ID: string(id), Service: s.Service, CODPaise: s.COD, SlotPreference: s.Pref,
-		Recipient: article.Recipient{Name: "Recipient " + fmt.Sprint(s.Serial), Phone: fmt.Sprintf("+9198%08d", s.Serial%100_000_000),
+		Recipient: article.Recipient{Name: "Recipient " + fmt.Sprint(s.Serial), Phone: s.Phone,
 			Address: s.Address, PIN: s.PIN, Lat: &lat, Lon: &lon}}
 }
 
