@@ -173,7 +173,7 @@ function landingScreen() {
 
 $('lang-toggle').addEventListener('click', async () => { await setLang(current() === 'en' ? 'hi' : 'en'); render(); });
 addEventListener('hashchange', render);
-outbox.onChange(syncBadge);
+outbox.onChange(() => { syncBadge(); if (location.hash === '#/sync') render(); });
 outbox.start();
 render();
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});

@@ -100,10 +100,10 @@ function stopCard({ stop, items }, stuck, done) {
     h('strong', {}, stop.name), stop.address ? h('span', {}, stop.address) : null,
     h('span', { testid: `outbox-stop-articles-${stop.id}` }, ids.join(', ')),
     h('span', { testid: `outbox-stop-state-${stop.id}` }, line),
-    bad.map((it) => [h('p', { class: 'error', testid: `outbox-error-${it.id}` },
+    bad.flatMap((it) => [h('p', { class: 'error', testid: `outbox-error-${it.id}` },
       `${t(`outbox.${it.type}`)} ${it.article_id}: ${refusal(it, it.error)} (${num(it.error.status)})`,
       ...(it.error.errors || []).map((e) => ` (${e.field}: ${e.message})`)), actions(it, done)]),
-    held.map((it) => [h('p', { class: 'error', testid: `outbox-blocked-${it.id}` },
+    held.flatMap((it) => [h('p', { class: 'error', testid: `outbox-blocked-${it.id}` },
       t('shell.blockedBy', { what: `${t(`outbox.${it.type}`)} ${it.article_id}` })), actions(it, done)]),
     h('details', {}, h('summary', {}, t('shell.items', { n: items.length })),
       h('ul', { class: 'plain' }, items.map((it) => itemLine(it, stuck.has(it.id))))));
