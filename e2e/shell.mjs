@@ -98,6 +98,13 @@ try {
   await throttle(true);
   await page.fill(T('login-username'), 'postman1');
   await page.fill(T('login-password'), 'dakiya-demo');
+  // Count how often Today is drawn: once per sign-in, not twice at once.
+  await page.evaluate(() => {
+    window.__todays = 0;
+    new MutationObserver((ms) => ms.forEach((m) => m.addedNodes.forEach((n) => {
+      if (n.dataset?.testid === 'screen-today') window.__todays += 1;
+    }))).observe(document.getElementById('view'), { childList: true });
+  });
   await page.click(T('login-submit'));
   const card = await page.waitForSelector('[data-testid^="today-manifest-"]', { timeout: 30_000 });
   const mid = (await card.getAttribute('data-testid')).replace('today-manifest-', '');
@@ -108,6 +115,8 @@ try {
   await see('screen-stop');
   const stopHash = await page.evaluate(() => location.hash);
   await stays('screen-stop', stopHash, 6_000, 'after sign-in');
+  const todays = await page.evaluate(() => window.__todays);
+  check(todays === 1, `sign-in drew Today ${todays} times`);
   log(`signed in on the slow phone; opened ${stopHash} while Today was loading and it stayed`);
 
   // ---- Refresh on a connection that hangs; open a stop meanwhile; the connection comes back ----
