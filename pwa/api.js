@@ -1,6 +1,9 @@
 // The API client: the session (tokens in localStorage, so a reload keeps
 // the postman signed in for the shift), renewal of the access token before
-// it expires or after a 401, and JSON helpers.
+// it expires or after a 401, and JSON helpers. Every request has a
+// deadline (net.js): reads give up after 4 s, uploads after 30 s.
+import { timed } from './net.js';
+
 const KEY = 'dk.session';
 let session = JSON.parse(localStorage.getItem(KEY) || 'null');
 let renewing = null;
@@ -18,6 +21,10 @@ export class HTTPError extends Error {
 }
 
 export const user = () => session?.user || null;
+// postman: only a postman has a beat, manifests and an outbox.
+export const postman = () => user()?.role === 'postman';
+// signedIn: the session can still be renewed.
+export const signedIn = () => Boolean(session?.refresh);
 
 function keep(body) {
   session = { access: body.access_token, refresh: body.refresh_token, exp: Date.now() + body.expires_in * 1000, user: body.user };
@@ -29,9 +36,9 @@ async function problem(res) {
 }
 
 export async function login(username, password) {
-  const res = await fetch('/api/v1/auth/login', {
+  const res = await timed('/api/v1/auth/login', {
     method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username, password }),
-  });
+  }, 10_000);
   if (!res.ok) throw new HTTPError(res.status, await problem(res));
   keep(await res.json());
   return session.user;
@@ -43,7 +50,7 @@ export async function logout() {
   localStorage.removeItem(KEY);
   navigator.serviceWorker?.controller?.postMessage('logout');
   if (s) {
-    fetch('/api/v1/auth/logout', {
+    timed('/api/v1/auth/logout', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh_token: s.refresh }),
     }).catch(() => {});
   }
@@ -54,9 +61,9 @@ export async function logout() {
 function renew() {
   renewing ||= (async () => {
     if (!session) throw new AuthError('signed out');
-    const res = await fetch('/api/v1/auth/refresh', {
+    const res = await timed('/api/v1/auth/refresh', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ refresh_token: session.refresh }),
-    });
+    }, 6000);
     if (res.status === 400 || res.status === 401) {
       session = { ...session, access: '', refresh: '' };
       localStorage.setItem(KEY, JSON.stringify(session));
@@ -69,11 +76,11 @@ function renew() {
 }
 
 // call sends an authorised request, renewing the access token first when
-// it is about to expire and once more after a 401.
-export async function call(path, opts = {}) {
+// it is about to expire and once more after a 401; it gives up after ms.
+export async function call(path, opts = {}, ms = 4000) {
   if (!session?.refresh) throw new AuthError('signed out');
   if (Date.now() > session.exp - 30_000) await renew();
-  const send = () => fetch(path, { ...opts, headers: { ...opts.headers, Authorization: `Bearer ${session.access}` } });
+  const send = () => timed(path, { ...opts, headers: { ...opts.headers, Authorization: `Bearer ${session.access}` } }, ms);
   let res = await send();
   if (res.status === 401) {
     await renew();

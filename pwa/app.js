@@ -1,12 +1,13 @@
 // The postman's app: routes (#/…), the header, sign-in, today and the
 // outbox screen. Stops and the door are in stops.js and door.js.
 import { h, button } from './ui.js';
-import { t, setLang, current, num, date, time, distance } from './i18n.js';
+import { t, setLang, current, load, date, distance } from './i18n.js';
 import * as api from './api.js';
 import * as data from './data.js';
 import * as outbox from './outbox.js';
 import { manifestScreen, stopScreen, progressBar } from './stops.js';
 import { deliverScreen, failScreen } from './door.js';
+import { syncCard, syncScreen } from './sync.js';
 
 const view = document.getElementById('view');
 const $ = (id) => document.getElementById(id);
@@ -31,31 +32,45 @@ async function syncBadge() {
   const b = $('sync-badge');
   b.textContent = s.errors ? t('sync.badge.error', { n: s.errors }) : s.pending ? t('sync.badge.pending', { n: s.pending }) : t('sync.badge.ok');
   b.className = s.errors ? 'badge bad' : s.pending ? 'badge wait' : 'badge ok';
-  b.hidden = !api.user();
+  b.hidden = !api.postman();
   return s;
 }
 
+// started counts renders; only the latest may draw, and only while the
+// address is still the one it was started for, so a slow answer never
+// replaces a screen the postman opened meanwhile.
+let started = 0;
+
 // render draws the screen the address names.
 export async function render() {
+  const mine = ++started;
+  const hash = location.hash;
   header();
-  const parts = location.hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
-  await syncBadge();
+  syncBadge();
   let screen;
   try {
-    if (!api.user() || parts[0] === 'login') screen = loginScreen();
-    else if (parts[0] === 'sync') screen = await syncScreen();
-    else if (parts[0] === 'm' && parts[2] === 's' && parts[4] === 'deliver') screen = await deliverScreen(parts[1], parts[3]);
-    else if (parts[0] === 'm' && parts[2] === 's' && parts[4] === 'fail') screen = await failScreen(parts[1], parts[3]);
-    else if (parts[0] === 'm' && parts[2] === 's') screen = await stopScreen(parts[1], parts[3]);
-    else if (parts[0] === 'm') screen = await manifestScreen(parts[1]);
-    else screen = await todayScreen();
+    screen = await screenFor(hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent));
   } catch (err) {
     if (!(err instanceof api.AuthError)) throw err;
     screen = loginScreen(t('login.again'));
   }
+  if (mine !== started || hash !== location.hash) return;
   view.replaceChildren(screen);
   view.focus({ preventScroll: true });
   scrollTo(0, 0);
+}
+
+async function screenFor(parts) {
+  if (!api.user() || parts[0] === 'login') return loginScreen();
+  if (!api.postman()) return landingScreen();
+  if (parts[0] === 'sync') return syncScreen(render);
+  if (parts[0] !== 'm') return todayScreen();
+  if (parts[2] !== 's') return manifestScreen(parts[1]);
+  if (parts[4] === 'deliver' || parts[4] === 'fail') {
+    await load('hi'); // the recipient reads both languages
+    return (parts[4] === 'deliver' ? deliverScreen : failScreen)(parts[1], parts[3]);
+  }
+  return stopScreen(parts[1], parts[3]);
 }
 
 function loginScreen(note) {
@@ -75,8 +90,8 @@ function loginScreen(note) {
       await api.login(form.username.value.trim(), form.password.value);
       fetchedAt = 0;
       outbox.drain(true);
-      go('#/');
-      render();
+      // One render for the new session: the hash change's, or this one.
+      if (location.hash === '#/') render(); else go('#/');
     } catch (err) {
       msg.textContent = err instanceof api.HTTPError && err.status === 401 ? t('login.bad')
         : err instanceof api.HTTPError && err.status === 429 ? t('login.throttled')
@@ -88,14 +103,29 @@ function loginScreen(note) {
     h('p', {}, h('a', { href: '/track', testid: 'login-track', class: 'link' }, t('login.track'))));
 }
 
-// fresh: the manifests are asked for again at most once a minute, or on Refresh.
+// fresh: the manifests are asked for again at most once a minute, or on
+// Refresh; in the background when the phone has them already.
 let fetchedAt = 0;
-let online = false;
+let refreshing = null;
+
+function refresh() {
+  refreshing ||= data.refresh().then((ok) => { fetchedAt = ok ? Date.now() : 0; return ok; })
+    .finally(() => { refreshing = null; });
+  return refreshing;
+}
+
+const onToday = () => !/^#\/?[a-z]/.test(location.hash);
 
 async function todayScreen() {
+  if (!api.signedIn()) throw new api.AuthError('signed out');
+  const before = await data.summaries();
   if (Date.now() - fetchedAt > 60_000) {
-    online = await data.refresh().catch((err) => { if (err instanceof api.AuthError) throw err; return false; });
-    fetchedAt = online ? Date.now() : 0;
+    const got = refresh().catch((err) => { if (err instanceof api.AuthError) throw err; return false; });
+    if (!before.length) await got;
+    else {
+      got.then(async (ok) => { if (ok && onToday() && JSON.stringify(await data.summaries()) !== JSON.stringify(before)) render(); },
+        () => render());
+    }
   }
   const list = await data.summaries();
   const done = await data.doneMap();
@@ -104,84 +134,46 @@ async function todayScreen() {
   const tabs = h('div', { role: 'tablist', class: 'tabs', testid: 'today-tabs', 'aria-label': t('today.slots') },
     slots.map((s) => h('button', { type: 'button', role: 'tab', 'aria-selected': String(s === slotTab), testid: `today-tab-${s}`,
       onclick: () => { slotTab = s; render(); } }, t(`slot.${s}`))));
-  const mine = list.filter((m) => m.slot === slotTab);
   const cards = [];
-  for (const s of mine) {
+  for (const s of list.filter((m) => m.slot === slotTab)) {
     const p = data.progress(await data.manifest(s.id), done);
     cards.push(h('a', { href: `#/m/${s.id}`, class: 'card', testid: `today-manifest-${s.id}` },
       h('strong', {}, `${date(s.date)} · ${t(`slot.${s.slot}`)} · ${s.beat_id}`),
-      h('span', {}, t('today.size', { stops: s.stops, articles: s.articles }), ' · ', distance(s.distance_m)),
+      h('span', {}, t('shell.stops', { n: s.stops }), ', ', t('shell.articles', { n: s.articles }), ' · ', distance(s.distance_m)),
       progressBar(p)));
   }
   return h('section', { testid: 'screen-today', 'aria-labelledby': 'today-h' },
     h('h2', { id: 'today-h' }, t('today.title', { name: api.user().name || api.user().username })),
-    await syncCard(online),
+    await syncCard(),
     tabs,
     cards.length ? h('div', { class: 'stack', role: 'tabpanel' }, cards) : h('p', { testid: 'today-empty' }, t('today.empty')),
     h('div', { class: 'row' },
       button('today-refresh', t('today.refresh'), () => { fetchedAt = 0; render(); }),
-      button('app-logout', t('login.logout'), async () => { await api.logout(); await data.forget(); render(); }, 'quiet')));
+      logoutButton()));
 }
 
-async function syncCard(online) {
-  const s = await outbox.stats();
-  return h('a', { href: '#/sync', class: 'card sync', testid: 'sync-status' },
-    h('strong', {}, online ? t('sync.online') : t('sync.offline')),
-    h('span', { testid: 'sync-pending' }, t('sync.pending', { n: s.pending })),
-    s.errors ? h('span', { class: 'error', testid: 'sync-errors' }, t('sync.errors', { n: s.errors })) : null,
-    s.needLogin ? h('span', { class: 'error' }, t('login.again')) : null,
-    h('span', { testid: 'sync-last' }, s.lastSync ? t('sync.last', { when: `${date(s.lastSync)} ${time(s.lastSync)}` }) : t('sync.never')));
+const logoutButton = () => button('app-logout', t('login.logout'), async () => { await api.logout(); await data.forget(); render(); }, 'quiet');
+
+// landingScreen is what a supervisor or an admin sees: the app's screens
+// are the postman's; theirs are the API until the console comes.
+function landingScreen() {
+  const u = api.user();
+  const role = u.role === 'admin' ? 'admin' : 'supervisor';
+  const tasks = role === 'admin' ? ['centres', 'users', 'beats'] : ['dispatch', 'amend', 'review', 'cod'];
+  return h('section', { testid: 'screen-landing', 'aria-labelledby': 'landing-h' },
+    h('h2', { id: 'landing-h' }, t('today.title', { name: u.name || u.username })),
+    h('p', { testid: 'landing-role' }, t(`shell.landing.${role}`, { dc: u.dc_id || '' })),
+    h('p', {}, t('shell.landing.intro')),
+    h('ul', { testid: 'landing-tasks' }, tasks.map((k) => h('li', {}, t(`shell.task.${k}`)))),
+    h('p', { class: 'row' },
+      h('a', { href: '/api/v1/openapi.yaml', class: 'link', testid: 'landing-api' }, t('shell.landing.api')),
+      h('a', { href: '/track', class: 'link', testid: 'landing-track' }, t('login.track'))),
+    h('div', { class: 'row' }, logoutButton()));
 }
 
-// refusal says why the server refused an item, in the postman's language
-// for the refusals the app knows, else in the server's own words.
-function refusal(it, e) {
-  const code = (e.type || '').replace(/^urn:dakiya:problem:/, '');
-  switch (code) {
-    case 'already_done': return t('refused.already', { outcome: recorded(e.outcome) });
-    case 'locked': return t('refused.locked');
-    case 'not_found': return t('refused.not_found');
-    case 'forbidden': return t('refused.forbidden');
-    case 'unprocessable': return t('refused.unprocessable');
-    case 'too_large': return it.type === 'proof' ? t('refused.proof.too_large') : e.detail;
-    case 'unsupported': return it.type === 'proof' ? t('refused.proof.unsupported') : e.detail;
-    case 'invalid': return it.type === 'proof' ? t('refused.proof.invalid', { detail: e.detail }) : e.detail;
-  }
-  return e.detail;
-}
-
-// recorded names the outcome the server already holds (its summary).
-function recorded(o) {
-  const name = typeof o === 'string' ? o : o?.outcome;
-  if (name === 'delivered') return t('outcome.delivered');
-  if (name === 'failed') return t('outcome.failed');
-  return t('refused.already.unknown');
-}
-
-async function syncScreen() {
-  const list = await outbox.items();
-  const rows = list.map((it) => h('li', { class: `card ${it.state}`, testid: `outbox-item-${it.id}` },
-    h('strong', {}, `${t(`outbox.${it.type}`)} · ${it.article_id}`),
-    h('span', {}, it.type === 'outcome' ? t(`outcome.${it.body.outcome}`) : t(`proof.${it.kind}`), ' · ', t(`outbox.state.${it.state}`),
-      it.tries ? ` · ${t('outbox.tries', { n: it.tries })}` : ''),
-    it.error ? h('span', { class: 'error', testid: `outbox-error-${it.id}` }, `${num(it.error.status)}: ${refusal(it, it.error)}`,
-      ...(it.error.errors || []).map((e) => ` (${e.field}: ${e.message})`)) : null,
-    it.state === 'error' ? h('div', { class: 'row' },
-      button(`outbox-retry-${it.id}`, t('outbox.retry'), async () => { await outbox.retry(it.id); render(); }),
-      button(`outbox-discard-${it.id}`, t('outbox.discard'), async () => {
-        if (confirm(t('outbox.discard.sure'))) { await outbox.discard(it.id); render(); }
-      }, 'quiet')) : null));
-  return h('section', { testid: 'screen-sync', 'aria-labelledby': 'sync-h' },
-    h('h2', { id: 'sync-h' }, t('sync.title')),
-    await syncCard(navigator.onLine),
-    button('sync-now', t('sync.now'), async () => { await outbox.drain(true); render(); }, 'primary'),
-    rows.length ? h('ul', { class: 'stack plain', testid: 'outbox-list' }, rows) : h('p', { testid: 'outbox-empty' }, t('outbox.empty')),
-    h('a', { href: '#/', class: 'link', testid: 'back-today' }, t('nav.today')));
-}
-
-$('lang-toggle').addEventListener('click', () => { setLang(current() === 'en' ? 'hi' : 'en'); render(); });
+$('lang-toggle').addEventListener('click', async () => { await setLang(current() === 'en' ? 'hi' : 'en'); render(); });
 addEventListener('hashchange', render);
-outbox.onChange(syncBadge);
+outbox.onChange(() => { syncBadge(); if (location.hash === '#/sync') render(); });
 outbox.start();
 render();
 if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});

@@ -6,7 +6,7 @@
 // already happened) stays, with what the server said, until the postman
 // fixes or discards it; anything else is tried again.
 import * as db from './db.js';
-import { call, problem, AuthError } from './api.js';
+import { call, problem, AuthError, postman } from './api.js';
 import { final, ALREADY_DONE } from './check.js';
 
 const listeners = new Set();
@@ -23,39 +23,67 @@ export async function items() {
   return (await db.all('outbox')).sort((a, b) => a.seq - b.seq);
 }
 
-// stats tells the today screen what is waiting and when the last sync was.
+// blocked lists the outcomes that wait on a refused proof: they cannot go
+// until the postman retries or discards that proof.
+export function blocked(list) {
+  const refused = new Set(list.filter((i) => i.state === 'error').map((i) => i.id));
+  return new Set(list.filter((i) => i.state === 'pending' && i.deps.some((d) => refused.has(d))).map((i) => i.id));
+}
+
+// stats counts what waits, what needs the postman (refused, or blocked by
+// a refusal), the articles synced, and when the last sync was.
 export async function stats() {
   const list = await items();
+  const stuck = blocked(list);
   return {
-    pending: list.filter((i) => i.state === 'pending').length,
-    errors: list.filter((i) => i.state === 'error').length,
+    pending: list.filter((i) => i.state === 'pending' && !stuck.has(i.id)).length,
+    errors: list.filter((i) => i.state === 'error' || stuck.has(i.id)).length,
+    done: (await db.all('done')).filter((d) => d.synced).length,
     lastSync: (await db.get('kv', 'lastSync')) || null,
     needLogin,
   };
 }
 
+// stopOf names the stop an item was captured at, from its manifest, so
+// the sync screen can say where even after the article left the manifest.
+async function stopOf(it) {
+  const m = (await db.get('kv', `m:${it.manifest_id}`))?.body;
+  const s = m?.stops.find((x) => x.articles.some((a) => a.id === it.article_id));
+  return s ? { id: s.stop_id, name: s.recipient_name, address: s.address } : null;
+}
+
 // save stores a delivery's or attempt's items and its done marks at once.
 export async function save(list, marks) {
+  for (const it of list) it.stop ||= await stopOf(it);
   await db.putAll(list, marks);
   changed();
   drain();
 }
 
+// retry sends a refused item again; for an outcome blocked by a refused
+// proof, that proof.
 export async function retry(id) {
-  const it = await db.get('outbox', id);
+  const list = await items();
+  const it = list.find((i) => i.id === id);
   if (!it) return;
-  Object.assign(it, { state: 'pending', next_at: 0, error: null });
-  await db.put('outbox', it);
+  for (const x of [it, ...list.filter((i) => it.deps.includes(i.id))]) {
+    if (x.state !== 'error') continue;
+    Object.assign(x, { state: 'pending', next_at: 0, error: null });
+    await db.put('outbox', x);
+  }
   changed();
   drain();
 }
 
-// discard drops an item; an outcome also drops its proofs, and a discarded
-// outcome's article is pending again, unless the server said it already
-// has its outcome.
+// discard drops an item; an outcome also drops its proofs, a proof also
+// the outcome waiting on it, and a discarded outcome's article is pending
+// again, unless the server said it already has its outcome.
 export async function discard(id) {
   const it = await db.get('outbox', id);
   if (!it) return;
+  if (it.type === 'proof') {
+    for (const o of (await items()).filter((i) => i.deps.includes(id))) await discard(o.id);
+  }
   if (it.type === 'outcome') {
     for (const d of it.deps) await db.del('outbox', d);
     if (it.error?.type !== ALREADY_DONE) await db.del('done', it.article_id);
@@ -68,7 +96,7 @@ const backoff = (tries) => Math.min(300_000, 2000 * 2 ** tries) * (0.75 + Math.r
 
 // drain sends what is due; one pass at a time.
 export async function drain(now = false) {
-  if (running) return;
+  if (running || !postman()) return;
   running = true;
   try {
     const list = await items();
@@ -93,7 +121,7 @@ export async function drain(now = false) {
 async function send(it, deps) {
   let res;
   try {
-    res = await call(it.type === 'proof' ? '/api/v1/proofs' : '/api/v1/deliveries', request(it, deps));
+    res = await call(it.type === 'proof' ? '/api/v1/proofs' : '/api/v1/deliveries', request(it, deps), 30_000);
   } catch (err) {
     if (err instanceof AuthError) throw err;
     it.tries += 1;
@@ -116,7 +144,7 @@ async function send(it, deps) {
   const p = await problem(res);
   if (final(res.status, p?.type)) {
     Object.assign(it, { state: 'error', error: { status: res.status, type: p?.type || '', detail: p?.detail || p?.title || '',
-      errors: p?.errors || [], outcome: p?.outcome ?? null } });
+      errors: p?.errors || [], outcome: p?.outcome ?? null, reason: p?.reason || '', at: p?.at || '', tz: p?.time_zone || '' } });
   } else {
     it.tries += 1;
     const after = Number(res.headers.get('Retry-After')) * 1000;

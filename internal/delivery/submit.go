@@ -79,8 +79,11 @@ func (s *Service) custody(ctx context.Context, p postal.Principal, articleID str
 	if err == nil && h.Done && p.Role == postal.RolePostman && h.PostmanID == p.UserID {
 		return otp.Holding{}, s.alreadyDone(ctx, h.AssignmentID)
 	}
-	if err != nil || !h.HeldBy(p) {
+	if err != nil {
 		return otp.Holding{}, postal.Errorf(postal.CodeNotFound, "article not found")
+	}
+	if !h.HeldBy(p) {
+		return otp.Holding{}, h.NotHeld(p)
 	}
 	return h, nil
 }

@@ -162,11 +162,13 @@ func TestAppVersionFollowsContent(t *testing.T) {
 	}
 }
 
-// TestAppBudget keeps the app small enough for a slow phone.
+// TestAppBudget keeps the app small enough for a slow phone. The Hindi
+// book is fetched only when Hindi is chosen (i18n.js), so it is not
+// counted.
 func TestAppBudget(t *testing.T) {
 	var js, css int64
 	_ = fs.WalkDir(pwa.Files(), ".", func(name string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || name == "locales/hi.js" {
 			return err
 		}
 		info, err := d.Info()

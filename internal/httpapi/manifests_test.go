@@ -1,10 +1,13 @@
 package httpapi_test
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/uuid"
 
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
@@ -179,8 +182,27 @@ func testPostmanView(t *testing.T, e *env, path, post1, post2, sup1 string) {
 	if r := e.do("GET", path, post1, nil, "If-None-Match", etag); r.status != 200 || strings.Count(string(r.body), `"seq"`) != 4 {
 		t.Fatalf("after the amendment the phone must get the new version: %d", r.status)
 	}
+	testTakenOff(t, e, first, post1, post2)
 	list := e.do("GET", "/api/v1/dcs/dc-one/manifests?date=2026-11-25", sup1, nil)
 	if list.status != 200 || !strings.Contains(string(list.body), `"version":2`) {
 		t.Fatalf("centre's manifests: %d %s", list.status, list.body)
+	}
+}
+
+// testTakenOff: an outcome for an article a supervisor took off the
+// manifest is not found, and only its former custodian is told why and
+// when (problem members reason, at, time_zone).
+func testTakenOff(t *testing.T, e *env, id, post1, post2 string) {
+	t.Helper()
+	body := map[string]any{"article_id": id, "outcome": "failed", "reason_code": "01", "proof_ids": []string{},
+		"captured_at": "2026-11-25T18:00:00+05:30"}
+	p := wantProblem(t, e.do("POST", "/api/v1/deliveries", post1, body, "Idempotency-Key", uuid.NewString()), 404)
+	at, err := time.Parse(time.RFC3339, fmt.Sprint(p["at"]))
+	if p["reason"] != "removed" || err != nil || at.IsZero() || p["time_zone"] != "Asia/Kolkata" {
+		t.Errorf("the former custodian is told %v; want reason removed, at (RFC 3339) and the centre's zone", p)
+	}
+	p = wantProblem(t, e.do("POST", "/api/v1/deliveries", post2, body, "Idempotency-Key", uuid.NewString()), 404)
+	if _, told := p["reason"]; told || p["at"] != nil {
+		t.Errorf("another postman is told %v", p)
 	}
 }

@@ -70,9 +70,12 @@ type Holding struct {
 	PostmanID string
 	Out       bool // in custody now, and out_for_delivery
 	Done      bool // the assignment ended with its outcome
-	Service   postal.Service
-	Phone     string
-	Window    [2]time.Time // of that manifest's slot
+	// Taken says whose custody ended other than by its outcome, why and
+	// when: an amendment, the counter or another move.
+	Taken   postal.Taken
+	Service postal.Service
+	Phone   string
+	Window  [2]time.Time // of that manifest's slot
 	// AssignmentID names the custody period; Since is when it began (the
 	// dispatch or the amendment that sent the article out).
 	AssignmentID string
@@ -87,6 +90,12 @@ type Holding struct {
 // for delivery in p's custody. Only they act on it at the door.
 func (h Holding) HeldBy(p postal.Principal) bool {
 	return p.Role == postal.RolePostman && h.PostmanID != "" && h.PostmanID == p.UserID && h.Out
+}
+
+// NotHeld is the answer to p acting on an article they do not hold: not
+// found, with why and when to the postman it was taken from.
+func (h Holding) NotHeld(p postal.Principal) error {
+	return h.Taken.NotFound(p)
 }
 
 // TryRequest asks for one try at an article's code, which counts against

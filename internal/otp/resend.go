@@ -73,7 +73,7 @@ func (s *Service) resendable(ctx context.Context, p postal.Principal, rawID stri
 	mine := p.Role == postal.RolePostman && h.PostmanID == p.UserID
 	supervises := p.Role != postal.RolePostman && p.CanSeeDC(h.DCID)
 	if !mine && !supervises {
-		return Holding{}, postal.Errorf(postal.CodeNotFound, "article not found")
+		return Holding{}, h.NotHeld(p)
 	}
 	if !h.Out {
 		return Holding{}, postal.Errorf(postal.CodeConflict, "the article is not out for delivery")

@@ -37,7 +37,7 @@ func (s *Service) held(ctx context.Context, p postal.Principal, rawID string) (H
 		return Holding{}, err
 	}
 	if !h.HeldBy(p) {
-		return Holding{}, postal.Errorf(postal.CodeNotFound, "article not found")
+		return Holding{}, h.NotHeld(p)
 	}
 	return h, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/idem"
+	"dakiya/internal/postal"
 )
 
 // Kind is what a proof shows.
@@ -83,7 +84,8 @@ type Subject struct {
 	ArticleID string
 	DCID      string
 	TimeZone  string
-	PostmanID string // its custodian, or of the outcome that ended the custody; "" if none
+	PostmanID string       // its custodian, or of the outcome that ended the custody; "" if none
+	Taken     postal.Taken // whose custody ended otherwise, why and when
 	Status    article.Status
 	Proofs    int // how many it has
 }

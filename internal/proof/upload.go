@@ -129,7 +129,7 @@ func (s *Service) held(ctx context.Context, p postal.Principal, articleID string
 	}
 	switch {
 	case subj.PostmanID == "" || subj.PostmanID != p.UserID:
-		return Subject{}, postal.Errorf(postal.CodeNotFound, "article not found")
+		return Subject{}, subj.Taken.NotFound(p)
 	case subj.Status != article.StatusOutForDelivery:
 		return Subject{}, postal.Errorf(postal.CodeUnprocessable,
 			"proofs are taken only while the article is out for delivery; it is now %s", strings.ReplaceAll(string(subj.Status), "_", " "))

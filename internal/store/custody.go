@@ -26,17 +26,17 @@ const (
 // never changes the answer.
 func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error) {
 	var h otp.Holding
-	var status, service string
+	var status, service, tz string
 	var assignment, postman, manifestID, date, sl, endedBy sql.NullString
 	var since, ended, start, end sql.NullInt64
-	err := db.run().queryRow(ctx, `SELECT a.id, a.dc_id, d.name, a.status, a.service, a.recipient_phone,
+	err := db.run().queryRow(ctx, `SELECT a.id, a.dc_id, d.name, d.tz, a.status, a.service, a.recipient_phone,
 			c.assignment_id, c.postman_id, c.since, c.ended_at, c.ended_by,
 			m.id, m.window_start, m.window_end, m.date, m.slot
 		FROM articles a JOIN dcs d ON d.id = a.dc_id
 		LEFT JOIN custody c ON c.article_id = a.id
 		LEFT JOIN manifests m ON m.id = c.manifest_id
 		WHERE a.id = ?`, articleID).
-		Scan(&h.ArticleID, &h.DCID, &h.DCName, &status, &service, &h.Phone, &assignment, &postman, &since, &ended, &endedBy,
+		Scan(&h.ArticleID, &h.DCID, &h.DCName, &tz, &status, &service, &h.Phone, &assignment, &postman, &since, &ended, &endedBy,
 			&manifestID, &start, &end, &date, &sl)
 	if errors.Is(err, sql.ErrNoRows) {
 		return otp.Holding{}, notFound("article")
@@ -52,6 +52,9 @@ func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error
 	h.Done = ended.Valid && endedBy.String == endedByOutcome
 	if h.Out || h.Done {
 		h.PostmanID = postman.String
+	}
+	if ended.Valid && !h.Done {
+		h.Taken = postal.Taken{From: postman.String, Reason: takenWhy(endedBy.String), At: fromMS(ended.Int64), TimeZone: tz}
 	}
 	h.AssignmentID, h.Since = assignment.String, fromMS(since.Int64)
 	h.ManifestID, h.Date, h.Slot = manifestID.String, date.String, postal.Slot(sl.String)
@@ -93,6 +96,18 @@ func endedBy(e article.EventName) string {
 		return endedByHeld
 	}
 	return endedByMoved
+}
+
+// takenWhy names, for the postman it was taken from, how a custody ended
+// other than by its outcome.
+func takenWhy(endedBy string) string {
+	switch endedBy {
+	case endedByAmended:
+		return postal.TakenRemoved
+	case endedByHeld:
+		return postal.TakenHeld
+	}
+	return postal.TakenMoved
 }
 
 // endAssignment ends one assignment with its outcome, inside the outcome's

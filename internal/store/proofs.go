@@ -37,7 +37,7 @@ func (db *DB) ProofSubject(ctx context.Context, articleID string) (proof.Subject
 	if err != nil {
 		return proof.Subject{}, err
 	}
-	s := proof.Subject{ArticleID: h.ArticleID, DCID: h.DCID, PostmanID: h.PostmanID}
+	s := proof.Subject{ArticleID: h.ArticleID, DCID: h.DCID, PostmanID: h.PostmanID, Taken: h.Taken}
 	var status string
 	err = db.run().queryRow(ctx, `SELECT a.status, d.tz, (SELECT COUNT(*) FROM proofs p WHERE p.article_id = a.id)
 		FROM articles a JOIN dcs d ON d.id = a.dc_id WHERE a.id = ?`,
