@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -187,26 +186,9 @@ func TestOneOutcomePerAssignment(t *testing.T) {
 		r := newRound(t, db, 2)
 		ctx := context.Background()
 		h := holding(t, db, r.ids[0])
-		const n = 8
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = db.RecordOutcome(ctx, r.outcome(h, fmt.Sprintf("d-%d", i)))
-			}()
-		}
-		wg.Wait()
-		ok := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				ok++
-			case !postal.IsCode(err, postal.CodeAlreadyDone):
-				t.Errorf("a concurrent outcome: %v, want already done", err)
-			}
-		}
+		ok := testkit.Race(t, 8, postal.CodeAlreadyDone, func(i int) error {
+			return db.RecordOutcome(ctx, r.outcome(h, fmt.Sprintf("d-%d", i)))
+		})
 		if ok != 1 {
 			t.Fatalf("%d outcomes recorded, want 1", ok)
 		}
