@@ -128,12 +128,17 @@ func alreadyDone() error {
 // changes who holds an article.
 func (db *DB) Reissue(ctx context.Context, r manifest.Record, assignment string, from uint64, next otp.Issued) error {
 	return db.inTx(ctx, "reissue", func(x runner) error {
-		var n int
-		if err := x.queryRow(ctx, "SELECT COUNT(*) FROM custody WHERE article_id = ? AND assignment_id = ? AND ended_at IS NULL",
-			next.State.ArticleID, assignment).Scan(&n); err != nil {
+		// A write, not a read: on PostgreSQL it locks the custody row until
+		// commit, so a move that is ending it either committed first (and
+		// this matches nothing) or waits for the resend.
+		res, err := x.exec(ctx, "UPDATE custody SET since = since WHERE article_id = ? AND assignment_id = ? AND ended_at IS NULL",
+			next.State.ArticleID, assignment)
+		if err != nil {
 			return classify("reissue: custody", err)
 		}
-		if n != 1 {
+		if n, err := res.RowsAffected(); err != nil {
+			return classify("reissue: custody", err)
+		} else if n != 1 {
 			return notFound("article")
 		}
 		if err := reissueOTP(ctx, x, from, next); err != nil {

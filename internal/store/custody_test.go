@@ -123,6 +123,38 @@ func TestHoldingIsCustody(t *testing.T) {
 	})
 }
 
+// TestReissueWaitsForACustodyMove: a resend that starts while another
+// transaction is ending the article's custody (back at the counter) waits
+// for it and then finds the custody gone: no new code, no SMS.
+func TestReissueWaitsForACustodyMove(t *testing.T) {
+	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
+		r := newRound(t, db, 1)
+		ctx := context.Background()
+		id := r.ids[0]
+		st, _ := db.OTP(ctx, id)
+		h := holding(t, db, id)
+		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+			Start: h.Window[0], End: h.Window[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.Manifest(ctx, r.manifest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Version, rec.ETag = rec.Version+1, `"new"`
+		sms := countRows(t, db, "sms")
+		busy.Change(t, 300*time.Millisecond, fmt.Sprintf(
+			"UPDATE custody SET ended_at = 1, ended_by = 'held' WHERE article_id = '%s'", id))
+		if err := db.Reissue(ctx, rec, h.AssignmentID, st.Counter, next); !postal.IsCode(err, postal.CodeNotFound) {
+			t.Fatalf("a resend racing a move off the round: %v, want not found", err)
+		}
+		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || countRows(t, db, "sms") != sms {
+			t.Fatalf("a code was resent for an article whose custody ended meanwhile: %+v", now)
+		}
+	})
+}
+
 // TestReissueIsOneTransaction: a resend's code and the manifest version
 // carrying its check commit together or not at all.
 func TestReissueIsOneTransaction(t *testing.T) {

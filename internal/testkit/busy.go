@@ -78,3 +78,34 @@ func (b *Busy) Hold(t testing.TB, d time.Duration, tables ...string) {
 	}()
 	t.Cleanup(func() { <-done })
 }
+
+// Change runs stmt in a transaction of its own that commits after d, and
+// returns once stmt has run: until then the rows it wrote stay locked (on
+// SQLite, the whole database), as a concurrent request's uncommitted move
+// would keep them. The test ends only after the commit.
+func (b *Busy) Change(t testing.TB, d time.Duration, stmt string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := b.raw.Conn(ctx)
+	if err != nil {
+		t.Fatalf("testkit: busy: %v", err)
+	}
+	begin := "BEGIN IMMEDIATE"
+	if b.dialect == store.Postgres {
+		begin = "BEGIN"
+	}
+	for _, q := range []string{begin, stmt} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			conn.Close()
+			t.Fatalf("testkit: busy: %s: %v", q, err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(d)
+		conn.ExecContext(ctx, "COMMIT")
+		conn.Close()
+	}()
+	t.Cleanup(func() { <-done })
+}
