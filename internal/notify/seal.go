@@ -50,16 +50,44 @@ func (s Sealer) NewSealedMessage(id, phone, template, secret, kind, articleID, d
 // Render returns m as the recipient reads it: a sealed secret opened and
 // put in its slots. A message without one is returned as it is.
 func (s Sealer) Render(m Message) (Message, error) {
+	secret, err := s.open(m)
+	if err != nil {
+		return Message{}, err
+	}
+	return render(m, secret), nil
+}
+
+// open returns m's sealed secret, or "" when it has none.
+func (s Sealer) open(m Message) (string, error) {
 	if m.Sealed == "" {
-		return m, nil
+		return "", nil
 	}
 	plain, err := s.box.Open(m.ID, m.Sealed)
 	if err != nil {
-		return Message{}, fmt.Errorf("notify: message %s: %w", m.ID, err)
+		return "", fmt.Errorf("notify: message %s: %w", m.ID, err)
 	}
-	m.Body, m.Sealed = strings.ReplaceAll(m.Body, Slot, string(plain)), ""
-	return m, nil
+	return string(plain), nil
 }
+
+// render puts secret in m's slots, if m has a sealed secret.
+func render(m Message, secret string) Message {
+	if m.Sealed == "" {
+		return m
+	}
+	m.Body, m.Sealed = strings.ReplaceAll(m.Body, Slot, secret), ""
+	return m
+}
+
+// redacted is a send failure with the message's secret taken out of its
+// text (a gateway may echo the message), since that text is kept as the
+// message's last error and logged. It unwraps to the failure itself.
+type redacted struct {
+	err    error
+	secret string
+}
+
+func (r redacted) Error() string { return strings.ReplaceAll(r.err.Error(), r.secret, Slot) }
+func (r redacted) Unwrap() error { return r.err }
 
 // Outbox reads the development outbox: the latest limit messages to a
 // phone, newest first, rendered as the recipient got them. It shows codes,
