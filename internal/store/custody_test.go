@@ -155,6 +155,46 @@ func TestReissueWaitsForACustodyMove(t *testing.T) {
 	})
 }
 
+// TestReissueBesideAnAmendment: a resend and an amendment that takes the
+// article off the same manifest take their locks in the same order (the
+// manifest, then custody), so neither deadlocks the other: the amendment
+// commits and the resend then finds the custody gone.
+func TestReissueBesideAnAmendment(t *testing.T) {
+	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
+		r := newRound(t, db, 1)
+		ctx := context.Background()
+		id := r.ids[0]
+		st, _ := db.OTP(ctx, id)
+		h := holding(t, db, id)
+		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+			Start: h.Window[0], End: h.Window[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.Manifest(ctx, r.manifest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Version, rec.ETag = rec.Version+1, `"new"`
+		amend := busy.Begin(t)
+		if err := amend.Exec(fmt.Sprintf("UPDATE manifests SET updated_at = updated_at WHERE id = '%s'", r.manifest)); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- db.Reissue(ctx, rec, h.AssignmentID, st.Counter, next) }()
+		time.Sleep(300 * time.Millisecond) // the resend is now waiting
+		if err := amend.Exec(fmt.Sprintf("UPDATE custody SET ended_at = 1, ended_by = 'amended' WHERE article_id = '%s'", id)); err != nil {
+			t.Fatalf("the amendment: %v", err)
+		}
+		if err := amend.Commit(); err != nil {
+			t.Fatalf("the amendment's commit: %v", err)
+		}
+		if err := <-done; !postal.IsCode(err, postal.CodeNotFound) {
+			t.Fatalf("the resend beside the amendment: %v, want not found", err)
+		}
+	})
+}
+
 // TestReissueIsOneTransaction: a resend's code and the manifest version
 // carrying its check commit together or not at all.
 func TestReissueIsOneTransaction(t *testing.T) {
