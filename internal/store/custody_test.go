@@ -195,6 +195,36 @@ func TestReissueBesideAnAmendment(t *testing.T) {
 	})
 }
 
+// TestCounterBesideAnOutcome: bringing an article back to the counter
+// while its outcome is being recorded takes custody before the article
+// row, as the outcome does, so neither deadlocks the other: the outcome
+// commits and the counter is told the article changed meanwhile.
+func TestCounterBesideAnOutcome(t *testing.T) {
+	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
+		r := newRound(t, db, 1)
+		ctx := context.Background()
+		id := r.ids[0]
+		outcome := busy.Begin(t) // as RecordOutcome: custody first, the article later
+		if err := outcome.Exec(fmt.Sprintf("UPDATE custody SET ended_at = 1, ended_by = 'outcome' WHERE article_id = '%s'", id)); err != nil {
+			t.Fatal(err)
+		}
+		held := article.Event{Event: article.EventHeldAtCounter, Status: article.StatusHeld,
+			Code: article.UPUCode(article.EventHeldAtCounter), At: r.Clock.Now(), Place: "Koramangala DC", ActorID: r.Supervisor.UserID}
+		done := make(chan error, 1)
+		go func() { done <- db.AppendEvent(ctx, id, article.StatusOutForDelivery, held, nil) }()
+		time.Sleep(300 * time.Millisecond) // the counter is now waiting
+		if err := outcome.Exec(fmt.Sprintf("UPDATE articles SET status = 'delivered' WHERE id = '%s'", id)); err != nil {
+			t.Fatalf("the outcome: %v", err)
+		}
+		if err := outcome.Commit(); err != nil {
+			t.Fatalf("the outcome's commit: %v", err)
+		}
+		if err := <-done; !postal.IsCode(err, postal.CodeConflict) {
+			t.Fatalf("the counter beside the outcome: %v, want conflict", err)
+		}
+	})
+}
+
 // TestReissueIsOneTransaction: a resend's code and the manifest version
 // carrying its check commit together or not at all.
 func TestReissueIsOneTransaction(t *testing.T) {
