@@ -3,7 +3,6 @@ package auth
 import (
 	"context"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 
@@ -95,27 +94,12 @@ func (s *Service) release(ctx context.Context, attempt string, clear []string) e
 // refusal only for unknown names would tell which names exist).
 func (s *Service) buckets(username, addr string, known bool) []Bucket {
 	now := s.now()
-	addr = addrKey(addr)
+	addr = postal.ClientKey(addr) // an IPv6 address by its /64
 	return []Bucket{
 		{Key: "login:pair:" + username + "|" + addr, Since: now.Add(-s.policy.PairWindow), Record: true},
 		{Key: "login:user:" + username, Since: now.Add(-s.policy.UserWindow), Record: true},
 		{Key: "login:addr:" + addr, Since: now.Add(-s.policy.AddrWindow), Record: !known},
 	}
-}
-
-// addrKey is the address a login counts against: an IPv6 address by its
-// /64, which one subscriber usually holds whole, so hopping between its
-// addresses does not buy fresh buckets.
-func addrKey(addr string) string {
-	a, err := netip.ParseAddr(addr)
-	if err != nil || !a.Is6() || a.Is4In6() {
-		return addr
-	}
-	p, err := a.Prefix(64)
-	if err != nil {
-		return addr
-	}
-	return p.String()
 }
 
 // allow decides, from the counts of buckets' three buckets, whether an

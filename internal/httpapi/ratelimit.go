@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"math"
-	"net"
 	"sync"
 	"time"
 
@@ -107,22 +106,12 @@ func (l *addrLimiter) sweep(now time.Time) {
 	}
 }
 
-// clientKey is the bucket of a client address: an IPv6 client owns its
-// whole /64, so it is counted as one.
-func clientKey(addr string) string {
-	ip := net.ParseIP(addr)
-	if ip == nil || ip.To4() != nil {
-		return addr
-	}
-	return ip.Mask(net.CIDRMask(64, 128)).String() + "/64"
-}
-
 // rateLimit answers 429 with Retry-After once a client address has spent its
 // bucket of l.
 func rateLimit(l *addrLimiter) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
-			if ok, wait := l.take(clientKey(c.RealIP())); !ok {
+			if ok, wait := l.take(postal.ClientKey(c.RealIP())); !ok {
 				return &postal.Error{Code: postal.CodeRateLimited, RetryAfter: wait,
 					Message: "too many requests from this address; retry after the seconds in Retry-After"}
 			}

@@ -2,14 +2,12 @@ package notify
 
 import (
 	"context"
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/rand"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"dakiya/internal/secret"
 )
 
 // Slot marks, in a stored body, where the message's secret (a recipient's
@@ -17,28 +15,21 @@ import (
 // sealed, so the sms table, and every backup of it, holds no code.
 const Slot = "{code}"
 
-// Sealer seals a message's secret with AES-256-GCM, bound to the
-// message's id so a sealed secret cannot be moved to another message, and
-// renders a message at send time.
+// Sealer seals a message's secret, bound to the message's id so a sealed
+// secret cannot be moved to another message, and renders a message at send
+// time. The zero Sealer opens none.
 type Sealer struct {
-	aead cipher.AEAD
+	box secret.Sealer
 }
 
 // NewSealer returns a Sealer with a 32-byte key (derive it for
 // secret.PurposeSMSSeal).
 func NewSealer(key []byte) (Sealer, error) {
-	if len(key) != 32 {
-		return Sealer{}, errors.New("notify: the seal key must be 32 bytes")
-	}
-	block, err := aes.NewCipher(key)
+	box, err := secret.NewSealer(key)
 	if err != nil {
-		return Sealer{}, fmt.Errorf("notify: seal key: %w", err)
+		return Sealer{}, fmt.Errorf("notify: %w", err)
 	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return Sealer{}, fmt.Errorf("notify: seal key: %w", err)
-	}
-	return Sealer{aead: aead}, nil
+	return Sealer{box: box}, nil
 }
 
 // NewSealedMessage returns a queued message whose body is template, with
@@ -47,36 +38,56 @@ func (s Sealer) NewSealedMessage(id, phone, template, secret, kind, articleID, d
 	if !strings.Contains(template, Slot) {
 		return Message{}, errors.New("notify: a sealed message's template has no slot for its secret")
 	}
-	if s.aead == nil {
-		return Message{}, errors.New("notify: no seal key")
-	}
-	nonce := make([]byte, s.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return Message{}, fmt.Errorf("notify: nonce: %w", err)
+	sealed, err := s.box.Seal(id, []byte(secret))
+	if err != nil {
+		return Message{}, fmt.Errorf("notify: message %s: %w", id, err)
 	}
 	m := NewMessage(id, phone, template, kind, articleID, dedupeKey, now)
-	m.Sealed = base64.RawStdEncoding.EncodeToString(s.aead.Seal(nonce, nonce, []byte(secret), []byte(id)))
+	m.Sealed = sealed
 	return m, nil
 }
 
 // Render returns m as the recipient reads it: a sealed secret opened and
 // put in its slots. A message without one is returned as it is.
 func (s Sealer) Render(m Message) (Message, error) {
-	if m.Sealed == "" {
-		return m, nil
-	}
-	raw, err := base64.RawStdEncoding.DecodeString(m.Sealed)
-	if err != nil || s.aead == nil || len(raw) < s.aead.NonceSize() {
-		return Message{}, fmt.Errorf("notify: message %s: malformed sealed secret, or no key", m.ID)
-	}
-	n := s.aead.NonceSize()
-	secret, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(m.ID))
+	secret, err := s.open(m)
 	if err != nil {
-		return Message{}, fmt.Errorf("notify: message %s: sealed secret does not open with this key", m.ID)
+		return Message{}, err
 	}
-	m.Body, m.Sealed = strings.ReplaceAll(m.Body, Slot, string(secret)), ""
-	return m, nil
+	return render(m, secret), nil
 }
+
+// open returns m's sealed secret, or "" when it has none.
+func (s Sealer) open(m Message) (string, error) {
+	if m.Sealed == "" {
+		return "", nil
+	}
+	plain, err := s.box.Open(m.ID, m.Sealed)
+	if err != nil {
+		return "", fmt.Errorf("notify: message %s: %w", m.ID, err)
+	}
+	return string(plain), nil
+}
+
+// render puts secret in m's slots, if m has a sealed secret.
+func render(m Message, secret string) Message {
+	if m.Sealed == "" {
+		return m
+	}
+	m.Body, m.Sealed = strings.ReplaceAll(m.Body, Slot, secret), ""
+	return m
+}
+
+// redacted is a send failure with the message's secret taken out of its
+// text (a gateway may echo the message), since that text is kept as the
+// message's last error and logged. It unwraps to the failure itself.
+type redacted struct {
+	err    error
+	secret string
+}
+
+func (r redacted) Error() string { return strings.ReplaceAll(r.err.Error(), r.secret, Slot) }
+func (r redacted) Unwrap() error { return r.err }
 
 // Outbox reads the development outbox: the latest limit messages to a
 // phone, newest first, rendered as the recipient got them. It shows codes,

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"log/slog"
 	randv2 "math/rand/v2"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"dakiya/internal/postal"
 )
@@ -167,15 +169,20 @@ func (w *Worker) deliver(ctx context.Context, m Message) (bool, error) {
 }
 
 // send renders m, so its code exists in clear only on the way to the
-// transport, and hands it over within the send timeout.
+// transport, and hands it over within the send timeout. A failure's text
+// never carries the code.
 func (w *Worker) send(ctx context.Context, m Message) error {
-	out, err := w.opt.Sealer.Render(m)
+	secret, err := w.opt.Sealer.open(m)
 	if err != nil {
 		return &PermanentError{Err: err}
 	}
 	sctx, cancel := context.WithTimeout(ctx, w.opt.SendTimeout)
 	defer cancel()
-	return w.sender.Send(sctx, out)
+	err = w.sender.Send(sctx, render(m, secret))
+	if err != nil && secret != "" {
+		return redacted{err: err, secret: secret}
+	}
+	return err
 }
 
 // record writes the outcome of a finished send and returns the message's
@@ -239,11 +246,17 @@ func (w *Worker) backoff(attempts int, err error) time.Duration {
 	return d
 }
 
-// errorText is the last_error kept for a failed send.
+// errorText is the last_error kept for a failed send: text the database
+// takes (valid UTF-8 without U+0000, which a gateway's answer may hold),
+// cut at a character boundary.
 func errorText(err error) string {
-	s := err.Error()
-	if len(s) > maxErrorLen {
-		s = s[:maxErrorLen]
+	s := strings.ToValidUTF8(strings.ReplaceAll(err.Error(), "\x00", ""), "\uFFFD")
+	if len(s) <= maxErrorLen {
+		return s
 	}
-	return s
+	cut := maxErrorLen
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut]
 }

@@ -3,8 +3,10 @@ package notify
 import (
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"dakiya/internal/postal"
 )
@@ -59,5 +61,20 @@ func TestWorkerOptionDefaults(t *testing.T) {
 	// A send must end well inside its lease.
 	if o := (WorkerOptions{Lease: 8 * time.Second, SendTimeout: time.Minute}).withDefaults(); o.SendTimeout != 4*time.Second {
 		t.Fatalf("send timeout = %v with an 8 s lease, want 4 s", o.SendTimeout)
+	}
+}
+
+// TestErrorTextIsStorableText: a gateway's error, however long or odd its
+// bytes, is kept as text PostgreSQL takes: valid UTF-8, no U+0000, never
+// cut inside a character, at most maxErrorLen bytes.
+func TestErrorTextIsStorableText(t *testing.T) {
+	for name, msg := range map[string]string{
+		"hindi across the cut": strings.Repeat("a", maxErrorLen-1) + "भारतीय डाक",
+		"nul and bad bytes":    "refused\x00 \xff\xfe",
+	} {
+		got := errorText(errors.New(msg))
+		if !utf8.ValidString(got) || strings.IndexByte(got, 0) >= 0 || len(got) > maxErrorLen {
+			t.Errorf("%s: %q", name, got)
+		}
 	}
 }

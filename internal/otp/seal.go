@@ -1,13 +1,11 @@
 package otp
 
 import (
-	"crypto/aes"
-	"crypto/cipher"
 	"crypto/rand"
 	"encoding/base32"
-	"encoding/base64"
-	"errors"
 	"fmt"
+
+	"dakiya/internal/secret"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/hotp"
@@ -20,52 +18,13 @@ const Digits = 6
 // 4226 recommends.
 const seedLen = 20
 
-// Sealer encrypts seeds at rest with AES-256-GCM, binding each to its
-// article so a sealed seed cannot be moved to another article.
-type Sealer struct {
-	aead cipher.AEAD
-}
-
-// NewSealer returns a Sealer with a 32-byte key (derive it for
+// Sealer encrypts seeds at rest, binding each to its article id so a
+// sealed seed cannot be moved to another article (derive its key for
 // secret.PurposeOTPSeal).
-func NewSealer(key []byte) (Sealer, error) {
-	if len(key) != 32 {
-		return Sealer{}, errors.New("otp: the seal key must be 32 bytes")
-	}
-	block, err := aes.NewCipher(key)
-	if err != nil {
-		return Sealer{}, fmt.Errorf("otp: seal key: %w", err)
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		return Sealer{}, fmt.Errorf("otp: seal key: %w", err)
-	}
-	return Sealer{aead: aead}, nil
-}
+type Sealer = secret.Sealer
 
-// Seal encrypts seed for article id: base64(nonce || ciphertext).
-func (s Sealer) Seal(id string, seed []byte) (string, error) {
-	nonce := make([]byte, s.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		return "", fmt.Errorf("otp: nonce: %w", err)
-	}
-	out := s.aead.Seal(nonce, nonce, seed, []byte(id))
-	return base64.RawStdEncoding.EncodeToString(out), nil
-}
-
-// Open decrypts a sealed seed of article id.
-func (s Sealer) Open(id, sealed string) ([]byte, error) {
-	raw, err := base64.RawStdEncoding.DecodeString(sealed)
-	if err != nil || len(raw) < s.aead.NonceSize() {
-		return nil, errors.New("otp: malformed sealed seed")
-	}
-	n := s.aead.NonceSize()
-	seed, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(id))
-	if err != nil {
-		return nil, errors.New("otp: sealed seed does not open with this key")
-	}
-	return seed, nil
-}
+// NewSealer returns a Sealer with a 32-byte key.
+func NewSealer(key []byte) (Sealer, error) { return secret.NewSealer(key) }
 
 // NewSeed returns a random seed.
 func NewSeed() ([]byte, error) {

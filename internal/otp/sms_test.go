@@ -2,6 +2,7 @@ package otp_test
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"regexp"
 	"strings"
@@ -83,6 +84,39 @@ func TestCodesNeverAtRest(t *testing.T) {
 			if !strings.Contains(bodies, "code "+c+" ") {
 				t.Errorf("code %s was never sent", c)
 			}
+		}
+	})
+}
+
+// echoing is a transport that refuses every message, echoing it in its
+// error as some gateways do ("invalid sender for: <body>").
+type echoing struct{ permanent bool }
+
+func (e echoing) Send(_ context.Context, m notify.Message) error {
+	err := fmt.Errorf("gateway answered 400: cannot deliver %q", m.Body)
+	if e.permanent {
+		return &notify.PermanentError{Err: err}
+	}
+	return err
+}
+
+// TestGatewayErrorKeepsNoCode: a send failure whose error repeats the
+// message does not put the code in last_error, retried or failed.
+func TestGatewayErrorKeepsNoCode(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		d := newDoor(t, db, otp.DefaultPolicy(), 1)
+		code := d.code(t, 0)
+		for _, permanent := range []bool{false, true} {
+			w := notify.NewWorker(db, echoing{permanent}, d.Clock.Now, slog.New(slog.DiscardHandler), notify.WorkerOptions{Sealer: d.sms})
+			if _, err := w.Tick(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			noCodeAtRest(t, db, fmt.Sprintf("after a refused send (permanent %v)", permanent), code)
+			d.Clock.Advance(time.Hour)
+		}
+		var failed int
+		if err := db.QueryRowForTest(context.Background(), "SELECT COUNT(*) FROM sms WHERE status = 'failed' AND last_error LIKE '%{code}%'").Scan(&failed); err != nil || failed != 1 {
+			t.Fatalf("%d failed with the slot in last_error, %v", failed, err)
 		}
 	})
 }

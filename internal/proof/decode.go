@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"time"
 
 	"dakiya/internal/postal"
 )
@@ -24,7 +25,7 @@ var errNoEnd = errors.New("proof: the image's end is missing")
 // refuses any byte after the image's end: a header that reads is not yet
 // an image, and a page hidden after one is not evidence. At most
 // cap(s.decoding) decodes run at once; the others wait, or give up with
-// ctx.
+// ctx as unavailable (the phone retries).
 func (s *Service) checkImage(ctx context.Context, k Kind, pic picture, data []byte) error {
 	end, err := pic.format.end(data)
 	if err != nil {
@@ -37,7 +38,10 @@ func (s *Service) checkImage(ctx context.Context, k Kind, pic picture, data []by
 	select {
 	case s.decoding <- struct{}{}:
 	case <-ctx.Done():
-		return fmt.Errorf("proof: wait to decode: %w", ctx.Err())
+		e := postal.Wrap(fmt.Errorf("proof: wait to decode: %w", ctx.Err()), postal.CodeUnavailable,
+			"the server is busy checking other images; send the proof again in a moment")
+		e.RetryAfter = 5 * time.Second
+		return e
 	}
 	defer func() { <-s.decoding }()
 	if err := pic.format.decode(data); err != nil {

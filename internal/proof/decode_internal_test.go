@@ -1,8 +1,12 @@
 package proof
 
 import (
+	"context"
 	"errors"
 	"testing"
+
+	"dakiya/internal/postal"
+	"dakiya/internal/proof/prooftest"
 )
 
 // TestImageEnds walks crafted structures: the end is found past stuffed
@@ -60,4 +64,24 @@ func pngChunk(typ string, n int) []byte {
 	out := []byte{byte(n >> 24), byte(n >> 16), byte(n >> 8), byte(n)}
 	out = append(out, typ...)
 	return append(out, make([]byte, n+4)...)
+}
+
+// TestDecodeQueueTimeoutIsUnavailable: an upload that cannot get a decode
+// slot before its deadline is told the server is busy (503, retry), not
+// an internal error.
+func TestDecodeQueueTimeoutIsUnavailable(t *testing.T) {
+	data := prooftest.JPEG(8, 8, 1)
+	pic, err := inspect(KindPhoto, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Service{decoding: make(chan struct{}, 1)}
+	s.decoding <- struct{}{} // the only slot, taken
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	err = s.checkImage(ctx, KindPhoto, pic, data)
+	var e *postal.Error
+	if !errors.As(err, &e) || e.Code != postal.CodeUnavailable || e.RetryAfter <= 0 {
+		t.Fatalf("got %v, want unavailable with a Retry-After", err)
+	}
 }

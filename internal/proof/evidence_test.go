@@ -4,7 +4,6 @@ import (
 	"context"
 	"image/color"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -102,25 +101,11 @@ func TestProofsPerArticleCapped(t *testing.T) {
 		}
 		wantStored(t, f, db, proof.MaxPerArticle)
 
-		const racers = proof.MaxPerArticle + 5
-		errs := make([]error, racers)
-		var wg sync.WaitGroup
-		for i := range racers {
-			wg.Go(func() {
-				_, errs[i] = f.svc.Upload(ctx, f.PostmanA, proof.Upload{ArticleID: f.articles[1], Kind: proof.KindPhoto,
-					Key: uuid.NewString(), Data: prooftest.JPEG(8, 8, uint8(100+i))}, idem.Receipt{})
-			})
-		}
-		wg.Wait()
-		ok := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				ok++
-			case !postal.IsCode(err, postal.CodeUnprocessable):
-				t.Errorf("racing upload: %v", err)
-			}
-		}
+		ok := testkit.Race(t, proof.MaxPerArticle+5, postal.CodeUnprocessable, func(i int) error {
+			_, err := f.svc.Upload(ctx, f.PostmanA, proof.Upload{ArticleID: f.articles[1], Kind: proof.KindPhoto,
+				Key: uuid.NewString(), Data: prooftest.JPEG(8, 8, uint8(100+i))}, idem.Receipt{})
+			return err
+		})
 		if ok != proof.MaxPerArticle {
 			t.Errorf("%d racing uploads accepted, want %d", ok, proof.MaxPerArticle)
 		}

@@ -99,14 +99,21 @@ const MaxPerArticle = 10
 // the most proofs allowed.
 var ErrFull = errors.New("proof: the article has all the proofs it may have")
 
+// ErrNotHeld is what Store.InsertProof returns when, by the time the row is
+// written, the uploader no longer holds the article out for delivery (its
+// outcome was recorded, or it was moved, meanwhile).
+var ErrNotHeld = errors.New("proof: the uploader no longer holds the article out for delivery")
+
 // Store is what proof needs from the database.
 type Store interface {
 	ProofSubject(ctx context.Context, articleID string) (Subject, error)
 	// InsertProof records a proof unless its article already has max,
 	// and, in the same transaction, the answer to its request's
 	// idempotency key; a taken id, object key or (postman, idempotency
-	// key) is a CodeConflict error, and a full article ErrFull. Counting
-	// and inserting are one atomic step, so racing uploads cannot pass max.
+	// key) is a CodeConflict error, a full article ErrFull, and an article
+	// the uploader no longer holds out for delivery ErrNotHeld. Checking
+	// and inserting are one atomic step, so racing uploads cannot pass max
+	// nor land after the article's outcome or move.
 	InsertProof(ctx context.Context, m Meta, max int, answer idem.Completion) error
 	Proof(ctx context.Context, id string) (Meta, error)
 	ProofByKey(ctx context.Context, postmanID, idempotencyKey string) (Meta, error)

@@ -168,19 +168,26 @@ func objectMeta(m Meta) map[string]string {
 // lost handles a row that could not be written. A conflict means a
 // concurrent request with the same key won: this request's object is
 // unused and goes, and the winner's proof is the answer. A full article
-// (other uploads took the last places) refuses the proof, and its object
-// goes too. On any other failure the row may or may not exist, so the
-// object stays for the Sweeper, which deletes it only if no row names it.
+// (other uploads took the last places), or one that left the uploader's
+// hands meanwhile, refuses the proof, and its object goes too. On any
+// other failure the row may or may not exist, so the object stays for the
+// Sweeper, which deletes it only if no row names it.
 func (s *Service) lost(ctx context.Context, p postal.Principal, in Upload, m Meta, err error) (Meta, error) {
-	isFull := errors.Is(err, ErrFull)
-	if !isFull && !postal.IsCode(err, postal.CodeConflict) {
+	isFull, gone := errors.Is(err, ErrFull), errors.Is(err, ErrNotHeld)
+	if !isFull && !gone && !postal.IsCode(err, postal.CodeConflict) {
 		return Meta{}, err
 	}
 	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), discardTimeout)
 	defer cancel()
 	_ = s.objects.Delete(dctx, m.ObjectKey) // if it fails, the Sweeper removes it
-	if isFull {
+	switch {
+	case isFull:
 		return Meta{}, full()
+	case gone:
+		if _, herr := s.held(ctx, p, in.ArticleID); herr != nil {
+			return Meta{}, herr // why, as a postman reads it
+		}
+		return Meta{}, postal.Errorf(postal.CodeNotFound, "article not found")
 	}
 	if prev, done, rerr := s.replay(ctx, p, in, m.SHA256); done {
 		return prev, rerr

@@ -171,6 +171,15 @@ func (db *DB) AppendEvent(ctx context.Context, id string, from article.Status, e
 
 // appendEvent is AppendEvent inside a caller's transaction.
 func appendEvent(ctx context.Context, r runner, id string, from article.Status, e article.Event, sched *article.Schedule) error {
+	if from == article.StatusOutForDelivery && e.Status != from {
+		// Whatever takes an article off the street ends its custody. It
+		// goes first, before the article's row, the order in which an
+		// outcome takes the two locks, so the two never deadlock; a
+		// refused move below rolls it back.
+		if err := endCustody(ctx, r, id, endedBy(e.Event), e.At); err != nil {
+			return err
+		}
+	}
 	q, args := "UPDATE articles SET status = ?, updated_at = ?", []any{string(e.Status), ms(e.At)}
 	if sched != nil {
 		q, args = q+", sched_date = ?, sched_slot = ?", append(args, sched.Date, string(sched.Slot))
@@ -181,12 +190,6 @@ func appendEvent(ctx context.Context, r runner, id string, from article.Status, 
 	}
 	if n, err := res.RowsAffected(); err != nil || n != 1 {
 		return postal.Errorf(postal.CodeConflict, "the article changed meanwhile; reload and try again")
-	}
-	if from == article.StatusOutForDelivery && e.Status != from {
-		// Whatever takes an article off the street ends its custody.
-		if err := endCustody(ctx, r, id, endedBy(e.Event), e.At); err != nil {
-			return err
-		}
 	}
 	if err := r.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) + 1 FROM article_events WHERE article_id = ?", id).Scan(&e.Seq); err != nil {
 		return classify("next event seq", err)

@@ -140,20 +140,35 @@ func alreadyDone() error {
 // Reissue stores a resent code and the manifest version that carries its
 // new check value in one transaction, if the article is still in the
 // custody named by assignment. Custody is not touched: a resend never
-// changes who holds an article.
+// changes who holds an article. Locks are taken in the order dispatch and
+// amendments take them (the manifest, then custody, then the code), so a
+// resend beside an amendment waits rather than deadlocks.
 func (db *DB) Reissue(ctx context.Context, r manifest.Record, assignment string, from uint64, next otp.Issued) error {
 	return db.inTx(ctx, "reissue", func(x runner) error {
-		var n int
-		if err := x.queryRow(ctx, "SELECT COUNT(*) FROM custody WHERE article_id = ? AND assignment_id = ? AND ended_at IS NULL",
-			next.State.ArticleID, assignment).Scan(&n); err != nil {
-			return classify("reissue: custody", err)
-		}
-		if n != 1 {
-			return notFound("article")
-		}
-		if err := reissueOTP(ctx, x, from, next); err != nil {
+		if err := updateManifest(ctx, x, r, manifest.StatusDispatched); err != nil {
 			return err
 		}
-		return updateManifest(ctx, x, r, manifest.StatusDispatched)
+		if err := holdCustody(ctx, x, next.State.ArticleID, assignment); err != nil {
+			return err
+		}
+		return reissueOTP(ctx, x, from, next)
 	})
+}
+
+// holdCustody checks, inside a caller's transaction, that an article is
+// still in the custody named by assignment. It is a write, not a read: on
+// PostgreSQL it locks the custody row until commit, so a move that is
+// ending it either committed first (and this matches nothing) or waits.
+func holdCustody(ctx context.Context, x runner, articleID, assignment string) error {
+	res, err := x.exec(ctx, "UPDATE custody SET since = since WHERE article_id = ? AND assignment_id = ? AND ended_at IS NULL",
+		articleID, assignment)
+	if err != nil {
+		return classify("custody", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return classify("custody", err)
+	} else if n != 1 {
+		return notFound("article")
+	}
+	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -131,6 +130,108 @@ func TestHoldingIsCustody(t *testing.T) {
 	})
 }
 
+// TestReissueWaitsForACustodyMove: a resend that starts while another
+// transaction is ending the article's custody (back at the counter) waits
+// for it and then finds the custody gone: no new code, no SMS.
+func TestReissueWaitsForACustodyMove(t *testing.T) {
+	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
+		r := newRound(t, db, 1)
+		ctx := context.Background()
+		id := r.ids[0]
+		st, _ := db.OTP(ctx, id)
+		h := holding(t, db, id)
+		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+			Start: h.Window[0], End: h.Window[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.Manifest(ctx, r.manifest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Version, rec.ETag = rec.Version+1, `"new"`
+		sms := countRows(t, db, "sms")
+		busy.Change(t, 300*time.Millisecond, fmt.Sprintf(
+			"UPDATE custody SET ended_at = 1, ended_by = 'held' WHERE article_id = '%s'", id))
+		if err := db.Reissue(ctx, rec, h.AssignmentID, st.Counter, next); !postal.IsCode(err, postal.CodeNotFound) {
+			t.Fatalf("a resend racing a move off the round: %v, want not found", err)
+		}
+		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || countRows(t, db, "sms") != sms {
+			t.Fatalf("a code was resent for an article whose custody ended meanwhile: %+v", now)
+		}
+	})
+}
+
+// TestReissueBesideAnAmendment: a resend and an amendment that takes the
+// article off the same manifest take their locks in the same order (the
+// manifest, then custody), so neither deadlocks the other: the amendment
+// commits and the resend then finds the custody gone.
+func TestReissueBesideAnAmendment(t *testing.T) {
+	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
+		r := newRound(t, db, 1)
+		ctx := context.Background()
+		id := r.ids[0]
+		st, _ := db.OTP(ctx, id)
+		h := holding(t, db, id)
+		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+			Start: h.Window[0], End: h.Window[1]})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := db.Manifest(ctx, r.manifest)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec.Version, rec.ETag = rec.Version+1, `"new"`
+		amend := busy.Begin(t)
+		if err := amend.Exec(fmt.Sprintf("UPDATE manifests SET updated_at = updated_at WHERE id = '%s'", r.manifest)); err != nil {
+			t.Fatal(err)
+		}
+		done := make(chan error, 1)
+		go func() { done <- db.Reissue(ctx, rec, h.AssignmentID, st.Counter, next) }()
+		time.Sleep(300 * time.Millisecond) // the resend is now waiting
+		if err := amend.Exec(fmt.Sprintf("UPDATE custody SET ended_at = 1, ended_by = 'amended' WHERE article_id = '%s'", id)); err != nil {
+			t.Fatalf("the amendment: %v", err)
+		}
+		if err := amend.Commit(); err != nil {
+			t.Fatalf("the amendment's commit: %v", err)
+		}
+		if err := <-done; !postal.IsCode(err, postal.CodeNotFound) {
+			t.Fatalf("the resend beside the amendment: %v, want not found", err)
+		}
+	})
+}
+
+// TestCounterBesideAnOutcome: bringing an article back to the counter
+// while its outcome is being recorded takes custody before the article
+// row, as the outcome does, so neither deadlocks the other: the outcome
+// commits and the counter is told the article changed meanwhile.
+func TestCounterBesideAnOutcome(t *testing.T) {
+	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
+		r := newRound(t, db, 1)
+		ctx := context.Background()
+		id := r.ids[0]
+		outcome := busy.Begin(t) // as RecordOutcome: custody first, the article later
+		if err := outcome.Exec(fmt.Sprintf("UPDATE custody SET ended_at = 1, ended_by = 'outcome' WHERE article_id = '%s'", id)); err != nil {
+			t.Fatal(err)
+		}
+		held := article.Event{Event: article.EventHeldAtCounter, Status: article.StatusHeld,
+			Code: article.UPUCode(article.EventHeldAtCounter), At: r.Clock.Now(), Place: "Koramangala DC", ActorID: r.Supervisor.UserID}
+		done := make(chan error, 1)
+		go func() { done <- db.AppendEvent(ctx, id, article.StatusOutForDelivery, held, nil) }()
+		time.Sleep(300 * time.Millisecond) // the counter is now waiting
+		if err := outcome.Exec(fmt.Sprintf("UPDATE articles SET status = 'delivered' WHERE id = '%s'", id)); err != nil {
+			t.Fatalf("the outcome: %v", err)
+		}
+		if err := outcome.Commit(); err != nil {
+			t.Fatalf("the outcome's commit: %v", err)
+		}
+		if err := <-done; !postal.IsCode(err, postal.CodeConflict) {
+			t.Fatalf("the counter beside the outcome: %v, want conflict", err)
+		}
+	})
+}
+
 // TestReissueIsOneTransaction: a resend's code and the manifest version
 // carrying its check commit together or not at all.
 func TestReissueIsOneTransaction(t *testing.T) {
@@ -194,26 +295,9 @@ func TestOneOutcomePerAssignment(t *testing.T) {
 		r := newRound(t, db, 2)
 		ctx := context.Background()
 		h := holding(t, db, r.ids[0])
-		const n = 8
-		errs := make([]error, n)
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				errs[i] = db.RecordOutcome(ctx, r.outcome(h, fmt.Sprintf("d-%d", i)))
-			}()
-		}
-		wg.Wait()
-		ok := 0
-		for _, err := range errs {
-			switch {
-			case err == nil:
-				ok++
-			case !postal.IsCode(err, postal.CodeAlreadyDone):
-				t.Errorf("a concurrent outcome: %v, want already done", err)
-			}
-		}
+		ok := testkit.Race(t, 8, postal.CodeAlreadyDone, func(i int) error {
+			return db.RecordOutcome(ctx, r.outcome(h, fmt.Sprintf("d-%d", i)))
+		})
 		if ok != 1 {
 			t.Fatalf("%d outcomes recorded, want 1", ok)
 		}

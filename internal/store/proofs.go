@@ -49,13 +49,15 @@ func (db *DB) ProofSubject(ctx context.Context, articleID string) (proof.Subject
 	return s, classify("proof subject", err)
 }
 
-// InsertProof records a proof whose object is stored, unless its article
-// already has max proofs (proof.ErrFull); a taken id, object key or
-// (postman, idempotency key) is a conflict. The count and the insert are
+// InsertProof records a proof whose object is stored, if its uploader
+// still holds the article out for delivery (else proof.ErrNotHeld) and it
+// has fewer than max proofs (else proof.ErrFull); a taken id, object key or
+// (postman, idempotency key) is a conflict. The checks and the insert are
 // one step: SQLite's transactions take the write lock at BEGIN, and on
-// PostgreSQL the article's row lock queues concurrent inserts for it, each
-// counting in a snapshot taken after the previous one committed. The
-// request's answer commits with the row.
+// PostgreSQL the article's row lock queues concurrent inserts for it, and
+// moves and outcomes (which update the article), each checking in a
+// snapshot taken after the previous one committed. The request's answer
+// commits with the row.
 func (db *DB) InsertProof(ctx context.Context, m proof.Meta, max int, answer idem.Completion) error {
 	return db.inTx(ctx, "insert proof", func(r runner) error {
 		if db.dialect == Postgres {
@@ -65,17 +67,37 @@ func (db *DB) InsertProof(ctx context.Context, m proof.Meta, max int, answer ide
 		}
 		res, err := r.exec(ctx, `INSERT INTO proofs (id, article_id, dc_id, postman_id, kind, object_key, content_type,
 			size, sha256, width, height, idempotency_key, created_at)
-			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM proofs WHERE article_id = ?) < ?`,
+			SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM proofs WHERE article_id = ?) < ?
+			AND EXISTS (`+heldOut+`)`,
 			m.ID, m.ArticleID, m.DCID, m.PostmanID, string(m.Kind), m.ObjectKey, m.ContentType,
-			m.Size, m.SHA256, m.Width, m.Height, m.IdempotencyKey, ms(m.CreatedAt), m.ArticleID, max)
+			m.Size, m.SHA256, m.Width, m.Height, m.IdempotencyKey, ms(m.CreatedAt), m.ArticleID, max,
+			m.ArticleID, m.PostmanID)
 		if err != nil {
 			return classify("insert proof", err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return cmp.Or(classify("insert proof", err), fmt.Errorf("store: insert proof: %w", proof.ErrFull))
+			return cmp.Or(classify("insert proof", err), proofRefused(ctx, r, m))
 		}
 		return finishIdem(ctx, r, answer, m.CreatedAt)
 	})
+}
+
+// heldOut selects a row when postman (the second argument) holds article
+// (the first) out for delivery now.
+const heldOut = `SELECT 1 FROM custody c JOIN articles a ON a.id = c.article_id
+	WHERE c.article_id = ? AND c.postman_id = ? AND c.ended_at IS NULL AND a.status = 'out_for_delivery'`
+
+// proofRefused says why InsertProof wrote no row.
+func proofRefused(ctx context.Context, r runner, m proof.Meta) error {
+	var held int
+	err := r.queryRow(ctx, "SELECT COUNT(*) FROM ("+heldOut+") h", m.ArticleID, m.PostmanID).Scan(&held)
+	switch {
+	case err != nil:
+		return classify("insert proof: custody", err)
+	case held == 0:
+		return fmt.Errorf("store: insert proof: %w", proof.ErrNotHeld)
+	}
+	return fmt.Errorf("store: insert proof: %w", proof.ErrFull)
 }
 
 // Proof returns one proof.

@@ -209,15 +209,16 @@ func (db *DB) ReleaseLogin(ctx context.Context, attempt string, clear []string, 
 	return db.pruneLogins(ctx, pruneBefore)
 }
 
-// pruneLogins deletes failures and login key rows older than before, one
-// statement each; on PostgreSQL it skips rows a login holds locked rather
+// pruneLogins deletes failures from before before and login key rows last
+// touched at or before it (a bucket ReleaseLogin cleared is touched as of
+// before, so it goes now), one statement each; on PostgreSQL it skips rows a login holds locked rather
 // than wait for them.
 func (db *DB) pruneLogins(ctx context.Context, before time.Time) error {
 	failures := "DELETE FROM login_failures WHERE at < ?"
-	keys := "DELETE FROM limit_keys WHERE key LIKE 'login:%' AND touched_at < ?"
+	keys := "DELETE FROM limit_keys WHERE key LIKE 'login:%' AND touched_at <= ?"
 	if db.dialect == Postgres {
 		failures = "DELETE FROM login_failures WHERE ctid IN (SELECT ctid FROM login_failures WHERE at < ? FOR UPDATE SKIP LOCKED)"
-		keys = "DELETE FROM limit_keys WHERE key IN (SELECT key FROM limit_keys WHERE key LIKE 'login:%' AND touched_at < ? FOR UPDATE SKIP LOCKED)"
+		keys = "DELETE FROM limit_keys WHERE key IN (SELECT key FROM limit_keys WHERE key LIKE 'login:%' AND touched_at <= ? FOR UPDATE SKIP LOCKED)"
 	}
 	if _, err := db.run().exec(ctx, failures, ms(before)); err != nil {
 		return classify("prune login failures", err)

@@ -78,3 +78,77 @@ func (b *Busy) Hold(t testing.TB, d time.Duration, tables ...string) {
 	}()
 	t.Cleanup(func() { <-done })
 }
+
+// Change runs stmt in a transaction of its own that commits after d, and
+// returns once stmt has run: until then the rows it wrote stay locked (on
+// SQLite, the whole database), as a concurrent request's uncommitted move
+// would keep them. The test ends only after the commit.
+func (b *Busy) Change(t testing.TB, d time.Duration, stmt string) {
+	t.Helper()
+	ctx := context.Background()
+	conn, err := b.raw.Conn(ctx)
+	if err != nil {
+		t.Fatalf("testkit: busy: %v", err)
+	}
+	begin := "BEGIN IMMEDIATE"
+	if b.dialect == store.Postgres {
+		begin = "BEGIN"
+	}
+	for _, q := range []string{begin, stmt} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			conn.Close()
+			t.Fatalf("testkit: busy: %s: %v", q, err)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(d)
+		conn.ExecContext(ctx, "COMMIT")
+		conn.Close()
+	}()
+	t.Cleanup(func() { <-done })
+}
+
+// BusyTx is a transaction on a Busy connection that a test drives step by
+// step, as a concurrent request would run its statements.
+type BusyTx struct {
+	t    testing.TB
+	conn *sql.Conn
+}
+
+// Begin starts a transaction (on SQLite, holding the write lock). The test
+// must Commit it, or it is rolled back when the test ends.
+func (b *Busy) Begin(t testing.TB) *BusyTx {
+	t.Helper()
+	conn, err := b.raw.Conn(context.Background())
+	if err != nil {
+		t.Fatalf("testkit: busy: %v", err)
+	}
+	begin := "BEGIN IMMEDIATE"
+	if b.dialect == store.Postgres {
+		begin = "BEGIN"
+	}
+	if _, err := conn.ExecContext(context.Background(), begin); err != nil {
+		conn.Close()
+		t.Fatalf("testkit: busy: %s: %v", begin, err)
+	}
+	tx := &BusyTx{t: t, conn: conn}
+	t.Cleanup(func() {
+		tx.conn.ExecContext(context.Background(), "ROLLBACK")
+		tx.conn.Close()
+	})
+	return tx
+}
+
+// Exec runs one statement of the transaction.
+func (tx *BusyTx) Exec(stmt string) error {
+	_, err := tx.conn.ExecContext(context.Background(), stmt)
+	return err
+}
+
+// Commit commits the transaction.
+func (tx *BusyTx) Commit() error {
+	_, err := tx.conn.ExecContext(context.Background(), "COMMIT")
+	return err
+}
