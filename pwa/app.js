@@ -5,7 +5,7 @@ import { t, setLang, current, num, date, time, distance } from './i18n.js';
 import * as api from './api.js';
 import * as data from './data.js';
 import * as outbox from './outbox.js';
-import { manifestScreen, stopScreen, progressBar } from './stops.js';
+import { manifestScreen, mapScreen, stopScreen, progressBar } from './stops.js';
 import { deliverScreen, failScreen } from './door.js';
 
 const view = document.getElementById('view');
@@ -46,6 +46,7 @@ export async function render() {
     else if (parts[0] === 'sync') screen = await syncScreen();
     else if (parts[0] === 'm' && parts[2] === 's' && parts[4] === 'deliver') screen = await deliverScreen(parts[1], parts[3]);
     else if (parts[0] === 'm' && parts[2] === 's' && parts[4] === 'fail') screen = await failScreen(parts[1], parts[3]);
+    else if (parts[0] === 'm' && parts[2] === 'map') screen = await mapScreen(parts[1]);
     else if (parts[0] === 'm' && parts[2] === 's') screen = await stopScreen(parts[1], parts[3]);
     else if (parts[0] === 'm') screen = await manifestScreen(parts[1]);
     else screen = await todayScreen();
