@@ -74,7 +74,7 @@ await cdp.send('Network.enable');
 await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 });
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
 
-const shot = (name) => page.screenshot({ path: join(shots, `pwa-${name}.png`) });
+const shot = async (name) => { await page.evaluate(() => scrollTo(0, 0)); await page.screenshot({ path: join(shots, `pwa-${name}.png`) }); };
 const see = (id, opts) => page.waitForSelector(T(id), opts);
 const text = async (sel) => ((await page.textContent(sel)) ?? '').replace(/\s+/g, ' ').trim();
 const until = (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
@@ -280,6 +280,29 @@ try {
   check(/डाकघर/.test(await text(T('map-drawing'))) || !m.centre, 'the Hindi drawing does not name the post office');
   await shot('map-hi');
   await page.click(T('lang-toggle'));
+
+  // ---- the map when tiles do load (served here: the sandbox has no internet) ----
+  const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+  await ctx.route('https://tile.openstreetmap.org/**', (r) => r.fulfill({ status: 200, contentType: 'image/png', body: png }));
+  await page.goto(`${base}/#/m/${mid}`);
+  await see('screen-manifest');
+  await page.click(T('manifest-tab-map'));
+  await see('screen-map');
+  await until(() => document.querySelector('[data-testid=map-box]')?.dataset.map === 'tiles');
+  const street = await ev(() => ({
+    pins: [...document.querySelectorAll('[data-testid=map-box] .leaflet-marker-icon.pin')].map((p) => p.textContent),
+    tiles: document.querySelectorAll('[data-testid=map-box] img.leaflet-tile-loaded').length,
+    route: !!document.querySelector('[data-testid=map-box] path.leaflet-interactive'),
+    credit: document.querySelector('[data-testid=map-box] .leaflet-control-attribution')?.textContent,
+    drawingHidden: getComputedStyle(document.querySelector('[data-testid=map-drawing]')).visibility === 'hidden',
+    status: document.querySelector('[data-testid=map-status]')?.textContent,
+  }));
+  const wantPins = placed.map((s) => String(s.seq)).concat(m.centre ? ['PO'] : []).sort().join();
+  check(street.pins.slice().sort().join() === wantPins, `street map pins ${street.pins}, want ${wantPins}`);
+  check(street.tiles > 0 && street.route && /OpenStreetMap contributors/.test(street.credit) && street.drawingHidden && street.status === '',
+    `street map: ${JSON.stringify(street)}`);
+  log(`map with tiles: ${street.pins.length} pins, ${street.tiles} tiles, route, "${street.credit}"`);
+  await ctx.unroute('https://tile.openstreetmap.org/**');
 
   const csp = await ev(() => window.__csp);
   check(csp.length === 0, `CSP violations: ${csp.join(' | ')}`);

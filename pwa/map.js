@@ -123,9 +123,17 @@ async function street(m, pts, st, next, box) {
       .on('click', () => { location.hash = `#/m/${m.id}/s/${s.stop_id}`; }).addTo(map);
   }
   map.fitBounds(L.latLngBounds(ring), { padding: [28, 28], maxZoom: 17 });
-  addEventListener('hashchange', () => map.remove(), { once: true });
+  // The map goes with the screen (Leaflet listens on the window), once.
+  let gone = false;
+  const drop = () => {
+    if (gone) return;
+    gone = true;
+    removeEventListener('hashchange', drop);
+    map.remove();
+  };
+  addEventListener('hashchange', drop);
   const ok = await tiles(L, map);
-  if (!ok) { map.remove(); el.remove(); }
+  if (!ok) { drop(); el.remove(); }
   return ok;
 }
 

@@ -127,7 +127,7 @@ export async function stopScreen(mid, sid) {
     pending.length ? h('div', { class: 'row' },
       h('a', { href: `#/m/${mid}/s/${sid}/deliver`, class: 'btn primary', testid: 'stop-deliver' }, t('stop.deliver')),
       h('a', { href: `#/m/${mid}/s/${sid}/fail`, class: 'btn danger', testid: 'stop-fail' }, t('stop.fail')))
-      : h('p', { testid: 'stop-complete' }, t('stop.done')));
+      : h('p', { testid: 'stop-complete' }, stateChip(stopState(s, done), sid)));
 }
 
 // progressBar shows delivered / failed / pending counts.
