@@ -74,7 +74,10 @@ await cdp.send('Network.enable');
 await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 400, downloadThroughput: 50_000, uploadThroughput: 50_000 });
 await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
 
-const shot = async (name) => { await page.evaluate(() => scrollTo(0, 0)); await page.screenshot({ path: join(shots, `pwa-${name}.png`) }); };
+const shot = async (name, fullPage = false) => {
+  await page.evaluate(() => scrollTo(0, 0));
+  await page.screenshot({ path: join(shots, `pwa-${name}.png`), fullPage });
+};
 const see = (id, opts) => page.waitForSelector(T(id), opts);
 const text = async (sel) => ((await page.textContent(sel)) ?? '').replace(/\s+/g, ' ').trim();
 const until = (fn, arg, timeout = STEP_MS) => page.waitForFunction(fn, arg, { timeout, polling: 100 });
@@ -273,12 +276,12 @@ try {
   check(/did not load/.test(on.status), `fallback status "${on.status}"`);
   check(!(await page.$('[data-testid=map-box] .leaflet-container')), 'the failed street map is still there');
   log(`map online: Leaflet loaded, ${tiles.length} tiles asked for and failed, drawing after ${Date.now() - t0} ms: "${on.status}"`);
-  await shot('map');
+  await shot('map', true);
   await page.click(T('lang-toggle'));
   await until(() => document.querySelector('[data-testid=map-box]')?.dataset.map === 'drawing'
     && /चित्र/.test(document.querySelector('[data-testid=map-status]')?.textContent));
   check(/डाकघर/.test(await text(T('map-drawing'))) || !m.centre, 'the Hindi drawing does not name the post office');
-  await shot('map-hi');
+  await shot('map-hi', true);
   await page.click(T('lang-toggle'));
 
   // ---- the map when tiles do load (served here: the sandbox has no internet) ----
