@@ -1,4 +1,4 @@
-// Distances and a flat projection for the stop list and the route drawing.
+// Distances between stops, for the stop list and the map.
 // The distances are great-circle ("as the crow flies") from the stops'
 // coordinates; the manifest's own total follows the roads' circuity.
 
@@ -27,23 +27,4 @@ export function legs(stops, centre) {
     if (placed(s)) prev = s;
   }
   return out;
-}
-
-// fit projects points (lat, lon) into a w × h box with a margin, north up,
-// keeping the scale the same both ways. It returns the projected points and
-// how many metres one unit is.
-export function fit(points, w, h, margin) {
-  const lat0 = points.reduce((n, p) => n + p.lat, 0) / points.length;
-  const k = Math.cos(rad(lat0));
-  const xs = points.map((p) => p.lon * k);
-  const ys = points.map((p) => -p.lat);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const least = 0.002; // about 200 m: one stop, or a tight cluster, is not blown up
-  const scale = Math.min((w - 2 * margin) / Math.max(x1 - x0, least), (h - 2 * margin) / Math.max(y1 - y0, least));
-  const ox = (w - (x1 - x0) * scale) / 2;
-  const oy = (h - (y1 - y0) * scale) / 2;
-  return {
-    xy: points.map((_, i) => ({ x: ox + (xs[i] - x0) * scale, y: oy + (ys[i] - y0) * scale })),
-    metresPerUnit: rad(1) * R / scale,
-  };
 }

@@ -7,7 +7,7 @@
 import { h } from './ui.js';
 import { t } from './i18n.js';
 import { svg, icon } from './icons.js';
-import { placed, fit } from './geo.js';
+import { placed } from './geo.js';
 import { far } from './stops.js';
 
 const LEAFLET_JS = '/vendor/leaflet/leaflet.js';
@@ -152,4 +152,23 @@ function tiles(L, map) {
 // pin is a numbered marker drawn by the app's own style (no marker images).
 function pin(cls, label) {
   return window.L.divIcon({ html: h('span', {}, label), className: `pin ${cls}`, iconSize: [30, 30], iconAnchor: [15, 15] });
+}
+
+// fit projects points (lat, lon) into a w × h box with a margin, north up,
+// keeping the scale the same both ways. It returns the projected points and
+// how many metres one unit is.
+function fit(points, w, h, margin) {
+  const lat0 = points.reduce((n, p) => n + p.lat, 0) / points.length;
+  const k = Math.cos((lat0 * Math.PI) / 180);
+  const xs = points.map((p) => p.lon * k);
+  const ys = points.map((p) => -p.lat);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const least = 0.002; // about 200 m: one stop, or a tight cluster, is not blown up
+  const scale = Math.min((w - 2 * margin) / Math.max(x1 - x0, least), (h - 2 * margin) / Math.max(y1 - y0, least));
+  const ox = (w - (x1 - x0) * scale) / 2;
+  const oy = (h - (y1 - y0) * scale) / 2;
+  return {
+    xy: points.map((_, i) => ({ x: ox + (xs[i] - x0) * scale, y: oy + (ys[i] - y0) * scale })),
+    metresPerUnit: (Math.PI / 180) * 6_371_008.8 / scale,
+  };
 }
