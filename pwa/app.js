@@ -5,7 +5,7 @@ import { t, setLang, current, load, date, distance } from './i18n.js';
 import * as api from './api.js';
 import * as data from './data.js';
 import * as outbox from './outbox.js';
-import { manifestScreen, stopScreen, progressBar } from './stops.js';
+import { manifestScreen, mapScreen, stopScreen, progressBar } from './stops.js';
 import { deliverScreen, failScreen } from './door.js';
 import { syncCard, syncScreen } from './sync.js';
 
@@ -65,6 +65,7 @@ async function screenFor(parts) {
   if (!api.postman()) return landingScreen();
   if (parts[0] === 'sync') return syncScreen(render);
   if (parts[0] !== 'm') return todayScreen();
+  if (parts[2] === 'map') return mapScreen(parts[1]);
   if (parts[2] !== 's') return manifestScreen(parts[1]);
   if (parts[4] === 'deliver' || parts[4] === 'fail') {
     await load('hi'); // the recipient reads both languages

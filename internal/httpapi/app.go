@@ -37,9 +37,13 @@ type appShell struct {
 const swTemplate = "sw.js"
 
 // notPrecached are files the postman's app never needs offline: the
-// recipient's slot page, licence texts and the worker itself.
+// recipient's slot page, licence texts and notes, the worker itself, and
+// Leaflet, which is only any use with the network (offline there are no
+// tiles and the map draws the route itself), so its 160 KB stay out of
+// the worker's install on a slow line.
 func notPrecached(name string) bool {
-	return name == swTemplate || strings.HasPrefix(name, "slot.") || strings.HasSuffix(name, ".LICENSE")
+	return name == swTemplate || strings.HasPrefix(name, "slot.") || strings.HasSuffix(name, ".LICENSE") ||
+		strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "vendor/leaflet/")
 }
 
 // newAppShell reads every embedded file once, hashing each and all of them.

@@ -19,7 +19,7 @@ import (
 
 // securityHeaders are what every response must carry, whatever answers it.
 var securityHeaders = map[string]string{
-	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+	"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; " +
 		"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; " +
 		"manifest-src 'self'; worker-src 'self'",
 	"X-Content-Type-Options": "nosniff",

@@ -162,11 +162,13 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // contentSecurityPolicy is the one policy of every response. The app has
-// no inline script or style and no eval, loads nothing from another origin
-// and shows proofs only as blob: previews of the phone's own captures, so
-// everything is 'self'; the access and refresh tokens it keeps in
-// localStorage are only as safe as this policy is strict.
-const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; " +
+// no inline script or style and no eval, loads no script, style or data
+// from another origin and shows proofs only as blob: previews of the
+// phone's own captures, so everything is 'self' but one thing: the beat's
+// map shows OpenStreetMap's tiles, images only, from their one tile host.
+// The access and refresh tokens the app keeps in localStorage are only as
+// safe as this policy is strict.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob: https://tile.openstreetmap.org; " +
 	"connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'; " +
 	"manifest-src 'self'; worker-src 'self'"
 

@@ -223,6 +223,7 @@ func (s *Service) draft(ctx context.Context, sc slotCtx, beat centre.Beat, arts 
 func (s *Service) layout(ctx context.Context, m *Manifest, dc centre.DC, arts []article.Article) {
 	m.Stops, m.DistanceM = s.order(ctx, m, dc, s.stops(arts))
 	setUPI(m, dc)
+	m.Centre = &Point{Lat: dc.Lat, Lon: dc.Lon}
 }
 
 // stops groups articles by household, each group one stop.

@@ -69,6 +69,12 @@ type Load struct {
 	Over     bool    `json:"over"`
 }
 
+// Point is a place on the map.
+type Point struct {
+	Lat float64 `json:"lat"`
+	Lon float64 `json:"lon"`
+}
+
 // Manifest is a postman's work for one slot.
 type Manifest struct {
 	ID        string      `json:"id"`
@@ -81,6 +87,7 @@ type Manifest struct {
 	Window    Window      `json:"window"`
 	Status    string      `json:"status"`
 	DistanceM int64       `json:"distance_m"`
+	Centre    *Point      `json:"centre,omitempty"` // where the tour starts and ends: the delivery centre
 	Load      Load        `json:"load"`
 	Stops     []Stop      `json:"stops"`
 }

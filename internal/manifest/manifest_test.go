@@ -310,6 +310,32 @@ func TestStopsFollowTheRoad(t *testing.T) {
 	}
 }
 
+// TestManifestNamesItsCentre: the phone draws the tour from the centre and
+// back, so the manifest carries the centre's position.
+func TestManifestNamesItsCentre(t *testing.T) {
+	for _, name := range []string{"sqlite", "postgres"} {
+		t.Run(name, func(t *testing.T) {
+			db := testkit.DB(t)
+			if name == "postgres" {
+				db = testkit.Postgres(t)
+			}
+			f := newFix(t, db)
+			f.evening(t, testkit.ArticleSpec{Serial: 80000101, Service: postal.ServiceLetter, Lat: f.DC.Lat + 0.004, Lon: f.DC.Lon})
+			res, err := f.svc.Build(context.Background(), f.Supervisor, "dc-one", day, postal.SlotEvening)
+			if err != nil || len(res.Manifests) != 1 {
+				t.Fatalf("build: %+v %v", res, err)
+			}
+			r, err := f.svc.Get(context.Background(), f.Supervisor, res.Manifests[0].ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c := decode(t, r).Centre; c == nil || c.Lat != f.DC.Lat || c.Lon != f.DC.Lon {
+				t.Fatalf("centre %+v, want the centre at %v,%v", c, f.DC.Lat, f.DC.Lon)
+			}
+		})
+	}
+}
+
 func TestOTPRequiredFor(t *testing.T) {
 	rule := manifest.OTPRequiredFor([]string{"registered", "cod"})
 	cases := []struct {

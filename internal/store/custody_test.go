@@ -140,7 +140,7 @@ func TestReissueWaitsForACustodyMove(t *testing.T) {
 		id := r.ids[0]
 		st, _ := db.OTP(ctx, id)
 		h := holding(t, db, id)
-		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+		next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
 			Start: h.Window[0], End: h.Window[1]})
 		if err != nil {
 			t.Fatal(err)
@@ -173,7 +173,7 @@ func TestReissueBesideAnAmendment(t *testing.T) {
 		id := r.ids[0]
 		st, _ := db.OTP(ctx, id)
 		h := holding(t, db, id)
-		next, err := r.issuer.Reissue(st, otp.Article{ID: id, Service: h.Service, Phone: h.Phone, Centre: h.DCName,
+		next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
 			Start: h.Window[0], End: h.Window[1]})
 		if err != nil {
 			t.Fatal(err)
