@@ -150,6 +150,7 @@ function confirmStep(w, pending, next) {
       msg.textContent = t('s10.ok', { id });
       input.value = '';
       draw();
+      return true;
     }
   };
   form.addEventListener('submit', (ev) => { ev.preventDefault(); take(input.value); });
@@ -157,7 +158,7 @@ function confirmStep(w, pending, next) {
   return [h('label', { for: 's10' }, t('deliver.confirm')), form, scanner(w, take, msg), msg, list, foot(go)];
 }
 
-// scanner: live scanning where the phone can; show() stops the camera.
+// scanner: live scanning where the phone can, until a code is read.
 function scanner(w, take, msg) {
   const spot = h('div', { class: 'stack' });
   canScan().then((ok) => {
@@ -165,7 +166,7 @@ function scanner(w, take, msg) {
     const video = h('video', { class: 'scan', testid: 'scan-video', muted: true, playsInline: true, hidden: true });
     const btn = button('deliver-scan', t('deliver.scan'), async () => {
       if (w.stopScan) w.stopScan = w.stopScan();
-      else w.stopScan = await scan(video, take).catch(() => { msg.textContent = t('door.noCamera'); });
+      else w.stopScan = await scan(video, (raw) => take(raw) && btn.click()).catch(() => { msg.textContent = t('door.noCamera'); });
       video.hidden = !w.stopScan;
       btn.textContent = t(w.stopScan ? 'door.scanStop' : 'deliver.scan');
     });
