@@ -398,7 +398,8 @@ try {
   check(pageErrors.length === 0, `uncaught errors in the app: ${pageErrors.join(' | ')}`);
   const result = {
     manifest: mid, date: m.date, slot: m.slot, doors,
-    household: { articles: home.articles.map((a) => a.id), lat: home.lat, lon: home.lon, grouped, code_steps: codeSteps, confirm_ms: confirmMs },
+    household: { articles: home.articles.map((a) => a.id), coded: coded.map((a) => a.id), lat: home.lat, lon: home.lon, grouped,
+      code_steps: codeSteps, confirm_ms: confirmMs },
   };
   log('done');
   console.log(`E2E RESULT ${JSON.stringify(result)}`);

@@ -67,6 +67,7 @@ type doorResult struct {
 	}
 	Household struct {
 		Articles  []string
+		Coded     []string // those needing the recipient's code
 		Lat, Lon  float64
 		Grouped   bool
 		CodeSteps int `json:"code_steps"`
@@ -119,8 +120,9 @@ func checkDoors(t *testing.T, base string, res doorResult) {
 		}
 	}
 	for _, id := range res.Household.Articles {
-		if d := place(id, res.Household.Lat, res.Household.Lon, "delivered"); d.OutcomeFlagged("otp_mismatch") || d.OutcomeFlagged("otp_bypassed") {
-			t.Errorf("%s: the shared code did not verify: %v", id, d.Flags)
+		d := place(id, res.Household.Lat, res.Household.Lon, "delivered")
+		if d.OutcomeFlagged("otp_mismatch") || d.OutcomeFlagged("otp_bypassed") || slices.Contains(res.Household.Coded, id) != d.OTPGiven {
+			t.Errorf("%s: code given %v, flags %v; want its code (shared with its group) verified", id, d.OTPGiven, d.Flags)
 		}
 	}
 	t.Logf("server side: doors %v and %v each with their own fix; household %v delivered with %d code step(s); confirm → list %d ms at 4× CPU",
