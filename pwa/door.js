@@ -82,7 +82,7 @@ export async function deliverScreen(mid, sid) {
   const photo = photoField('photo', t('photo.take'));
   const w = { confirmed: new Set(), otp: {}, evidence: {}, cod: {}, i: 0, f, sig, pad, photo };
   const body = h('div', { class: 'stack' });
-  // One code step per recipient: articles sharing an otp_group share a code.
+  // One code step per recipient (otp_group).
   const group = (a) => a.otp_group || a.id;
   const chosen = () => pending.filter((a) => w.confirmed.has(a.id));
   const steps = () => ['confirm', ...new Set(chosen().filter((a) => a.otp_required).map((a) => `otp:${group(a)}`)),
@@ -167,6 +167,7 @@ function scanner(w, take, msg) {
     const btn = button('deliver-scan', t('deliver.scan'), async () => {
       if (w.stopScan) w.stopScan = w.stopScan();
       else w.stopScan = await scan(video, (raw) => take(raw) && btn.click()).catch(() => { msg.textContent = t('door.noCamera'); });
+      if (!btn.isConnected) w.stopScan = w.stopScan?.();
       video.hidden = !w.stopScan;
       btn.textContent = t(w.stopScan ? 'door.scanStop' : 'deliver.scan');
     });
