@@ -263,7 +263,6 @@ try {
   log(`supervisor took ${s3.articles.map((a) => a.id)} off the manifest`);
 
   // ---- door 1: deliver ----
-  await ctx.setGeolocation({ latitude: s1.lat, longitude: s1.lon, accuracy: 12 });
   await page.click(T(`today-manifest-${mid}`));
   await see('screen-manifest');
   await page.click(T(`stop-item-${s1.stop_id}`));
@@ -271,6 +270,8 @@ try {
   await shot('stop');
   await page.click(T('stop-deliver'));
   await see('screen-deliver');
+  // The phone keeps only fixes taken since the door was opened.
+  await ctx.setGeolocation({ latitude: s1.lat, longitude: s1.lon, accuracy: 12 });
   // A typo in the check digit is caught on the phone.
   const typo = a1.id.slice(0, 10) + ((Number(a1.id[10]) + 1) % 10) + a1.id.slice(11);
   await page.fill(T('deliver-s10-input'), typo);
@@ -347,11 +348,11 @@ try {
 
   // ---- doors 2 and 3: failed attempts ----
   const fail = async (s, reason, name) => {
-    await ctx.setGeolocation({ latitude: s.lat, longitude: s.lon, accuracy: 15 });
     await page.click(T(`stop-item-${s.stop_id}`));
     await see('screen-stop');
     await page.click(T('stop-fail'));
     await see('screen-fail');
+    await ctx.setGeolocation({ latitude: s.lat, longitude: s.lon, accuracy: 15 });
     await page.check(`${T(`fail-reason-${reason}`)} input`);
     await until(() => /±/.test(document.querySelector('[data-testid=gps-status]')?.textContent || ''));
     if (name) await shot(name);

@@ -1,18 +1,20 @@
 // Capture at the door: a signature pad (pointer events → PNG), a camera
 // photo downscaled on the phone, the position with its accuracy and a UPI
-// QR code drawn from a link.
-import qrcode from './vendor/qrcode.min.js';
+// QR code drawn from a link (the QR library loads only then).
 
 // signaturePad turns a canvas into a pad; strokes follow any pointer.
 export function signaturePad(canvas) {
   const ctx = canvas.getContext('2d');
   let drawn = false;
   let last = null;
+  let png = null; // the drawing's PNG, made once per drawing, off the confirm path
   const reset = () => {
     ctx.fillStyle = '#fff';
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     drawn = false;
+    png = null;
   };
+  const blob = () => (png ||= new Promise((r) => canvas.toBlob(r, 'image/png')));
   const at = (ev) => {
     const r = canvas.getBoundingClientRect();
     return [(ev.clientX - r.left) * (canvas.width / r.width), (ev.clientY - r.top) * (canvas.height / r.height)];
@@ -31,12 +33,16 @@ export function signaturePad(canvas) {
     ctx.stroke();
     last = p;
     drawn = true;
+    png = null;
   });
-  const up = () => { last = null; };
+  const up = () => {
+    last = null;
+    if (drawn) (window.requestIdleCallback || setTimeout)(() => !last && blob(), { timeout: 1000 });
+  };
   canvas.addEventListener('pointerup', up);
   canvas.addEventListener('pointercancel', up);
   reset();
-  return { clear: reset, empty: () => !drawn, blob: () => new Promise((r) => canvas.toBlob(r, 'image/png')) };
+  return { clear: reset, empty: () => !drawn, blob };
 }
 
 // downscale makes a JPEG no larger than max px a side, lowering the quality
@@ -57,20 +63,27 @@ export async function downscale(file, max = 1280, target = 150_000) {
   return blob;
 }
 
-// locate asks for one fix; null when there is none within the time.
-export function locate(timeout = 15_000) {
-  return new Promise((resolve) => {
-    if (!navigator.geolocation) return resolve(null);
-    navigator.geolocation.getCurrentPosition(
-      (p) => resolve({ lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy) }),
-      () => resolve(null),
-      { enableHighAccuracy: true, timeout, maximumAge: 60_000 },
-    );
-  });
+// watchFix watches the position and keeps the best fix taken since
+// `since` (never an older, cached one): the most accurate, a fix losing
+// 1 m of accuracy per second of age. stop() ends the watch.
+export function watchFix(since, onFix) {
+  const geo = navigator.geolocation;
+  let best = null;
+  const worth = (f, now) => f.accuracy_m + (now - Date.parse(f.fix_at)) / 1000;
+  const id = geo?.watchPosition((p) => {
+    if (p.timestamp < since) return;
+    const f = { lat: p.coords.latitude, lon: p.coords.longitude, accuracy_m: Math.round(p.coords.accuracy),
+      fix_at: new Date(p.timestamp).toISOString() };
+    if (!best || worth(f, p.timestamp) <= worth(best, p.timestamp)) best = f;
+    onFix(best);
+  }, () => onFix(best, true), { enableHighAccuracy: true, maximumAge: 0, timeout: 20_000 });
+  if (!geo) setTimeout(() => onFix(null, true));
+  return { best: () => best, stop: () => geo?.clearWatch(id) };
 }
 
 // drawQR paints text as a QR code on a canvas, quiet zone included.
-export function drawQR(canvas, text) {
+export async function drawQR(canvas, text) {
+  const { default: qrcode } = await import('./vendor/qrcode.min.js');
   const q = qrcode(0, 'M');
   q.addData(text);
   q.make();

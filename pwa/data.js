@@ -40,7 +40,7 @@ async function fetchUPI(list) {
   for (const s of list) {
     const m = await manifest(s.id);
     for (const a of (m?.stops || []).flatMap((st) => st.articles)) {
-      if (a.cod_paise <= 0 || (await db.get('kv', `upi:${a.id}`))) continue;
+      if (a.cod_paise <= 0 || a.upi_uri || (await db.get('kv', `upi:${a.id}`))) continue;
       try {
         const got = await getJSON(`/api/v1/articles/${a.id}/upi`);
         await db.put('kv', got.body.uri, `upi:${a.id}`);
@@ -58,6 +58,7 @@ export const manifest = async (id) => (await db.get('kv', `m:${id}`))?.body || n
 // upiLink is the article's link from the server, or one built here from
 // the centre's payee when only another article's link was fetched.
 export async function upiLink(a) {
+  if (a.upi_uri) return a.upi_uri;
   const kept = await db.get('kv', `upi:${a.id}`);
   if (kept) return kept;
   const p = await db.get('kv', 'payee');

@@ -30,6 +30,10 @@ const (
 	FlagClockSkew    = "clock_skew"
 	FlagCODShort     = "cod_short"
 	FlagNoLocation   = "no_location"
+	// FlagStaleFix: the position was fixed before the stop was opened
+	// (or, when the phone does not say when it opened it, well before the
+	// capture): likely the previous door's.
+	FlagStaleFix = "stale_fix"
 )
 
 // Evidence is the ID a recipient showed instead of a code (Post Office
@@ -40,11 +44,13 @@ type Evidence struct {
 	ReceivedBy string `json:"received_by"`
 }
 
-// Location is where the phone was, with its accuracy.
+// Location is where the phone was, with its accuracy and when the fix was
+// taken (FixAt, absent from older phones).
 type Location struct {
-	Lat       float64 `json:"lat"`
-	Lon       float64 `json:"lon"`
-	AccuracyM float64 `json:"accuracy_m"`
+	Lat       float64    `json:"lat"`
+	Lon       float64    `json:"lon"`
+	AccuracyM float64    `json:"accuracy_m"`
+	FixAt     *time.Time `json:"fix_at,omitempty"`
 }
 
 // COD is the money collected at the door.
@@ -65,6 +71,9 @@ type Input struct {
 	Location   *Location `json:"location"`
 	CapturedAt time.Time `json:"captured_at"`
 	COD        *COD      `json:"cod,omitempty"`
+	// OpenedAt is when the postman opened the stop's door flow: a fix
+	// older than that is the previous door's.
+	OpenedAt *time.Time `json:"opened_at,omitempty"`
 }
 
 // Result is the answer to a submitted outcome.
@@ -98,6 +107,7 @@ type Delivery struct {
 	IDEvidence *Evidence      `json:"id_evidence,omitempty"`
 	Location   *Location      `json:"location"`
 	CapturedAt time.Time      `json:"captured_at"`
+	OpenedAt   *time.Time     `json:"opened_at,omitempty"`
 	COD        *COD           `json:"cod,omitempty"`
 	Flags      []string       `json:"flags"`
 	Review     string         `json:"review"` // pending, approved, rejected
@@ -174,9 +184,12 @@ type Policy struct {
 	FarMetres   float64       // a delivery further than this from the address is flagged
 	MaxAttempts int           // failed attempts before the article goes back to the sender
 	MaxSkew     time.Duration // a clock or capture time off by more than this is flagged
+	// MaxFixAge is how much older than the capture a fix may be when the
+	// phone does not say when the stop was opened.
+	MaxFixAge time.Duration
 }
 
-// DefaultPolicy: 250 m, 3 attempts, 5 minutes.
+// DefaultPolicy: 250 m, 3 attempts, 5 minutes, fixes at most 2 minutes old.
 func DefaultPolicy() Policy {
-	return Policy{FarMetres: 250, MaxAttempts: 3, MaxSkew: 5 * time.Minute}
+	return Policy{FarMetres: 250, MaxAttempts: 3, MaxSkew: 5 * time.Minute, MaxFixAge: 2 * time.Minute}
 }

@@ -151,6 +151,12 @@ func validateParts(in Input) []postal.FieldError {
 	if in.OTP != "" && !sixDigits(in.OTP) {
 		add("otp", "six digits")
 	}
+	if l := in.Location; l != nil && l.FixAt != nil && l.FixAt.IsZero() {
+		add("location.fix_at", "RFC 3339; leave it out when not known")
+	}
+	if in.OpenedAt != nil && in.OpenedAt.IsZero() {
+		add("opened_at", "RFC 3339; leave it out when not known")
+	}
 	if l := in.Location; l != nil && l.Lat == 0 && l.Lon == 0 {
 		add("location", "0,0 is not a position fix; leave location out when there is none")
 	}
@@ -161,7 +167,7 @@ func validateParts(in Input) []postal.FieldError {
 func (s *Service) record(ctx context.Context, p postal.Principal, in Input, a article.Article, h otp.Holding, deviceTime time.Time) (Record, error) {
 	d := Delivery{ID: s.newID(), ArticleID: a.ID, DCID: a.DCID, PostmanID: p.UserID, Outcome: in.Outcome,
 		ReasonCode: in.ReasonCode, OTPGiven: in.OTP != "", IDEvidence: in.IDEvidence, Location: in.Location,
-		CapturedAt: in.CapturedAt.UTC(), COD: in.COD, Review: "pending", ProofIDs: in.ProofIDs, CreatedAt: s.now()}
+		CapturedAt: in.CapturedAt.UTC(), OpenedAt: utcPtr(in.OpenedAt), COD: in.COD, Review: "pending", ProofIDs: in.ProofIDs, CreatedAt: s.now()}
 	if d.ProofIDs == nil {
 		d.ProofIDs = []string{}
 	}
@@ -205,10 +211,34 @@ func (s *Service) flags(ctx context.Context, p postal.Principal, in Input, a art
 	if skewed(in.CapturedAt, since, deviceTime, s.now(), s.policy.MaxSkew) {
 		flags = append(flags, FlagClockSkew)
 	}
+	if s.staleFix(in) {
+		flags = append(flags, FlagStaleFix)
+	}
 	if flags == nil {
 		flags = []string{}
 	}
 	return flags, nil
+}
+
+// staleFix reports whether the position was fixed before the stop was
+// opened or, when the phone does not say when, more than MaxFixAge before
+// the capture. A fix without its time is not judged.
+func (s *Service) staleFix(in Input) bool {
+	if in.Location == nil || in.Location.FixAt == nil {
+		return false
+	}
+	if in.OpenedAt != nil {
+		return in.Location.FixAt.Before(*in.OpenedAt)
+	}
+	return in.Location.FixAt.Before(in.CapturedAt.Add(-s.policy.MaxFixAge))
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
 }
 
 // proofKinds checks the proofs an outcome names and returns their kinds.

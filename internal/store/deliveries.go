@@ -45,9 +45,15 @@ func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 }
 
 func insertDelivery(ctx context.Context, x runner, d delivery.Delivery) error {
-	var lat, lon, acc any
+	var lat, lon, acc, fixAt, openedAt any
 	if d.Location != nil {
 		lat, lon, acc = d.Location.Lat, d.Location.Lon, d.Location.AccuracyM
+		if d.Location.FixAt != nil {
+			fixAt = ms(*d.Location.FixAt)
+		}
+	}
+	if d.OpenedAt != nil {
+		openedAt = ms(*d.OpenedAt)
 	}
 	ev := delivery.Evidence{}
 	if d.IDEvidence != nil {
@@ -59,11 +65,11 @@ func insertDelivery(ctx context.Context, x runner, d delivery.Delivery) error {
 	}
 	_, err := x.exec(ctx, `INSERT INTO deliveries (id, article_id, dc_id, postman_id, manifest_id, date, slot, outcome,
 		reason_code, otp_given, evidence_type, evidence_last4, received_by, lat, lon, accuracy_m, captured_at, cod_mode,
-		cod_paise, upi_ref, flags, review, created_at, assignment_id, article_status)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		cod_paise, upi_ref, flags, review, created_at, assignment_id, article_status, fix_at, opened_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		d.ID, d.ArticleID, d.DCID, d.PostmanID, d.ManifestID, d.Date, string(d.Slot), d.Outcome, d.ReasonCode,
 		boolInt(d.OTPGiven), ev.Type, ev.Last4, ev.ReceivedBy, lat, lon, acc, ms(d.CapturedAt), cod.Mode, cod.AmountPaise,
-		cod.UPIRef, strings.Join(d.Flags, ","), d.Review, ms(d.CreatedAt), d.AssignmentID, string(d.Status))
+		cod.UPIRef, strings.Join(d.Flags, ","), d.Review, ms(d.CreatedAt), d.AssignmentID, string(d.Status), fixAt, openedAt)
 	if postal.IsCode(classify("", err), postal.CodeConflict) {
 		return alreadyDone()
 	}
@@ -101,7 +107,7 @@ func (db *DB) FailedAttempts(ctx context.Context, articleID string) (int, error)
 
 const deliveryColumns = `d.id, d.article_id, d.dc_id, d.postman_id, d.manifest_id, d.date, d.slot, d.outcome, d.reason_code,
 	d.otp_given, d.evidence_type, d.evidence_last4, d.received_by, d.lat, d.lon, d.accuracy_m, d.captured_at, d.cod_mode,
-	d.cod_paise, d.upi_ref, d.flags, d.review, d.created_at, a.status`
+	d.cod_paise, d.upi_ref, d.flags, d.review, d.created_at, a.status, d.fix_at, d.opened_at`
 
 func scanDelivery(row interface{ Scan(...any) error }) (delivery.Delivery, error) {
 	var d delivery.Delivery
@@ -111,14 +117,15 @@ func scanDelivery(row interface{ Scan(...any) error }) (delivery.Delivery, error
 	var cod delivery.COD
 	var lat, lon, acc sql.NullFloat64
 	var captured, created int64
+	var fixAt, openedAt sql.NullInt64
 	err := row.Scan(&d.ID, &d.ArticleID, &d.DCID, &d.PostmanID, &d.ManifestID, &d.Date, &sl, &d.Outcome, &d.ReasonCode,
 		&otpGiven, &ev.Type, &ev.Last4, &ev.ReceivedBy, &lat, &lon, &acc, &captured, &cod.Mode, &cod.AmountPaise,
-		&cod.UPIRef, &flags, &d.Review, &created, &status)
+		&cod.UPIRef, &flags, &d.Review, &created, &status, &fixAt, &openedAt)
 	if err != nil {
 		return d, err
 	}
 	d.Slot, d.OTPGiven, d.Status = postal.Slot(sl), otpGiven != 0, article.Status(status)
-	d.CapturedAt, d.CreatedAt, d.Flags = fromMS(captured), fromMS(created), splitList(flags)
+	d.CapturedAt, d.CreatedAt, d.Flags, d.OpenedAt = fromMS(captured), fromMS(created), splitList(flags), nullMS(openedAt)
 	if ev.Type != "" {
 		d.IDEvidence = &ev
 	}
@@ -126,7 +133,7 @@ func scanDelivery(row interface{ Scan(...any) error }) (delivery.Delivery, error
 		d.COD = &cod
 	}
 	if lat.Valid && lon.Valid {
-		d.Location = &delivery.Location{Lat: lat.Float64, Lon: lon.Float64, AccuracyM: acc.Float64}
+		d.Location = &delivery.Location{Lat: lat.Float64, Lon: lon.Float64, AccuracyM: acc.Float64, FixAt: nullMS(fixAt)}
 	}
 	return d, nil
 }
