@@ -48,7 +48,7 @@ func get(t testing.TB, e *echo.Echo, path string, hdr ...string) *httptest.Respo
 }
 
 func TestAppWebManifest(t *testing.T) {
-	_, e := shellServer(pwa.Files())
+	_, e := appServer(t)
 	r := get(t, e, "/manifest.webmanifest")
 	if r.Code != 200 || r.Header().Get("Content-Type") != "application/manifest+json" {
 		t.Fatalf("manifest: %d %v", r.Code, r.Header())
@@ -86,7 +86,7 @@ func TestAppWebManifest(t *testing.T) {
 var precacheRE = regexp.MustCompile(`const PRECACHE = (\[.*\]);`)
 
 func TestAppServiceWorker(t *testing.T) {
-	s, e := shellServer(pwa.Files())
+	s, e := appServer(t)
 	r := get(t, e, "/sw.js")
 	body := r.Body.String()
 	if r.Code != 200 || r.Header().Get("Cache-Control") != "no-cache" || !strings.HasPrefix(r.Header().Get("Content-Type"), "text/javascript") {
@@ -123,13 +123,13 @@ func TestAppServiceWorker(t *testing.T) {
 			t.Errorf("%s: %d %v", u, r.Code, r.Header())
 		}
 	}
-	if r := get(t, e, "/sw.js", "If-None-Match", `"`+s.version+`"`); r.Code != http.StatusNotModified {
+	if r := get(t, e, "/sw.js", "If-None-Match", r.Header().Get("ETag")); r.Code != http.StatusNotModified {
 		t.Fatalf("sw.js revalidation: %d", r.Code)
 	}
 }
 
 func TestAppFiles(t *testing.T) {
-	_, e := shellServer(pwa.Files())
+	_, e := appServer(t)
 	r := get(t, e, "/app.js")
 	if r.Code != 200 || r.Header().Get("Cache-Control") != "no-cache" || !strings.HasPrefix(r.Header().Get("Content-Type"), "text/javascript") {
 		t.Fatalf("app.js: %d %v", r.Code, r.Header())
@@ -151,8 +151,8 @@ func TestAppVersionFollowsContent(t *testing.T) {
 		if s.err != nil {
 			t.Fatal(s.err)
 		}
-		if !bytes.Contains(s.sw, []byte(s.version)) || !bytes.Contains(s.sw, []byte(`["/a.js","/index.html"]`)) {
-			t.Fatalf("worker: %s", s.sw)
+		if !bytes.Contains(s.assets["sw.js"].reps[0].body, []byte(s.version)) || !bytes.Contains(s.assets["sw.js"].reps[0].body, []byte(`["/a.js","/index.html"]`)) {
+			t.Fatalf("worker: %s", s.assets["sw.js"].reps[0].body)
 		}
 		return s.version
 	}
