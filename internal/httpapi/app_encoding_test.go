@@ -78,7 +78,7 @@ func TestAppEncodings(t *testing.T) {
 		{"/app.css", "app.css", "text/css; charset=utf-8", true},
 		{"/sw.js", "sw.js", "text/javascript; charset=utf-8", true},
 		{"/manifest.webmanifest", "manifest.webmanifest", "application/manifest+json", false}, // < 1 KB
-		{"/icons/icon-512.png", "icons/icon-512.png", "image/png", false},                  // compressed already
+		{"/icons/icon-512.png", "icons/icon-512.png", "image/png", false},                     // compressed already
 	}
 	accepts := []struct {
 		header, packed string // the coding chosen for a packed file
