@@ -19,10 +19,11 @@ import (
 
 var (
 	// importRE finds static imports: import x from '…', import {a, b} from
-	// '…', import * as x from '…' and the bare import '…'.
-	importRE = regexp.MustCompile(`(?m)^[ \t]*import\s*(?:[\w$*{},\s]+?\s*from\s*)?['"]([^'"\n]+)['"]`)
+	// '…', import * as x from '…' and the bare import '…', at the start of
+	// a line or after a ";" (as minified code has them).
+	importRE = regexp.MustCompile(`(?m)(?:^|;)[ \t]*import\s*(?:[\w$*{},\s]+?\s*from\s*)?['"]([^'"\n]+)['"]`)
 	// reexportRE finds export * from '…' and export {a} from '…'.
-	reexportRE = regexp.MustCompile(`(?m)^[ \t]*export\s*(?:\*(?:\s+as\s+[\w$]+)?|\{[\w$,\s]*\})\s*from\s*['"]([^'"\n]+)['"]`)
+	reexportRE = regexp.MustCompile(`(?m)(?:^|;)[ \t]*export\s*(?:\*(?:\s+as\s+[\w$]+)?|\{[\w$,\s]*\})\s*from\s*['"]([^'"\n]+)['"]`)
 	// entryRE finds a page's module scripts.
 	entryRE = regexp.MustCompile(`<script\s+type="module"\s+src="([^"]+)"`)
 	// preloadRE finds modulepreload links already in a page.

@@ -26,6 +26,7 @@ export * from '/abs.js';
 const later = () => import('./lazy.js');
 import x from 'https://cdn.example/x.js';
 `,
+		"min.js":     `import{a as b}from"./a.js";import"./side.js";export*from"./z.js";const q=1;`,
 		"a.js":       `import { e } from './dir/e.js';`,
 		"d.js":       ``,
 		"dir/e.js":   `import { up } from '../up.js'; import { d } from '../d.js';`,
@@ -46,6 +47,9 @@ import x from 'https://cdn.example/x.js';
 	want := []string{"app.js", "a.js", "d.js", "dir/e.js", "side.js", "z.js", "abs.js", "up.js"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("graph (-want +got):\n%s", diff)
+	}
+	if g, err := moduleGraph("min.js", source); err != nil || !slices.Equal(g, []string{"min.js", "a.js", "side.js", "z.js", "dir/e.js", "up.js", "d.js"}) {
+		t.Fatalf("minified imports: %v %v", g, err)
 	}
 	if _, err := moduleGraph("broken.js", source); err == nil || !strings.Contains(err.Error(), "gone.js") {
 		t.Fatalf("an import of a missing file: %v", err)
