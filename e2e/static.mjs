@@ -108,7 +108,12 @@ const shot = (page, name) => page.screenshot({ path: join(shots, `${name}.png`) 
 const text = (page, id) => page.locator(T(id)).innerText();
 
 async function trackPage(r) {
-  const { ctx, page } = await phone('en-IN');
+  const empty = await phone('en-IN');
+  await empty.page.goto(`${base}/track`);
+  await empty.page.waitForSelector(T('track-input'));
+  await shot(empty.page, 'track');
+  await empty.ctx.close();
+  const { ctx, page } = await phone('en-IN'); // a fresh cache
   const got = files(page);
   await page.goto(`${base}/track?id=${r.id}`);
   await page.waitForSelector(T('track-window'));

@@ -18,8 +18,8 @@ import (
 // languages taking a new slot, a broken slot link in Hindi, and the app's
 // files arriving br-encoded and revalidated with 304. Then it checks that
 // the slot the recipient took is the article's schedule. With
-// DAKIYA_SCREENSHOTS=1 its screenshots replace docs/track-result.png and
-// docs/slot-choice.png and add docs/track-result-hi.png.
+// DAKIYA_SCREENSHOTS=1 its screenshots replace docs/track.png,
+// docs/track-result.png, docs/track-result-hi.png and docs/slot-choice.png.
 func TestStaticEndToEnd(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
@@ -56,7 +56,7 @@ func TestStaticEndToEnd(t *testing.T) {
 		t.Errorf("article %s is %s in %+v, want scheduled in the slot the recipient chose, %+v", res.Article, a.Status, a.Schedule, res.Chosen)
 	}
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		for _, name := range []string{"track-result", "track-result-hi", "slot-choice"} {
+		for _, name := range []string{"track", "track-result", "track-result-hi", "slot-choice"} {
 			b, err := os.ReadFile(filepath.Join(shots, name+".png"))
 			if err != nil {
 				t.Fatal(err)
