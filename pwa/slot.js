@@ -1,7 +1,7 @@
 // The recipient's slot page: shows the open slots for the article named by
 // the signed link in the address and sends the choice, in the recipient's
 // language.
-import { t, page, slotWhen, say } from './recipient.js';
+import { t, page, day, slotWhen, say } from './recipient.js';
 import { h } from './ui.js';
 
 const token = location.pathname.split('/').pop();
@@ -25,7 +25,7 @@ function draw() {
   const v = view;
   const opt = (o) => v.options.find((x) => x.date === o.date && x.slot === o.slot);
   const current = v.current && opt(v.current);
-  const whenText = current ? slotWhen(current) : v.current ? `${v.current.date}, ${t(`slot.${v.current.slot}`)}` : t('static.slot.none');
+  const whenText = current ? slotWhen(current) : v.current ? `${day(v.current.date)}, ${t(`slot.${v.current.slot}`)}` : t('static.slot.none');
   say($('article'), t('static.slot.article', { id: v.article_id, centre: v.centre, when: whenText }));
   const checked = document.querySelector('input[name=slot]:checked')?.value;
   $('options').replaceChildren(...v.options.map((o) => {

@@ -130,6 +130,12 @@ func TestAppEncodings(t *testing.T) {
 		if n := len(etags); (f.packed && n != 3) || (!f.packed && n != 1) {
 			t.Errorf("%s: representations %v", f.url, etags)
 		}
+		if f.packed {
+			// A client holding the gzip copy that now takes brotli gets the brotli one.
+			if r := get(t, e, f.url, "Accept-Encoding", "br", "If-None-Match", etags["gzip"]); r.Code != 200 || r.Header().Get("Content-Encoding") != "br" {
+				t.Errorf("%s: br with the gzip ETag: %d %v", f.url, r.Code, r.Header())
+			}
+		}
 		if len(etags) > 1 && (etags[""] == etags["br"] || etags["br"] == etags["gzip"] || etags[""] == etags["gzip"]) {
 			t.Errorf("%s: representations share an ETag: %v", f.url, etags)
 		}
