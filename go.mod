@@ -3,6 +3,7 @@ module dakiya
 go 1.26.0
 
 require (
+	github.com/andybalholm/brotli v1.2.3
 	github.com/golang-jwt/jwt/v5 v5.3.1
 	github.com/google/go-cmp v0.7.0
 	github.com/google/uuid v1.6.0

@@ -1,71 +1,47 @@
 // The recipient's slot page: shows the open slots for the article named by
-// the signed link in the address and sends the choice.
+// the signed link in the address and sends the choice, in the recipient's
+// language.
+import { t, page, day, slotWhen, say } from './recipient.js';
+import { h } from './ui.js';
+
 const token = location.pathname.split('/').pop();
 const api = `/api/v1/slot-choice/${encodeURIComponent(token)}`;
 const $ = (id) => document.getElementById(id);
+let view = null; // the API's answer, redrawn on a language switch
+let note = null; // [key, is an error] of the message under the form
 
-const slotNames = {
-  morning: ['Morning', 'सुबह'],
-  evening: ['Evening', 'शाम'],
-  sunday: ['Sunday / holiday', 'रविवार / छुट्टी'],
-};
+// What an answer's status means to the recipient; a bad or expired link is
+// a 404 (the server tells a guesser nothing more).
+const problems = { 404: 'static.slot.badLink', 409: 'static.slot.taken', 429: 'static.busy' };
+const done = { out_for_delivery: 'static.slot.out', delivered: 'static.slot.delivered', returned: 'static.slot.returned' };
 
-function dateLabel(date) {
-  const d = new Date(`${date}T12:00:00`);
-  const en = d.toLocaleDateString('en-IN', { weekday: 'short', day: 'numeric', month: 'short' });
-  const hi = d.toLocaleDateString('hi-IN', { weekday: 'short', day: 'numeric', month: 'short' });
-  return [en, hi];
-}
-
-function bilingual(el, en, hi) {
-  el.textContent = en + ' · ';
-  const span = document.createElement('span');
-  span.lang = 'hi';
-  span.textContent = hi;
-  el.append(span);
-}
-
-function render(v) {
-  const when = v.current ? `${v.current.date} ${v.current.slot}` : 'not yet scheduled';
-  const whenHi = v.current ? `${v.current.date} ${slotNames[v.current.slot][1]}` : 'अभी तय नहीं';
-  bilingual($('article'), `Article ${v.article_id} at ${v.centre}: ${when}`, `वस्तु ${v.article_id}, ${v.centre}: ${whenHi}`);
-  const box = $('options');
-  box.innerHTML = '';
-  for (const o of v.options) {
-    const id = `o-${o.date}-${o.slot}`;
-    const label = document.createElement('label');
-    label.className = 'option';
-    const input = document.createElement('input');
-    Object.assign(input, { type: 'radio', name: 'slot', id, value: `${o.date}|${o.slot}` });
-    input.checked = v.current && v.current.date === o.date && v.current.slot === o.slot;
-    const [en, hi] = dateLabel(o.date);
-    const text = document.createElement('span');
-    const hhmm = (t) => t.slice(11, 16); // RFC 3339 in the centre's zone
-    bilingual(text, `${en}, ${slotNames[o.slot][0]} ${hhmm(o.start)}–${hhmm(o.end)}`, `${hi}, ${slotNames[o.slot][1]}`);
-    label.append(input, text);
-    box.append(label);
+function draw() {
+  say($('message'), note ? t(note[0]) : '', note?.[1]);
+  if (!view) return;
+  if (view.bad) {
+    say($('article'), t(view.bad), true);
+    return;
   }
+  const v = view;
+  const opt = (o) => v.options.find((x) => x.date === o.date && x.slot === o.slot);
+  const current = v.current && opt(v.current);
+  const whenText = current ? slotWhen(current) : v.current ? `${day(v.current.date)}, ${t(`slot.${v.current.slot}`)}` : t('static.slot.none');
+  say($('article'), t('static.slot.article', { id: v.article_id, centre: v.centre, when: whenText }));
+  const checked = document.querySelector('input[name=slot]:checked')?.value;
+  $('options').replaceChildren(...v.options.map((o) => {
+    const value = `${o.date}|${o.slot}`;
+    const input = h('input', { type: 'radio', name: 'slot', id: `o-${o.date}-${o.slot}`, value,
+      checked: checked ? checked === value : current === o });
+    return h('label', { class: 'option' }, input, h('span', {}, slotWhen(o)));
+  }));
   $('choose').hidden = v.options.length === 0;
-  const done = {
-    out_for_delivery: ['Your article is out for delivery now.', 'आपकी वस्तु अभी डिलीवरी के लिए निकल चुकी है।'],
-    delivered: ['Your article has been delivered.', 'आपकी वस्तु डिलीवर हो चुकी है।'],
-    returned: ['Your article has been returned to the sender.', 'आपकी वस्तु भेजने वाले को लौटा दी गई है।'],
-  }[v.status];
-  if (done) {
-    bilingual($('message'), done[0], done[1]);
-  } else if (v.options.length === 0) {
-    bilingual($('message'), 'No slot can be chosen for this article now.', 'इस वस्तु के लिए अभी कोई समय नहीं चुना जा सकता।');
-  }
+  if (!note && (done[v.status] || v.options.length === 0)) say($('message'), t(done[v.status] || 'static.slot.closed'));
 }
 
 async function load() {
   const res = await fetch(api);
-  const body = await res.json();
-  if (!res.ok) {
-    bilingual($('article'), body.detail, 'यह लिंक मान्य नहीं है।');
-    return;
-  }
-  render(body);
+  view = res.ok ? await res.json() : { bad: res.status === 409 ? 'static.error' : problems[res.status] || 'static.error' };
+  draw();
 }
 
 $('choose').addEventListener('submit', async (ev) => {
@@ -73,17 +49,22 @@ $('choose').addEventListener('submit', async (ev) => {
   const picked = document.querySelector('input[name=slot]:checked');
   if (!picked) return;
   const [date, slot] = picked.value.split('|');
-  const res = await fetch(api, {
-    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ date, slot }),
-  });
-  const body = await res.json();
-  if (!res.ok) {
-    bilingual($('message'), body.detail, 'यह समय उपलब्ध नहीं है, दूसरा चुनें।');
-    load();
-    return;
+  try {
+    const res = await fetch(api, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ date, slot }),
+    });
+    if (!res.ok) {
+      note = [problems[res.status] || 'static.error', true];
+      await load();
+      return;
+    }
+    view = await res.json();
+    note = ['static.slot.done', false];
+  } catch {
+    note = ['static.offline', true];
   }
-  render(body);
-  bilingual($('message'), 'Thank you. Your slot is confirmed.', 'धन्यवाद। आपका समय पक्का हो गया है।');
+  draw();
 });
 
-load().catch(() => bilingual($('message'), 'No connection. Try again.', 'नेटवर्क नहीं है। फिर कोशिश करें।'));
+page('static.slot.title', draw);
+load().catch(() => { note = ['static.offline', true]; draw(); });

@@ -170,6 +170,10 @@ func (a *app) serveMetrics(reg *prometheus.Registry) (func(), error) {
 // handler builds the HTTP handler on the server's metrics registry, for a
 // server listening on addr.
 func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, error) {
+	web, err := httpapi.NewApp(pwa.Files()) // compressed once, before the first request
+	if err != nil {
+		return nil, err
+	}
 	return httpapi.New(httpapi.Deps{
 		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod,
 		Proofs: a.proofs,
@@ -177,7 +181,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 			{Name: "database", Ping: a.db.Ping},
 			{Name: "object_store", Ping: a.objects.Ping},
 		},
-		Registry: reg, PWA: pwa.Files(), TrustedProxies: a.cfg.TrustedProxies,
+		Registry: reg, PWA: pwa.Files(), App: web, TrustedProxies: a.cfg.TrustedProxies,
 		Metrics: httpapi.MetricsAccess{Serve: a.cfg.MetricsOnMain(), Token: a.cfg.Metrics.Token},
 		DevSMS:  a.devSMS(addr), DevSMSOpen: a.cfg.DevOutbox,
 	})

@@ -118,6 +118,7 @@ func (a *app) services() error {
 	a.deliveries = delivery.New(a.db, a.otp, a.proofKinds(), links.FailedNotice(a.now, newID), delivery.DefaultPolicy(), a.now, newID)
 	a.cod = cod.New(a.db, a.now, newID)
 	a.slots = slot.New(a.db, links, a.now)
+	a.articles.WithWindows(a.slots)
 	return nil
 }
 

@@ -20,9 +20,10 @@ const MaxBatch = 1000
 
 // Service books articles and shows them.
 type Service struct {
-	store  Store
-	now    func() time.Time
-	notice Notice
+	store   Store
+	now     func() time.Time
+	notice  Notice
+	windows Windows // nil: tracking shows no window
 }
 
 // Notice makes the SMS a recipient gets when their article reaches the

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"strconv"
 	"strings"
+	"time"
 
 	"dakiya/internal/postal"
 )
@@ -128,6 +129,44 @@ type Tracking struct {
 	ID     string       `json:"id"`
 	Status Status       `json:"status"`
 	Events []TrackEvent `json:"events"`
+	// Window is when the postman is due: the booked slot's hours while the
+	// article waits for them or is on its way; null otherwise.
+	Window *TrackWindow `json:"window"`
+}
+
+// TrackWindow is a booked delivery window, in the centre's zone.
+type TrackWindow struct {
+	Date  string      `json:"date"`
+	Slot  postal.Slot `json:"slot"`
+	Start string      `json:"start"` // RFC 3339 with the centre's offset
+	End   string      `json:"end"`
+}
+
+// Windows finds a slot's hours on a date at a centre, in the centre's zone;
+// ok is false when that slot does not run that day.
+type Windows interface {
+	Window(ctx context.Context, dc string, sc Schedule) (start, end time.Time, ok bool, err error)
+}
+
+// WithWindows makes tracking show the booked delivery window, found by w.
+func (s *Service) WithWindows(w Windows) *Service {
+	s.windows = w
+	return s
+}
+
+// window returns an article's booked window, if it has one that is still
+// to come: once delivered, attempted, held or returned, the booking is
+// history.
+func (s *Service) window(ctx context.Context, a Article, loc *time.Location) (*TrackWindow, error) {
+	if s.windows == nil || a.Schedule == nil || (a.Status != StatusScheduled && a.Status != StatusOutForDelivery) {
+		return nil, nil
+	}
+	start, end, ok, err := s.windows.Window(ctx, a.DCID, *a.Schedule)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &TrackWindow{Date: a.Schedule.Date, Slot: a.Schedule.Slot,
+		Start: start.In(loc).Format(timeLayout), End: end.In(loc).Format(timeLayout)}, nil
 }
 
 // TrackEvent is one event in the public view.
@@ -157,6 +196,9 @@ func (s *Service) Track(ctx context.Context, rawID string) (Tracking, error) {
 	loc := s.zone(ctx, a.DCID)
 	for _, e := range evs {
 		t.Events = append(t.Events, TrackEvent{Event: e.Event, Code: e.Code, At: e.At.In(loc).Format(timeLayout), Place: e.Place})
+	}
+	if t.Window, err = s.window(ctx, a, loc); err != nil {
+		return Tracking{}, err
 	}
 	return t, nil
 }

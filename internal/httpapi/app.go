@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"bytes"
+	"cmp"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -9,27 +10,42 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"runtime"
 	"sort"
+	"strconv"
 	"strings"
-	"time"
+	"sync"
 
 	"github.com/labstack/echo/v4"
 
 	"dakiya/internal/postal"
 )
 
-// appShell serves the embedded PWA. Every file gets a strong ETag and
-// "no-cache", so a browser revalidates cheaply; the service worker, filled
-// in here with the precache list and a hash of every embedded file, is what
-// makes repeat loads instant and offline: a new build changes the hash, so
-// the new worker installs a new cache and drops the old one whole.
+// appShell serves the embedded PWA. Every file is read, its pages given
+// their modulepreload lists and everything compressed once, at start-up;
+// each representation has its own strong ETag and "no-cache", so a browser
+// revalidates cheaply. The service worker, filled in here with the precache
+// list and a hash of every file, is what makes repeat loads instant and
+// offline: a new build changes the hash, so the new worker installs a new
+// cache and drops the old one whole.
 type appShell struct {
-	files    fs.FS
-	etags    map[string]string // file name → strong ETag
+	assets   map[string]*asset // file name → what is served
 	precache []string          // URLs the worker caches at install
-	version  string            // hash of every embedded file
-	sw       []byte            // the filled-in service worker
+	version  string            // hash of every file as served
 	err      error
+	packed   sync.Once // every file compressed
+}
+
+// App is the embedded app made ready to serve: its pages given their
+// preload lists and every file compressed. NewApp does that work once, when
+// the server starts, so no request waits for it.
+type App struct{ shell *appShell }
+
+// NewApp prepares the app's files for serving.
+func NewApp(files fs.FS) (*App, error) {
+	s := newAppShell(files)
+	s.packed.Do(s.compress)
+	return &App{s}, s.err
 }
 
 // swTemplate is the embedded service worker; its placeholders are filled
@@ -46,57 +62,103 @@ func notPrecached(name string) bool {
 		strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "vendor/leaflet/")
 }
 
-// newAppShell reads every embedded file once, hashing each and all of them.
+// newAppShell reads and prepares every embedded file; they are compressed
+// on the first request for one unless NewApp has done it already.
 func newAppShell(files fs.FS) *appShell {
-	s := &appShell{files: files, etags: map[string]string{}}
-	s.err = s.load()
+	s := &appShell{assets: map[string]*asset{}}
+	s.err = s.load(files)
 	return s
 }
 
-func (s *appShell) load() error {
-	var names []string
-	err := fs.WalkDir(s.files, ".", func(name string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			names = append(names, name)
-		}
-		return err
-	})
+func (s *appShell) load(files fs.FS) error {
+	raw, names, err := readAll(files)
 	if err != nil {
-		return fmt.Errorf("httpapi: list app files: %w", err)
+		return err
 	}
-	sort.Strings(names)
+	source := func(name string) ([]byte, bool) { b, ok := raw[name]; return b, ok }
 	all := sha256.New()
-	var tmpl []byte
 	for _, name := range names {
-		b, err := fs.ReadFile(s.files, name)
-		if err != nil {
-			return fmt.Errorf("httpapi: read app file %s: %w", name, err)
+		b := raw[name]
+		if path.Ext(name) == ".html" {
+			if b, err = withPreloads(b, source); err != nil {
+				return fmt.Errorf("httpapi: %s: %w", name, err)
+			}
+		}
+		if name == swTemplate {
+			continue // filled in last, with the hash of everything else
 		}
 		sum := sha256.Sum256(b)
-		s.etags[name] = `"` + hex.EncodeToString(sum[:16]) + `"`
 		fmt.Fprintf(all, "%s\x00%x\x00", name, sum)
-		if name == swTemplate {
-			tmpl = b
-		}
+		s.assets[name] = newAsset(name, b)
 		if !notPrecached(name) {
 			s.precache = append(s.precache, "/"+name)
 		}
 	}
 	s.version = hex.EncodeToString(all.Sum(nil))[:16]
-	list, _ := json.Marshal(s.precache)
-	ver, _ := json.Marshal(s.version)
-	s.sw = bytes.Replace(bytes.Replace(tmpl, []byte(`"__VERSION__"`), ver, 1), []byte(`"__PRECACHE__"`), list, 1)
+	if tmpl, ok := raw[swTemplate]; ok {
+		list, _ := json.Marshal(s.precache)
+		ver, _ := json.Marshal(s.version)
+		sw := bytes.Replace(bytes.Replace(tmpl, []byte(`"__VERSION__"`), ver, 1), []byte(`"__PRECACHE__"`), list, 1)
+		s.assets[swTemplate] = newAsset(swTemplate, sw)
+	}
 	return nil
+}
+
+// compress adds each file's gzip and brotli encodings, a few files at a
+// time: brotli's best level is slow, and this runs once.
+func (s *appShell) compress() {
+	if s.err != nil {
+		return
+	}
+	names := make(chan string)
+	errs := make(chan error, len(s.assets))
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for name := range names {
+				errs <- s.assets[name].compress(name)
+			}
+		})
+	}
+	for name := range s.assets {
+		names <- name
+	}
+	close(names)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		s.err = cmp.Or(s.err, err)
+	}
+}
+
+// readAll reads every file of the app, with their names sorted.
+func readAll(files fs.FS) (map[string][]byte, []string, error) {
+	raw := map[string][]byte{}
+	var names []string
+	err := fs.WalkDir(files, ".", func(name string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, err := fs.ReadFile(files, name)
+		if err != nil {
+			return err
+		}
+		raw[name] = b
+		names = append(names, name)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("httpapi: read app files: %w", err)
+	}
+	sort.Strings(names)
+	return raw, names, nil
 }
 
 // serve serves an app file; paths that are not files get index.html so the
 // app can route them itself.
 func (s *appShell) serve(c echo.Context) error {
 	name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
-	if name == swTemplate {
-		return s.serviceWorker(c)
-	}
-	if _, ok := s.etags[name]; !ok {
+	if _, ok := s.assets[name]; !ok {
 		name = "index.html"
 	}
 	return s.file(c, name)
@@ -107,36 +169,41 @@ func (s *appShell) page(name string) echo.HandlerFunc {
 	return func(c echo.Context) error { return s.file(c, name) }
 }
 
-// file serves one embedded file with its ETag, answering If-None-Match.
-func (s *appShell) file(c echo.Context, name string) error {
-	if s.err != nil {
+// serviceWorker serves the worker with this build's precache list and hash.
+func (s *appShell) serviceWorker(c echo.Context) error { return s.file(c, swTemplate) }
+
+// file serves one file for a browser to revalidate on every use.
+func (s *appShell) file(c echo.Context, name string) error { return s.send(c, name, "no-cache") }
+
+// send serves one file in the representation the client accepts best,
+// answering If-None-Match with 304 when it already has that one.
+func (s *appShell) send(c echo.Context, name, cacheControl string) error {
+	if s.packed.Do(s.compress); s.err != nil {
 		return s.err
 	}
-	b, err := fs.ReadFile(s.files, name)
-	if err != nil {
+	a, ok := s.assets[name]
+	if !ok {
 		return postal.Errorf(postal.CodeNotFound, "not found")
 	}
+	req := c.Request()
+	r := a.choose(req.Header.Get("Accept-Encoding"))
 	h := c.Response().Header()
-	h.Set("Cache-Control", "no-cache")
-	h.Set("ETag", s.etags[name])
+	h.Set("Cache-Control", cacheControl)
 	h.Set("X-Content-Type-Options", "nosniff")
-	if strings.HasSuffix(name, ".webmanifest") {
-		h.Set("Content-Type", "application/manifest+json")
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("ETag", r.etag)
+	if inm := req.Header.Get("If-None-Match"); inm != "" && etagMatch(inm, r.etag) {
+		return c.NoContent(http.StatusNotModified)
 	}
-	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, bytes.NewReader(b))
-	return nil
-}
-
-// serviceWorker serves the worker with this build's precache list and hash.
-func (s *appShell) serviceWorker(c echo.Context) error {
-	if s.err != nil {
-		return s.err
+	h.Set("Content-Type", a.ctype)
+	if r.coding != codingIdentity {
+		h.Set("Content-Encoding", r.coding)
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "no-cache")
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("ETag", `"`+s.version+`"`)
-	h.Set("Content-Type", "text/javascript; charset=utf-8")
-	http.ServeContent(c.Response(), c.Request(), "sw.js", time.Time{}, bytes.NewReader(s.sw))
-	return nil
+	h.Set("Content-Length", strconv.Itoa(len(r.body)))
+	c.Response().WriteHeader(http.StatusOK)
+	if req.Method == http.MethodHead {
+		return nil
+	}
+	_, err := c.Response().Write(r.body)
+	return err
 }

@@ -48,7 +48,7 @@ func get(t testing.TB, e *echo.Echo, path string, hdr ...string) *httptest.Respo
 }
 
 func TestAppWebManifest(t *testing.T) {
-	_, e := shellServer(pwa.Files())
+	_, e := appServer(t)
 	r := get(t, e, "/manifest.webmanifest")
 	if r.Code != 200 || r.Header().Get("Content-Type") != "application/manifest+json" {
 		t.Fatalf("manifest: %d %v", r.Code, r.Header())
@@ -86,7 +86,7 @@ func TestAppWebManifest(t *testing.T) {
 var precacheRE = regexp.MustCompile(`const PRECACHE = (\[.*\]);`)
 
 func TestAppServiceWorker(t *testing.T) {
-	s, e := shellServer(pwa.Files())
+	s, e := appServer(t)
 	r := get(t, e, "/sw.js")
 	body := r.Body.String()
 	if r.Code != 200 || r.Header().Get("Cache-Control") != "no-cache" || !strings.HasPrefix(r.Header().Get("Content-Type"), "text/javascript") {
@@ -133,13 +133,13 @@ func TestAppServiceWorker(t *testing.T) {
 			t.Errorf("%s: %d %v", u, r.Code, r.Header())
 		}
 	}
-	if r := get(t, e, "/sw.js", "If-None-Match", `"`+s.version+`"`); r.Code != http.StatusNotModified {
+	if r := get(t, e, "/sw.js", "If-None-Match", r.Header().Get("ETag")); r.Code != http.StatusNotModified {
 		t.Fatalf("sw.js revalidation: %d", r.Code)
 	}
 }
 
 func TestAppFiles(t *testing.T) {
-	_, e := shellServer(pwa.Files())
+	_, e := appServer(t)
 	r := get(t, e, "/app.js")
 	if r.Code != 200 || r.Header().Get("Cache-Control") != "no-cache" || !strings.HasPrefix(r.Header().Get("Content-Type"), "text/javascript") {
 		t.Fatalf("app.js: %d %v", r.Code, r.Header())
@@ -161,14 +161,35 @@ func TestAppVersionFollowsContent(t *testing.T) {
 		if s.err != nil {
 			t.Fatal(s.err)
 		}
-		if !bytes.Contains(s.sw, []byte(s.version)) || !bytes.Contains(s.sw, []byte(`["/a.js","/index.html"]`)) {
-			t.Fatalf("worker: %s", s.sw)
+		if !bytes.Contains(s.assets["sw.js"].reps[0].body, []byte(s.version)) || !bytes.Contains(s.assets["sw.js"].reps[0].body, []byte(`["/a.js","/index.html"]`)) {
+			t.Fatalf("worker: %s", s.assets["sw.js"].reps[0].body)
 		}
 		return s.version
 	}
 	v1, v1again, v2 := build("one()"), build("one()"), build("two()")
 	if v1 != v1again || v1 == v2 {
 		t.Fatalf("versions: %s %s %s", v1, v1again, v2)
+	}
+}
+
+// TestAppBudgetOnTheWire keeps the postman's first load small on a slow
+// network: the modules it fetches at once (the entry's static graph) are
+// ≤ 35 KB as brotli on the wire. TestAppBudget holds the uncompressed first
+// load and what loads on demand.
+func TestAppBudgetOnTheWire(t *testing.T) {
+	s, _ := appServer(t)
+	body := func(name string) []byte { return s.assets[name].reps[0].body }
+	initial, err := moduleGraph("app.js", func(n string) ([]byte, bool) { a, ok := s.assets[n]; return body(n), ok && a != nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire := 0
+	for _, n := range initial {
+		wire += len(s.assets[n].choose("br").body)
+	}
+	t.Logf("first load: %d modules, %d bytes as brotli", len(initial), wire)
+	if wire > 35<<10 {
+		t.Fatalf("over budget: the first load is %d of %d bytes on the wire", wire, 35<<10)
 	}
 }
 

@@ -49,7 +49,7 @@ type appGraph struct {
 	lazy   map[string][]string // module → what it imports dynamically or adds as a script or style
 }
 
-func resolve(from, ref string) string {
+func refPath(from, ref string) string {
 	if strings.HasPrefix(ref, "/") {
 		return strings.TrimPrefix(path.Clean(ref), "/")
 	}
@@ -73,13 +73,13 @@ func (g *appGraph) module(name string) error {
 	src := string(b)
 	g.static[name] = nil
 	for _, m := range fromRE.FindAllStringSubmatch(src, -1) {
-		g.static[name] = append(g.static[name], resolve(name, m[1]))
+		g.static[name] = append(g.static[name], refPath(name, m[1]))
 	}
 	for _, m := range dynamicRE.FindAllStringSubmatch(src, -1) {
-		g.lazy[name] = append(g.lazy[name], resolve(name, m[1]))
+		g.lazy[name] = append(g.lazy[name], refPath(name, m[1]))
 	}
 	for _, m := range namedURLRE.FindAllStringSubmatch(src, -1) {
-		if ref := resolve(name, m[1]); ref != swTemplate && g.exists(ref) && !slices.Contains(g.static[name], ref) {
+		if ref := refPath(name, m[1]); ref != swTemplate && g.exists(ref) && !slices.Contains(g.static[name], ref) {
 			g.lazy[name] = append(g.lazy[name], ref)
 		}
 	}
@@ -111,8 +111,8 @@ func (g *appGraph) page(name string) ([]string, error) {
 		if ref == "" || strings.Contains(ref, "//") {
 			continue
 		}
-		out = append(out, resolve(name, ref))
-		if err := g.module(resolve(name, ref)); err != nil {
+		out = append(out, refPath(name, ref))
+		if err := g.module(refPath(name, ref)); err != nil {
 			return nil, err
 		}
 	}

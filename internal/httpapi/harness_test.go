@@ -93,6 +93,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		DevSMS: notify.Outbox(db, smsSealer, 50), DevSMSOpen: true, // as DAKIYA_DEV_OUTBOX=1
 		PWA: pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},
 	}
+	deps.Articles.WithWindows(deps.Slots)
 	e := &env{t: t, db: db, clock: clock, logs: logs, links: links, store: objects, deps: deps}
 	e.url = e.replica(deps)
 	return e

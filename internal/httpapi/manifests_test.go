@@ -54,8 +54,9 @@ func TestSlotChoiceAPI(t *testing.T) {
 		wantProblem(t, e.do("POST", "/api/v1/slot-choice/"+tok, "", `{"date":`), 400)
 		wantProblem(t, e.do("GET", "/api/v1/slot-choice/"+tok[:len(tok)-2]+"xx", "", nil), 404)
 		wantProblem(t, e.do("GET", "/api/v1/slot-choice/garbage", "", nil), 404)
-		if p := e.do("GET", "/slot/"+tok, "", nil); p.status != 200 || !strings.Contains(string(p.body), "डिलीवरी") {
-			t.Fatalf("slot page: %d", p.status)
+		if p := e.do("GET", "/slot/"+tok, "", nil); p.status != 200 || !strings.Contains(string(p.body), `src="/slot.js"`) ||
+			p.header.Get("Referrer-Policy") != "no-referrer" || p.header.Get("Cache-Control") != "no-store" {
+			t.Fatalf("slot page: %d %v", p.status, p.header)
 		}
 		e.clock.Advance(7*24*time.Hour + time.Minute)
 		wantProblem(t, e.do("GET", "/api/v1/slot-choice/"+tok, "", nil), 404)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -142,19 +141,4 @@ func (a *api) openapi(c echo.Context) error {
 
 func (a *api) unknownAPI(c echo.Context) error {
 	return postal.Errorf(postal.CodeNotFound, "no such API route")
-}
-
-// serveFile serves one embedded file of the app.
-func (a *api) serveFile(c echo.Context, name string) error {
-	f, err := a.pwa.Open(name)
-	if err != nil {
-		return postal.Errorf(postal.CodeNotFound, "not found")
-	}
-	defer f.Close()
-	rs, ok := f.(io.ReadSeeker)
-	if !ok {
-		return postal.Errorf(postal.CodeInternal, "embedded file %s cannot seek", name)
-	}
-	http.ServeContent(c.Response(), c.Request(), name, time.Time{}, rs)
-	return nil
 }

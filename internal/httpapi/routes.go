@@ -58,8 +58,8 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/manifests/:id/amend", a.amendManifest)
 
 	v1.Any("/*", a.unknownAPI)
-	e.GET("/slot/:token", a.slotPage, rateLimit(a.limits.slotRead))
-	shell := newAppShell(a.pwa)
+	shell := a.app.shell
+	e.GET("/slot/:token", slotPage(shell), rateLimit(a.limits.slotRead))
 	e.GET("/sw.js", shell.serviceWorker)
 	e.GET("/track", shell.page("track.html"))
 	e.GET("/*", shell.serve)

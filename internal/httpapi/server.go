@@ -50,6 +50,9 @@ type Deps struct {
 	Ready      []Check
 	Registry   *prometheus.Registry // the server's metrics registry
 	PWA        fs.FS                // the app's files, served at /
+	// App is PWA made ready once (NewApp); nil prepares PWA here and
+	// compresses it on the first request for one of its files.
+	App *App
 	// TrustedProxies may set X-Forwarded-For; nobody else chooses the
 	// address their failed logins are counted against.
 	TrustedProxies []*net.IPNet
@@ -82,7 +85,7 @@ type api struct {
 	ready      []Check
 	registry   *prometheus.Registry
 	metrics    metrics
-	pwa        fs.FS
+	app        *App
 	devSMS     func(ctx context.Context, phone string) ([]notify.Message, error)
 	limits     publicLimiters
 	metricsOn  MetricsAccess
@@ -114,8 +117,11 @@ func New(d Deps) (*echo.Echo, error) {
 		return nil, err
 	}
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
-		ready: d.Ready, registry: d.Registry, metrics: m, pwa: d.PWA, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
+		ready: d.Ready, registry: d.Registry, metrics: m, app: d.App, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
 	a.proofs = d.Proofs
+	if a.app == nil {
+		a.app = &App{newAppShell(d.PWA)}
+	}
 	a.limits, a.metricsOn = newPublicLimiters(d.PublicLimits, d.Now), d.Metrics
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -99,10 +99,12 @@ func (a *api) chooseSlot(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-// slotPage serves the recipient's slot page; its script reads the token
-// from the address.
-func (a *api) slotPage(c echo.Context) error {
-	c.Response().Header().Set("Cache-Control", "no-store")
-	c.Response().Header().Set("Referrer-Policy", "no-referrer") // the token is in the path
-	return a.serveFile(c, "slot.html")
+// slotPage serves the recipient's slot page, compressed like any app file;
+// its script reads the token from the address. Since the token is in the
+// path, the page is not stored and the referrer is withheld.
+func slotPage(shell *appShell) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Response().Header().Set("Referrer-Policy", "no-referrer")
+		return shell.send(c, "slot.html", "no-store")
+	}
 }

@@ -1,8 +1,10 @@
 package slot
 
 import (
+	"context"
 	"time"
 
+	"dakiya/internal/article"
 	"dakiya/internal/postal"
 )
 
@@ -74,4 +76,20 @@ func (c Calendar) Instances(from string, days int, loc *time.Location, now time.
 // Today returns the date at now in loc.
 func Today(now time.Time, loc *time.Location) string {
 	return now.In(loc).Format(time.DateOnly)
+}
+
+// Window returns the hours of slot sc.Slot on sc.Date at a centre, in the
+// centre's zone, and false when that slot does not run that day. It is what
+// public tracking shows as the booked delivery window.
+func (s *Service) Window(ctx context.Context, dc string, sc article.Schedule) (start, end time.Time, ok bool, err error) {
+	_, loc, err := s.centreZone(ctx, dc)
+	if err != nil {
+		return time.Time{}, time.Time{}, false, err
+	}
+	cal, err := s.store.Calendar(ctx, dc)
+	if err != nil {
+		return time.Time{}, time.Time{}, false, err
+	}
+	in, ok := cal.Instance(sc.Date, sc.Slot, loc, s.now())
+	return in.Start, in.End, ok, nil
 }
