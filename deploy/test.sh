@@ -60,6 +60,6 @@ echo
 echo "SQLite suite:     $(count '--- PASS: .*/sqlite \(') subtests passed"
 echo "PostgreSQL suite: $(count '--- PASS: .*/postgres \(') subtests passed, $(count 'testkit: postgres database .* created') databases"
 echo "S3 suite:         $(count 'testkit: S3 gateway started') tests against a local Versity S3 Gateway"
-echo "E2E suite:        $(count '--- PASS: TestPWAEndToEnd') passed in headless Chromium"
+echo "E2E suite:        $(count 'e2e: .* passed in headless Chromium') browser scripts passed in headless Chromium"
 echo "tests: $(count '--- PASS:') passed, $(count '--- FAIL:') failed, $(count '--- SKIP:') skipped"
 exit $rc

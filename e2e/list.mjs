@@ -141,6 +141,8 @@ try {
   await see('screen-stop');
   await page.click(T('stop-fail'));
   await see('screen-fail');
+  // A position taken after the door was opened (the app ignores older fixes).
+  await ctx.setGeolocation({ latitude: sF.lat, longitude: sF.lon, accuracy: 15 });
   await page.check(`${T('fail-reason-08')} input`);
   await until(() => /±/.test(document.querySelector('[data-testid=gps-status]')?.textContent || ''));
   await page.click(T('fail-confirm'));
