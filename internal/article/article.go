@@ -84,8 +84,22 @@ type Filter struct {
 	Date   string
 	Slot   postal.Slot
 	BeatID string
+	// Flag keeps the articles whose latest outcome carries this flag.
+	Flag string
+	// Search, when set, keeps the articles that match it by id, phone or
+	// recipient's name.
+	Search *Search
 	After  string // the last id of the previous page
 	Limit  int
+}
+
+// Search is a free-text search of a centre's articles, already split into
+// what each column is matched on; an empty part matches nothing. The store
+// matches literally: % and _ are not wildcards.
+type Search struct {
+	IDPrefix    string // upper case, the start of an S10 id
+	PhoneSuffix string // the last 10 digits of a phone number
+	Name        string // lower case, a part of the recipient's name
 }
 
 // Store is what article needs from the database.

@@ -55,13 +55,17 @@ type Page struct {
 
 // Query is a list request as it arrives: every field a string.
 type Query struct {
-	Status, Date, Slot, Beat, Limit, Next string
+	Q, Status, Date, Slot, Beat, Flag, Limit, Next string
 }
 
-// List returns a page of a centre's articles to its staff.
+// List returns a page of a centre's articles to its supervisor (or an
+// admin), searched and filtered as q says.
 func (s *Service) List(ctx context.Context, p postal.Principal, dc string, q Query) (Page, error) {
 	if !p.CanSeeDC(dc) {
 		return Page{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+	}
+	if p.Role != postal.RoleSupervisor && p.Role != postal.RoleAdmin {
+		return Page{}, postal.Errorf(postal.CodeForbidden, "only a supervisor lists a centre's articles")
 	}
 	if _, err := s.store.DC(ctx, dc); err != nil { // an admin may name a centre that does not exist
 		return Page{}, err
@@ -85,7 +89,20 @@ func (s *Service) List(ctx context.Context, p postal.Principal, dc string, q Que
 func parseQuery(q Query) (Filter, error) {
 	var fe []postal.FieldError
 	add := func(f, m string) { fe = append(fe, postal.FieldError{Field: f, Message: m}) }
-	f := Filter{Status: Status(q.Status), Date: q.Date, Slot: postal.Slot(q.Slot), BeatID: q.Beat, Limit: 100}
+	f := Filter{Status: Status(q.Status), Date: q.Date, Slot: postal.Slot(q.Slot), BeatID: q.Beat, Flag: q.Flag, Limit: 100}
+	if q.Q != "" {
+		sr, msg := parseSearch(q.Q)
+		if msg != "" {
+			add("q", msg)
+		}
+		f.Search = sr
+	}
+	if q.Flag != "" && !validFlag(q.Flag) {
+		add("flag", "unknown flag")
+	}
+	if len(q.Beat) > 64 {
+		add("beat", "at most 64 characters")
+	}
 	if q.Status != "" && !f.Status.Valid() {
 		add("status", "unknown status")
 	}

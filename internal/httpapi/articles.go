@@ -25,8 +25,9 @@ func (a *api) createArticles(c echo.Context) error {
 }
 
 func (a *api) listArticles(c echo.Context) error {
-	q := article.Query{Status: c.QueryParam("status"), Date: c.QueryParam("date"), Slot: c.QueryParam("slot"),
-		Beat: c.QueryParam("beat"), Limit: c.QueryParam("limit"), Next: c.QueryParam("next")}
+	q := article.Query{Q: c.QueryParam("q"), Status: c.QueryParam("status"), Date: c.QueryParam("date"),
+		Slot: c.QueryParam("slot"), Beat: c.QueryParam("beat"), Flag: c.QueryParam("flag"),
+		Limit: c.QueryParam("limit"), Next: c.QueryParam("next")}
 	page, err := a.articles.List(c.Request().Context(), principal(c), c.Param("dc"), q)
 	if err != nil {
 		return err

@@ -151,6 +151,12 @@ func (db *DB) ListArticles(ctx context.Context, dc string, f article.Filter) ([]
 	cond(f.Date != "", "sched_date = ?", f.Date)
 	cond(f.Slot != "", "sched_slot = ?", string(f.Slot))
 	cond(f.BeatID != "", "beat_id = ?", f.BeatID)
+	cond(f.Flag != "", `(SELECT ',' || d.flags || ',' FROM deliveries d WHERE d.article_id = articles.id
+		ORDER BY d.created_at DESC, d.id DESC LIMIT 1) LIKE ? ESCAPE '\'`, "%,"+escapeLike(f.Flag)+",%")
+	if f.Search != nil {
+		clause, sargs := searchClause(*f.Search)
+		where, args = append(where, clause), append(args, sargs...)
+	}
 	cond(f.After != "", "id > ?", f.After)
 	args = append(args, f.Limit)
 	rows, err := db.run().query(ctx, "SELECT "+articleColumns+" FROM articles WHERE "+
@@ -159,6 +165,26 @@ func (db *DB) ListArticles(ctx context.Context, dc string, f article.Filter) ([]
 		return nil, classify("list articles", err)
 	}
 	return collectArticles(rows)
+}
+
+// searchClause matches an article on any part of s that is set: its id's
+// start, its phone's last digits or a part of its recipient's name. LIKE
+// is case-sensitive on PostgreSQL and not on SQLite, so both sides of the
+// name are lower-cased (SQLite folds ASCII letters only).
+func searchClause(s article.Search) (string, []any) {
+	ors, args := []string{"LOWER(recipient_name) LIKE ? ESCAPE '\\'"}, []any{"%" + escapeLike(s.Name) + "%"}
+	if s.IDPrefix != "" {
+		ors, args = append(ors, "id LIKE ? ESCAPE '\\'"), append(args, escapeLike(s.IDPrefix)+"%")
+	}
+	if s.PhoneSuffix != "" {
+		ors, args = append(ors, "recipient_phone LIKE ? ESCAPE '\\'"), append(args, "%"+escapeLike(s.PhoneSuffix))
+	}
+	return "(" + strings.Join(ors, " OR ") + ")", args
+}
+
+// escapeLike makes s match itself in a LIKE pattern with ESCAPE '\'.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s)
 }
 
 // AppendEvent records e and moves the article from status from to
