@@ -44,7 +44,9 @@ func (s *Service) WithNotice(n Notice) *Service {
 
 // ItemError reports why one item of a batch was not stored.
 type ItemError struct {
-	Index  int                 `json:"index"`
+	Index int `json:"index"`
+	// Row is the item's row in a CSV file (the header is row 1); 0 for JSON.
+	Row    int                 `json:"row,omitempty"`
 	ID     string              `json:"id,omitempty"`
 	Errors []postal.FieldError `json:"errors"`
 }

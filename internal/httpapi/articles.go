@@ -9,6 +9,9 @@ import (
 )
 
 func (a *api) createArticles(c echo.Context) error {
+	if isCSV(c) {
+		return a.importArticles(c)
+	}
 	body, err := readJSON(c, batchBody)
 	if err != nil {
 		return err
@@ -21,6 +24,25 @@ func (a *api) createArticles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return c.JSON(http.StatusOK, res)
+}
+
+// importArticles books a bulk booking sent as CSV, answering as the JSON
+// batch does, with each error's row in the file.
+func (a *api) importArticles(c echo.Context) error {
+	body, err := readBody(c, batchBody)
+	if err != nil {
+		return err
+	}
+	inputs, bad, err := article.DecodeCSV(body)
+	if err != nil {
+		return err
+	}
+	res, err := a.articles.Create(c.Request().Context(), principal(c), c.Param("dc"), inputs, bad)
+	if err != nil {
+		return err
+	}
+	res.NumberRows()
 	return c.JSON(http.StatusOK, res)
 }
 

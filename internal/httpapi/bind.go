@@ -29,6 +29,18 @@ func readJSON(c echo.Context, limit int64) ([]byte, error) {
 	if mt, _, err := mime.ParseMediaType(ct); err != nil || (mt != "application/json" && !strings.HasSuffix(mt, "+json")) {
 		return nil, postal.Errorf(postal.CodeUnsupported, "send the body as application/json")
 	}
+	return readBody(c, limit)
+}
+
+// isCSV reports whether a request's body is CSV in UTF-8.
+func isCSV(c echo.Context) bool {
+	mt, params, err := mime.ParseMediaType(c.Request().Header.Get(echo.HeaderContentType))
+	cs := strings.ToLower(params["charset"])
+	return err == nil && mt == "text/csv" && (cs == "" || cs == "utf-8")
+}
+
+// readBody reads a request body of at most limit bytes, whatever its type.
+func readBody(c echo.Context, limit int64) ([]byte, error) {
 	r := http.MaxBytesReader(c.Response(), c.Request().Body, limit)
 	b, err := io.ReadAll(r)
 	var tooBig *http.MaxBytesError

@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"sort"
 	"strings"
@@ -96,4 +97,86 @@ func TestConsoleArticleSearch(t *testing.T) {
 func sorted(ids ...string) []string {
 	sort.Strings(ids)
 	return ids
+}
+
+// csvRow is one data row of a bulk booking.
+func csvRow(id, name string) string {
+	return id + `,speed_post,` + name + `,98450 12345,"No. 14, 5th Cross, Koramangala",560034,12.9361,77.6212,49900,evening`
+}
+
+const csvHead = "id,service,name,phone,address,pin,lat,lon,cod_paise,slot_preference\n"
+
+func TestCSVImport(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sup1, sup2, post1 := e.login("sup1"), e.login("sup2"), e.login("post1")
+		ok1, ok2, badPhone, badLat := s10(t, "EE", 60000001), s10(t, "EE", 60000002), s10(t, "EE", 60000003), s10(t, "EE", 60000004)
+		body := csvHead + csvRow(ok1, "Meera Iyer") + "\n" +
+			strings.Replace(csvRow(badPhone, "Ravi"), "98450 12345", "12345", 1) + "\n" +
+			"EE123456789IN,speed_post,Asha,9845012345,Somewhere,560034,,,,\n" +
+			strings.Replace(csvRow(badLat, "Asha"), "12.9361", "north", 1) + "\n" +
+			ok2 + ",letter,Ravi Kumar,9000000001,\"Flat 2, \"\"Lake View\"\"\",560034,,,,\n" +
+			"too,few\n"
+		path := "/api/v1/dcs/dc-one/articles"
+		r := e.do("POST", path, sup1, body, "Content-Type", "text/csv; charset=utf-8")
+		if r.status != 200 {
+			t.Fatalf("import: %d %s", r.status, r.body)
+		}
+		var res struct {
+			Created, Unchanged []string
+			Errors             []struct {
+				Index, Row int
+				ID         string
+				Errors     []struct{ Field, Message string }
+			}
+		}
+		if err := json.Unmarshal(r.body, &res); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(sorted(res.Created...), " ") != strings.Join(sorted(ok1, ok2), " ") || len(res.Errors) != 4 {
+			t.Fatalf("import result: %s", r.body)
+		}
+		want := map[int]string{3: "recipient.phone", 4: "id", 5: "recipient.lat", 7: ""}
+		for _, ie := range res.Errors {
+			f, ok := want[ie.Row]
+			if !ok || ie.Index != ie.Row-2 || len(ie.Errors) == 0 || ie.Errors[0].Field != f {
+				t.Errorf("row error %+v, want rows %v", ie, want)
+			}
+		}
+		d := e.do("GET", "/api/v1/articles/"+ok2, sup1, nil).json(t)
+		if rec := d["recipient"].(map[string]any); rec["address"] != `Flat 2, "Lake View"` || rec["phone"] != "+919000000001" {
+			t.Fatalf("quoted fields: %v", rec)
+		}
+		if r := e.do("POST", path, sup1, body, "Content-Type", "text/csv"); r.status != 200 ||
+			!strings.Contains(string(r.body), `"unchanged":["`) || strings.Contains(string(r.body), `"created":["`) {
+			t.Fatalf("same file again: %d %s", r.status, r.body)
+		}
+		before := e.count("articles")
+		many := csvHead
+		for i := range 1001 {
+			many += csvRow(s10(t, "RR", 61000000+i), "Meera") + "\n"
+		}
+		for name, c := range map[string]struct {
+			token, body string
+			status      int
+		}{
+			"unterminated quote": {sup1, csvHead + csvRow(s10(t, "RR", 62000001), "Meera") + "\n" + `RR1,"open`, 400},
+			"wrong header":       {sup1, "id,service,naam\n" + csvRow(s10(t, "RR", 62000001), "Meera") + "\n", 400},
+			"missing column":     {sup1, "id,service,name,phone,address\nRR1,letter,A,9000000001,x\n", 400},
+			"header only":        {sup1, csvHead, 400},
+			"empty":              {sup1, "\n", 400},
+			"over 1000 rows":     {sup1, many, 413},
+			"postman":            {post1, csvHead + csvRow(s10(t, "RR", 62000001), "Meera") + "\n", 403},
+			"other centre":       {sup2, csvHead + csvRow(s10(t, "RR", 62000001), "Meera") + "\n", 404},
+		} {
+			t.Run(name, func(t *testing.T) {
+				wantProblem(t, e.do("POST", path, c.token, c.body, "Content-Type", "text/csv"), c.status)
+			})
+		}
+		wantProblem(t, e.do("POST", path, sup1, body, "Content-Type", "text/plain"), 415)
+		wantProblem(t, e.do("POST", path, sup1, csvHead+strings.Repeat(csvRow(ok1, "Meera")+"\n", 30000), "Content-Type", "text/csv"), 413)
+		if n := e.count("articles"); n != before {
+			t.Fatalf("refused imports stored %d articles", n-before)
+		}
+	})
 }
