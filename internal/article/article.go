@@ -116,6 +116,24 @@ type Store interface {
 	// e, failing with a conflict if the article is no longer in from. A
 	// non-nil schedule is stored with the move.
 	AppendEvent(ctx context.Context, id string, from Status, e Event, sched *Schedule) error
+	// Assignments returns an article's custody periods, oldest first.
+	Assignments(ctx context.Context, id string) ([]Assignment, error)
+}
+
+// Assignment is one custody period of an article: the postman's
+// manifest it went out on, from when, and when and how it ended (outcome,
+// amended, held, moved).
+type Assignment struct {
+	ID          string      `json:"id"`
+	ManifestID  string      `json:"manifest_id"`
+	PostmanID   string      `json:"postman_id"`
+	PostmanName string      `json:"postman_name"`
+	BeatID      string      `json:"beat_id"`
+	Date        string      `json:"date"`
+	Slot        postal.Slot `json:"slot"`
+	Since       time.Time   `json:"since"`
+	EndedAt     *time.Time  `json:"ended_at"`
+	EndedBy     string      `json:"ended_by"`
 }
 
 // HouseholdKey names the household an article goes to: the same address at

@@ -15,10 +15,15 @@ type Detail struct {
 	Article
 	Events []Event `json:"events"`
 	Proofs []any   `json:"proofs"`
+	// Assignments and Deliveries (its outcomes) are the supervisor's
+	// view: left out for a postman.
+	Assignments []Assignment `json:"assignments,omitzero"`
+	Deliveries  []any        `json:"deliveries,omitzero"`
 }
 
-// Get returns an article with its events to staff of its centre; to anyone
-// else it does not exist.
+// Get returns an article with its events to staff of its centre, and its
+// custody periods to its supervisor or an admin; to anyone else it does
+// not exist.
 func (s *Service) Get(ctx context.Context, p postal.Principal, rawID string) (Detail, error) {
 	a, err := s.visible(ctx, p, rawID)
 	if err != nil {
@@ -28,7 +33,13 @@ func (s *Service) Get(ctx context.Context, p postal.Principal, rawID string) (De
 	if err != nil {
 		return Detail{}, err
 	}
-	return Detail{Article: a, Events: evs, Proofs: []any{}}, nil
+	d := Detail{Article: a, Events: evs, Proofs: []any{}}
+	if p.Role == postal.RoleSupervisor || p.Role == postal.RoleAdmin {
+		if d.Assignments, err = s.store.Assignments(ctx, a.ID); err != nil {
+			return Detail{}, err
+		}
+	}
+	return d, nil
 }
 
 // visible loads an article that p may see.

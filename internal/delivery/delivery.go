@@ -160,6 +160,7 @@ type Store interface {
 // Filter narrows a centre's list of deliveries.
 type Filter struct {
 	DCID, Date string
+	ArticleID  string // one article's outcomes, oldest first
 	Slot       postal.Slot
 	Flagged    *bool
 }

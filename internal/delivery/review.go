@@ -45,6 +45,22 @@ func (s *Service) List(ctx context.Context, p postal.Principal, dc, date, sl, fl
 	return s.store.Deliveries(ctx, f)
 }
 
+// OfArticle returns an article's outcomes, oldest first, with their flags,
+// proofs and reviews, to its centre's supervisor or an admin.
+func (s *Service) OfArticle(ctx context.Context, p postal.Principal, articleID string) ([]Delivery, error) {
+	a, err := s.store.Article(ctx, articleID)
+	if postal.IsCode(err, postal.CodeNotFound) || (err == nil && !p.CanSeeDC(a.DCID)) {
+		return nil, postal.Errorf(postal.CodeNotFound, "article not found")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.Role == postal.RolePostman {
+		return nil, postal.Errorf(postal.CodeForbidden, "only a supervisor reviews deliveries")
+	}
+	return s.store.Deliveries(ctx, Filter{DCID: a.DCID, ArticleID: a.ID})
+}
+
 // Decision is a supervisor's review of a delivery.
 type Decision struct {
 	Decision string `json:"decision"`

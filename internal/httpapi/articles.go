@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"dakiya/internal/article"
+	"dakiya/internal/postal"
 )
 
 func (a *api) createArticles(c echo.Context) error {
@@ -57,18 +58,32 @@ func (a *api) listArticles(c echo.Context) error {
 	return c.JSON(http.StatusOK, page)
 }
 
+// getArticle is an article's page: with its custody periods and outcomes
+// for its supervisor, without them for a postman.
 func (a *api) getArticle(c echo.Context) error {
-	d, err := a.articles.Get(c.Request().Context(), principal(c), c.Param("id"))
+	ctx, p := c.Request().Context(), principal(c)
+	d, err := a.articles.Get(ctx, p, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	metas, err := a.proofs.ForArticle(c.Request().Context(), d.ID)
+	metas, err := a.proofs.ForArticle(ctx, d.ID)
 	if err != nil {
 		return err
 	}
 	d.Proofs = make([]any, len(metas))
 	for i, m := range metas {
 		d.Proofs[i] = m.View()
+	}
+	if p.Role == postal.RolePostman {
+		return c.JSON(http.StatusOK, d)
+	}
+	dels, err := a.deliveries.OfArticle(ctx, p, d.ID)
+	if err != nil {
+		return err
+	}
+	d.Deliveries = make([]any, len(dels))
+	for i, del := range dels {
+		d.Deliveries[i] = del
 	}
 	return c.JSON(http.StatusOK, d)
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -177,6 +178,87 @@ func TestCSVImport(t *testing.T) {
 		wantProblem(t, e.do("POST", path, sup1, csvHead+strings.Repeat(csvRow(ok1, "Meera")+"\n", 30000), "Content-Type", "text/csv"), 413)
 		if n := e.count("articles"); n != before {
 			t.Fatalf("refused imports stored %d articles", n-before)
+		}
+	})
+}
+
+// failedAt is a failed attempt at the door, captured at the given time.
+func failedAt(id, at string) map[string]any {
+	return map[string]any{"article_id": id, "outcome": "failed", "reason_code": "08", "proof_ids": []string{},
+		"location": map[string]any{"lat": 12.9361, "lon": 77.6212, "accuracy_m": 8}, "captured_at": at}
+}
+
+func TestArticlePageHistory(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sup1, sup2, post1 := e.login("sup1"), e.login("sup2"), e.login("post1")
+		id := dispatchOne(t, e, sup1)
+		if r := e.do("POST", "/api/v1/articles/"+id+"/events", sup1, map[string]any{"event": "held_at_counter"}); r.status != 200 {
+			t.Fatalf("hold: %d %s", r.status, r.body)
+		}
+		if r := e.do("PUT", "/api/v1/articles/"+id+"/schedule", sup1, map[string]any{"date": "2026-11-26", "slot": "evening"}); r.status != 200 {
+			t.Fatalf("reschedule: %d %s", r.status, r.body)
+		}
+		e.clock.Set(time.Date(2026, 11, 26, 4, 30, 0, 0, time.UTC))
+		sup1, sup2, post1 = e.login("sup1"), e.login("sup2"), e.login("post1")
+		r := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup1, map[string]string{"date": "2026-11-26", "slot": "evening"})
+		if r.status != 201 || !strings.Contains(string(r.body), `"manifests":[{`) {
+			t.Fatalf("build again: %d %s", r.status, r.body)
+		}
+		mid := r.json(t)["manifests"].([]any)[0].(map[string]any)["id"].(string)
+		if r := e.do("POST", "/api/v1/manifests/"+mid+"/dispatch", sup1, nil); r.status != 200 {
+			t.Fatalf("dispatch again: %d %s", r.status, r.body)
+		}
+		if r := e.do("POST", "/api/v1/deliveries", post1, failedAt(id, "2026-11-26T10:00:00+05:30"),
+			"Idempotency-Key", uuid.NewString()); r.status != 201 {
+			t.Fatalf("attempt: %d %s", r.status, r.body)
+		}
+		for _, who := range []string{sup1, e.login("admin")} {
+			page := e.do("GET", "/api/v1/articles/"+id, who, nil)
+			var d struct {
+				Status      string
+				Assignments []struct {
+					ID          string     `json:"id"`
+					ManifestID  string     `json:"manifest_id"`
+					PostmanID   string     `json:"postman_id"`
+					PostmanName string     `json:"postman_name"`
+					BeatID      string     `json:"beat_id"`
+					Date        string     `json:"date"`
+					Slot        string     `json:"slot"`
+					EndedBy     string     `json:"ended_by"`
+					EndedAt     *time.Time `json:"ended_at"`
+				}
+				Deliveries []map[string]any
+				Events     []any
+			}
+			if err := json.Unmarshal(page.body, &d); err != nil || page.status != 200 {
+				t.Fatalf("page: %d %s", page.status, page.body)
+			}
+			as := d.Assignments
+			if d.Status != "attempted" || len(as) != 2 || as[0].Date != "2026-11-25" || as[0].EndedBy != "held" ||
+				as[1].Date != "2026-11-26" || as[1].ManifestID != mid || as[1].EndedBy != "outcome" || as[1].EndedAt == nil {
+				t.Fatalf("assignments: %s", page.body)
+			}
+			for _, a := range as {
+				if a.ID == "" || a.PostmanName != "Post One" || a.BeatID != "beat-a" || a.Slot != "evening" || a.PostmanID == "" {
+					t.Fatalf("assignment: %+v", a)
+				}
+			}
+			if len(d.Deliveries) != 1 || d.Deliveries[0]["outcome"] != "failed" || d.Deliveries[0]["flags"] == nil ||
+				d.Deliveries[0]["manifest_id"] != mid {
+				t.Fatalf("deliveries: %s", page.body)
+			}
+		}
+		page := e.do("GET", "/api/v1/articles/"+id, post1, nil)
+		if page.status != 200 || strings.Contains(string(page.body), `"assignments"`) || strings.Contains(string(page.body), `"deliveries"`) {
+			t.Fatalf("a postman's view of the article: %d %s", page.status, page.body)
+		}
+		wantProblem(t, e.do("GET", "/api/v1/articles/"+id, sup2, nil), 404)
+		fresh := s10(t, "RR", 63000001)
+		bookNamed(t, e, sup1, fresh, "Asha", "9000000002")
+		if r := e.do("GET", "/api/v1/articles/"+fresh, sup1, nil); !strings.Contains(string(r.body), `"assignments":[]`) ||
+			!strings.Contains(string(r.body), `"deliveries":[]`) {
+			t.Fatalf("an article never out: %s", r.body)
 		}
 	})
 }

@@ -75,7 +75,12 @@ func startCustody(ctx context.Context, x runner, articleID string, r manifest.Re
 		ON CONFLICT (article_id) DO UPDATE SET assignment_id = excluded.assignment_id, manifest_id = excluded.manifest_id,
 			postman_id = excluded.postman_id, dc_id = excluded.dc_id, since = excluded.since, ended_at = NULL, ended_by = ''`,
 		articleID, assignment, r.ID, r.PostmanID, r.DCID, ms(at))
-	return classify("start custody", err)
+	if err != nil {
+		return classify("start custody", err)
+	}
+	_, err = x.exec(ctx, `INSERT INTO custody_history (assignment_id, article_id, manifest_id, postman_id, dc_id, since, ended_at, ended_by)
+		VALUES (?, ?, ?, ?, ?, ?, NULL, '')`, assignment, articleID, r.ID, r.PostmanID, r.DCID, ms(at))
+	return classify("start custody: history", err)
 }
 
 // endCustody ends an article's current custody, if it has one, inside a
@@ -83,7 +88,18 @@ func startCustody(ctx context.Context, x runner, articleID string, r manifest.Re
 func endCustody(ctx context.Context, x runner, articleID, by string, at time.Time) error {
 	_, err := x.exec(ctx, "UPDATE custody SET ended_at = ?, ended_by = ? WHERE article_id = ? AND ended_at IS NULL",
 		ms(at), by, articleID)
-	return classify("end custody", err)
+	if err != nil {
+		return classify("end custody", err)
+	}
+	return endHistory(ctx, x, "article_id", articleID, by, at)
+}
+
+// endHistory closes the open period of custody_history that column names
+// (an article's or an assignment's), as custody's row is closed.
+func endHistory(ctx context.Context, x runner, column, value, by string, at time.Time) error {
+	_, err := x.exec(ctx, "UPDATE custody_history SET ended_at = ?, ended_by = ? WHERE "+column+" = ? AND ended_at IS NULL",
+		ms(at), by, value)
+	return classify("end custody: history", err)
 }
 
 // endedBy names how an event that takes an article out of
@@ -120,8 +136,10 @@ func endAssignment(ctx context.Context, x runner, articleID, assignmentID string
 	if err != nil {
 		return classify("end assignment", err)
 	}
-	if n, err := res.RowsAffected(); err != nil || n == 1 {
+	if n, err := res.RowsAffected(); err != nil {
 		return classify("end assignment", err)
+	} else if n == 1 {
+		return endHistory(ctx, x, "assignment_id", assignmentID, endedByOutcome, at)
 	}
 	var done int
 	if err := x.queryRow(ctx, "SELECT COUNT(*) FROM deliveries WHERE assignment_id = ?", assignmentID).Scan(&done); err != nil {
@@ -171,4 +189,31 @@ func holdCustody(ctx context.Context, x runner, articleID, assignment string) er
 		return notFound("article")
 	}
 	return nil
+}
+
+// Assignments returns an article's custody periods, oldest first, with the
+// postman's name and the manifest's beat, date and slot.
+func (db *DB) Assignments(ctx context.Context, articleID string) ([]article.Assignment, error) {
+	rows, err := db.run().query(ctx, `SELECT h.assignment_id, h.manifest_id, h.postman_id, COALESCE(u.name, ''),
+			COALESCE(m.beat_id, ''), COALESCE(m.date, ''), COALESCE(m.slot, ''), h.since, h.ended_at, h.ended_by
+		FROM custody_history h LEFT JOIN users u ON u.id = h.postman_id LEFT JOIN manifests m ON m.id = h.manifest_id
+		WHERE h.article_id = ? ORDER BY h.since, h.assignment_id`, articleID)
+	if err != nil {
+		return nil, classify("assignments", err)
+	}
+	defer rows.Close()
+	out := []article.Assignment{}
+	for rows.Next() {
+		var a article.Assignment
+		var sl string
+		var since int64
+		var ended sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.ManifestID, &a.PostmanID, &a.PostmanName, &a.BeatID, &a.Date, &sl,
+			&since, &ended, &a.EndedBy); err != nil {
+			return nil, classify("assignments", err)
+		}
+		a.Slot, a.Since, a.EndedAt = postal.Slot(sl), fromMS(since), nullMS(ended)
+		out = append(out, a)
+	}
+	return out, classify("assignments", rows.Err())
 }

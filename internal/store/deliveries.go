@@ -160,13 +160,17 @@ func (db *DB) Deliveries(ctx context.Context, f delivery.Filter) ([]delivery.Del
 	if f.Slot != "" {
 		where, args = append(where, "d.slot = ?"), append(args, string(f.Slot))
 	}
+	order := "CASE WHEN d.flags = '' THEN 1 ELSE 0 END, d.created_at, d.id"
+	if f.ArticleID != "" {
+		where, args, order = append(where, "d.article_id = ?"), append(args, f.ArticleID), "d.created_at, d.id"
+	}
 	if f.Flagged != nil && *f.Flagged {
 		where = append(where, "d.flags <> ''")
 	} else if f.Flagged != nil {
 		where = append(where, "d.flags = ''")
 	}
 	rows, err := db.run().query(ctx, "SELECT "+deliveryColumns+" FROM deliveries d JOIN articles a ON a.id = d.article_id WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY CASE WHEN d.flags = '' THEN 1 ELSE 0 END, d.created_at, d.id LIMIT 1000", args...)
+		strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT 1000", args...)
 	if err != nil {
 		return nil, classify("deliveries", err)
 	}
