@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"sort"
 	"strings"
@@ -259,6 +260,144 @@ func TestArticlePageHistory(t *testing.T) {
 		if r := e.do("GET", "/api/v1/articles/"+fresh, sup1, nil); !strings.Contains(string(r.body), `"assignments":[]`) ||
 			!strings.Contains(string(r.body), `"deliveries":[]`) {
 			t.Fatalf("an article never out: %s", r.body)
+		}
+	})
+}
+
+// manual records a manual event on an article.
+func manual(e *env, token, id, event, reason string) resp {
+	body := map[string]any{"event": event}
+	if reason != "" {
+		body["reason_code"] = reason
+	}
+	return e.do("POST", "/api/v1/articles/"+id+"/events", token, body)
+}
+
+// lastEvent returns an article's latest public tracking event and its code.
+func lastEvent(t *testing.T, e *env, id string) (string, string) {
+	t.Helper()
+	evs := e.do("GET", "/api/v1/track/"+id, "", nil).json(t)["events"].([]any)
+	last := evs[len(evs)-1].(map[string]any)
+	return last["event"].(string), last["code"].(string)
+}
+
+func TestHoldAndReturn(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sup1, sup2, post1, admin := e.login("sup1"), e.login("sup2"), e.login("post1"), e.login("admin")
+		ids := dispatchN(t, e, sup1, 3) // out_for_delivery
+		delivered, attempted, returned := ids[0], ids[1], ids[2]
+		wantProblem(t, manual(e, sup1, returned, "returned_to_sender", "09"), 409) // still on the street
+		if r := e.do("POST", "/api/v1/deliveries", post1, outcome(delivered, e.otpFor(delivered)), "Idempotency-Key", uuid.NewString()); r.status != 201 {
+			t.Fatalf("deliver: %d %s", r.status, r.body)
+		}
+		for _, id := range []string{attempted, returned} {
+			if r := e.do("POST", "/api/v1/deliveries", post1, failedAt(id, "2026-11-25T10:00:00+05:30"), "Idempotency-Key", uuid.NewString()); r.status != 201 {
+				t.Fatalf("attempt: %d %s", r.status, r.body)
+			}
+		}
+		atDC, scheduled := s10(t, "RR", 64000001), s10(t, "RR", 64000002)
+		bookNamed(t, e, sup1, atDC, "Asha", "9000000002")
+		bookNamed(t, e, sup1, scheduled, "Ravi", "9000000001")
+		if r := e.do("PUT", "/api/v1/articles/"+scheduled+"/schedule", sup1, map[string]any{"date": "2026-11-26", "slot": "morning"}); r.status != 200 {
+			t.Fatalf("schedule: %d %s", r.status, r.body)
+		}
+		steps := []struct {
+			token, id, event, reason, status string
+		}{
+			{sup1, attempted, "held_at_counter", "", "held"},
+			{sup1, scheduled, "held_at_counter", "", "held"},
+			{admin, returned, "returned_to_sender", "08", "returned"},
+			{sup1, atDC, "returned_to_sender", "29", "returned"},
+			{sup1, attempted, "returned_to_sender", "09", "returned"},
+		}
+		for _, s := range steps {
+			r := manual(e, s.token, s.id, s.event, s.reason)
+			if r.status != 200 || r.json(t)["status"] != s.status {
+				t.Fatalf("%s from %s: %d %s", s.event, s.id, r.status, r.body)
+			}
+			if ev, code := lastEvent(t, e, s.id); ev != s.event || (s.event == "held_at_counter" && code != "EDH") {
+				t.Fatalf("%s: last tracking event %s %q", s.id, ev, code)
+			}
+		}
+		before := e.count("article_events")
+		for _, c := range []struct {
+			token, id, event, reason string
+			status                   int
+		}{
+			{sup1, delivered, "held_at_counter", "", 409},
+			{sup1, delivered, "returned_to_sender", "09", 409},
+			{sup1, returned, "held_at_counter", "", 409},
+			{sup1, scheduled, "held_at_counter", "", 409}, // already held
+			{sup1, scheduled, "returned_to_sender", "", 400},
+			{sup1, scheduled, "returned_to_sender", "04", 400},
+			{post1, scheduled, "returned_to_sender", "09", 403},
+			{sup2, scheduled, "returned_to_sender", "09", 404},
+			{sup1, s10(t, "RR", 64999999), "held_at_counter", "", 404},
+			{sup1, "RR123", "held_at_counter", "", 400},
+		} {
+			wantProblem(t, manual(e, c.token, c.id, c.event, c.reason), c.status)
+		}
+		path := "/api/v1/articles/" + scheduled + "/events"
+		wantProblem(t, e.do("POST", path, sup1, map[string]any{"event": "returned_to_sender", "reason_code": "09", "note": strings.Repeat("x", 501)}), 400)
+		wantProblem(t, e.do("POST", path, sup1, map[string]any{"event": "returned_to_sender", "reason_code": "09", "by": "me"}), 400)
+		wantProblem(t, e.do("POST", path, sup1, `{"event":`), 400)
+		wantProblem(t, e.do("POST", path, sup1, `{"event":"held_at_counter","note":"`+strings.Repeat("x", 70<<10)+`"}`), 413)
+		if n := e.count("article_events"); n != before {
+			t.Fatalf("refused events stored %d rows", n-before)
+		}
+	})
+}
+
+func TestChangeSlot(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sup1, sup2, post1, admin := e.login("sup1"), e.login("sup2"), e.login("post1"), e.login("admin")
+		cal := `{"windows":{"morning":{"start":"07:30","end":"11:00","cutoff_minutes":60},"evening":{"start":"17:00","end":"20:00","cutoff_minutes":120},` +
+			`"sunday":{"start":"09:00","end":"13:00","cutoff_minutes":60}},"sunday_delivery":false,"holidays":["2026-11-27"],"capacity":{"morning":50,"evening":3,"sunday":40}}`
+		if r := e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, cal); r.status != 200 {
+			t.Fatalf("calendar: %d %s", r.status, r.body)
+		}
+		one, two := s10(t, "RR", 65000001), s10(t, "RR", 65000002)
+		bookNamed(t, e, sup1, one, "Asha", "9000000002")
+		bookNamed(t, e, sup1, two, "Ravi", "9000000001")
+		put := func(token, id string, body any) resp {
+			return e.do("PUT", "/api/v1/articles/"+id+"/schedule", token, body)
+		}
+		evening := map[string]any{"date": "2026-11-26", "slot": "evening"} // room for one Speed Post article
+		r := put(sup1, one, evening)
+		if d := r.json(t); r.status != 200 || d["status"] != "scheduled" || fmt.Sprint(d["schedule"]) != "map[date:2026-11-26 slot:evening]" {
+			t.Fatalf("change slot: %d %s", r.status, r.body)
+		}
+		if p := wantProblem(t, put(sup1, two, evening), 409); !strings.Contains(fmt.Sprint(p["detail"]), "full") {
+			t.Fatalf("a full slot: %v", p)
+		}
+		if r := put(admin, one, map[string]any{"date": "2026-11-26", "slot": "morning"}); r.status != 200 {
+			t.Fatalf("admin moves it: %d %s", r.status, r.body)
+		}
+		if r := put(sup1, two, evening); r.status != 200 { // the move freed the room
+			t.Fatalf("after the move: %d %s", r.status, r.body)
+		}
+		before := e.count("article_events")
+		for _, c := range []struct {
+			token, id string
+			body      any
+			status    int
+		}{
+			{sup1, one, map[string]any{"date": "2026-11-25", "slot": "morning"}, 409}, // past its cut-off
+			{sup1, one, map[string]any{"date": "2026-11-27", "slot": "morning"}, 400}, // a holiday
+			{sup1, one, map[string]any{"date": "26-11-2026", "slot": "morning"}, 400},
+			{sup1, one, map[string]any{"date": "2026-11-26", "slot": "noon"}, 400},
+			{sup1, one, map[string]any{"date": "2026-11-26", "slot": "morning", "beat": "x"}, 400},
+			{sup1, one, `{"date":`, 400},
+			{post1, one, evening, 403},
+			{sup2, one, evening, 404},
+			{sup1, s10(t, "RR", 65999999), evening, 404},
+		} {
+			wantProblem(t, put(c.token, c.id, c.body), c.status)
+		}
+		if n := e.count("article_events"); n != before {
+			t.Fatalf("refused changes stored %d events", n-before)
 		}
 	})
 }
