@@ -392,3 +392,40 @@ func TestCustodyBackfill(t *testing.T) {
 		}
 	})
 }
+
+// TestCustodyHistoryBackfill takes a database back to before migration
+// 0017, with one article out, one delivered and one taken off the round,
+// and migrates it: each has its one period, as custody last had it.
+func TestCustodyHistoryBackfill(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		r := newRound(t, db, 3)
+		ctx := context.Background()
+		r.Clock.Advance(time.Hour)
+		if err := db.RecordOutcome(ctx, r.outcome(holding(t, db, r.ids[1]), "d-1")); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.mf.Amend(ctx, r.Supervisor, r.manifest, manifest.Amendment{Remove: []string{r.ids[2]}}); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]string{r.ids[0]: "", r.ids[1]: "outcome", r.ids[2]: "amended"}
+		check := func(when string) {
+			for id, by := range want {
+				as, err := db.Assignments(ctx, id)
+				if err != nil || len(as) != 1 || as[0].EndedBy != by || (as[0].EndedAt == nil) != (by == "") ||
+					as[0].ManifestID != r.manifest || as[0].PostmanID != r.PostmanA.UserID {
+					t.Fatalf("%s: %s: %+v %v", when, id, as, err)
+				}
+			}
+		}
+		check("written with custody")
+		for _, q := range []string{"DROP TABLE custody_history", "DELETE FROM schema_migrations WHERE version = 17"} {
+			if err := db.ExecForTest(ctx, q); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+		if n, err := db.Migrate(ctx, r.Clock.Now()); err != nil || n != 1 {
+			t.Fatalf("migrate: %d %v", n, err)
+		}
+		check("backfilled")
+	})
+}
