@@ -44,6 +44,7 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/proofs", a.uploadProof)
 	s.GET("/proofs/:id", a.getProof)
 	s.GET("/proofs/:id/content", a.proofContent)
+	s.GET("/proofs/:id/views", a.proofViews)
 	s.POST("/deliveries", a.submitDelivery)
 	s.GET("/dcs/:dc/deliveries", a.listDeliveries)
 	s.POST("/deliveries/:id/review", a.reviewDelivery)

@@ -117,6 +117,11 @@ type Store interface {
 	InsertProof(ctx context.Context, m Meta, max int, answer idem.Completion) error
 	Proof(ctx context.Context, id string) (Meta, error)
 	ProofByKey(ctx context.Context, postmanID, idempotencyKey string) (Meta, error)
+	// RecordProofView records one view of a proof.
+	RecordProofView(ctx context.Context, v Viewing) error
+	// ProofViews returns a proof's views, oldest first, with the viewers'
+	// names.
+	ProofViews(ctx context.Context, proofID string) ([]Viewing, error)
 	// ProofsByID returns those of ids that exist, in no particular order.
 	ProofsByID(ctx context.Context, ids []string) ([]Meta, error)
 	// ProofsOf returns an article's proofs, oldest first.
