@@ -51,6 +51,8 @@ func (a *api) routes(e *echo.Echo) {
 	s.GET("/articles/:id/upi", a.upiLink)
 	s.GET("/dcs/:dc/cod", a.codSummary)
 	s.POST("/dcs/:dc/cod/settlements", a.settleCOD)
+	s.GET("/dcs/:dc/progress", a.getProgress)
+	s.GET("/dcs/:dc/progress/stream", a.streamProgress)
 	s.POST("/dcs/:dc/manifests", a.buildManifests)
 	s.GET("/dcs/:dc/manifests", a.listManifests)
 	s.GET("/me/manifests", a.myManifests)
