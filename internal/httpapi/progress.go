@@ -64,7 +64,7 @@ func (a *api) streamProgress(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	ev := a.openEvents(c)
+	ev := openEvents(c)
 	if err := ev.send(fmt.Sprintf("retry: %d\nevent: progress\ndata: %s\n\n", a.stream.Retry.Milliseconds(), last)); err != nil {
 		return nil
 	}
@@ -105,19 +105,17 @@ type events struct {
 	rc *http.ResponseController
 }
 
-// openEvents starts an event stream. The server's read deadline, meant
-// for request bodies, would cancel a long stream's context, so it is
-// lifted; each write gets its own deadline instead.
-func (a *api) openEvents(c echo.Context) events {
+// openEvents starts an event stream. The server's write timeout, meant
+// for ordinary answers, would cut a long stream, so each event gets its
+// own write deadline instead (net/http already lifts the read deadline
+// once a request without a body has been read).
+func openEvents(c echo.Context) events {
 	w := c.Response()
 	h := w.Header()
 	h.Set(echo.HeaderContentType, "text/event-stream; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Accel-Buffering", "no") // nginx: do not buffer the stream
 	rc := http.NewResponseController(w)
-	if err := rc.SetReadDeadline(time.Time{}); err != nil && !errors.Is(err, http.ErrNotSupported) {
-		logger(c).Warn("progress stream: read deadline", "error", err.Error())
-	}
 	w.WriteHeader(http.StatusOK)
 	return events{w: w, rc: rc}
 }
