@@ -61,11 +61,23 @@ func TestProgressAPI(t *testing.T) {
 			pos["lat"] != 12.9361 || pos["lon"] != 77.6212 || pos["accuracy_m"] != 8.0 || pos["at"] != "2026-11-25T12:00:00+05:30" {
 			t.Fatalf("after a delivery: %v", b)
 		}
+		e.clock.Advance(time.Minute)
+		fail := map[string]any{"article_id": ids[1], "outcome": "failed", "reason_code": "01", "proof_ids": []string{},
+			"captured_at": "2026-11-25T10:02:00+05:30"} // no location
+		if r := e.do("POST", "/api/v1/deliveries", post1, fail, "Idempotency-Key", uuid.NewString()); r.status != 201 {
+			t.Fatalf("failed attempt: %d %s", r.status, r.body)
+		}
+		b = beatOf(t, e.do("GET", progressPath, sup1, nil).body)
+		pos, _ = b["last_position"].(map[string]any)
+		if b["pending"] != 1.0 || b["delivered"] != 1.0 || b["failed"] != 1.0 || b["last_sync"] != "2026-11-25T10:02:00+05:30" ||
+			pos == nil || pos["at"] != "2026-11-25T12:00:00+05:30" {
+			t.Fatalf("after a failed attempt without a location: %v", b)
+		}
 		e.clock.Set(time.Date(2026, 11, 25, 23, 0, 0, 0, e.clock.Now().Location()).Add(-5*time.Hour - 30*time.Minute))
 		b = beatOf(t, e.do("GET", progressPath, e.login("sup1"), nil).body)
 		overdue := b["overdue"].([]any)
-		if len(overdue) != 2 || overdue[0].(map[string]any)["article_id"] == ids[0] {
-			t.Fatalf("after the slot's end, the two pending stops are overdue: %v", b)
+		if len(overdue) != 1 || overdue[0].(map[string]any)["article_id"] != ids[2] {
+			t.Fatalf("after the slot's end, the pending stop is overdue: %v", b)
 		}
 	})
 }
