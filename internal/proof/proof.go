@@ -4,7 +4,8 @@
 // image), caps proofs per article, hashes it, stores it write-once in the
 // object store under a server-made key and then records it in the
 // database, idempotently by the phone's key. It serves proofs to the
-// capturing postman and the centre's supervisors, hands the delivery
+// capturing postman, the centre's supervisors and admins, recording every
+// view for the audit before it is answered, hands the delivery
 // outcome the proofs it names, and sweeps objects whose row was never
 // written.
 package proof
