@@ -16,6 +16,7 @@ import (
 	"dakiya/internal/config"
 	"dakiya/internal/httpapi"
 	"dakiya/internal/notify"
+	"dakiya/internal/progress"
 	"dakiya/pwa"
 )
 
@@ -176,7 +177,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 	}
 	return httpapi.New(httpapi.Deps{
 		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod,
-		Proofs: a.proofs,
+		Proofs: a.proofs, Progress: progress.New(a.db, a.now),
 		Ready: []httpapi.Check{
 			{Name: "database", Ping: a.db.Ping},
 			{Name: "object_store", Ping: a.objects.Ping},

@@ -157,9 +157,9 @@ func formError(err error) error {
 	return postal.Wrap(err, postal.CodeInvalid, "malformed multipart/form-data body")
 }
 
-// getProof returns a proof's metadata.
+// getProof returns a proof's metadata, the view recorded first.
 func (a *api) getProof(c echo.Context) error {
-	m, err := a.proofs.Get(c.Request().Context(), principal(c), c.Param("id"))
+	m, err := a.proofs.Open(c.Request().Context(), principal(c), c.Param("id"), proof.SeenMetadata)
 	if err != nil {
 		return err
 	}
@@ -167,14 +167,15 @@ func (a *api) getProof(c echo.Context) error {
 }
 
 // proofContent redirects to a short-lived object-store link, or streams
-// the bytes through the API when asked or configured to.
+// the bytes through the API when asked or configured to; the view is
+// recorded before either.
 func (a *api) proofContent(c echo.Context) error {
 	stream, err := a.streamProof(c)
 	if err != nil {
 		return err
 	}
 	ctx := c.Request().Context()
-	m, err := a.proofs.Get(ctx, principal(c), c.Param("id"))
+	m, err := a.proofs.Open(ctx, principal(c), c.Param("id"), proof.SeenContent)
 	if err != nil {
 		return err
 	}
@@ -186,6 +187,15 @@ func (a *api) proofContent(c echo.Context) error {
 		return c.Redirect(http.StatusFound, u.String())
 	}
 	return a.streamProofBody(c, m)
+}
+
+// proofViews lists who viewed a proof, and when.
+func (a *api) proofViews(c echo.Context) error {
+	list, err := a.proofs.Views(c.Request().Context(), principal(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": list})
 }
 
 // streamProof reads ?stream=, defaulting to the service's setting.

@@ -23,6 +23,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/otp"
+	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
 )
@@ -47,9 +48,13 @@ type Deps struct {
 	Idem       idem.Store
 	COD        *cod.Service
 	Proofs     *proof.Service
-	Ready      []Check
-	Registry   *prometheus.Registry // the server's metrics registry
-	PWA        fs.FS                // the app's files, served at /
+	Progress   *progress.Service
+	// ProgressStream bounds the server-sent progress stream; zero is
+	// DefaultProgressStream.
+	ProgressStream ProgressStream
+	Ready          []Check
+	Registry       *prometheus.Registry // the server's metrics registry
+	PWA            fs.FS                // the app's files, served at /
 	// App is PWA made ready once (NewApp); nil prepares PWA here and
 	// compresses it on the first request for one of its files.
 	App *App
@@ -82,6 +87,8 @@ type api struct {
 	idem       idem.Store
 	cod        *cod.Service
 	proofs     *proof.Service
+	progress   *progress.Service
+	stream     ProgressStream
 	ready      []Check
 	registry   *prometheus.Registry
 	metrics    metrics
@@ -109,8 +116,8 @@ func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Now == nil || d.Auth == nil || d.Centres == nil || d.Articles == nil || d.Slots == nil || d.Manifests == nil || d.OTP == nil || d.Deliveries == nil || d.Idem == nil || d.COD == nil || d.Registry == nil || d.PWA == nil {
 		return nil, errors.New("httpapi: missing dependency")
 	}
-	if d.Proofs == nil {
-		return nil, errors.New("httpapi: missing dependency: proofs")
+	if d.Proofs == nil || d.Progress == nil {
+		return nil, errors.New("httpapi: missing dependency: proofs or progress")
 	}
 	m, err := newMetrics(d.Registry)
 	if err != nil {
@@ -118,7 +125,7 @@ func New(d Deps) (*echo.Echo, error) {
 	}
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
 		ready: d.Ready, registry: d.Registry, metrics: m, app: d.App, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
-	a.proofs = d.Proofs
+	a.proofs, a.progress, a.stream = d.Proofs, d.Progress, d.ProgressStream.withDefaults()
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}
 	}

@@ -4,7 +4,8 @@
 // image), caps proofs per article, hashes it, stores it write-once in the
 // object store under a server-made key and then records it in the
 // database, idempotently by the phone's key. It serves proofs to the
-// capturing postman and the centre's supervisors, hands the delivery
+// capturing postman, the centre's supervisors and admins, recording every
+// view for the audit before it is answered, hands the delivery
 // outcome the proofs it names, and sweeps objects whose row was never
 // written.
 package proof
@@ -117,6 +118,11 @@ type Store interface {
 	InsertProof(ctx context.Context, m Meta, max int, answer idem.Completion) error
 	Proof(ctx context.Context, id string) (Meta, error)
 	ProofByKey(ctx context.Context, postmanID, idempotencyKey string) (Meta, error)
+	// RecordProofView records one view of a proof.
+	RecordProofView(ctx context.Context, v Viewing) error
+	// ProofViews returns a proof's views, oldest first, with the viewers'
+	// names.
+	ProofViews(ctx context.Context, proofID string) ([]Viewing, error)
 	// ProofsByID returns those of ids that exist, in no particular order.
 	ProofsByID(ctx context.Context, ids []string) ([]Meta, error)
 	// ProofsOf returns an article's proofs, oldest first.
