@@ -50,6 +50,8 @@ func (a *api) routes(e *echo.Echo) {
 	s.GET("/articles/:id/upi", a.upiLink)
 	s.GET("/dcs/:dc/cod", a.codSummary)
 	s.POST("/dcs/:dc/cod/settlements", a.settleCOD)
+	s.POST("/dcs/:dc/cod/settlements/:id/close", a.closeSettlement)
+	s.GET("/dcs/:dc/cod/day", a.codDay)
 	s.POST("/dcs/:dc/manifests", a.buildManifests)
 	s.GET("/dcs/:dc/manifests", a.listManifests)
 	s.GET("/me/manifests", a.myManifests)
