@@ -56,6 +56,9 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/dcs/:dc/cod/settlements", a.settleCOD)
 	s.POST("/dcs/:dc/cod/settlements/:id/close", a.closeSettlement)
 	s.GET("/dcs/:dc/cod/day", a.codDay)
+	if a.stats != nil {
+		s.GET("/dcs/:dc/stats", a.getStats)
+	}
 	s.POST("/dcs/:dc/manifests", a.buildManifests)
 	s.GET("/dcs/:dc/manifests", a.listManifests)
 	s.GET("/me/manifests", a.myManifests)

@@ -25,6 +25,7 @@ import (
 	"dakiya/internal/otp"
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
+	"dakiya/internal/stats"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -47,9 +48,11 @@ type Deps struct {
 	Idem       idem.Store
 	COD        *cod.Service
 	Proofs     *proof.Service
-	Ready      []Check
-	Registry   *prometheus.Registry // the server's metrics registry
-	PWA        fs.FS                // the app's files, served at /
+	// Stats serves a centre's statistics; nil leaves its endpoint out.
+	Stats    *stats.Service
+	Ready    []Check
+	Registry *prometheus.Registry // the server's metrics registry
+	PWA      fs.FS                // the app's files, served at /
 	// App is PWA made ready once (NewApp); nil prepares PWA here and
 	// compresses it on the first request for one of its files.
 	App *App
@@ -82,6 +85,7 @@ type api struct {
 	idem       idem.Store
 	cod        *cod.Service
 	proofs     *proof.Service
+	stats      *stats.Service
 	ready      []Check
 	registry   *prometheus.Registry
 	metrics    metrics
@@ -118,7 +122,7 @@ func New(d Deps) (*echo.Echo, error) {
 	}
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
 		ready: d.Ready, registry: d.Registry, metrics: m, app: d.App, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
-	a.proofs = d.Proofs
+	a.proofs, a.stats = d.Proofs, d.Stats
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}
 	}
