@@ -17,12 +17,13 @@ func TestStatsAPI(t *testing.T) {
 		sup1, post1 := e.login("sup1"), e.login("post1")
 		deliverMoney(t, e, sup1, post1) // three deliveries on the evening of 2026-11-25
 		e.clock.Advance(24 * time.Hour)
+		sup1, post1 = e.login("sup1"), e.login("post1") // the old tokens expired
 		r := e.do("GET", "/api/v1/dcs/dc-one/stats?days=2", sup1, nil)
 		if r.status != 200 {
 			t.Fatalf("stats: %d %s", r.status, r.body)
 		}
 		b := r.json(t)
-		got := fmt.Sprint(b["from"], b["to"], b["per_slot"], len(b["time_in_slot"].(map[string]any)["buckets"].([]any)))
+		got := fmt.Sprint(b["from"], " ", b["to"], " ", b["per_slot"], " ", len(b["time_in_slot"].(map[string]any)["buckets"].([]any)))
 		want := "2026-11-25 2026-11-26 [map[date:2026-11-25 delivered:0 failed:0 slot:morning] map[date:2026-11-25 delivered:3 failed:0 slot:evening] " +
 			"map[date:2026-11-26 delivered:0 failed:0 slot:morning] map[date:2026-11-26 delivered:0 failed:0 slot:evening]] 16"
 		if got != want {
