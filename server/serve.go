@@ -17,6 +17,7 @@ import (
 	"dakiya/internal/httpapi"
 	"dakiya/internal/notify"
 	"dakiya/internal/progress"
+	"dakiya/internal/stats"
 	"dakiya/pwa"
 )
 
@@ -176,7 +177,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		return nil, err
 	}
 	return httpapi.New(httpapi.Deps{
-		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod,
+		Log: a.log, Now: a.now, Auth: a.auth, Centres: a.centres, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, OTP: a.otp, Deliveries: a.deliveries, Idem: a.db, COD: a.cod, Stats: stats.New(a.db, a.now),
 		Proofs: a.proofs, Progress: progress.New(a.db, a.now),
 		Ready: []httpapi.Check{
 			{Name: "database", Ping: a.db.Ping},

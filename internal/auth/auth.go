@@ -27,7 +27,7 @@ type User struct {
 	DCID         string      `json:"dc_id,omitempty"` // none for an admin
 	Locale       string      `json:"locale"`
 	PasswordHash string      `json:"-"`
-	Disabled     bool        `json:"-"`
+	Disabled     bool        `json:"disabled"`
 	CreatedAt    time.Time   `json:"-"`
 }
 
@@ -48,6 +48,12 @@ type Store interface {
 	UserByUsername(ctx context.Context, username string) (User, error)
 	UserByID(ctx context.Context, id string) (User, error)
 	CreateUser(ctx context.Context, u User) error
+	// Users lists staff, of one centre when dc is not empty.
+	Users(ctx context.Context, dc string) ([]User, error)
+	// UpdateUser stores u's role, centre, password hash and disabled flag
+	// and, when revokeAt is set, revokes every refresh family of u in the
+	// same transaction.
+	UpdateUser(ctx context.Context, u User, revokeAt *time.Time) error
 	// CreateRefreshFamily starts a login's family with its first token.
 	CreateRefreshFamily(ctx context.Context, first RefreshToken) error
 	RefreshToken(ctx context.Context, hash string) (RefreshToken, error)

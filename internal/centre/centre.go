@@ -83,6 +83,8 @@ func BeatFor(beats []Beat, digipin, pin string) (Beat, bool) {
 // Store is what centre needs from the database.
 type Store interface {
 	DC(ctx context.Context, id string) (DC, error)
+	// DCIDs lists every centre's id in order.
+	DCIDs(ctx context.Context) ([]string, error)
 	CreateDC(ctx context.Context, dc DC) error
 	CreateBeat(ctx context.Context, b Beat) error
 	// StaffMember returns the role and centre of a user.

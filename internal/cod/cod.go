@@ -25,10 +25,15 @@ type Line struct {
 	Slot           postal.Slot  `json:"slot"`
 	Delivered      int          `json:"cod_delivered"` // COD articles delivered
 	ExpectedCash   postal.Paise `json:"expected_cash_paise"`
+	CashCollected  postal.Paise `json:"cash_collected_paise"` // what the postman recorded taking in cash
 	UPICollected   postal.Paise `json:"upi_collected_paise"`
-	Settled        postal.Paise `json:"settled_cash_paise"` // every settlement entry added up
-	Difference     postal.Paise `json:"difference_paise"`   // settled - expected; negative is short
+	UPIConfirmed   postal.Paise `json:"upi_confirmed_paise"`   // UPI with a UTR recorded
+	UPIUnconfirmed postal.Paise `json:"upi_unconfirmed_paise"` // UPI without a UTR, to chase
+	Settled        postal.Paise `json:"settled_cash_paise"`    // every settlement entry added up
+	Difference     postal.Paise `json:"difference_paise"`      // settled - expected; negative is short
 	SettlementRows int          `json:"settlements"`
+	Closed         bool         `json:"closed"`
+	ClosedAt       *time.Time   `json:"closed_at,omitempty"`
 }
 
 // Settlement is one counted hand-over of cash.
@@ -43,7 +48,20 @@ type Settlement struct {
 	Difference   postal.Paise `json:"difference_paise"` // of the slot after this entry
 	SettledBy    string       `json:"settled_by"`
 	Note         string       `json:"note,omitempty"`
+	CorrectionOf string       `json:"correction_of,omitempty"` // the entry this one corrects
 	At           time.Time    `json:"at"`
+}
+
+// Closing makes a postman's settlement for a slot final: later entries
+// are corrections that name the entry they correct.
+type Closing struct {
+	DCID         string      `json:"dc_id"`
+	PostmanID    string      `json:"postman_id"`
+	Date         string      `json:"date"`
+	Slot         postal.Slot `json:"slot"`
+	SettlementID string      `json:"settlement_id"`
+	ClosedBy     string      `json:"closed_by"`
+	At           time.Time   `json:"closed_at"`
 }
 
 // Store is what cod needs from the database.
@@ -53,8 +71,14 @@ type Store interface {
 	ArticleCOD(ctx context.Context, articleID string) (postal.Paise, error)
 	CODLines(ctx context.Context, dc, date string, sl postal.Slot) ([]Line, error)
 	// AddSettlement appends an entry and, in the same transaction, the
-	// answer to its request's idempotency key.
+	// answer to its request's idempotency key; a plain entry (no
+	// CorrectionOf) for a closed slot is a conflict.
 	AddSettlement(ctx context.Context, s Settlement, answer idem.Completion) error
+	// Settlement finds an entry of a centre.
+	Settlement(ctx context.Context, dc, id string) (Settlement, error)
+	// CloseSettlement records c unless the slot is already closed, and
+	// returns the slot's closing either way.
+	CloseSettlement(ctx context.Context, c Closing) (Closing, error)
 	StaffMember(ctx context.Context, userID string) (postal.Role, string, error)
 }
 
@@ -155,6 +179,7 @@ type SettleInput struct {
 	Slot              postal.Slot `json:"slot"`
 	CashReceivedPaise int64       `json:"cash_received_paise"`
 	Note              string      `json:"note"`
+	CorrectionOf      string      `json:"correction_of"` // required once the slot is closed
 }
 
 // Settle records cash counted from a postman for a slot and returns the
@@ -180,7 +205,7 @@ func (s *Service) Settle(ctx context.Context, p postal.Principal, dc string, in 
 	}
 	st := Settlement{ID: s.newID(), DCID: dc, PostmanID: in.PostmanID, Date: in.Date, Slot: in.Slot,
 		ExpectedCash: line.ExpectedCash, CashReceived: postal.Paise(in.CashReceivedPaise), SettledBy: p.UserID,
-		Note: in.Note, At: s.now()}
+		Note: in.Note, CorrectionOf: in.CorrectionOf, At: s.now()}
 	st.Difference = line.Settled + st.CashReceived - line.ExpectedCash
 	answer, err := r.Complete(st)
 	if err != nil {
@@ -210,19 +235,45 @@ func (s *Service) checkSettle(ctx context.Context, dc string, in SettleInput) er
 	if err != nil || role != postal.RolePostman || at != dc {
 		fe = append(fe, postal.FieldError{Field: "postman_id", Message: "not a postman of this centre"})
 	}
+	if in.CorrectionOf != "" && !s.corrects(ctx, dc, in) {
+		fe = append(fe, postal.FieldError{Field: "correction_of", Message: "not an entry of this postman's slot"})
+	}
 	if len(fe) > 0 {
 		return postal.Invalid("invalid settlement", fe...)
 	}
 	return nil
 }
 
+// corrects reports whether in.CorrectionOf is an entry of the same
+// postman's slot.
+func (s *Service) corrects(ctx context.Context, dc string, in SettleInput) bool {
+	old, err := s.store.Settlement(ctx, dc, in.CorrectionOf)
+	return err == nil && old.PostmanID == in.PostmanID && old.Date == in.Date && old.Slot == in.Slot
+}
+
+// Close makes the slot of settlement entry id final for its postman.
+// Closing again answers the first closing.
+func (s *Service) Close(ctx context.Context, p postal.Principal, dc, id string) (Closing, error) {
+	if err := s.supervises(ctx, p, dc); err != nil {
+		return Closing{}, err
+	}
+	st, err := s.store.Settlement(ctx, dc, id)
+	if err != nil {
+		return Closing{}, err
+	}
+	return s.store.CloseSettlement(ctx, Closing{DCID: dc, PostmanID: st.PostmanID, Date: st.Date, Slot: st.Slot,
+		SettlementID: st.ID, ClosedBy: p.UserID, At: s.now()})
+}
+
 // CSV renders a slot's lines as CSV rows, header first.
 func CSV(lines []Line) [][]string {
 	rows := [][]string{{"postman_id", "date", "slot", "cod_delivered", "expected_cash_rupees", "upi_collected_rupees",
-		"settled_cash_rupees", "difference_rupees", "settlements"}}
+		"settled_cash_rupees", "difference_rupees", "settlements", "cash_collected_rupees", "upi_confirmed_rupees",
+		"upi_unconfirmed_rupees", "closed"}}
 	for _, l := range lines {
 		rows = append(rows, []string{l.PostmanID, l.Date, string(l.Slot), fmt.Sprint(l.Delivered), l.ExpectedCash.Rupees(),
-			l.UPICollected.Rupees(), l.Settled.Rupees(), l.Difference.Rupees(), fmt.Sprint(l.SettlementRows)})
+			l.UPICollected.Rupees(), l.Settled.Rupees(), l.Difference.Rupees(), fmt.Sprint(l.SettlementRows),
+			l.CashCollected.Rupees(), l.UPIConfirmed.Rupees(), l.UPIUnconfirmed.Rupees(), fmt.Sprint(l.Closed)})
 	}
 	return rows
 }

@@ -75,3 +75,26 @@ func (a *api) createUser(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, u)
 }
+
+// listUsers lists staff: all for an admin (or one centre's with ?dc_id=),
+// their centre's for a supervisor.
+func (a *api) listUsers(c echo.Context) error {
+	users, err := a.auth.Users(c.Request().Context(), principal(c), c.QueryParam("dc_id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": users})
+}
+
+// patchUser disables, enables, re-roles or resets the password of a user.
+func (a *api) patchUser(c echo.Context) error {
+	var in auth.Patch
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	u, err := a.auth.UpdateUser(c.Request().Context(), principal(c), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, u)
+}

@@ -58,3 +58,22 @@ func (a *api) settleCOD(c echo.Context) error {
 		return a.cod.Settle(ctx, p, dc, in, r)
 	})
 }
+
+// closeSettlement makes a postman's slot final; closing again answers the
+// first closing.
+func (a *api) closeSettlement(c echo.Context) error {
+	cl, err := a.cod.Close(c.Request().Context(), principal(c), c.Param("dc"), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, cl)
+}
+
+// codDay answers a centre's cash for a day, per slot.
+func (a *api) codDay(c echo.Context) error {
+	day, err := a.cod.DaySummary(c.Request().Context(), principal(c), c.Param("dc"), c.QueryParam("date"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, day)
+}

@@ -63,3 +63,19 @@ func (a *api) createBeat(c echo.Context) error {
 	}
 	return c.JSON(http.StatusCreated, b)
 }
+
+func (a *api) listDCs(c echo.Context) error {
+	dcs, err := a.centres.List(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": dcs})
+}
+
+func (a *api) listBeats(c echo.Context) error {
+	beats, err := a.centres.Beats(c.Request().Context(), principal(c), c.Param("dc"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": beats})
+}

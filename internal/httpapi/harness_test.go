@@ -33,6 +33,7 @@ import (
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
+	"dakiya/internal/stats"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 	"dakiya/pwa"
@@ -89,7 +90,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Articles: article.New(db, clock.Now).WithNotice(links.ReceivedNotice(clock.Now, uuid.NewString)), Slots: slot.New(db, links, clock.Now),
 		Manifests: mf, OTP: otpSvc, Idem: db, COD: cod.New(db, clock.Now, uuid.NewString),
 		Deliveries: delivery.New(db, otpSvc, proofs, links.FailedNotice(clock.Now, uuid.NewString), delivery.DefaultPolicy(), clock.Now, uuid.NewString),
-		Proofs:     proofs, Progress: progress.New(db, clock.Now),
+		Proofs:     proofs, Progress: progress.New(db, clock.Now), Stats: stats.New(db, clock.Now),
 		Ready: ready, Registry: prometheus.NewRegistry(),
 		DevSMS: notify.Outbox(db, smsSealer, 50), DevSMSOpen: true, // as DAKIYA_DEV_OUTBOX=1
 		PWA: pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},

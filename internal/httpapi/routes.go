@@ -26,7 +26,11 @@ func (a *api) routes(e *echo.Echo) {
 	s := v1.Group("", a.staff)
 	s.GET("/me", a.me)
 	s.POST("/users", a.createUser)
+	s.GET("/users", a.listUsers)
+	s.PATCH("/users/:id", a.patchUser)
 	s.POST("/dcs", a.createDC)
+	s.GET("/dcs", a.listDCs)
+	s.GET("/dcs/:dc/beats", a.listBeats)
 	s.GET("/dcs/:dc", a.getDC)
 	s.POST("/dcs/:dc/beats", a.createBeat)
 	s.GET("/dcs/:dc/slots", a.listSlots)
@@ -53,6 +57,11 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/dcs/:dc/cod/settlements", a.settleCOD)
 	s.GET("/dcs/:dc/progress", a.getProgress)
 	s.GET("/dcs/:dc/progress/stream", a.streamProgress)
+	s.POST("/dcs/:dc/cod/settlements/:id/close", a.closeSettlement)
+	s.GET("/dcs/:dc/cod/day", a.codDay)
+	if a.stats != nil {
+		s.GET("/dcs/:dc/stats", a.getStats)
+	}
 	s.POST("/dcs/:dc/manifests", a.buildManifests)
 	s.GET("/dcs/:dc/manifests", a.listManifests)
 	s.GET("/me/manifests", a.myManifests)

@@ -26,6 +26,7 @@ import (
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
+	"dakiya/internal/stats"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -52,9 +53,11 @@ type Deps struct {
 	// ProgressStream bounds the server-sent progress stream; zero is
 	// DefaultProgressStream.
 	ProgressStream ProgressStream
-	Ready          []Check
-	Registry       *prometheus.Registry // the server's metrics registry
-	PWA            fs.FS                // the app's files, served at /
+	// Stats serves a centre's statistics; nil leaves its endpoint out.
+	Stats    *stats.Service
+	Ready    []Check
+	Registry *prometheus.Registry // the server's metrics registry
+	PWA      fs.FS                // the app's files, served at /
 	// App is PWA made ready once (NewApp); nil prepares PWA here and
 	// compresses it on the first request for one of its files.
 	App *App
@@ -89,6 +92,7 @@ type api struct {
 	proofs     *proof.Service
 	progress   *progress.Service
 	stream     ProgressStream
+	stats      *stats.Service
 	ready      []Check
 	registry   *prometheus.Registry
 	metrics    metrics
@@ -126,6 +130,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a := &api{log: d.Log, now: d.Now, auth: d.Auth, centres: d.Centres, articles: d.Articles, slots: d.Slots, manifests: d.Manifests, otp: d.OTP, deliveries: d.Deliveries, idem: d.Idem, cod: d.COD,
 		ready: d.Ready, registry: d.Registry, metrics: m, app: d.App, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
 	a.proofs, a.progress, a.stream = d.Proofs, d.Progress, d.ProgressStream.withDefaults()
+	a.stats = d.Stats
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}
 	}

@@ -93,3 +93,21 @@ func splitList(s string) []string {
 	}
 	return strings.Split(s, ",")
 }
+
+// DCIDs lists every delivery centre's id in order.
+func (db *DB) DCIDs(ctx context.Context) ([]string, error) {
+	rows, err := db.run().query(ctx, "SELECT id FROM dcs ORDER BY id")
+	if err != nil {
+		return nil, classify("dc ids", err)
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, classify("dc ids", err)
+		}
+		out = append(out, id)
+	}
+	return out, classify("dc ids", rows.Err())
+}

@@ -226,3 +226,53 @@ func (db *DB) pruneLogins(ctx context.Context, before time.Time) error {
 	_, err := db.run().exec(ctx, keys, ms(before))
 	return classify("prune limit keys", err)
 }
+
+// Users lists staff by username, of one centre when dc is not empty.
+func (db *DB) Users(ctx context.Context, dc string) ([]auth.User, error) {
+	q, args := "SELECT "+userColumns+" FROM users ORDER BY username", []any{}
+	if dc != "" {
+		q, args = "SELECT "+userColumns+" FROM users WHERE dc_id = ? ORDER BY username", []any{dc}
+	}
+	rows, err := db.run().query(ctx, q, args...)
+	if err != nil {
+		return nil, classify("users", err)
+	}
+	defer rows.Close()
+	out := []auth.User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, classify("users", err)
+		}
+		out = append(out, u)
+	}
+	return out, classify("users", rows.Err())
+}
+
+// UpdateUser stores a user's role, centre, password hash and disabled
+// flag, and revokes their refresh families when revokeAt is set, in one
+// transaction.
+func (db *DB) UpdateUser(ctx context.Context, u auth.User, revokeAt *time.Time) error {
+	var dc any
+	if u.DCID != "" {
+		dc = u.DCID
+	}
+	return db.inTx(ctx, "update user", func(r runner) error {
+		res, err := r.exec(ctx, "UPDATE users SET role = ?, dc_id = ?, password_hash = ?, disabled = ? WHERE id = ?",
+			string(u.Role), dc, u.PasswordHash, boolInt(u.Disabled), u.ID)
+		if err != nil {
+			if postal.IsCode(classify("", err), postal.CodeInvalid) {
+				return postal.Invalid("unknown delivery centre", postal.FieldError{Field: "dc_id", Message: "no such centre"})
+			}
+			return classify("update user", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return notFound("user")
+		}
+		if revokeAt == nil {
+			return nil
+		}
+		_, err = r.exec(ctx, "UPDATE refresh_families SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", ms(*revokeAt), u.ID)
+		return classify("revoke user sessions", err)
+	})
+}

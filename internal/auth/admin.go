@@ -1,0 +1,129 @@
+package auth
+
+import (
+	"context"
+	"time"
+	"unicode/utf8"
+
+	"dakiya/internal/postal"
+)
+
+// Patch changes a member of staff: each field left nil stays as it is.
+type Patch struct {
+	Disabled *bool        `json:"disabled"`
+	Role     *postal.Role `json:"role"`
+	DCID     *string      `json:"dc_id"` // with role: the centre of a postman or supervisor
+	Password *string      `json:"password"`
+}
+
+// Users lists staff: an admin sees everyone (or one centre's with dc), a
+// supervisor their own centre's; a postman is forbidden.
+func (s *Service) Users(ctx context.Context, p postal.Principal, dc string) ([]User, error) {
+	switch {
+	case p.Role == postal.RolePostman:
+		return nil, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin lists staff")
+	case p.Role != postal.RoleAdmin && dc != "" && dc != p.DCID:
+		return nil, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+	case p.Role != postal.RoleAdmin:
+		dc = p.DCID
+	}
+	return s.store.Users(ctx, dc)
+}
+
+// UpdateUser applies a patch. An admin may change anything of anyone but
+// themselves (no disabling or demoting the last way in); a supervisor may
+// only disable or enable a postman of their centre. Disabling, a new
+// password or a new role ends the user's sessions: their refresh tokens
+// are revoked in the same transaction, and a disabled user cannot log in.
+func (s *Service) UpdateUser(ctx context.Context, p postal.Principal, id string, in Patch) (User, error) {
+	if p.Role == postal.RolePostman {
+		return User{}, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin changes staff")
+	}
+	u, err := s.store.UserByID(ctx, id)
+	if postal.IsCode(err, postal.CodeNotFound) || err == nil && p.Role != postal.RoleAdmin && u.DCID != p.DCID {
+		return User{}, postal.Errorf(postal.CodeNotFound, "user not found")
+	}
+	if err != nil {
+		return User{}, err
+	}
+	if err := s.allowedPatch(p, u, in); err != nil {
+		return User{}, err
+	}
+	revoke, err := s.apply(ctx, &u, in)
+	if err != nil {
+		return User{}, err
+	}
+	var at *time.Time
+	if revoke {
+		now := s.now()
+		at = &now
+	}
+	if err := s.store.UpdateUser(ctx, u, at); err != nil {
+		return User{}, err
+	}
+	return u, nil
+}
+
+func (s *Service) allowedPatch(p postal.Principal, u User, in Patch) error {
+	if p.Role != postal.RoleAdmin && (in.Role != nil || in.DCID != nil || in.Password != nil || u.Role != postal.RolePostman) {
+		return postal.Errorf(postal.CodeForbidden, "a supervisor may only disable or enable a postman of the centre")
+	}
+	if u.ID == p.UserID && in.Disabled != nil && *in.Disabled {
+		return postal.Invalid("invalid change", postal.FieldError{Field: "disabled", Message: "you cannot disable yourself"})
+	}
+	if u.ID == p.UserID && in.Role != nil && *in.Role != u.Role {
+		return postal.Invalid("invalid change", postal.FieldError{Field: "role", Message: "you cannot change your own role"})
+	}
+	if in.Disabled == nil && in.Role == nil && in.DCID == nil && in.Password == nil {
+		return postal.Invalid("empty change", postal.FieldError{Field: "", Message: "give disabled, role, dc_id or password"})
+	}
+	return nil
+}
+
+// apply changes u as in says and reports whether its sessions must end.
+func (s *Service) apply(ctx context.Context, u *User, in Patch) (bool, error) {
+	revoke := false
+	if in.Role != nil || in.DCID != nil {
+		role, dc := u.Role, u.DCID
+		if in.Role != nil {
+			role = *in.Role
+		}
+		if in.DCID != nil {
+			dc = *in.DCID
+		} else if role == postal.RoleAdmin {
+			dc = ""
+		}
+		if err := checkRole(role, dc); err != nil {
+			return false, err
+		}
+		revoke = revoke || role != u.Role || dc != u.DCID
+		u.Role, u.DCID = role, dc
+	}
+	if in.Disabled != nil {
+		revoke = revoke || *in.Disabled
+		u.Disabled = *in.Disabled
+	}
+	if in.Password != nil {
+		if n := utf8.RuneCountInString(*in.Password); n < MinPasswordLen || len(*in.Password) > 256 {
+			return false, postal.Invalid("invalid change", postal.FieldError{Field: "password", Message: "10 to 256 characters"})
+		}
+		hash, err := s.hashPassword(ctx, *in.Password)
+		if err != nil {
+			return false, err
+		}
+		u.PasswordHash, revoke = hash, true
+	}
+	return revoke, nil
+}
+
+func checkRole(role postal.Role, dc string) error {
+	switch {
+	case !role.Valid():
+		return postal.Invalid("invalid change", postal.FieldError{Field: "role", Message: "must be postman, supervisor or admin"})
+	case role == postal.RoleAdmin && dc != "":
+		return postal.Invalid("invalid change", postal.FieldError{Field: "dc_id", Message: "an admin belongs to no centre"})
+	case role != postal.RoleAdmin && dc == "":
+		return postal.Invalid("invalid change", postal.FieldError{Field: "dc_id", Message: "required for postmen and supervisors"})
+	}
+	return nil
+}
