@@ -133,8 +133,19 @@ await ctx.addInitScript(() => {
     draw();
     window.__camera = setInterval(draw, 100);
     window.__stream = cv.captureStream(10);
+    (window.__streams ||= []).push(window.__stream);
     return window.__stream;
   };
+});
+
+// The position watches the app holds open (watchPosition less clearWatch).
+await ctx.addInitScript(() => {
+  const geo = navigator.geolocation;
+  const watch = geo.watchPosition.bind(geo);
+  const clear = geo.clearWatch.bind(geo);
+  window.__watches = new Set();
+  geo.watchPosition = (...a) => { const id = watch(...a); window.__watches.add(id); return id; };
+  geo.clearWatch = (id) => { window.__watches.delete(id); clear(id); };
 });
 
 let shotN = 0;
@@ -287,6 +298,27 @@ try {
   await see('scan-video', { state: 'visible' });
   await page.click(T('back-stop'));
   await until(() => window.__stream.getTracks().every((tr) => tr.readyState === 'ended'), null, 3_000);
+  // Scan tapped twice before the camera opened: still one camera, stopped
+  // when the door is left.
+  await page.click(T('back-manifest'));
+  await openStop(home, 'deliver');
+  await ev(() => { window.__streams = []; const b = document.querySelector('[data-testid=deliver-scan]'); b.click(); b.click(); });
+  await page.waitForTimeout(500);
+  await page.click(T('back-stop'));
+  await see('screen-stop');
+  await page.waitForTimeout(500);
+  const live = await ev(() => window.__streams.filter((st) => st.getTracks().some((tr) => tr.readyState !== 'ended')).length);
+  check(live === 0, `${live} camera stream(s) still on after a double tap on Scan and leaving the door`);
+  // A door screen whose render is overtaken (the address changed while it
+  // was drawn) is never shown: its position watch must end too.
+  await ev((back) => {
+    addEventListener('hashchange', () => { location.hash = back; }, { once: true });
+    location.hash = `${back}/deliver`;
+  }, await ev(() => location.hash));
+  await page.waitForTimeout(1_500);
+  await see('screen-stop');
+  const watching = await ev(() => window.__watches.size);
+  check(watching === 0, `${watching} position watch(es) still running with no door on screen`);
   await page.click(T('lang-toggle'));
   await until(() => document.documentElement.lang === 'en');
   await page.click(T('back-manifest'));
