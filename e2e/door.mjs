@@ -191,6 +191,16 @@ async function inView(id, step) {
   check(box.top >= 0 && box.bottom <= box.h, `${step}: ${id} is at ${box.top}–${box.bottom}px, outside the ${box.h}px screen`);
 }
 
+// targets checks that everything the postman taps on the screen is at
+// least 48 px high (a checkbox or radio counts by its label).
+async function targets(step) {
+  const small = await ev(() => [...document.querySelectorAll('#view :is(button, a, label.option, summary, select, input)')]
+    .filter((el) => el.getClientRects().length && !['checkbox', 'radio', 'file'].includes(el.type))
+    .map((el) => ({ what: el.dataset.testid || el.textContent.trim().slice(0, 30) || el.tagName, h: Math.round(el.getBoundingClientRect().height) }))
+    .filter((x) => x.h < 48));
+  check(small.length === 0, `${step}: touch targets under 48 px: ${JSON.stringify(small)}`);
+}
+
 // reload with the camera mode for the next page load.
 async function camera(mode) {
   await ev((m) => (m ? localStorage.setItem('e2e.scan', m) : localStorage.removeItem('e2e.scan')), mode);
@@ -368,6 +378,7 @@ try {
   await shot('household');
   await ev(() => scrollTo(0, 0));
   await inView('deliver-next', 'confirm, all ticked');
+  await targets('confirm, all ticked');
   await page.click(T('deliver-next'));
 
   // One code per recipient: the code steps ask once per otp_group.
@@ -377,6 +388,7 @@ try {
   while (await page.$(T('otp-keypad'))) {
     codeSteps += 1;
     await inView('otp-next', `code ${codeSteps}`);
+    await targets(`code ${codeSteps}`);
     const ids = (await text('otp-articles')).split(' · ');
     const code = await codeFor(home.phone, ids[0]);
     for (const d of code) await page.click(T(`otp-key-${d}`));
@@ -402,6 +414,7 @@ try {
   }
   await see('deliver-summary');
   await inView('deliver-confirm', 'review');
+  await targets('review');
   await until(() => /ready/i.test(document.querySelector('[data-testid=sign-progress]')?.textContent || ''));
   // confirm → back on the list, timed in the page (the click to the list
   // on screen), not by the driver's polling.
