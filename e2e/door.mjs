@@ -435,6 +435,26 @@ try {
   log(`household of ${home.articles.length} confirmed at once with ${codeSteps} code step(s); confirm → list ${confirmMs} ms at 4× CPU`);
 
   await until(() => /✓/.test(document.querySelector('[data-testid=sync-badge]')?.textContent || ''), null, 30_000);
+
+  // ---- a door on a hanging line, with Hindi's book not on the phone ----
+  // (a first day, before the worker cached it): the door still opens.
+  const other = stops.find((s) => s !== home && s !== pair.a && s !== pair.b);
+  await ev(async () => {
+    for (const k of await caches.keys()) if (k.startsWith('shell-')) await (await caches.open(k)).delete('/locales/hi.js');
+  });
+  await page.reload();
+  await see('screen-manifest');
+  const hang = await fetch(`${control}?mode=hang`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
+  check(hang.ok, `proxy control: ${hang.status}`);
+  try {
+    await openStop(other, 'fail');
+  } finally {
+    await fetch(`${control}?mode=pass`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
+  }
+  await page.click(T('back-stop'));
+  await see('screen-stop');
+  log('a door on a hanging line without the Hindi book: opened');
+
   check(pageErrors.length === 0, `uncaught errors in the app: ${pageErrors.join(' | ')}`);
   const result = {
     manifest: mid, date: m.date, slot: m.slot, doors,

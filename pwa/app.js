@@ -68,7 +68,9 @@ async function screenFor(parts) {
   if (parts[2] === 'map') return mapScreen(parts[1]);
   if (parts[2] !== 's') return manifestScreen(parts[1]);
   if (parts[4] === 'deliver' || parts[4] === 'fail') {
-    await load('hi'); // the recipient reads both languages
+    // The recipient reads both languages; a door never waits long for the
+    // Hindi book (not yet cached on a hanging line): English stands in.
+    await Promise.race([load('hi').catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
     return (parts[4] === 'deliver' ? deliverScreen : failScreen)(parts[1], parts[3]);
   }
   return stopScreen(parts[1], parts[3]);
