@@ -129,6 +129,21 @@ async function trackPage(r) {
   await shot(page, 'track-result');
   log('track page (en):', win, '|', events.split('\n')[0]);
 
+  // A line that accepts and never answers: the page says so within seconds
+  // instead of waiting for ever.
+  const net = (mode) => fetch(`${control}?mode=${mode}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  check((await net('hang')).ok, 'proxy control');
+  try {
+    await page.fill(T('track-input'), 'RR287043775IN'); // not in the browser's cache (max-age 60)
+    await page.click(T('track-submit'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=track-result]').classList.contains('error'), null, { timeout: 15_000 });
+    const said = await text(page, 'track-result');
+    check(said === 'No connection. Try again.', `on a hanging line the page says: ${said}`);
+  } finally {
+    await net('pass');
+  }
+  log('track page on a hanging line: said so');
+
   for (const [path, f] of got) {
     check(f.status === 200 && f.vary.toLowerCase().includes('accept-encoding') && f.etag, `${path}: ${JSON.stringify(f)}`);
   }
