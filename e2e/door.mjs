@@ -455,6 +455,15 @@ try {
   await see('screen-stop');
   log('a door on a hanging line without the Hindi book: opened');
 
+  // A manifest the phone does not hold (its fetch timed out): said so, with
+  // the way back, not a blank or unchanged screen.
+  await ev(() => { location.hash = '#/m/not-on-this-phone'; });
+  await see('screen-error');
+  check(/not on the phone/.test(await text('screen-error')), `missing manifest: ${await text('screen-error')}`);
+  await page.click(T('back-today'));
+  await see('screen-today');
+  log('a manifest not on the phone: said so');
+
   check(pageErrors.length === 0, `uncaught errors in the app: ${pageErrors.join(' | ')}`);
   const result = {
     manifest: mid, date: m.date, slot: m.slot, doors,

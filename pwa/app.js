@@ -51,8 +51,11 @@ export async function render() {
   try {
     screen = await screenFor(hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent));
   } catch (err) {
-    if (!(err instanceof api.AuthError)) throw err;
-    screen = loginScreen(t('login.again'));
+    // A screen that cannot be drawn (its manifest not on the phone) says
+    // why, with the way back, instead of leaving the last one or nothing.
+    screen = err instanceof api.AuthError ? loginScreen(t('login.again'))
+      : h('section', { testid: 'screen-error' }, h('p', { class: 'error', role: 'alert' }, err.message),
+        h('a', { href: '#/', class: 'link', testid: 'back-today' }, t('nav.today')));
   }
   if (mine !== started || hash !== location.hash) return;
   view.replaceChildren(screen);
