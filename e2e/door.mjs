@@ -464,6 +464,24 @@ try {
   await see('screen-today');
   log('a manifest not on the phone: said so');
 
+  // The sync screen redrawn by the outbox (each pass) keeps the postman's
+  // place in it; only a new screen starts at the top.
+  await page.setViewportSize({ width: 360, height: 300 });
+  await page.click(T('sync-status'));
+  await see('screen-sync');
+  await ev(() => scrollTo(0, document.body.scrollHeight));
+  const down = await ev(() => scrollY);
+  check(down > 0, 'the sync screen does not scroll at 300 px');
+  await ev(async () => (await import('/outbox.js')).drain());
+  await page.waitForTimeout(500);
+  const after = await ev(() => scrollY);
+  check(after === down, `the sync screen jumped from ${down} to ${after} px when the outbox changed`);
+  await page.setViewportSize(VIEW);
+  await page.click(T('back-today'));
+  await see('screen-today');
+  check(await ev(() => scrollY) === 0, 'Today opened scrolled down');
+  log('the sync screen keeps its place when redrawn');
+
   check(pageErrors.length === 0, `uncaught errors in the app: ${pageErrors.join(' | ')}`);
   const result = {
     manifest: mid, date: m.date, slot: m.slot, doors,

@@ -58,10 +58,15 @@ export async function render() {
         h('a', { href: '#/', class: 'link', testid: 'back-today' }, t('nav.today')));
   }
   if (mine !== started || hash !== location.hash) return;
+  const y = scrollY;
   view.replaceChildren(screen);
   view.focus({ preventScroll: true });
-  scrollTo(0, 0);
+  // A new screen starts at the top; the same one redrawn (the sync screen
+  // as the outbox moves, Today after a refresh) keeps the postman's place.
+  scrollTo(0, hash === drawn ? y : 0);
+  drawn = hash;
 }
+let drawn = null; // the address of the screen on show
 
 async function screenFor(parts) {
   if (!api.user() || parts[0] === 'login') return loginScreen();
