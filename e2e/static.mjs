@@ -204,6 +204,17 @@ async function slotPage(r) {
   return { date, slot };
 }
 
+// hindiPhoneHangs opens the postman's app first on a Hindi phone whose
+// line never delivers the Hindi book: the sign-in form still appears (in
+// English) within seconds, not a blank page.
+async function hindiPhoneHangs() {
+  const { ctx, page } = await phone('hi-IN');
+  await page.route('**/locales/hi.js', () => {}); // never answered
+  await page.goto(`${base}/`);
+  await page.waitForSelector(T('login-username'), { timeout: 8_000 });
+  await ctx.close();
+}
+
 // firstLoad times the postman's app from navigation to the sign-in form on
 // the throttled profile, and sums the bytes on the wire; strip drops the
 // modulepreload list and plain asks for no compression, as the server
@@ -236,6 +247,8 @@ try {
   log('article', r.id, 'window', JSON.stringify(r.tracking.window));
   const statics = await trackPage(r);
   const chosen = await slotPage(r);
+  await hindiPhoneHangs();
+  log('a Hindi phone whose Hindi book never comes: the sign-in form, in English');
   const loads = { preload: [], chain: [], before: [] };
   loads.preload.push(await firstLoad(false));
   loads.chain.push(await firstLoad(true));
