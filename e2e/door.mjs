@@ -133,8 +133,19 @@ await ctx.addInitScript(() => {
     draw();
     window.__camera = setInterval(draw, 100);
     window.__stream = cv.captureStream(10);
+    (window.__streams ||= []).push(window.__stream);
     return window.__stream;
   };
+});
+
+// The position watches the app holds open (watchPosition less clearWatch).
+await ctx.addInitScript(() => {
+  const geo = navigator.geolocation;
+  const watch = geo.watchPosition.bind(geo);
+  const clear = geo.clearWatch.bind(geo);
+  window.__watches = new Set();
+  geo.watchPosition = (...a) => { const id = watch(...a); window.__watches.add(id); return id; };
+  geo.clearWatch = (id) => { window.__watches.delete(id); clear(id); };
 });
 
 let shotN = 0;
@@ -178,6 +189,16 @@ async function inView(id, step) {
   check(box, `${step}: no ${id}`);
   check(box.y === 0, `${step}: the step starts scrolled down by ${box.y}px`);
   check(box.top >= 0 && box.bottom <= box.h, `${step}: ${id} is at ${box.top}–${box.bottom}px, outside the ${box.h}px screen`);
+}
+
+// targets checks that everything the postman taps on the screen is at
+// least 48 px high (a checkbox or radio counts by its label).
+async function targets(step) {
+  const small = await ev(() => [...document.querySelectorAll('#view :is(button, a, label.option, summary, select, input)')]
+    .filter((el) => el.getClientRects().length && !['checkbox', 'radio', 'file'].includes(el.type))
+    .map((el) => ({ what: el.dataset.testid || el.textContent.trim().slice(0, 30) || el.tagName, h: Math.round(el.getBoundingClientRect().height) }))
+    .filter((x) => x.h < 48));
+  check(small.length === 0, `${step}: touch targets under 48 px: ${JSON.stringify(small)}`);
 }
 
 // reload with the camera mode for the next page load.
@@ -287,6 +308,27 @@ try {
   await see('scan-video', { state: 'visible' });
   await page.click(T('back-stop'));
   await until(() => window.__stream.getTracks().every((tr) => tr.readyState === 'ended'), null, 3_000);
+  // Scan tapped twice before the camera opened: still one camera, stopped
+  // when the door is left.
+  await page.click(T('back-manifest'));
+  await openStop(home, 'deliver');
+  await ev(() => { window.__streams = []; const b = document.querySelector('[data-testid=deliver-scan]'); b.click(); b.click(); });
+  await page.waitForTimeout(500);
+  await page.click(T('back-stop'));
+  await see('screen-stop');
+  await page.waitForTimeout(500);
+  const live = await ev(() => window.__streams.filter((st) => st.getTracks().some((tr) => tr.readyState !== 'ended')).length);
+  check(live === 0, `${live} camera stream(s) still on after a double tap on Scan and leaving the door`);
+  // A door screen whose render is overtaken (the address changed while it
+  // was drawn) is never shown: its position watch must end too.
+  await ev((back) => {
+    addEventListener('hashchange', () => { location.hash = back; }, { once: true });
+    location.hash = `${back}/deliver`;
+  }, await ev(() => location.hash));
+  await page.waitForTimeout(1_500);
+  await see('screen-stop');
+  const watching = await ev(() => window.__watches.size);
+  check(watching === 0, `${watching} position watch(es) still running with no door on screen`);
   await page.click(T('lang-toggle'));
   await until(() => document.documentElement.lang === 'en');
   await page.click(T('back-manifest'));
@@ -336,6 +378,7 @@ try {
   await shot('household');
   await ev(() => scrollTo(0, 0));
   await inView('deliver-next', 'confirm, all ticked');
+  await targets('confirm, all ticked');
   await page.click(T('deliver-next'));
 
   // One code per recipient: the code steps ask once per otp_group.
@@ -345,6 +388,7 @@ try {
   while (await page.$(T('otp-keypad'))) {
     codeSteps += 1;
     await inView('otp-next', `code ${codeSteps}`);
+    await targets(`code ${codeSteps}`);
     const ids = (await text('otp-articles')).split(' · ');
     const code = await codeFor(home.phone, ids[0]);
     for (const d of code) await page.click(T(`otp-key-${d}`));
@@ -370,6 +414,7 @@ try {
   }
   await see('deliver-summary');
   await inView('deliver-confirm', 'review');
+  await targets('review');
   await until(() => /ready/i.test(document.querySelector('[data-testid=sign-progress]')?.textContent || ''));
   // confirm → back on the list, timed in the page (the click to the list
   // on screen), not by the driver's polling.
@@ -390,6 +435,53 @@ try {
   log(`household of ${home.articles.length} confirmed at once with ${codeSteps} code step(s); confirm → list ${confirmMs} ms at 4× CPU`);
 
   await until(() => /✓/.test(document.querySelector('[data-testid=sync-badge]')?.textContent || ''), null, 30_000);
+
+  // ---- a door on a hanging line, with Hindi's book not on the phone ----
+  // (a first day, before the worker cached it): the door still opens.
+  const other = stops.find((s) => s !== home && s !== pair.a && s !== pair.b);
+  await ev(async () => {
+    for (const k of await caches.keys()) if (k.startsWith('shell-')) await (await caches.open(k)).delete('/locales/hi.js');
+  });
+  await page.reload();
+  await see('screen-manifest');
+  const hang = await fetch(`${control}?mode=hang`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
+  check(hang.ok, `proxy control: ${hang.status}`);
+  try {
+    await openStop(other, 'fail');
+  } finally {
+    await fetch(`${control}?mode=pass`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
+  }
+  await page.click(T('back-stop'));
+  await see('screen-stop');
+  log('a door on a hanging line without the Hindi book: opened');
+
+  // A manifest the phone does not hold (its fetch timed out): said so, with
+  // the way back, not a blank or unchanged screen.
+  await ev(() => { location.hash = '#/m/not-on-this-phone'; });
+  await see('screen-error');
+  check(/not on the phone/.test(await text('screen-error')), `missing manifest: ${await text('screen-error')}`);
+  await page.click(T('back-today'));
+  await see('screen-today');
+  log('a manifest not on the phone: said so');
+
+  // The sync screen redrawn by the outbox (each pass) keeps the postman's
+  // place in it; only a new screen starts at the top.
+  await page.setViewportSize({ width: 360, height: 300 });
+  await page.click(T('sync-status'));
+  await see('screen-sync');
+  await ev(() => scrollTo(0, document.body.scrollHeight));
+  const down = await ev(() => scrollY);
+  check(down > 0, 'the sync screen does not scroll at 300 px');
+  await ev(async () => (await import('/outbox.js')).drain());
+  await page.waitForTimeout(500);
+  const after = await ev(() => scrollY);
+  check(after === down, `the sync screen jumped from ${down} to ${after} px when the outbox changed`);
+  await page.setViewportSize(VIEW);
+  await page.click(T('back-today'));
+  await see('screen-today');
+  check(await ev(() => scrollY) === 0, 'Today opened scrolled down');
+  log('the sync screen keeps its place when redrawn');
+
   check(pageErrors.length === 0, `uncaught errors in the app: ${pageErrors.join(' | ')}`);
   const result = {
     manifest: mid, date: m.date, slot: m.slot, doors,

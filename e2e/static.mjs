@@ -129,6 +129,21 @@ async function trackPage(r) {
   await shot(page, 'track-result');
   log('track page (en):', win, '|', events.split('\n')[0]);
 
+  // A line that accepts and never answers: the page says so within seconds
+  // instead of waiting for ever.
+  const net = (mode) => fetch(`${control}?mode=${mode}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
+  check((await net('hang')).ok, 'proxy control');
+  try {
+    await page.fill(T('track-input'), 'RR287043775IN'); // not in the browser's cache (max-age 60)
+    await page.click(T('track-submit'));
+    await page.waitForFunction(() => document.querySelector('[data-testid=track-result]').classList.contains('error'), null, { timeout: 15_000 });
+    const said = await text(page, 'track-result');
+    check(said === 'No connection. Try again.', `on a hanging line the page says: ${said}`);
+  } finally {
+    await net('pass');
+  }
+  log('track page on a hanging line: said so');
+
   for (const [path, f] of got) {
     check(f.status === 200 && f.vary.toLowerCase().includes('accept-encoding') && f.etag, `${path}: ${JSON.stringify(f)}`);
   }
@@ -189,6 +204,17 @@ async function slotPage(r) {
   return { date, slot };
 }
 
+// hindiPhoneHangs opens the postman's app first on a Hindi phone whose
+// line never delivers the Hindi book: the sign-in form still appears (in
+// English) within seconds, not a blank page.
+async function hindiPhoneHangs() {
+  const { ctx, page } = await phone('hi-IN');
+  await page.route('**/locales/hi.js', () => {}); // never answered
+  await page.goto(`${base}/`);
+  await page.waitForSelector(T('login-username'), { timeout: 8_000 });
+  await ctx.close();
+}
+
 // firstLoad times the postman's app from navigation to the sign-in form on
 // the throttled profile, and sums the bytes on the wire; strip drops the
 // modulepreload list and plain asks for no compression, as the server
@@ -221,6 +247,8 @@ try {
   log('article', r.id, 'window', JSON.stringify(r.tracking.window));
   const statics = await trackPage(r);
   const chosen = await slotPage(r);
+  await hindiPhoneHangs();
+  log('a Hindi phone whose Hindi book never comes: the sign-in form, in English');
   const loads = { preload: [], chain: [], before: [] };
   loads.preload.push(await firstLoad(false));
   loads.chain.push(await firstLoad(true));

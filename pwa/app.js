@@ -51,14 +51,22 @@ export async function render() {
   try {
     screen = await screenFor(hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent));
   } catch (err) {
-    if (!(err instanceof api.AuthError)) throw err;
-    screen = loginScreen(t('login.again'));
+    // A screen that cannot be drawn (its manifest not on the phone) says
+    // why, with the way back, instead of leaving the last one or nothing.
+    screen = err instanceof api.AuthError ? loginScreen(t('login.again'))
+      : h('section', { testid: 'screen-error' }, h('p', { class: 'error', role: 'alert' }, err.message),
+        h('a', { href: '#/', class: 'link', testid: 'back-today' }, t('nav.today')));
   }
   if (mine !== started || hash !== location.hash) return;
+  const y = scrollY;
   view.replaceChildren(screen);
   view.focus({ preventScroll: true });
-  scrollTo(0, 0);
+  // A new screen starts at the top; the same one redrawn (the sync screen
+  // as the outbox moves, Today after a refresh) keeps the postman's place.
+  scrollTo(0, hash === drawn ? y : 0);
+  drawn = hash;
 }
+let drawn = null; // the address of the screen on show
 
 async function screenFor(parts) {
   if (!api.user() || parts[0] === 'login') return loginScreen();
@@ -68,7 +76,9 @@ async function screenFor(parts) {
   if (parts[2] === 'map') return mapScreen(parts[1]);
   if (parts[2] !== 's') return manifestScreen(parts[1]);
   if (parts[4] === 'deliver' || parts[4] === 'fail') {
-    await load('hi'); // the recipient reads both languages
+    // The recipient reads both languages; a door never waits long for the
+    // Hindi book (not yet cached on a hanging line): English stands in.
+    await Promise.race([load('hi').catch(() => {}), new Promise((r) => setTimeout(r, 2000))]);
     return (parts[4] === 'deliver' ? deliverScreen : failScreen)(parts[1], parts[3]);
   }
   return stopScreen(parts[1], parts[3]);

@@ -35,8 +35,9 @@ function flow() {
   const watch = watchFix(opened, (p, err) => { fix = p; lost = Boolean(err); draw(); });
   const f = { opened, line, onClose: [], fix: () => watch.best() };
   const tick = setInterval(() => {
+    // Not on screen: left, or never shown (its render was overtaken).
     if (f.root?.isConnected) f.shown = true;
-    else if (f.shown) { watch.stop(); clearInterval(tick); f.onClose.forEach((fn) => fn()); }
+    else { watch.stop(); clearInterval(tick); f.onClose.forEach((fn) => fn()); return; }
     draw();
   }, 500);
   return f;
@@ -164,9 +165,15 @@ function scanner(w, take, msg) {
   canScan().then((ok) => {
     if (!ok) return;
     const video = h('video', { class: 'scan', testid: 'scan-video', muted: true, playsInline: true, hidden: true });
+    let opening = false; // a second tap while the camera opens opens no second stream
     const btn = button('deliver-scan', t('deliver.scan'), async () => {
+      if (opening) return;
       if (w.stopScan) w.stopScan = w.stopScan();
-      else w.stopScan = await scan(video, (raw) => take(raw) && btn.click()).catch(() => { msg.textContent = t('door.noCamera'); });
+      else {
+        opening = true;
+        w.stopScan = await scan(video, (raw) => take(raw) && btn.click()).catch(() => { msg.textContent = t('door.noCamera'); });
+        opening = false;
+      }
       if (!btn.isConnected) w.stopScan = w.stopScan?.();
       video.hidden = !w.stopScan;
       btn.textContent = t(w.stopScan ? 'door.scanStop' : 'deliver.scan');

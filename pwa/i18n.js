@@ -16,11 +16,15 @@ export async function load(l) {
   if (l === 'hi' && !books.hi) books.hi = (await import('./locales/hi.js')).default;
 }
 
+// setLang switches language; a book that does not come within 3 s (a
+// line that never answers) leaves the app in English rather than blank,
+// without forgetting the choice.
 export async function setLang(l) {
   l = tags[l] ? l : 'en';
-  await load(l).catch(() => { l = 'en'; });
-  lang = l;
-  localStorage.setItem('dk.lang', lang);
+  let got = true;
+  await Promise.race([load(l), new Promise((r, no) => setTimeout(no, 3000))]).catch(() => { got = false; });
+  lang = got ? l : 'en';
+  if (got) localStorage.setItem('dk.lang', lang);
   document.documentElement.lang = lang;
 }
 await setLang(lang);

@@ -39,7 +39,7 @@ function draw() {
 }
 
 async function load() {
-  const res = await fetch(api);
+  const res = await fetch(api, { signal: AbortSignal.timeout(10_000) });
   view = res.ok ? await res.json() : { bad: res.status === 409 ? 'static.error' : problems[res.status] || 'static.error' };
   draw();
 }
@@ -52,6 +52,7 @@ $('choose').addEventListener('submit', async (ev) => {
   try {
     const res = await fetch(api, {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ date, slot }),
+      signal: AbortSignal.timeout(15_000),
     });
     if (!res.ok) {
       note = [problems[res.status] || 'static.error', true];

@@ -20,7 +20,7 @@ async function track(id) {
   shown = { busy: true };
   draw();
   try {
-    const res = await fetch(`/api/v1/track/${encodeURIComponent(id)}`);
+    const res = await fetch(`/api/v1/track/${encodeURIComponent(id)}`, { signal: AbortSignal.timeout(10_000) });
     shown = res.ok ? { data: await res.json() } : { error: errors[res.status] || 'static.error' };
   } catch {
     shown = { error: 'static.offline' };
