@@ -154,11 +154,16 @@ func readAll(files fs.FS) (map[string][]byte, []string, error) {
 	return raw, names, nil
 }
 
-// serve serves an app file; paths that are not files get index.html so the
-// app can route them itself.
+// serve serves an app file; other paths get index.html so the app can
+// route them itself, except those naming a file (an extension), which are
+// a 404: a missing script answered with a page would fail in the browser
+// far from its cause, and a worker would cache the page under its name.
 func (s *appShell) serve(c echo.Context) error {
 	name := strings.TrimPrefix(path.Clean("/"+c.Param("*")), "/")
 	if _, ok := s.assets[name]; !ok {
+		if path.Ext(name) != "" {
+			return postal.Errorf(postal.CodeNotFound, "no such file")
+		}
 		name = "index.html"
 	}
 	return s.file(c, name)

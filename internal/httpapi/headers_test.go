@@ -59,6 +59,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		{"slot choice", "GET", "/api/v1/slot-choice/" + tok, "", 200, "application/json"},
 		{"app shell", "GET", "/", "", 200, "text/html"},
 		{"app route", "GET", "/some/app/route", "", 200, "text/html"},
+		{"missing file", "GET", "/vendor/missing.js", "", 404, "application/problem+json"},
 		{"static file", "GET", "/app.css", "", 200, "text/css"},
 		{"script", "GET", "/app.js", "", 200, "text/javascript"},
 		{"web manifest", "GET", "/manifest.webmanifest", "", 200, "application/manifest+json"},
