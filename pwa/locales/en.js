@@ -185,7 +185,7 @@ export default {
   'list.map.noLeaflet': 'The map could not load: a drawing of the route instead.',
   'list.map.none': 'No stop on this manifest has a position.',
   'list.map.unplaced': 'Not on the map ({n}, no position): stops {list}',
-  'list.map.drawing': 'Drawing of the route: {n} stops in order, north up',
+  'list.map.drawing': { one: 'Drawing of the route: {n} stop, north up', other: 'Drawing of the route: {n} stops in order, north up' },
   'list.map.centre': 'Post office',
   'list.map.north': 'N',
   'list.map.osm': 'OpenStreetMap contributors',

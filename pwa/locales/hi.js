@@ -185,7 +185,7 @@ export default {
   'list.map.noLeaflet': 'नक्शा नहीं खुला: उसकी जगह रास्ते का चित्र।',
   'list.map.none': 'इस सूची के किसी पड़ाव की जगह दर्ज नहीं है।',
   'list.map.unplaced': 'नक्शे पर नहीं ({n}, जगह दर्ज नहीं): पड़ाव {list}',
-  'list.map.drawing': 'रास्ते का चित्र: क्रम से {n} पड़ाव, ऊपर उत्तर',
+  'list.map.drawing': { one: 'रास्ते का चित्र: {n} पड़ाव, ऊपर उत्तर', other: 'रास्ते का चित्र: क्रम से {n} पड़ाव, ऊपर उत्तर' },
   'list.map.centre': 'डाकघर',
   'list.map.north': 'उ',
   'list.map.osm': 'OpenStreetMap योगदानकर्ता',
