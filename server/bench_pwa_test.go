@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"strings"
 	"testing"
@@ -25,10 +24,7 @@ func TestPWABench(t *testing.T) {
 	}
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
-	env := testEnv(t)
-	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
-		t.Fatalf("demo: %v %s", err, out)
-	}
+	env := demoEnv(t)
 	base, _, _ := startServe(t, env)
 	dispatchFirstSlot(t, base)
 	phone, control := phoneNetwork(t, base)

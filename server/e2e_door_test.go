@@ -1,14 +1,11 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -27,10 +24,7 @@ import (
 func TestDoorEndToEnd(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
-	env := testEnv(t)
-	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
-		t.Fatalf("demo: %v %s", err, out)
-	}
+	env := demoEnv(t)
 	base, _, _ := startServe(t, env)
 	dispatchFirstSlot(t, base)
 	phone, control := phoneNetwork(t, base)
@@ -38,18 +32,13 @@ func TestDoorEndToEnd(t *testing.T) {
 	shots := t.TempDir()
 	out := runE2E(t, node, root, "door.mjs", phone, base, control, shots)
 	var res doorResult
-	for line := range strings.Lines(out) {
-		if j, ok := strings.CutPrefix(strings.TrimSpace(line), "E2E RESULT "); ok {
-			if err := json.Unmarshal([]byte(j), &res); err != nil {
-				t.Fatalf("result line: %v", err)
-			}
-		}
-	}
+	scriptResult(t, out, "E2E RESULT", &res)
 	if len(res.Doors) != 2 || len(res.Household.Articles) < 2 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
-	if !res.Household.Grouped {
-		t.Log("!!!!!!!! HOUSEHOLD ONE-CODE CHECK SKIPPED: the demo's manifest has no articles sharing an otp_group yet")
+	if h := res.Household; !h.Grouped || h.CodeSteps == 0 || h.CodeSteps >= len(h.Coded) {
+		t.Errorf("household %v: grouped %v, %d code steps for %d coded articles; want fewer steps than articles (one per shared code)",
+			h.Articles, h.Grouped, h.CodeSteps, len(h.Coded))
 	}
 	checkDoors(t, base, res)
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {

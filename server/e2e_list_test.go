@@ -1,12 +1,9 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -26,10 +23,7 @@ import (
 func TestPWAStopListAndMap(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
-	env := testEnv(t)
-	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
-		t.Fatalf("demo: %v %s", err, out)
-	}
+	env := demoEnv(t)
 	base, _, _ := startServe(t, env)
 	dispatchFirstSlot(t, base)
 	phone, control := phoneNetwork(t, base)
@@ -47,13 +41,7 @@ func TestPWAStopListAndMap(t *testing.T) {
 		Tiles      int
 		Centre     *struct{ Lat, Lon float64 }
 	}
-	for line := range strings.Lines(out) {
-		if j, ok := strings.CutPrefix(strings.TrimSpace(line), "E2E LIST "); ok {
-			if err := json.Unmarshal([]byte(j), &res); err != nil {
-				t.Fatalf("result line: %v", err)
-			}
-		}
-	}
+	scriptResult(t, out, "E2E LIST", &res)
 	if res.Manifest == "" || len(res.Failed) == 0 || res.Points == 0 || res.Points != res.Placed || res.Tiles == 0 {
 		t.Fatalf("the script printed no complete E2E LIST line: %+v", res)
 	}

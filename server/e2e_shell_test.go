@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 
@@ -24,10 +23,7 @@ import (
 func TestShellEndToEnd(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
-	env := testEnv(t)
-	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
-		t.Fatalf("demo: %v %s", err, out)
-	}
+	env := demoEnv(t)
 	base, requests := serveLogged(t, env)
 	dispatchFirstSlot(t, base)
 	phone, control := phoneNetwork(t, base)
@@ -39,13 +35,7 @@ func TestShellEndToEnd(t *testing.T) {
 		HangMS             int `json:"hang_ms"`
 		SupervisorRequests int `json:"supervisor_requests"`
 	}
-	for line := range strings.Lines(out) {
-		if j, ok := strings.CutPrefix(strings.TrimSpace(line), "E2E RESULT "); ok {
-			if err := json.Unmarshal([]byte(j), &res); err != nil {
-				t.Fatalf("result line: %v", err)
-			}
-		}
-	}
+	scriptResult(t, out, "E2E RESULT", &res)
 	if res.Manifest == "" || len(res.Refused) == 0 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}

@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -23,10 +20,7 @@ import (
 func TestStaticEndToEnd(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
-	env := testEnv(t)
-	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
-		t.Fatalf("demo: %v %s", err, out)
-	}
+	env := demoEnv(t)
 	base, _, _ := startServe(t, env)
 	phone, control := phoneNetwork(t, base)
 	shots := t.TempDir()
@@ -37,13 +31,7 @@ func TestStaticEndToEnd(t *testing.T) {
 		Article string
 		Chosen  struct{ Date, Slot string }
 	}
-	for line := range strings.Lines(out) {
-		if j, ok := strings.CutPrefix(strings.TrimSpace(line), "E2E RESULT "); ok {
-			if err := json.Unmarshal([]byte(j), &res); err != nil {
-				t.Fatalf("result line: %v", err)
-			}
-		}
-	}
+	scriptResult(t, out, "E2E RESULT", &res)
 	if res.Article == "" || res.Chosen.Date == "" {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}

@@ -47,11 +47,7 @@ const e2eTimeout = 3 * time.Minute
 func TestPWAEndToEnd(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
-	env := testEnv(t)
-	ctx := context.Background()
-	if out, err := runCmd(ctx, env, "", "demo"); err != nil {
-		t.Fatalf("demo: %v %s", err, out)
-	}
+	env := demoEnv(t)
 	base, _, _ := startServe(t, env)
 	dispatchFirstSlot(t, base)
 	phone, control := phoneNetwork(t, base)
@@ -61,19 +57,37 @@ func TestPWAEndToEnd(t *testing.T) {
 	out := runE2E(t, node, root, "pwa.mjs", phone, base, control, shots)
 	t.Logf("browser run took %s", time.Since(began).Round(100*time.Millisecond))
 	var res e2eResult
-	for line := range strings.Lines(out) {
-		if j, ok := strings.CutPrefix(strings.TrimSpace(line), "E2E RESULT "); ok {
-			if err := json.Unmarshal([]byte(j), &res); err != nil {
-				t.Fatalf("result line: %v", err)
-			}
-		}
-	}
+	scriptResult(t, out, "E2E RESULT", &res)
 	if res.Delivered.Article == "" || len(res.Failed) == 0 || len(res.Refused) == 0 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
 	checkServerSide(t, base, env, res)
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
 		copyScreenshots(t, shots, filepath.Join(root, "docs"))
+	}
+}
+
+// demoEnv is a fresh test environment with the demo data loaded, as every
+// browser test starts from.
+func demoEnv(t *testing.T) map[string]string {
+	t.Helper()
+	env := testEnv(t)
+	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
+		t.Fatalf("demo: %v %s", err, out)
+	}
+	return env
+}
+
+// scriptResult decodes into v the JSON a browser script printed after
+// prefix on its last such line (its summary of what it did).
+func scriptResult(t *testing.T, out, prefix string, v any) {
+	t.Helper()
+	for line := range strings.Lines(out) {
+		if j, ok := strings.CutPrefix(strings.TrimSpace(line), prefix+" "); ok {
+			if err := json.Unmarshal([]byte(j), v); err != nil {
+				t.Fatalf("%s line: %v", prefix, err)
+			}
+		}
 	}
 }
 
