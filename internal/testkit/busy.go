@@ -51,32 +51,14 @@ func openBusy(t testing.TB, driver, dsn string, d store.Dialect) *Busy {
 // lock is let go.
 func (b *Busy) Hold(t testing.TB, d time.Duration, tables ...string) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := b.raw.Conn(ctx)
-	if err != nil {
-		t.Fatalf("testkit: busy: %v", err)
-	}
-	begin := []string{"BEGIN IMMEDIATE"}
+	stmts := []string{"BEGIN IMMEDIATE"}
 	if b.dialect == store.Postgres {
-		begin = []string{"BEGIN"}
+		stmts = []string{"BEGIN"}
 		for _, tb := range tables {
-			begin = append(begin, "LOCK TABLE "+tb+" IN EXCLUSIVE MODE")
+			stmts = append(stmts, "LOCK TABLE "+tb+" IN EXCLUSIVE MODE")
 		}
 	}
-	for _, q := range begin {
-		if _, err := conn.ExecContext(ctx, q); err != nil {
-			conn.Close()
-			t.Fatalf("testkit: busy: %s: %v", q, err)
-		}
-	}
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		time.Sleep(d)
-		conn.ExecContext(ctx, "COMMIT")
-		conn.Close()
-	}()
-	t.Cleanup(func() { <-done })
+	b.commitAfter(t, d, stmts)
 }
 
 // Change runs stmt in a transaction of its own that commits after d, and
@@ -85,16 +67,24 @@ func (b *Busy) Hold(t testing.TB, d time.Duration, tables ...string) {
 // would keep them. The test ends only after the commit.
 func (b *Busy) Change(t testing.TB, d time.Duration, stmt string) {
 	t.Helper()
+	begin := "BEGIN IMMEDIATE"
+	if b.dialect == store.Postgres {
+		begin = "BEGIN"
+	}
+	b.commitAfter(t, d, []string{begin, stmt})
+}
+
+// commitAfter runs stmts (a transaction's start and what it holds) on a
+// connection of its own, and commits them d later; the test ends only
+// after the commit.
+func (b *Busy) commitAfter(t testing.TB, d time.Duration, stmts []string) {
+	t.Helper()
 	ctx := context.Background()
 	conn, err := b.raw.Conn(ctx)
 	if err != nil {
 		t.Fatalf("testkit: busy: %v", err)
 	}
-	begin := "BEGIN IMMEDIATE"
-	if b.dialect == store.Postgres {
-		begin = "BEGIN"
-	}
-	for _, q := range []string{begin, stmt} {
+	for _, q := range stmts {
 		if _, err := conn.ExecContext(ctx, q); err != nil {
 			conn.Close()
 			t.Fatalf("testkit: busy: %s: %v", q, err)
