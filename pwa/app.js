@@ -70,7 +70,7 @@ let drawn = null; // the address of the screen on show
 
 async function screenFor(parts) {
   if (!api.user() || parts[0] === 'login') return loginScreen();
-  if (!api.postman()) return landingScreen();
+  if (!api.postman()) return toConsole();
   if (parts[0] === 'sync') return syncScreen(render);
   if (parts[0] !== 'm') return todayScreen();
   if (parts[2] === 'map') return mapScreen(parts[1]);
@@ -165,21 +165,11 @@ async function todayScreen() {
 
 const logoutButton = () => button('app-logout', t('login.logout'), async () => { await api.logout(); await data.forget(); render(); }, 'quiet');
 
-// landingScreen is what a supervisor or an admin sees: the app's screens
-// are the postman's; theirs are the API until the console comes.
-function landingScreen() {
-  const u = api.user();
-  const role = u.role === 'admin' ? 'admin' : 'supervisor';
-  const tasks = role === 'admin' ? ['centres', 'users', 'beats'] : ['dispatch', 'amend', 'review', 'cod'];
-  return h('section', { testid: 'screen-landing', 'aria-labelledby': 'landing-h' },
-    h('h2', { id: 'landing-h' }, t('today.title', { name: u.name || u.username })),
-    h('p', { testid: 'landing-role' }, t(`shell.landing.${role}`, { dc: u.dc_id || '' })),
-    h('p', {}, t('shell.landing.intro')),
-    h('ul', { testid: 'landing-tasks' }, tasks.map((k) => h('li', {}, t(`shell.task.${k}`)))),
-    h('p', { class: 'row' },
-      h('a', { href: '/api/v1/openapi.yaml', class: 'link', testid: 'landing-api' }, t('shell.landing.api')),
-      h('a', { href: '/track', class: 'link', testid: 'landing-track' }, t('login.track'))),
-    h('div', { class: 'row' }, logoutButton()));
+// toConsole sends a supervisor or an admin to their console; its code
+// loads there, never in the postman's app.
+function toConsole() {
+  location.replace('/console');
+  return h('p', { testid: 'to-console' }, h('a', { href: '/console', class: 'link' }, t('shell.console')));
 }
 
 $('lang-toggle').addEventListener('click', async () => { await setLang(current() === 'en' ? 'hi' : 'en'); render(); });

@@ -5,6 +5,7 @@
 import en from './locales/en.js';
 
 const books = { en };
+const more = []; // loaders of further Hindi books (the console's)
 const tags = { en: 'en-IN', hi: 'hi-IN' };
 let lang = localStorage.getItem('dk.lang') || (navigator.language?.startsWith('hi') ? 'hi' : 'en');
 
@@ -13,7 +14,17 @@ export const languages = () => Object.keys(tags);
 
 // load fetches a language's book once.
 export async function load(l) {
-  if (l === 'hi' && !books.hi) books.hi = (await import('./locales/hi.js')).default;
+  if (l !== 'hi' || books.hi) return;
+  const parts = await Promise.all([import('./locales/hi.js').then((m) => m.default), ...more.map((f) => f())]);
+  books.hi = Object.assign({}, ...parts);
+}
+
+// addBooks adds a part of the app's strings (the console's): English at
+// once, Hindi from hiLoader when Hindi loads (now, if it has already).
+export async function addBooks(enBook, hiLoader) {
+  books.en = { ...books.en, ...enBook };
+  more.push(() => hiLoader().then((m) => m.default));
+  if (books.hi) books.hi = { ...books.hi, ...(await hiLoader()).default };
 }
 
 // setLang switches language; a book that does not come within 3 s (a
@@ -33,7 +44,7 @@ await setLang(lang);
 // fills {name} placeholders. An entry with plural forms ({one, other, …})
 // takes the form Intl.PluralRules picks for vars.n.
 export function t(key, vars = {}, l = lang) {
-  let s = books[l]?.[key] ?? en[key] ?? key;
+  let s = books[l]?.[key] ?? books.en[key] ?? key;
   if (typeof s === 'object') s = s[new Intl.PluralRules(tags[l]).select(vars.n)] ?? s.other;
   return s.replace(/\{(\w+)\}/g, (_, k) => (typeof vars[k] === 'number' ? num(vars[k], l) : vars[k] ?? ''));
 }

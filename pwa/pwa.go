@@ -1,7 +1,8 @@
 // Package pwa embeds the phone and console app that the binary serves at /:
 // the postman's offline app (index.html and its ES modules, locales, icons,
 // web app manifest and the service worker template that the server fills
-// in), the public tracking page and the recipient's slot page.
+// in), the public tracking page, the recipient's slot page and the
+// supervisor's console (console.html and console/, never precached).
 // It lives beside the files because //go:embed cannot reach into "..".
 package pwa
 
@@ -10,7 +11,7 @@ import (
 	"io/fs"
 )
 
-//go:embed *.html *.css *.js *.webmanifest locales vendor icons
+//go:embed *.html *.css *.js *.webmanifest locales vendor icons console
 var files embed.FS
 
 // Files returns the app's files.

@@ -32,8 +32,8 @@ self.addEventListener('fetch', (ev) => {
   if (req.method !== 'GET' || url.origin !== location.origin) return;
   if (isManifest(url.pathname)) {
     ev.respondWith(networkFirst(req));
-  } else if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/slot/')) {
-    return;
+  } else if (url.pathname.startsWith('/api/') || url.pathname.startsWith('/slot/') || url.pathname.startsWith('/console')) {
+    return; // the API, the slot page and the supervisor's console go to the network
   } else if (req.mode === 'navigate') {
     const page = url.pathname === '/track' ? '/track.html' : '/index.html';
     ev.respondWith(caches.match(page, { cacheName: SHELL }).then((r) => r || fetch(req)));

@@ -56,9 +56,10 @@ const swTemplate = "sw.js"
 // recipient's slot page, licence texts and notes, the worker itself, and
 // Leaflet, which is only any use with the network (offline there are no
 // tiles and the map draws the route itself), so its 160 KB stay out of
-// the worker's install on a slow line.
+// the worker's install on a slow line. The supervisor's console is not the
+// postman's either: it is an online tool, loaded only by those who use it.
 func notPrecached(name string) bool {
-	return name == swTemplate || strings.HasPrefix(name, "slot.") || strings.HasSuffix(name, ".LICENSE") ||
+	return name == swTemplate || strings.HasPrefix(name, "console") || strings.HasPrefix(name, "slot.") || strings.HasSuffix(name, ".LICENSE") ||
 		strings.HasSuffix(name, ".md") || strings.HasPrefix(name, "vendor/leaflet/")
 }
 

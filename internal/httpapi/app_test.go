@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image/png"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"net/http"
 	"net/http/httptest"
@@ -106,7 +107,7 @@ func TestAppServiceWorker(t *testing.T) {
 	var want []string
 	_ = fs.WalkDir(pwa.Files(), ".", func(name string, d fs.DirEntry, err error) error {
 		if err == nil && !d.IsDir() && name != "sw.js" && !strings.HasPrefix(name, "slot.") && !strings.HasSuffix(name, ".LICENSE") &&
-			!strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, "vendor/leaflet/") {
+			!strings.HasSuffix(name, ".md") && !strings.HasPrefix(name, "vendor/leaflet/") && !strings.HasPrefix(name, "console") {
 			want = append(want, "/"+name)
 		}
 		return err
@@ -120,7 +121,7 @@ func TestAppServiceWorker(t *testing.T) {
 			t.Errorf("precache lacks %s", must)
 		}
 	}
-	for _, never := range []string{"/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css", "/vendor/leaflet/README.md"} {
+	for _, never := range []string{"/vendor/leaflet/leaflet.js", "/vendor/leaflet/leaflet.css", "/vendor/leaflet/README.md", "/console.html", "/console/main.js"} {
 		if slices.Contains(list, never) {
 			t.Errorf("precache holds %s, which is fetched only when the map is opened online", never)
 		}
@@ -310,9 +311,26 @@ func TestPhoneChecksAgreeWithGo(t *testing.T) {
 	t.Logf("phone and Go agree on %d cases", res.N)
 }
 
-// TestLocalesMatch: English and Hindi carry the same keys, and every key
-// the app's code asks for exists.
+// TestLocalesMatch: English and Hindi carry the same keys, in the
+// postman's books and in the console's, and every key the code asks for
+// exists: the postman's code in the postman's books, the console's in both.
 func TestLocalesMatch(t *testing.T) {
+	app := readBooks(t, "locales")
+	con := readBooks(t, "console/locales")
+	both := maps.Clone(app)
+	maps.Copy(both, con)
+	if n := usedKeys(t, "*.js", app); n < 50 {
+		t.Fatalf("found only %d t('…') calls in the app: the pattern no longer matches the code", n)
+	}
+	if n := usedKeys(t, "console/*.js", both); n < 10 {
+		t.Fatalf("found only %d t('…') calls in the console: the pattern no longer matches the code", n)
+	}
+}
+
+// readBooks reads dir's en.js and hi.js, checks they carry the same keys
+// and returns the English ones.
+func readBooks(t *testing.T, dir string) map[string]bool {
+	t.Helper()
 	keyRe := regexp.MustCompile(`(?m)^\s*'?([a-zA-Z0-9_.]+)'?:`)
 	read := func(name string) map[string]bool {
 		b, err := fs.ReadFile(pwa.Files(), name)
@@ -323,35 +341,40 @@ func TestLocalesMatch(t *testing.T) {
 		for _, m := range keyRe.FindAllStringSubmatch(string(b), -1) {
 			keys[m[1]] = true
 		}
-		if len(keys) < 50 {
+		if len(keys) < 10 {
 			t.Fatalf("%s: only %d keys found", name, len(keys))
 		}
 		return keys
 	}
-	en, hi := read("locales/en.js"), read("locales/hi.js")
+	en, hi := read(dir+"/en.js"), read(dir+"/hi.js")
 	for k := range en {
 		if !hi[k] {
-			t.Errorf("Hindi lacks %q", k)
+			t.Errorf("%s: Hindi lacks %q", dir, k)
 		}
 	}
 	for k := range hi {
 		if !en[k] {
-			t.Errorf("English lacks %q", k)
+			t.Errorf("%s: English lacks %q", dir, k)
 		}
 	}
+	return en
+}
+
+// usedKeys checks that every t('…') key in the files matching glob is in
+// keys, and returns how many calls it found.
+func usedKeys(t *testing.T, glob string, keys map[string]bool) int {
+	t.Helper()
 	used := regexp.MustCompile(`\bt\('([a-zA-Z0-9_.]+)'`)
-	entries, _ := fs.Glob(pwa.Files(), "*.js")
+	entries, _ := fs.Glob(pwa.Files(), glob)
 	asked := 0
 	for _, name := range entries {
 		b, _ := fs.ReadFile(pwa.Files(), name)
 		for _, m := range used.FindAllStringSubmatch(string(b), -1) {
 			asked++
-			if !en[m[1]] {
+			if !keys[m[1]] {
 				t.Errorf("%s asks for %q, which no locale has", name, m[1])
 			}
 		}
 	}
-	if asked < 50 {
-		t.Fatalf("found only %d t('…') calls in the app: the pattern no longer matches the code", asked)
-	}
+	return asked
 }

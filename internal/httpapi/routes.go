@@ -74,5 +74,6 @@ func (a *api) routes(e *echo.Echo) {
 	e.GET("/slot/:token", slotPage(shell), rateLimit(a.limits.slotRead))
 	e.GET("/sw.js", shell.serviceWorker)
 	e.GET("/track", shell.page("track.html"))
+	e.GET("/console", shell.page("console.html"))
 	e.GET("/*", shell.serve)
 }

@@ -142,7 +142,8 @@ export default {
   'reason.22': 'Addressee requests own pick-up',
   'reason.29': 'Wrong or missing PIN',
   'reason.41': 'Based on customer request',
-  // shell: the network, the sync screen, the supervisor's landing page
+  // shell: the network, the sync screen, the way to the console
+  'shell.console': 'Opening the console…',
   'shell.net.online': 'Online',
   'shell.net.slow': 'Slow connection — showing the work saved on the phone',
   'shell.net.offline': 'Offline — work is saved on the phone',
@@ -156,17 +157,6 @@ export default {
   'shell.taken.removed': 'Removed from your manifest by the supervisor at {at}. Nothing to send.',
   'shell.taken.held': 'Taken back to the counter at {at}. Nothing to send.',
   'shell.taken.moved': 'Moved off your list at {at}. Nothing to send.',
-  'shell.landing.supervisor': 'You are signed in as a supervisor of centre {dc}.',
-  'shell.landing.admin': 'You are signed in as an administrator.',
-  'shell.landing.intro': 'This app is the postman\'s. Until the console is ready, your work is done through the API:',
-  'shell.landing.api': 'API reference',
-  'shell.task.dispatch': 'Build and dispatch each slot\'s manifests',
-  'shell.task.amend': 'Take articles off or add them to a manifest',
-  'shell.task.review': 'Review flagged deliveries; unlock or resend codes',
-  'shell.task.cod': 'Count and settle cash on delivery',
-  'shell.task.centres': 'Create delivery centres and their beats',
-  'shell.task.users': 'Create postmen, supervisors and admins',
-  'shell.task.beats': 'Give each beat its postman and PIN codes',
   // list: the stop list and the map of the beat
   'list.tabs': 'List or map',
   'list.tab.list': 'List',

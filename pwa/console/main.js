@@ -1,0 +1,72 @@
+// The supervisor's console: the shell (who is signed in, the centre, the
+// date and slot every screen works on, the navigation) and the router.
+// Each screen is its own module, loaded when first opened; a screen module
+// exports screen(ctx) → Element (see kit.js for ctx). Only supervisors and
+// admins come here; anyone else goes back to the app at /.
+import { h } from '../ui.js';
+import { t, setLang, current, addBooks } from '../i18n.js';
+import * as api from '../api.js';
+import en from './locales/en.js';
+import { scopeBar, context, problemBox, leaveAll } from './kit.js';
+
+await addBooks(en, () => import('./locales/hi.js'));
+
+// The screens, in the navigation's order; admin marks those only an admin sees.
+const screens = [
+  { name: 'articles', load: () => import('./articles.js') },
+  { name: 'slots', load: () => import('./slots.js') },
+  { name: 'progress', load: () => import('./progress.js') },
+  { name: 'review', load: () => import('./review.js') },
+  { name: 'cash', load: () => import('./cash.js') },
+  { name: 'charts', load: () => import('./charts.js') },
+  { name: 'admin', load: () => import('./admin.js') },
+];
+
+const view = document.getElementById('view');
+const $ = (id) => document.getElementById(id);
+
+function staff() {
+  const u = api.user();
+  return api.signedIn() && (u?.role === 'supervisor' || u?.role === 'admin');
+}
+
+function chrome(ctx, name) {
+  document.title = `${t(`con.nav.${name}`)} · ${t('con.title')}`;
+  $('app-title').textContent = t('con.title');
+  $('lang-toggle').textContent = t('lang.other');
+  $('lang-toggle').setAttribute('aria-label', t('lang.switch'));
+  document.querySelector('.skip').textContent = t('con.skip');
+  $('nav').setAttribute('aria-label', t('con.nav'));
+  $('nav').replaceChildren(h('ul', {}, screens.map((s) => h('li', {},
+    h('a', { href: `#/${s.name}`, testid: `nav-${s.name}`, 'aria-current': s.name === name ? 'page' : null }, t(`con.nav.${s.name}`)))),
+  h('li', {}, h('button', { type: 'button', class: 'quiet', testid: 'console-logout',
+    onclick: async () => { await api.logout(); location.replace('/#/login'); } }, t('login.logout')))));
+  $('scope').replaceChildren(scopeBar(ctx));
+}
+
+// started counts renders: only the latest draws, so a slow screen never
+// replaces one opened meanwhile.
+let started = 0;
+
+// render draws the screen the address names.
+export async function render() {
+  if (!staff()) { location.replace(api.user() ? '/' : '/#/login'); return; }
+  const mine = ++started;
+  leaveAll();
+  const ctx = await context(render);
+  const name = screens.some((s) => s.name === ctx.parts[0]) ? ctx.parts[0] : 'articles';
+  chrome(ctx, name);
+  let screen;
+  try {
+    screen = await (await screens.find((s) => s.name === name).load()).screen(ctx);
+  } catch (err) {
+    if (err instanceof api.AuthError) { location.replace('/#/login'); return; }
+    screen = h('section', { testid: 'screen-error' }, problemBox(err));
+  }
+  if (mine !== started) return;
+  view.replaceChildren(screen);
+}
+
+$('lang-toggle').addEventListener('click', async () => { await setLang(current() === 'en' ? 'hi' : 'en'); render(); });
+addEventListener('hashchange', render);
+render();
