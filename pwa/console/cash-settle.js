@@ -110,7 +110,7 @@ function handover(ctx, line, name, redraw) {
   const note = h('input', { testid: 'cash-note', maxlength: 500, autocomplete: 'off' });
   const post = once(ctx);
   return form('cash-handover', t('cash.handover.h'), [
-    field(t('cash.handover.amount'), amount, t('cash.handover.hint', { amount: money(line.expected_cash_paise - line.settled_cash_paise) })),
+    field(t('cash.handover.amount'), amount, line.difference_paise < 0 ? t('cash.handover.hint', { amount: money(-line.difference_paise) }) : null),
     field(t('cash.handover.note'), note),
   ], t('cash.handover.submit'), 'cash-record', async (out) => {
     const paise = rupees(amount.value, false);
@@ -138,12 +138,14 @@ function closer(ctx, entries, name, redraw) {
           t('cash.close.no'))));
     box.querySelector('[data-testid=cash-close-confirm]').focus();
   } }, t('cash.close'));
-  box.append(ask, last ? null : h('small', {}, t('cash.close.first')));
+  box.append(ask);
+  if (!last) box.append(h('small', {}, t('cash.close.first')));
   return box;
 }
 
 function correction(ctx, line, entries, name, redraw) {
-  const of = h('select', { testid: 'cash-fix-of' }, entries.map((e, i) => h('option', { value: e.id, selected: i === entries.length - 1 },
+  const plain = entries.filter((e) => !e.correction_of).at(-1) || entries.at(-1);
+  const of = h('select', { testid: 'cash-fix-of' }, entries.map((e) => h('option', { value: e.id, selected: e === plain },
     t('cash.fix.option', { time: time(e.at), amount: money(e.cash_received_paise) }))));
   const amount = h('input', { testid: 'cash-fix-amount', inputmode: 'decimal', autocomplete: 'off', required: true });
   const reason = h('input', { testid: 'cash-fix-reason', maxlength: 500, autocomplete: 'off', required: true });

@@ -5,7 +5,7 @@
 // ledger as a CSV file. Opening a postman shows their settlement
 // (cash-settle.js): the handover, the closing, the corrections.
 import { h } from '../ui.js';
-import { t, money, num } from '../i18n.js';
+import { t, money, num, date } from '../i18n.js';
 import { section, getJSON, fetchBlob, download, problemBox, status, table } from './kit.js';
 import { settlement, diff } from './cash-settle.js';
 
@@ -22,7 +22,7 @@ export async function screen(ctx) {
   };
   await redraw();
   return section('screen-cash', t('cash.title'),
-    h('p', {}, t('cash.scope', { dc: ctx.dc, date: ctx.date, slot: t(`slot.${ctx.slot}`) })), say, body);
+    h('p', {}, t('cash.scope', { dc: ctx.dc, date: date(ctx.date), slot: t(`slot.${ctx.slot}`) })), say, body);
 }
 
 // load fetches the slot's lines and ledger, the day and the staff at once.
@@ -47,7 +47,7 @@ async function draw(ctx, redraw) {
     linesTable(data, chosen),
     h('div', { class: 'row cash-actions' }, csvButton(ctx)),
     chosen ? settlement(ctx, chosen, data, redraw) : null,
-    h('h3', {}, t('cash.day.h', { date: ctx.date })),
+    h('h3', {}, t('cash.day.h', { date: date(ctx.date) })),
     dayTable(data.day));
 }
 
@@ -56,7 +56,8 @@ const cell = (id, what, v) => h('span', { testid: `cash-${what}-${id}` }, v);
 function linesTable(data, chosen) {
   const id = (l) => l.postman_id;
   const cols = [
-    { label: t('cash.col.postman'), value: (l) => data.names.get(l.postman_id) || l.postman_id },
+    { label: t('cash.col.postman'), value: (l) => h('a', { href: `#/cash/${encodeURIComponent(l.postman_id)}`, testid: `cash-open-${l.postman_id}`,
+      'aria-current': l === chosen ? 'true' : null }, data.names.get(l.postman_id) || l.postman_id) },
     { label: t('cash.col.delivered'), num: true, value: (l) => num(l.cod_delivered) },
     { label: t('cash.col.expected'), num: true, value: (l) => cell(id(l), 'expected', money(l.expected_cash_paise)) },
     { label: t('cash.col.collected'), num: true, value: (l) => cell(id(l), 'collected', money(l.cash_collected_paise ?? 0)) },
@@ -65,8 +66,6 @@ function linesTable(data, chosen) {
     { label: t('cash.col.settled'), num: true, value: (l) => cell(id(l), 'settled', money(l.settled_cash_paise)) },
     { label: t('cash.col.diff'), value: (l) => cell(id(l), 'diff', diff(l.difference_paise, l.settlements > 0)) },
     { label: t('cash.col.state'), value: (l) => cell(id(l), 'state', t(l.closed ? 'cash.state.closed' : 'cash.state.open')) },
-    { label: t('cash.col.action'), value: (l) => h('a', { href: `#/cash/${encodeURIComponent(l.postman_id)}`, testid: `cash-open-${l.postman_id}`,
-      'aria-current': l === chosen ? 'true' : null }, t(l.closed ? 'cash.open.closed' : 'cash.open', { name: data.names.get(l.postman_id) || '' })) },
   ];
   return table(cols, data.lines, { testid: 'cash-lines', rowid: (l) => `cash-line-${l.postman_id}`, empty: t('cash.lines.empty'),
     rowclass: (l) => (l === chosen ? 'cash-chosen' : null), caption: t('cash.lines.caption') });

@@ -2,7 +2,7 @@
 // grouped, for counts over days or minutes) and rows (horizontal bars with
 // the label above each, so long Hindi labels have the whole width). Every
 // chart is role="img" with the aria-label given (its summary in words);
-// only bars with a value above zero are drawn, each a rect of class "bar"
+// only bars with a value above zero are drawn, each a rect of class "chart-bar"
 // (so a test can count them) with a <title> saying its number. Colours
 // come from classes in console.css (the strict CSP allows no inline style).
 const NS = 'http://www.w3.org/2000/svg';
@@ -33,8 +33,9 @@ function frame(label, height, testid) {
 }
 
 // columns draws groups of vertical bars. groups: [{label, bars: [{value,
-// cls, title}]}]; fmt(n) writes an axis number; opts.every shows every
-// n-th group label; opts.axis names the vertical axis.
+// cls, title}]}], label written under the group; fmt(n) writes an axis
+// number; opts.every shows every n-th group's label; opts.axis names the
+// vertical axis.
 export function columns(groups, { label, testid, fmt = String, axis = '', every = 1, height = 300 }) {
   const ml = 56; const mr = 8; const mt = 24; const mb = 48;
   const pw = W - ml - mr; const ph = height - mt - mb;
@@ -54,7 +55,7 @@ export function columns(groups, { label, testid, fmt = String, axis = '', every 
     const x0 = ml + gi * gw + (gw - bw * g.bars.length) / 2;
     g.bars.forEach((b, bi) => {
       if (!(b.value > 0)) return;
-      svg.append(s('rect', { x: x0 + bi * bw, y: y(b.value), width: Math.max(1, bw - 2), height: y(0) - y(b.value), class: `bar ${b.cls || ''}` },
+      svg.append(s('rect', { x: x0 + bi * bw, y: y(b.value), width: Math.max(1, bw - 2), height: y(0) - y(b.value), class: `chart-bar ${b.cls || ''}` },
         s('title', {}, b.title)));
     });
     if (gi % every === 0) svg.append(s('text', { x: ml + gi * gw + gw / 2, y: mt + ph + 18, 'text-anchor': 'middle', class: 'chart-tick' }, g.label));
@@ -68,7 +69,7 @@ export function columns(groups, { label, testid, fmt = String, axis = '', every 
 // its label above it and text (the value in words) after it; max is the
 // scale's end (1 for a rate); fmt writes the axis numbers.
 export function rows(items, { label, testid, max, fmt = String }) {
-  const ml = 8; const mr = 150; const rh = 46; const mt = 8; const axis = 28;
+  const ml = 24; const mr = 150; const rh = 46; const mt = 8; const axis = 28;
   const pw = W - ml - mr;
   const end = max ?? ticks(Math.max(0, ...items.map((i) => i.value))).at(-1);
   const xs = max === 1 ? [0, 0.25, 0.5, 0.75, 1] : ticks(end);
@@ -82,9 +83,9 @@ export function rows(items, { label, testid, max, fmt = String }) {
   }
   items.forEach((it, i) => {
     const y0 = mt + i * rh;
-    svg.append(s('text', { x: ml, y: y0 + 16, class: 'chart-label' }, it.label));
+    svg.append(s('text', { x: ml + 6, y: y0 + 16, class: 'chart-label' }, it.label));
     if (it.value > 0) {
-      svg.append(s('rect', { x: ml, y: y0 + 22, width: Math.max(1, x(it.value) - ml), height: 18, class: `bar ${it.cls || ''}` },
+      svg.append(s('rect', { x: ml, y: y0 + 22, width: Math.max(1, x(it.value) - ml), height: 18, class: `chart-bar ${it.cls || ''}` },
         s('title', {}, `${it.label}: ${it.text}`)));
     }
     svg.append(s('text', { x: x(it.value) + 6, y: y0 + 36, class: 'chart-value' }, it.text));

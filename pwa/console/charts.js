@@ -103,13 +103,13 @@ function reasons(list) {
 }
 
 // timeBars are the histogram's bars: before the start, each 15 minutes,
-// after the end.
+// after the end; tick is the axis's short label (a bucket's start).
 function timeBars(tis) {
   const m = tis.bucket_minutes;
   return [
-    { label: t('chart.time.before'), value: tis.before_start, cls: 't-out' },
-    ...tis.buckets.map((v, i) => ({ label: `${num(i * m)}–${num((i + 1) * m)}`, value: v, cls: 't-in' })),
-    { label: t('chart.time.after'), value: tis.after_end, cls: 't-out' },
+    { label: t('chart.time.before'), tick: t('chart.time.before'), value: tis.before_start, cls: 't-out' },
+    ...tis.buckets.map((v, i) => ({ label: `${num(i * m)}–${num((i + 1) * m)}`, tick: num(i * m), value: v, cls: 't-in' })),
+    { label: t('chart.time.after'), tick: t('chart.time.after'), value: tis.after_end, cls: 't-out' },
   ];
 }
 
@@ -119,10 +119,10 @@ function timeInSlot(tis) {
   let drawing = null;
   if (total > 0) {
     const top = bars.reduce((a, b) => (b.value > a.value ? b : a));
-    drawing = columns(bars.map((b) => ({ label: b.label, bars: [{ value: b.value, cls: b.cls,
+    drawing = columns(bars.map((b) => ({ label: b.tick, bars: [{ value: b.value, cls: b.cls,
       title: t('chart.time.bar', { range: b.label, n: b.value }) }] })),
     { label: t('chart.time.aria', { n: total, range: top.label, top: top.value, before: tis.before_start, after: tis.after_end }),
-      testid: 'chart-time-svg', fmt: num, axis: t('chart.time.axis'), every: bars.length > 14 ? 2 : 1 });
+      testid: 'chart-time-svg', fmt: num, axis: t('chart.time.axis'), every: bars.length > 26 ? 2 : 1 });
   }
   return figure('time', t('chart.time.h'), drawing, t('chart.time.empty'), () => table([
     { label: t('chart.col.minutes'), value: (b) => b.label },
