@@ -9,9 +9,10 @@ import (
 	"dakiya/internal/testkit"
 )
 
-// TestConsoleCash runs e2e/console-cash.mjs: with the demo slot dispatched
-// and cash-on-delivery articles delivered through the API by cash and by
-// UPI, a supervisor opens the console's cash screen, sees each postman's
+// TestConsoleCash runs e2e/console-cash.mjs: with the demo slot dispatched,
+// the pictures are each a sentence before any outcome; then, with
+// cash-on-delivery articles delivered through the API by cash and by UPI
+// and one failed attempt, a supervisor opens the console's cash screen, sees each postman's
 // cash expected and collected, records a handover short by 50 rupees with
 // a double click, sees it called short, closes it, corrects it with a
 // reason, downloads the CSV ledger, and in Hindi settles a second postman
