@@ -16,9 +16,11 @@ import (
 // cash expected and collected, records a handover short by 50 rupees with
 // a double click, sees it called short, closes it, corrects it with a
 // reason, downloads the CSV ledger, and in Hindi settles a second postman
-// over; then the pictures, each drawing as many bars as the statistics
+// over (the first answer lost on its way back, the same values sent
+// again); then the pictures, each drawing as many bars as the statistics
 // have values. Then this test reads the ledger on the server: exactly the
-// entries the screen made (one per submission despite the double click),
+// entries the screen made (one per submission despite the double click
+// and the retry),
 // the correction naming the entry it corrects, the slot closed.
 func TestConsoleCash(t *testing.T) {
 	root := testkit.RepoRoot(t)
