@@ -26,7 +26,7 @@ func TestConsoleCash(t *testing.T) {
 	root := testkit.RepoRoot(t)
 	node := e2eTools(t, root)
 	env := demoEnv(t)
-	base, _ := serveLogged(t, env)
+	base, requests := serveLogged(t, env)
 	dispatchFirstSlot(t, base)
 	phone, control := phoneNetwork(t, base)
 	shots := t.TempDir()
@@ -43,6 +43,22 @@ func TestConsoleCash(t *testing.T) {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
 	checkLedger(t, base, res.Date, res.Slot, res.Postman, res.ExpectedPaise, res.Second, res.SecondPaise)
+	posts := 0
+	for _, r := range requests() {
+		if r.Status >= 500 || (r.User == "supervisor1" && r.Status == 403) {
+			t.Errorf("answered %d: %+v", r.Status, r)
+		}
+		if r.Method == "POST" && r.Path == "/api/v1/dcs/blr-koramangala/cod/settlements" {
+			posts++
+		}
+	}
+	want := 2 // the handover (double-clicked) and the correction
+	if res.Second != "" {
+		want += 2 // the handover whose answer was lost, and its retry
+	}
+	if posts != want {
+		t.Errorf("%d settlement requests reached the server, want %d: one per submission, and the retry", posts, want)
+	}
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
 		copyConsoleShots(t, shots, filepath.Join(root, "docs"), "console-cash*.png", "console-charts*.png")
 	}
