@@ -91,7 +91,9 @@ export function flagList(d) {
   if (!d.flags.length) return h('p', { testid: 'rev-noflags', class: 'rev-ok' }, t('rev.noflags'));
   return h('ul', { class: 'rev-flags', testid: 'rev-flags' }, d.flags.map((f) => {
     const [title, why] = flagWords(f);
-    return h('li', { testid: `rev-flag-${f}` }, h('strong', {}, title), why ? ` ${why}` : '');
+    if (!why) return h('li', { testid: `rev-flag-${f}` }, h('strong', {}, title));
+    const [before, after] = t('rev.flag.line', { title: '\u0000', why }).split('\u0000');
+    return h('li', { testid: `rev-flag-${f}` }, before, h('strong', {}, title), after);
   }));
 }
 

@@ -127,7 +127,8 @@ class Queue {
     const fill = (data) => {
       if (this.items[this.at] !== d) return;
       body.replaceChildren(...(data.article.error ? [problemBox(data.article.error)] : [
-        h('div', { class: 'rev-media' }, proofs(d, data), place(d, data.article)), facts(d, data.article, this.names)]));
+        h('div', { class: 'rev-media' }, h('div', { class: 'rev-main' }, proofs(d, data), facts(d, data.article, this.names)),
+          place(d, data.article))]));
       body.dataset.ready = 'true';
       clearTimeout(this.viewsFor);
       this.viewsFor = setTimeout(() => this.seen(d, seen), 250);
