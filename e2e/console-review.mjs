@@ -228,16 +228,23 @@ try {
   await page.waitForFunction(() => document.documentElement.lang === 'en');
   result.seen = [...seen];
 
-  // ---- the admin sees the proofs too ----
+  // ---- the admin sees the proofs too, the list fetched two at a time ----
   const admin = await open('admin');
-  await toReview(admin, round, 'all');
+  await toReview(admin, round, 'all&limit=2');
   const adminSeen = new Set();
-  const arows = await admin.$$eval(`${T('rev-list')} button`, (bs) => bs.map((b) => b.dataset.testid.replace('rev-row-', '')));
-  check(arows.length === list.length, `the admin's list has ${arows.length} rows, want ${list.length}`);
-  for (let i = 0; i < 2; i += 1) {
-    (await shown(admin, byID.get(await current(admin)))).forEach((id) => adminSeen.add(id));
-    await key(admin, 'j');
+  const rowsNow = () => admin.$$eval(`${T('rev-list')} button`, (bs) => bs.map((b) => b.dataset.testid.replace('rev-row-', '')));
+  check((await rowsNow()).length <= 4, `with pages of 2 the admin's list drew ${(await rowsNow()).length} rows at once`);
+  for (let i = 0; i < list.length; i += 1) {
+    const d = byID.get(await current(admin));
+    check(d.id === rows[i].id, `the admin's item ${i + 1} is ${d.id}, want ${rows[i].id}`);
+    (await shown(admin, d)).forEach((id) => adminSeen.add(id));
+    if (i < list.length - 1) {
+      await admin.waitForSelector(T(`rev-row-${rows[i + 1].id}`));
+      await key(admin, 'j');
+    }
   }
+  check((await rowsNow()).join() === rows.map((r) => r.id).join(), 'the pages fetched with the cursor do not make the whole queue');
+  check(await admin.isHidden(T('rev-more')), 'after the last page, Load more is still offered');
   result.admin_seen = [...adminSeen];
   await admin.screenshot({ path: join(shots, 'console-review-admin.png') });
   log(`the admin saw ${adminSeen.size} proof images`);

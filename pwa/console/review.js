@@ -11,14 +11,18 @@ import { t } from '../i18n.js';
 import { section, getJSON, send, problemBox, status, field } from './kit.js';
 import { loader, flagList, flagWords, stateWord, proofs, place, facts, reviews, views } from './rev-item.js';
 
-const PAGE = 50; // rows drawn at a time in the list
+const PAGE = 100; // outcomes fetched at a time (?limit= in the address for another size)
 const AHEAD = 3; // items fetched ahead of the one shown
 const SHOWS = ['pending', 'flagged', 'all'];
 
-// query is the list's address for the screen's scope and choice.
-function query(ctx, show) {
-  const q = new URLSearchParams({ date: ctx.date, slot: ctx.slot });
+// query is the list's address for the screen's scope and choice, and a
+// page's cursor.
+function query(ctx, show, next) {
+  const size = Math.min(Math.max(Number(ctx.query.get('limit')) || PAGE, 1), 1000);
+  const q = new URLSearchParams({ date: ctx.date, slot: ctx.slot, limit: size });
   if (show === 'flagged') q.set('flagged', 'true');
+  if (show === 'pending') q.set('review', 'pending');
+  if (next) q.set('next', next);
   return `/api/v1/dcs/${encodeURIComponent(ctx.dc)}/deliveries?${q}`;
 }
 
@@ -34,45 +38,54 @@ async function staffNames(ctx) {
 export async function screen(ctx) {
   const show = SHOWS.includes(ctx.query.get('show')) ? ctx.query.get('show') : 'pending';
   const [list, names] = await Promise.all([getJSON(query(ctx, show)), staffNames(ctx)]);
-  const items = (list?.items || []).filter((d) => show !== 'pending' || d.review === 'pending');
+  const items = list?.items || [];
   const picker = field(t('rev.show'), h('select', { testid: 'rev-show', onchange: (e) => ctx.go(`#/review?show=${e.target.value}`) },
     SHOWS.map((s) => h('option', { value: s, selected: s === show }, t(`rev.show.${s}`)))));
-  const flagged = items.filter((d) => d.flags.length).length;
-  const head = h('div', { class: 'row rev-bar' }, picker,
-    h('p', { testid: 'rev-count' }, t('rev.count', { n: items.length, f: flagged })));
+  const count = h('p', { testid: 'rev-count' });
+  const head = h('div', { class: 'row rev-bar' }, picker, count);
   if (!items.length) return section('screen-review', t('con.nav.review'), head, h('p', { testid: 'rev-empty' }, t('rev.empty')));
-  const queue = new Queue(ctx, items, names);
+  const queue = new Queue(ctx, items, names, { next: list.next, more: (next) => getJSON(query(ctx, show, next)), count });
   head.append(button('rev-keys', t('rev.keys'), () => queue.help()));
   return section('screen-review', t('con.nav.review'), head, queue.el);
 }
 
 // Queue is the list and the pane, and the keys that drive them.
 class Queue {
-  constructor(ctx, items, names) {
-    Object.assign(this, { ctx, items, names, at: -1, drawn: 0, rows: new Map(), load: loader(), viewsFor: null });
+  constructor(ctx, items, names, paging) {
+    Object.assign(this, { ctx, items: [], names, paging, at: -1, rows: new Map(), load: loader(), viewsFor: null, fetching: null });
     this.live = status('rev-live');
     this.problem = h('div', { testid: 'rev-problem', 'aria-live': 'assertive' });
     this.list = h('ol', { class: 'rev-list', testid: 'rev-list', 'aria-label': t('rev.list') });
-    this.more = button('rev-more', '', () => this.page(), 'quiet');
+    this.more = button('rev-more', t('rev.more'), () => this.fetchMore(), 'quiet');
     this.pane = h('article', { class: 'rev-pane', testid: 'rev-item', 'aria-labelledby': 'rev-item-h' });
     this.dialog = keysDialog();
     this.el = h('div', {}, this.live, this.problem, h('div', { class: 'rev-layout' },
       h('nav', { class: 'rev-side', 'aria-label': t('rev.list') }, this.list, this.more), this.pane), this.dialog);
-    this.page();
+    this.add(items);
     this.onKey = (e) => this.key(e);
     document.addEventListener('keydown', this.onKey);
     ctx.onLeave(() => { document.removeEventListener('keydown', this.onKey); this.load.clear(); clearTimeout(this.viewsFor); });
     this.show(0, false);
   }
 
-  // page draws the next rows of the list.
-  page() {
-    const next = this.items.slice(this.drawn, this.drawn + PAGE);
-    this.list.append(...next.map((d, i) => this.row(d, this.drawn + i)));
-    this.drawn += next.length;
-    const left = this.items.length - this.drawn;
-    this.more.hidden = left <= 0;
-    this.more.textContent = t('rev.more', { n: Math.min(left, PAGE) });
+  // add appends a page of outcomes to the list, drawing only their rows.
+  add(items) {
+    const from = this.items.length;
+    this.items.push(...items);
+    this.list.append(...items.map((d, i) => this.row(d, from + i)));
+    this.more.hidden = !this.paging.next;
+    const f = this.items.filter((d) => d.flags.length).length;
+    this.paging.count.textContent = [t('rev.count', { n: this.items.length, f }), this.paging.next ? t('rev.count.more') : ''].join(' ').trim();
+  }
+
+  // fetchMore fetches the next page with the list's cursor (once at a time).
+  fetchMore() {
+    if (!this.paging.next) return Promise.resolve();
+    this.fetching ||= this.paging.more(this.paging.next).then((page) => {
+      this.paging.next = page?.next || '';
+      this.add(page?.items || []);
+    }).catch((err) => this.problem.replaceChildren(problemBox(err))).finally(() => { this.fetching = null; });
+    return this.fetching;
   }
 
   row(d, i) {
@@ -90,8 +103,8 @@ class Queue {
   // show makes item i the one under review; focus moves to its heading
   // when asked (keys), and the live region says which one it is.
   show(i, focus = true) {
+    if (i >= this.items.length - AHEAD - 1) this.fetchMore();
     if (i < 0 || i >= this.items.length) return;
-    while (i >= this.drawn) this.page();
     const was = this.items[this.at];
     if (was) this.rows.get(was.id).b.removeAttribute('aria-current');
     this.at = i;
