@@ -109,6 +109,12 @@ async function flagsInWords(p, d, lang) {
   }
 }
 
+async function network(mode) {
+  const r = await fetch(`${control}?mode=${mode}`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
+  check(r.status === 204, `network control ${mode}: ${r.status}`);
+  log(`network: ${mode}`);
+}
+
 const current = (p) => p.getAttribute(T('rev-item'), 'data-delivery');
 async function key(p, k) {
   await p.keyboard.press(k);
@@ -194,6 +200,19 @@ try {
   result.approved.push(rows[2].id);
   await page.waitForFunction((id) => document.querySelector(`[data-testid="rev-row-state-${id}"]`)?.classList.contains('approved'), rows[2].id);
   log('approved, rejected with a note and moved with the keyboard alone');
+
+  // A decision that cannot be saved: the row goes back, a problem box
+  // explains, and its button returns to the item.
+  check(await current(page) === rows[3].id, 'after three decisions the fourth item is not shown');
+  await network('refuse');
+  await key(page, 'a');
+  await page.waitForSelector(`${T('rev-problem')} ${T('problem')}`);
+  await page.waitForFunction((id) => document.querySelector(`[data-testid="rev-row-state-${id}"]`)?.classList.contains('pending'), rows[3].id);
+  await network('pass');
+  await page.click(T('rev-back'));
+  check(await current(page) === rows[3].id, 'Back did not return to the item whose decision failed');
+  await shown(page, byID.get(rows[3].id));
+  log('a decision refused by the network: the row went back and the problem box led back to it');
 
   // ---- in Hindi: the queue of what is left to review ----
   await page.click(T('lang-toggle'));

@@ -58,7 +58,7 @@ export function loader() {
         return { id, kind, error };
       }
     }));
-    e.data = { article, images };
+    e.data = { article, images, failed: Boolean(article.error) || images.some((i) => i.error) };
     return e.data;
   }
   function drop(id, e) {
@@ -70,6 +70,10 @@ export function loader() {
     // load fetches (once) an outcome's article and images.
     load(d) {
       let e = cache.get(d.id);
+      if (e?.data?.failed) { // a failure is shown once, then fetched again
+        drop(d.id, e);
+        e = null;
+      }
       if (!e) {
         e = { urls: [] };
         e.done = fetchItem(d, e);
@@ -77,8 +81,8 @@ export function loader() {
       }
       return e.done;
     },
-    // ready is an outcome's data when it has come, else null.
-    ready: (id) => cache.get(id)?.data || null,
+    // ready is an outcome's data when it has come whole, else null.
+    ready: (id) => (cache.get(id)?.data?.failed ? null : cache.get(id)?.data || null),
     // keep releases every outcome not in ids.
     keep(ids) { for (const [id, e] of [...cache]) if (!ids.has(id)) drop(id, e); },
     // clear releases everything.
@@ -159,7 +163,7 @@ export function facts(d, article, names) {
     fact(t('rev.money'), moneyText(d, article), 'rev-cod'),
     fact(t('rev.who'), t('rev.who.value', { name: names(d.postman_id), when: when(d.captured_at) }), 'rev-who'),
     d.opened_at ? fact(t('rev.opened'), when(d.opened_at), 'rev-opened') : null,
-    fact(t('rev.round'), `${date(d.date)} · ${t(`slot.${d.slot}`)} · ${d.manifest_id}`, 'rev-round'));
+    fact(t('rev.round'), `${date(d.date)} · ${t(`slot.${d.slot}`)}`, 'rev-round'));
 }
 
 // reviews lists every decision taken on the outcome so far.

@@ -55,7 +55,7 @@ class Queue {
     Object.assign(this, { ctx, items: [], names, paging, at: -1, rows: new Map(), load: loader(), viewsFor: null, fetching: null });
     this.live = status('rev-live');
     this.problem = h('div', { testid: 'rev-problem', 'aria-live': 'assertive' });
-    this.list = h('ol', { class: 'rev-list', testid: 'rev-list', 'aria-label': t('rev.list') });
+    this.list = h('ol', { class: 'rev-list', testid: 'rev-list' });
     this.more = button('rev-more', t('rev.more'), () => this.fetchMore(), 'quiet');
     this.pane = h('article', { class: 'rev-pane', testid: 'rev-item', 'aria-labelledby': 'rev-item-h' });
     this.dialog = keysDialog();
@@ -140,8 +140,7 @@ class Queue {
     const fill = (data) => {
       if (this.items[this.at] !== d) return;
       body.replaceChildren(...(data.article.error ? [problemBox(data.article.error)] : [
-        h('div', { class: 'rev-media' }, h('div', { class: 'rev-main' }, proofs(d, data), facts(d, data.article, this.names)),
-          place(d, data.article))]));
+        h('div', { class: 'rev-media' }, proofs(d, data), place(d, data.article)), facts(d, data.article, this.names)]));
       body.dataset.ready = 'true';
       clearTimeout(this.viewsFor);
       this.viewsFor = setTimeout(() => this.seen(d, seen), 250);
