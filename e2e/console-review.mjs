@@ -102,6 +102,12 @@ async function flagsInWords(p, d, lang) {
     check(!text.includes(f), `${d.article_id}: flag ${f} shown as its code: ${text}`);
     if (WORDS[lang][f]) check(text.startsWith(WORDS[lang][f]), `${d.article_id}: flag ${f} reads "${text}", want "${WORDS[lang][f]}…"`);
   }
+  const otp = (await p.textContent(`${T('rev-item')} ${T('rev-otp')}`)).trim();
+  const cod = (await p.textContent(`${T('rev-item')} ${T('rev-cod')}`)).trim();
+  if (lang === 'en' && d.flags.includes('otp_bypassed')) check(otp.includes('1234') && otp.includes('Neighbour'), `${d.article_id}: code status "${otp}"`);
+  if (lang === 'en' && d.otp_given) check(otp.startsWith('Verified'), `${d.article_id}: a good code reads "${otp}"`);
+  if (lang === 'en' && d.flags.includes('upi_unconfirmed')) check(cod.includes('without UTR'), `${d.article_id}: UPI without UTR reads "${cod}"`);
+  if (lang === 'en' && d.cod?.mode === 'cash') check(cod.startsWith('Cash ₹'), `${d.article_id}: cash reads "${cod}"`);
   if (d.flags.includes('far_from_address')) {
     const m = Number(await p.getAttribute(`${T('rev-item')} ${T('rev-distance')}`, 'data-metres'));
     check(m > 250, `${d.article_id}: far from the address but the map says ${m} m`);

@@ -43,8 +43,20 @@ async function decoded(url) {
 // keep() no longer names them.
 export function loader() {
   const cache = new Map();
+  const manifests = new Map(); // manifest id → its articles' code groups, fetched once
+  const groups = (id) => {
+    if (!manifests.has(id)) {
+      manifests.set(id, getJSON(`/api/v1/manifests/${encodeURIComponent(id)}`)
+        .then((m) => new Map((m?.stops || []).flatMap((st) => st.articles.map((a) => [a.id, a.otp_group || '']))))
+        .catch(() => new Map()));
+    }
+    return manifests.get(id);
+  };
   async function fetchItem(d, e) {
-    const article = await getJSON(`/api/v1/articles/${encodeURIComponent(d.article_id)}`).catch((err) => ({ error: err }));
+    const [article, codes] = await Promise.all([
+      getJSON(`/api/v1/articles/${encodeURIComponent(d.article_id)}`).catch((err) => ({ error: err })), groups(d.manifest_id)]);
+    const group = codes.get(d.article_id);
+    article.household = group ? [...codes.values()].filter((g) => g === group).length : 0;
     const kinds = new Map((article.proofs || []).map((p) => [p.id, p.kind]));
     const images = await Promise.all(d.proof_ids.map(async (id) => {
       const kind = kinds.get(id) || 'photo';
@@ -129,12 +141,14 @@ export function place(d, article) {
       t('rev.map.label', { d: span(m) }), fix.accuracy_m ? ` · ${t('rev.accuracy', { d: span(fix.accuracy_m) })}` : ''));
 }
 
-// otpStatus says how the recipient was identified.
-export function otpStatus(d) {
+// otpStatus says how the recipient was identified (household: how many
+// articles shared the code).
+export function otpStatus(d, household = 0) {
   if (d.outcome === 'failed') return t('rev.otp.failed');
   if (d.flags.includes('otp_mismatch')) return t('rev.otp.mismatch');
   const ev = d.id_evidence;
   if (ev) return t('rev.otp.fallback', { type: ev.type, last4: ev.last4, name: ev.received_by });
+  if (d.otp_given && household > 1) return t('rev.otp.group', { n: household });
   return d.otp_given ? t('rev.otp.verified') : t('rev.otp.none');
 }
 
@@ -159,7 +173,7 @@ export function facts(d, article, names) {
   return h('dl', { class: 'rev-facts' },
     fact(t('rev.outcome'), outcome, 'rev-outcome'),
     fact(t('rev.recipient'), `${r.name || ''} · ${r.address || ''} ${r.pin || ''}`, 'rev-recipient'),
-    fact(t('rev.otp'), otpStatus(d), 'rev-otp'),
+    fact(t('rev.otp'), otpStatus(d, article.household), 'rev-otp'),
     fact(t('rev.money'), moneyText(d, article), 'rev-cod'),
     fact(t('rev.who'), t('rev.who.value', { name: names(d.postman_id), when: when(d.captured_at) }), 'rev-who'),
     d.opened_at ? fact(t('rev.opened'), when(d.opened_at), 'rev-opened') : null,

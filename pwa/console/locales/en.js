@@ -88,6 +88,7 @@ export default {
   'rev.recipient': 'Recipient',
   'rev.otp': 'Code',
   'rev.otp.verified': 'Verified: the recipient gave the right code',
+  'rev.otp.group': "Verified with the household's code, one code for {n} articles",
   'rev.otp.mismatch': 'Given, but it did not verify',
   'rev.otp.fallback': 'No code: {type} ending {last4} shown, received by {name}',
   'rev.otp.none': 'No code was needed',

@@ -88,6 +88,7 @@ export default {
   'rev.recipient': 'प्राप्तकर्ता',
   'rev.otp': 'कोड',
   'rev.otp.verified': 'सत्यापित: प्राप्तकर्ता ने सही कोड दिया',
+  'rev.otp.group': 'घर के साझा कोड से सत्यापित: {n} वस्तुओं के लिए एक कोड',
   'rev.otp.mismatch': 'दिया गया, पर सत्यापित नहीं हुआ',
   'rev.otp.fallback': 'कोड नहीं: {type} (आख़िरी अंक {last4}) दिखाया, {name} ने लिया',
   'rev.otp.none': 'कोड की ज़रूरत नहीं थी',
