@@ -188,8 +188,9 @@ export function reviews(d, names) {
     r.note ? h('q', {}, r.note) : null)));
 }
 
-// views fetches and lists who has seen the outcome's proofs, newest first.
-export async function views(d) {
+// views fetches and lists who has seen the outcome's proofs, newest first
+// (kindOf names a proof's kind: photo or signature).
+export async function views(d, kindOf) {
   const lists = await Promise.all(d.proof_ids.map((id) => getJSON(`/api/v1/proofs/${encodeURIComponent(id)}/views`)));
   const all = lists.flatMap((l) => l?.items || []).sort((a, b) => (a.at < b.at ? 1 : -1));
   if (!all.length) return h('p', { testid: 'rev-views' }, t('rev.views.none'));
@@ -197,7 +198,7 @@ export async function views(d) {
   return h('div', { testid: 'rev-views', 'data-count': all.length },
     h('ul', { class: 'rev-views' }, shown.map((v) => h('li', { testid: 'rev-view' },
       t('rev.views.line', { name: v.viewer.name, role: roleWord(v.viewer.role), when: when(v.at),
-        what: v.what === 'content' ? t('rev.what.content') : t('rev.what.metadata') })))),
+        what: v.what !== 'content' ? t('rev.what.metadata') : kindOf(v.proof_id) === 'signature' ? t('rev.signature') : t('rev.photo') })))),
     all.length > shown.length ? h('p', {}, t('rev.views.more', { n: all.length - shown.length })) : null);
 }
 

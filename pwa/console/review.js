@@ -30,7 +30,7 @@ function query(ctx, show, next) {
 async function staffNames(ctx) {
   const path = ctx.admin ? `/api/v1/users?dc_id=${encodeURIComponent(ctx.dc)}` : '/api/v1/users';
   const list = await getJSON(path).catch(() => null);
-  const byID = new Map((list?.items || []).map((u) => [u.id, u.name || u.username]));
+  const byID = new Map([[ctx.user.id, ctx.user.name || ctx.user.username], ...(list?.items || []).map((u) => [u.id, u.name || u.username])]);
   return (id) => byID.get(id) || id;
 }
 
@@ -152,7 +152,8 @@ class Queue {
   // seen lists the proof's views once the supervisor has stayed on it.
   async seen(d, box) {
     if (this.items[this.at] !== d || !d.proof_ids.length) return;
-    const got = await views(d).catch((err) => problemBox(err));
+    const kinds = new Map((this.load.ready(d.id)?.images || []).map((i) => [i.id, i.kind]));
+    const got = await views(d, (id) => kinds.get(id)).catch((err) => problemBox(err));
     if (this.items[this.at] === d) box.replaceChildren(box.firstChild, got);
   }
 

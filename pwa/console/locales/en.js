@@ -108,7 +108,6 @@ export default {
   'rev.views.none': 'Nobody has seen the proofs yet.',
   'rev.views.line': '{name} ({role}), {when}: {what}',
   'rev.views.more': { one: 'and {n} earlier view', other: 'and {n} earlier views' },
-  'rev.what.content': 'image',
   'rev.what.metadata': 'details',
   'rev.role.postman': 'postman',
   'rev.role.supervisor': 'supervisor',

@@ -108,7 +108,6 @@ export default {
   'rev.views.none': 'अभी तक किसी ने सबूत नहीं देखे।',
   'rev.views.line': '{name} ({role}), {when}: {what}',
   'rev.views.more': { one: 'और {n} बार पहले देखा गया', other: 'और {n} बार पहले देखा गया' },
-  'rev.what.content': 'छवि',
   'rev.what.metadata': 'विवरण',
   'rev.role.postman': 'डाकिया',
   'rev.role.supervisor': 'पर्यवेक्षक',
