@@ -60,7 +60,7 @@ func TestConsoleCash(t *testing.T) {
 		t.Errorf("%d settlement requests reached the server, want %d: one per submission, and the retry", posts, want)
 	}
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyConsoleShots(t, shots, filepath.Join(root, "docs"), "console-cash*.png", "console-charts*.png")
+		copyScreenshots(t, shots, filepath.Join(root, "docs"))
 	}
 }
 
@@ -119,24 +119,4 @@ func checkLedger(t *testing.T, base, date, slot, postman string, expected int64,
 		}
 	}
 	t.Logf("server side: %s settled in 2 entries (short handover, correction), closed; second postman %q one entry", postman, second)
-}
-
-// copyConsoleShots copies the run's screenshots matching patterns to docs/.
-func copyConsoleShots(t *testing.T, from, to string, patterns ...string) {
-	t.Helper()
-	n := 0
-	for _, p := range patterns {
-		files, _ := filepath.Glob(filepath.Join(from, p))
-		for _, f := range files {
-			b, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-			n++
-		}
-	}
-	t.Logf("DAKIYA_SCREENSHOTS=1: copied %d screenshots to %s", n, to)
 }

@@ -383,10 +383,12 @@ func checkBucket(t *testing.T, env map[string]string, proofs ...e2eProof) {
 	}
 }
 
-// copyScreenshots replaces docs/pwa-*.png with the run's.
+// copyScreenshots replaces docs/pwa-*.png and docs/console-*.png with the run's.
 func copyScreenshots(t *testing.T, from, to string) {
 	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(from, "pwa-*.png"))
+	app, _ := filepath.Glob(filepath.Join(from, "pwa-*.png"))
+	console, _ := filepath.Glob(filepath.Join(from, "console-*.png"))
+	files := append(app, console...)
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
