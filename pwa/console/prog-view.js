@@ -98,16 +98,18 @@ export function overdueList(st) {
     return h('p', { testid: 'prog-overdue-none' }, end ? t('prog.noneLateUntil', { time: time(end) }) : t('prog.noneLate'));
   }
   return late.map((b) => {
-    const m = st.manifests.get(b.manifest_id);
-    const seqs = [...new Set(b.overdue.map((o) => o.stop_seq))];
+    const stops = st.manifests.get(b.manifest_id)?.stops || [];
+    const groups = new Map(); // stop (or article id when unknown) → overdue article ids
+    for (const o of b.overdue) {
+      const stop = stops.find((s) => s.articles.some((a) => a.id === o.article_id)) || o.article_id;
+      groups.set(stop, [...(groups.get(stop) || []), o.article_id]);
+    }
     return h('div', { class: 'prog-late', testid: `prog-overdue-${b.beat_id}` },
-      h('h4', {}, glyph('overdue'), ' ', t('prog.lateBeat', { beat: b.beat_id, name: b.postman.name, n: seqs.length })),
-      h('ul', {}, seqs.map((seq) => {
-        const stop = m?.stops.find((s) => s.seq === seq);
-        const ids = b.overdue.filter((o) => o.stop_seq === seq).map((o) => o.article_id).join(', ');
-        return h('li', { testid: `prog-overdue-stop-${b.beat_id}-${seq}` },
-          h('strong', {}, t('prog.stop', { n: seq })), ' · ', stop ? `${stop.address} · ${stop.recipient_name}` : '', ' ',
-          h('small', {}, `(${ids})`));
-      })));
+      h('h4', {}, glyph('overdue'), ' ', t('prog.lateBeat', { beat: b.beat_id, name: b.postman.name, n: groups.size })),
+      h('ul', {}, [...groups].map(([stop, ids]) => (typeof stop === 'string'
+        ? h('li', { testid: `prog-overdue-article-${stop}` }, stop)
+        : h('li', { testid: `prog-overdue-stop-${b.beat_id}-${stop.seq}` },
+          h('strong', {}, t('prog.stop', { n: stop.seq })), ' · ', `${stop.address} · ${stop.recipient_name} `,
+          h('small', {}, `(${ids.join(', ')})`))))));
   });
 }

@@ -34,7 +34,7 @@ export async function screen(ctx) {
   const draw = () => {
     ui.totals.replaceChildren(totals(st.board));
     ui.beats.replaceChildren(beatsTable(st));
-    ui.overdue.replaceChildren(overdueList(st));
+    ui.overdue.replaceChildren(...[overdueList(st)].flat());
     map.update(points(st));
   };
   const map = progressMap(points(st));
@@ -102,10 +102,11 @@ async function details(st) {
 
 // stopState is a stop's state on its manifest: overdue or pending while
 // one of its articles has no outcome, else delivered when all were, else
-// failed.
+// failed. Overdue articles are matched by id: the board's stop_seq is the
+// article's place on the manifest, not its stop's seq.
 export function stopState(st, b, stop) {
   const outs = stop.articles.map((a) => st.outcomes.get(`${b.manifest_id}/${a.id}`));
-  if (outs.some((o) => !o)) return b.overdue.some((o) => o.stop_seq === stop.seq) ? 'overdue' : 'pending';
+  if (outs.some((o) => !o)) return b.overdue.some((o) => stop.articles.some((a) => a.id === o.article_id)) ? 'overdue' : 'pending';
   return outs.every((o) => o === 'delivered') ? 'delivered' : 'failed';
 }
 
