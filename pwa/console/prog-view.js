@@ -29,6 +29,10 @@ export function modeText(mode, err) {
   return t(mode === 'stream' ? 'prog.mode.stream' : 'prog.mode.connecting');
 }
 
+// beatName is a beat's name without its list of localities ("Koramangala
+// East"), or its id when the centre's beats could not be read.
+export const beatName = (st, id) => (st.names.get(id) || id).split(' (')[0];
+
 const sum = (beats, k) => beats.reduce((n, b) => n + (k === 'overdue' ? b.overdue.length : b[k]), 0);
 
 // totals is the slot's sum over its beats, in words.
@@ -60,21 +64,21 @@ export function bar(b) {
 
 function syncCell(b) {
   if (!b.last_sync) return h('span', { testid: `prog-sync-${b.beat_id}`, class: 'prog-muted' }, t('prog.noSync'));
-  return h('span', { testid: `prog-sync-${b.beat_id}` }, ago(b.last_sync), h('br'), h('small', {}, time(b.last_sync)));
+  return h('span', { testid: `prog-sync-${b.beat_id}`, class: 'prog-when' }, ago(b.last_sync), h('br'), h('small', {}, time(b.last_sync)));
 }
 
 function placeCell(b) {
   const p = b.last_position;
   if (!p) return h('span', { testid: `prog-pos-${b.beat_id}`, class: 'prog-muted' }, t('prog.noPosition'));
-  return h('span', { testid: `prog-pos-${b.beat_id}` }, `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`, h('br'),
+  return h('span', { testid: `prog-pos-${b.beat_id}` }, h('span', { class: 'prog-when' }, `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`), h('br'),
     h('small', {}, p.accuracy_m == null ? t('prog.at', { time: time(p.at) })
       : t('prog.atWithin', { time: time(p.at), m: Math.round(p.accuracy_m) })));
 }
 
 // beatsTable is one row per beat: its postman, bar, numbers, last sync and position.
-export function beatsTable({ board }) {
+export function beatsTable(st) {
   const cols = [
-    { label: t('prog.col.beat'), value: (b) => h('span', {}, h('strong', {}, b.beat_id),
+    { label: t('prog.col.beat'), value: (b) => h('span', { title: st.names.get(b.beat_id) || b.beat_id }, h('strong', {}, beatName(st, b.beat_id)),
       b.status !== 'dispatched' ? [' ', h('span', { class: 'pill prog-status' }, t(`prog.status.${b.status}`))] : null) },
     { label: t('prog.col.postman'), value: (b) => b.postman.name },
     { label: t('prog.col.progress'), value: bar },
@@ -86,7 +90,7 @@ export function beatsTable({ board }) {
     { label: t('prog.col.sync'), value: syncCell },
     { label: t('prog.col.position'), value: placeCell },
   ];
-  return table(cols, board.beats, { testid: 'prog-table', caption: t('prog.caption'), empty: t('prog.empty'),
+  return table(cols, st.board.beats, { testid: 'prog-table', caption: t('prog.caption'), empty: t('prog.empty'),
     rowid: (b) => `prog-row-${b.beat_id}`, rowclass: (b) => (b.overdue.length ? 'prog-late-row' : null) });
 }
 
@@ -105,7 +109,7 @@ export function overdueList(st) {
       groups.set(stop, [...(groups.get(stop) || []), o.article_id]);
     }
     return h('div', { class: 'prog-late', testid: `prog-overdue-${b.beat_id}` },
-      h('h4', {}, glyph('overdue'), ' ', t('prog.lateBeat', { beat: b.beat_id, name: b.postman.name, n: groups.size })),
+      h('h4', {}, glyph('overdue'), ' ', t('prog.lateBeat', { beat: beatName(st, b.beat_id), name: b.postman.name, n: groups.size })),
       h('ul', {}, [...groups].map(([stop, ids]) => (typeof stop === 'string'
         ? h('li', { testid: `prog-overdue-article-${stop}` }, stop)
         : h('li', { testid: `prog-overdue-stop-${b.beat_id}-${stop.seq}` },

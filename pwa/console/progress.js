@@ -11,7 +11,7 @@ import { t } from '../i18n.js';
 import { getJSON, problemBox, section } from './kit.js';
 import { follow } from './prog-live.js';
 import { progressMap } from './prog-map.js';
-import { beatsTable, overdueList, totals, modeText, clock } from './prog-view.js';
+import { beatsTable, overdueList, totals, modeText, clock, beatName } from './prog-view.js';
 
 const TICK_MS = 30_000; // "3 min ago" is redrawn this often
 
@@ -22,9 +22,11 @@ export async function screen(ctx) {
   const dc = encodeURIComponent(ctx.dc);
   const q = `?date=${ctx.date}&slot=${ctx.slot}`;
   const path = `/api/v1/dcs/${dc}/progress${q}`;
-  const st = { dc, q, board: null, manifests: new Map(), outcomes: new Map(), done: -1 };
+  const st = { dc, q, board: null, manifests: new Map(), outcomes: new Map(), done: -1, names: new Map() };
   try {
-    st.board = await getJSON(path);
+    const [board, beats] = await Promise.all([getJSON(path), getJSON(`/api/v1/dcs/${dc}/beats`).catch(() => null)]);
+    st.board = board;
+    st.names = new Map((beats?.items || []).map((b) => [b.id, b.name]));
     await details(st);
   } catch (err) {
     if (err instanceof api.AuthError) throw err;
@@ -120,7 +122,7 @@ function points(st) {
       if (s.lat == null || s.lon == null) continue;
       const state = stopState(st, b, s);
       stops.push({ key: `${b.beat_id}-${s.seq}`, lat: s.lat, lon: s.lon, state,
-        label: `${b.beat_id} · ${s.seq}. ${s.address} · ${t(`prog.state.${state}`)}` });
+        label: `${beatName(st, b.beat_id)} · ${s.seq}. ${s.address} · ${t(`prog.state.${state}`)}` });
     }
     const p = b.last_position;
     if (p && !postmen.some((x) => x.key === b.postman.id)) {
