@@ -152,6 +152,7 @@ try {
   const bar = await page.getAttribute(T(`prog-bar-${beat.beat_id}`), 'aria-label');
   check(/\d+ delivered, \d+ not delivered, \d+ to deliver/.test(bar), `the bar's label: ${bar}`);
   check(await text(`prog-sync-${beat.beat_id}`) === 'No sync yet', 'a postman with no outcome has a last sync');
+  await page.evaluate(() => { window.__samePage = true; }); // gone if the page reloads
   log(`progress open, live by the stream; bar "${bar}"`);
 
   // ---- an outcome moves the bar by the stream, with no polling ----
@@ -195,6 +196,7 @@ try {
   check(seen.polls > polls1, 'the bar moved without a poll');
   const updated = await text('prog-updated');
   check(/Last update \d{1,2}:\d{2}:\d{2}/.test(updated), `last update: ${updated}`);
+  check(await page.evaluate(() => window.__samePage === true), 'the page was reloaded');
   log(`stream blocked: polling; delivery on the bar in ${byPoll} ms ("${updated}")`);
 
   // ---- unblocked, the stream comes back by itself ----

@@ -12,78 +12,104 @@ const QUIET_MS = 40_000; // the server sends a comment every 15 s: silence this 
 const STREAM_MS = 11 * 60_000; // longer than the server's 10 minutes per stream
 
 // follow keeps onData(board) fed with the progress at path (the GET URL,
-// with its query) and tells onMode('connecting' | 'stream' | 'poll', err)
-// how it is fed. It returns { stop() }.
+// with its query) and tells onMode('connecting' | 'stream' | 'poll' |
+// 'ended', err) how it is fed. It returns the feed; stop() ends it.
 export function follow(path, { onData, onMode }) {
-  const streamPath = path.replace('?', '/stream?');
-  let stopped = false;
-  let reader = null;
-  let pollTimer = 0;
-  let retryTimer = 0;
-  let quietTimer = 0;
-  let mode = '';
-  const say = (m, err) => { if (!stopped && m !== mode) { mode = m; onMode(m, err); } };
+  const feed = new Feed(path, onData, onMode);
+  feed.open();
+  return feed;
+}
 
-  const poll = async () => {
-    try {
-      const got = await api.getJSON(path);
-      if (!stopped && got) onData(got.body);
-      if (!stopped && mode === 'poll') onMode('poll');
-    } catch (err) {
-      if (!stopped) onMode('poll', err);
-    }
-  };
-  const startPolling = (err) => {
-    if (stopped) return;
-    say('poll', err);
-    if (!pollTimer) { poll(); pollTimer = setInterval(poll, POLL_MS); }
-    clearTimeout(retryTimer);
-    retryTimer = setTimeout(openStream, RETRY_MS);
-  };
-  const stopPolling = () => { clearInterval(pollTimer); pollTimer = 0; clearTimeout(retryTimer); retryTimer = 0; };
-  const quiet = () => { clearTimeout(quietTimer); quietTimer = setTimeout(() => reader?.cancel().catch(() => {}), QUIET_MS); };
+// Feed is one screen's subscription: at most one stream, one poll timer
+// and one retry timer at a time.
+class Feed {
+  constructor(path, onData, onMode) {
+    Object.assign(this, { path, onData, onMode, stopped: false, mode: '', said: '', reader: null, cut: false,
+      pollTimer: 0, retryTimer: 0, quietTimer: 0 });
+  }
 
-  async function openStream() {
-    if (stopped) return;
-    if (mode !== 'poll') say('connecting');
-    let clean = false;
+  // say tells the screen the mode, and whether its last request failed,
+  // when either changes.
+  say(mode, err) {
+    const said = `${mode}${err ? '!' : ''}`;
+    if (this.stopped || said === this.said) return;
+    this.mode = mode;
+    this.said = said;
+    this.onMode(mode, err);
+  }
+
+  // open reads the stream until it ends; a failure falls back to polling,
+  // a clean end (the server's 10 minutes) opens it again.
+  async open() {
+    if (this.stopped) return;
+    if (this.mode !== 'poll') this.say('connecting');
     try {
-      const res = await api.call(streamPath, { headers: { Accept: 'text/event-stream' } }, STREAM_MS);
+      const res = await api.call(this.path.replace('?', '/stream?'), { headers: { Accept: 'text/event-stream' } }, STREAM_MS);
       if (!res.ok) throw new api.HTTPError(res.status, await api.problem(res));
-      reader = res.body.getReader();
-      if (stopped) { reader.cancel().catch(() => {}); return; }
-      quiet();
-      await readEvents(reader, (name, data) => {
-        quiet();
-        if (name !== 'progress') return;
-        stopPolling();
-        say('stream');
-        onData(JSON.parse(data));
-      }, quiet);
-      clean = true; // the server ended the stream (its 10 minutes are up)
+      this.reader = res.body.getReader();
+      this.cut = false;
+      if (this.stopped) { this.close(); return; }
+      this.quiet();
+      await readEvents(this.reader, (name, data) => this.event(name, data), () => this.quiet());
+      if (this.stopped) return;
+      if (this.mode === 'stream' && !this.cut) this.retryTimer = setTimeout(() => this.open(), 3000);
+      else this.poll();
     } catch (err) {
-      if (err instanceof api.AuthError) { stopped = true; onMode('ended', err); return; }
-      if (!stopped) startPolling(err);
+      if (err instanceof api.AuthError) { this.say('ended', err); this.stop(); return; }
+      this.poll();
     } finally {
-      clearTimeout(quietTimer);
-      reader = null;
-    }
-    if (clean && !stopped) {
-      if (mode === 'stream') retryTimer = setTimeout(openStream, 3000);
-      else startPolling();
+      clearTimeout(this.quietTimer);
+      this.reader = null;
     }
   }
 
-  openStream();
-  return {
-    stop() {
-      stopped = true;
-      stopPolling();
-      clearTimeout(quietTimer);
-      reader?.cancel().catch(() => {});
-      reader = null;
-    },
-  };
+  event(name, data) {
+    if (name !== 'progress' || this.stopped) return;
+    clearInterval(this.pollTimer);
+    this.pollTimer = 0;
+    this.say('stream');
+    this.onData(JSON.parse(data));
+  }
+
+  // quiet cuts a stream that has sent nothing for QUIET_MS.
+  quiet() {
+    clearTimeout(this.quietTimer);
+    this.quietTimer = setTimeout(() => { this.cut = true; this.close(); }, QUIET_MS);
+  }
+
+  // poll falls back to polling (what the polls find is what the status
+  // says) and tries the stream again in RETRY_MS.
+  poll() {
+    if (this.stopped) return;
+    if (this.mode !== 'poll') this.say('poll');
+    if (!this.pollTimer) {
+      this.fetch();
+      this.pollTimer = setInterval(() => this.fetch(), POLL_MS);
+    }
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => this.open(), RETRY_MS);
+  }
+
+  async fetch() {
+    try {
+      const got = await api.getJSON(this.path);
+      if (!this.stopped && got) this.onData(got.body);
+      if (this.mode === 'poll') this.say('poll');
+    } catch (err) {
+      if (this.mode === 'poll') this.say('poll', err);
+    }
+  }
+
+  close() { this.reader?.cancel().catch(() => {}); }
+
+  // stop ends the feed: no stream, no timer.
+  stop() {
+    this.stopped = true;
+    clearInterval(this.pollTimer);
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.quietTimer);
+    this.close();
+  }
 }
 
 // readEvents reads server-sent events from a stream until it ends,
