@@ -34,6 +34,7 @@ func TestConsoleProgress(t *testing.T) {
 	var res struct {
 		Date, Slot, Beat, Late string
 		Recorded               []struct{ Article, Outcome string }
+		Before                 map[string]int
 		Polls, Streams         int
 	}
 	scriptResult(t, out, "E2E RESULT", &res)
@@ -43,7 +44,7 @@ func TestConsoleProgress(t *testing.T) {
 	if res.Late != late {
 		t.Errorf("the script found beat %s overdue, the test ended %s's slot", res.Late, late)
 	}
-	checkProgress(t, base, res.Date, res.Slot, res.Beat, res.Recorded)
+	checkProgress(t, base, res.Date, res.Slot, res.Beat, res.Before, res.Recorded)
 	var polls, streams int
 	for _, r := range requests() {
 		switch {
@@ -73,20 +74,26 @@ func TestConsoleProgress(t *testing.T) {
 	}
 }
 
-// endLastWindow ends the slot of blr-koramangala's last dispatched beat an
-// hour ago, so its pending stops are overdue, and returns the beat's id.
+// endLastWindow ends the slot of the last beat of blr-koramangala's first
+// dispatched slot an hour ago, so its pending stops are overdue, and tells
+// the script that slot and beat (PROGRESS_E2E: date slot beat).
 func endLastWindow(t *testing.T, base string, env map[string]string) string {
 	t.Helper()
 	var list []struct {
 		ID     string `json:"id"`
 		BeatID string `json:"beat_id"`
+		Date   string `json:"date"`
+		Slot   string `json:"slot"`
 		Status string `json:"status"`
 	}
 	getJSON(t, base+"/api/v1/dcs/blr-koramangala/manifests", login(t, base, "supervisor1"), 200, &list)
-	var last struct{ ID, BeatID string }
+	var last struct{ ID, BeatID, Date, Slot string }
 	for _, m := range list {
-		if m.Status == "dispatched" && m.BeatID > last.BeatID {
-			last.ID, last.BeatID = m.ID, m.BeatID
+		if m.Status != "dispatched" || (last.ID != "" && (m.Date != last.Date || m.Slot != last.Slot)) {
+			continue
+		}
+		if m.BeatID > last.BeatID {
+			last.ID, last.BeatID, last.Date, last.Slot = m.ID, m.BeatID, m.Date, m.Slot
 		}
 	}
 	if last.ID == "" {
@@ -105,13 +112,15 @@ func endLastWindow(t *testing.T, base string, env map[string]string) string {
 	if _, err := db.ExecContext(context.Background(), `UPDATE manifests SET window_end = ? WHERE id = ?`, end, last.ID); err != nil {
 		t.Fatalf("end the slot of %s: %v", last.BeatID, err)
 	}
-	t.Logf("beat %s's slot ended an hour ago (manifest %s)", last.BeatID, last.ID)
+	t.Setenv("PROGRESS_E2E", last.Date+" "+last.Slot+" "+last.BeatID)
+	t.Logf("%s %s: beat %s's slot ended an hour ago (manifest %s)", last.Date, last.Slot, last.BeatID, last.ID)
 	return last.BeatID
 }
 
 // checkProgress checks that the server counts the outcomes the script
-// recorded on the beat, and holds each as recorded.
-func checkProgress(t *testing.T, base, date, slot, beat string, recorded []struct{ Article, Outcome string }) {
+// recorded on the beat (over those it had before), and holds each as
+// recorded.
+func checkProgress(t *testing.T, base, date, slot, beat string, before map[string]int, recorded []struct{ Article, Outcome string }) {
 	t.Helper()
 	sup := login(t, base, "supervisor1")
 	var board struct {
@@ -122,7 +131,7 @@ func checkProgress(t *testing.T, base, date, slot, beat string, recorded []struc
 		}
 	}
 	getJSON(t, base+"/api/v1/dcs/blr-koramangala/progress?date="+date+"&slot="+slot, sup, 200, &board)
-	want := map[string]int{}
+	want := map[string]int{"delivered": before["delivered"], "failed": before["failed"]}
 	for _, r := range recorded {
 		want[r.Outcome]++
 		var a struct{ Status string }
