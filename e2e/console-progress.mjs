@@ -158,7 +158,7 @@ try {
   check(seen.polls === polls0, `polled ${seen.polls - polls0} times while the stream was live`);
   const sync = await text(`prog-sync-${beat.beat_id}`);
   check(/just now|min ago/.test(sync) && /\d{1,2}:\d{2}/.test(sync), `last sync: ${sync}`);
-  check(/\d+\.\d{5}, \d+\.\d{5}/.test(await text(`prog-pos-${beat.beat_id}`)), 'no last position');
+  check(/Near stop \d+ \(\d+ m\)[^]*\d+\.\d{5}, \d+\.\d{5}/.test(await text(`prog-pos-${beat.beat_id}`)), `last position: ${await text(`prog-pos-${beat.beat_id}`)}`);
   await page.waitForSelector(`${T(`prog-pt-${beat.beat_id}-${plain[0].seq}`)}.failed`, { state: 'attached' });
   const man = await page.waitForSelector(T(`prog-man-${beat.postman.id}`), { state: 'attached' });
   const manText = await man.textContent();

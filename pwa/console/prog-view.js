@@ -6,6 +6,7 @@ import { svg } from '../icons.js';
 import { t, num, time, current } from '../i18n.js';
 import { table } from './kit.js';
 import { glyph } from './prog-map.js';
+import { metres, placed } from '../geo.js';
 import { POLL_MS } from './prog-live.js';
 
 const LOCALE = { en: 'en-IN', hi: 'hi-IN' };
@@ -67,10 +68,24 @@ function syncCell(b) {
   return h('span', { testid: `prog-sync-${b.beat_id}`, class: 'prog-when' }, ago(b.last_sync), h('br'), h('small', {}, time(b.last_sync)));
 }
 
-function placeCell(b) {
+// nearest is the stop of a beat's manifest closest to a position, with
+// the distance in metres, or null.
+function nearest(st, b, p) {
+  let best = null;
+  for (const s of st.manifests.get(b.manifest_id)?.stops || []) {
+    const m = placed(s) ? metres(p, s) : Infinity;
+    if (m < (best?.m ?? Infinity)) best = { seq: s.seq, m };
+  }
+  return best;
+}
+
+function placeCell(st, b) {
   const p = b.last_position;
   if (!p) return h('span', { testid: `prog-pos-${b.beat_id}`, class: 'prog-muted' }, t('prog.noPosition'));
-  return h('span', { testid: `prog-pos-${b.beat_id}` }, h('span', { class: 'prog-when' }, `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`), h('br'),
+  const near = nearest(st, b, p);
+  return h('span', { testid: `prog-pos-${b.beat_id}` },
+    near ? h('span', {}, t('prog.near', { n: near.seq, m: Math.round(near.m) })) : null, near ? h('br') : null,
+    h('small', {}, `${p.lat.toFixed(5)}, ${p.lon.toFixed(5)}`), h('br'),
     h('small', {}, p.accuracy_m == null ? t('prog.at', { time: time(p.at) })
       : t('prog.atWithin', { time: time(p.at), m: Math.round(p.accuracy_m) })));
 }
@@ -88,7 +103,7 @@ export function beatsTable(st) {
     { label: t('prog.state.overdue'), num: true, value: (b) => h('span', { testid: `prog-late-${b.beat_id}`,
       class: b.overdue.length ? 'prog-late-word' : null }, num(b.overdue.length)) },
     { label: t('prog.col.sync'), value: syncCell },
-    { label: t('prog.col.position'), value: placeCell },
+    { label: t('prog.col.position'), value: (b) => placeCell(st, b) },
   ];
   return table(cols, st.board.beats, { testid: 'prog-table', caption: t('prog.caption'), empty: t('prog.empty'),
     rowid: (b) => `prog-row-${b.beat_id}`, rowclass: (b) => (b.overdue.length ? 'prog-late-row' : null) });

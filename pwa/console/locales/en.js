@@ -53,6 +53,7 @@ export default {
   'prog.minAgo': { one: '{n} min ago', other: '{n} min ago' },
   'prog.hAgo': { one: '{n} hour ago', other: '{n} hours ago' },
   'prog.noSync': 'No sync yet',
+  'prog.near': 'Near stop {n} ({m} m)',
   'prog.noPosition': 'Not known yet',
   'prog.at': 'at {time}',
   'prog.atWithin': 'at {time}, within {m} m',

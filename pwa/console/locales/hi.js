@@ -53,6 +53,7 @@ export default {
   'prog.minAgo': { one: '{n} मिनट पहले', other: '{n} मिनट पहले' },
   'prog.hAgo': { one: '{n} घंटा पहले', other: '{n} घंटे पहले' },
   'prog.noSync': 'अभी तक कोई सिंक नहीं',
+  'prog.near': 'पड़ाव {n} के पास ({m} मीटर)',
   'prog.noPosition': 'अभी पता नहीं',
   'prog.at': '{time} पर',
   'prog.atWithin': '{time} पर, {m} मीटर के भीतर',
