@@ -61,16 +61,7 @@ func TestConsoleProgress(t *testing.T) {
 	}
 	t.Logf("the browser made %d polls and %d streams (the server answered %d and %d)", res.Polls, res.Streams, polls, streams)
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		for _, name := range []string{"console-progress.png", "console-progress-hi.png"} {
-			b, err := os.ReadFile(filepath.Join(shots, name))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(filepath.Join(root, "docs", name), b, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		t.Log("DAKIYA_SCREENSHOTS=1: copied console-progress[-hi].png to docs/")
+		copyScreenshots(t, shots, filepath.Join(root, "docs"))
 	}
 }
 
