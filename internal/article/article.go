@@ -53,9 +53,9 @@ type Article struct {
 	// BeatOverride is the beat a supervisor moved the article to (BeatID
 	// then equals it); empty when the beat is the one its address maps to.
 	BeatOverride string    `json:"beat_override,omitempty"`
-	ContentHash    string         `json:"-"`
-	CreatedAt      time.Time      `json:"created_at"`
-	UpdatedAt      time.Time      `json:"updated_at"`
+	ContentHash  string    `json:"-"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 // Event is one tracking event of an article.
