@@ -166,7 +166,14 @@ try {
 
   // ---- amend: take one article off a dispatched manifest ----
   const onA = cs.find((c) => c.beat === from.beat);
+  await page.fill(T(`man-add-${from.beat}`), 'XX12345');
+  await page.click(T(`man-amend-go-${from.beat}`));
+  await said(/^Not done/);
+  const why = await page.textContent(`${T('man-problems')} ${T('problem')}`);
+  check(/add\[0\]/.test(why), `a refused amendment says "${why}"`);
+  log(`a bad amendment is refused: "${why.replace(/\s+/g, ' ').trim()}"`);
   const removed = onA.arts[0];
+  await page.fill(T(`man-add-${from.beat}`), '');
   await page.check(T(`man-off-${removed}`));
   await page.click(T(`man-amend-go-${from.beat}`));
   const amended = await said(new RegExp(`^Beat ${from.beat} amended`));

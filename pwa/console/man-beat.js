@@ -72,8 +72,9 @@ function stopsTable(m, stops, extra) {
     caption: t('man.stops', { n: stops.length }), empty: t('man.noStops') });
 }
 
-// mover moves a draft's article to another beat of the centre.
-function mover(a, m, opts) {
+// mover moves an article (of a draft, or one a build left out) to
+// another beat of the centre than m's.
+export function mover(a, m, opts) {
   const others = opts.beats.filter((b) => b.id !== m.beat_id);
   if (!others.length) return null;
   const pick = h('select', { testid: `man-move-${a.id}`, 'aria-label': t('man.moveTo', { id: a.id }) },

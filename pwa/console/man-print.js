@@ -30,6 +30,8 @@ export async function printView(ctx, id) {
     sortTable(stops));
   el.classList.add('man-paper');
   if (ctx.query.get('print') === '1') {
+    // Once: a reload of the paper copy does not print again.
+    history.replaceState(null, '', `#/slots/print/${encodeURIComponent(id)}`);
     setTimeout(() => { if (el.isConnected) print(); }, 300);
   }
   return el;

@@ -8,7 +8,7 @@
 import { h } from '../ui.js';
 import { t, date } from '../i18n.js';
 import { section, getJSON, send, problemBox, status } from './kit.js';
-import { beatCard } from './man-beat.js';
+import { beatCard, mover } from './man-beat.js';
 
 // unplaced keeps the last build's unassigned articles per centre, date and
 // slot, so they stay shown when the screen is drawn again.
@@ -83,7 +83,7 @@ async function content(ops, lost) {
   const spare = full.some((m) => m.status === 'dispatched') ? await candidates(ctx, on) : [];
   const names = new Map(users.map((u) => [u.id, u.name]));
   const drafts = full.filter((m) => m.status === 'draft');
-  const out = [summary(full), lost?.length ? unassigned(lost) : null];
+  const out = [summary(full), lost?.length ? unassigned(lost, { beats, ops }) : null];
   if (!full.length) out.push(h('p', { testid: 'man-none' }, t('man.none')));
   if (drafts.length > 1) {
     out.push(h('div', { class: 'row man-tools' }, h('button', { type: 'button', testid: 'man-dispatch-all',
@@ -111,12 +111,14 @@ function summary(ms) {
     t('man.summary', { n: ms.length, d: n('draft'), x: n('dispatched'), a: arts }));
 }
 
-// unassigned lists the articles the last build could not place, and why.
-function unassigned(list) {
+// unassigned lists the articles the last build could not place, and why;
+// each may be sent out on a beat chosen here.
+function unassigned(list, opts) {
   return h('section', { class: 'man-lost', testid: 'man-unassigned', 'aria-labelledby': 'man-unassigned-h' },
     h('h3', { id: 'man-unassigned-h' }, t('man.unassigned', { n: list.length })),
     h('ul', {}, list.map((u) => h('li', { testid: `man-lost-${u.id}` },
-      h('a', { href: `#/articles/${encodeURIComponent(u.id)}` }, u.id), ' — ', why(u.reason)))));
+      h('a', { href: `#/articles/${encodeURIComponent(u.id)}` }, u.id), ' — ', why(u.reason),
+      mover(u, { beat_id: '' }, opts)))));
 }
 
 // why says a build's reason in the reader's language.

@@ -73,7 +73,7 @@ export default {
   'man.paper.beat': 'Beat',
   'man.paper.when': 'Date and slot',
   'man.paper.manifest': 'Manifest',
-  'man.paper.otp': 'code',
+  'man.paper.otp': 'OTP',
   'man.paper.cod': 'Cash to collect',
   'man.paper.case': 'Case',
   'man.paper.sign': 'Received by (signature)',

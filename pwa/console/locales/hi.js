@@ -73,7 +73,7 @@ export default {
   'man.paper.beat': 'बीट',
   'man.paper.when': 'तारीख़ और स्लॉट',
   'man.paper.manifest': 'मैनिफ़ेस्ट',
-  'man.paper.otp': 'कोड',
+  'man.paper.otp': 'ओटीपी',
   'man.paper.cod': 'वसूलने वाली नकद राशि',
   'man.paper.case': 'खाना',
   'man.paper.sign': 'पाने वाले के हस्ताक्षर',
