@@ -60,7 +60,7 @@ function drawing(m, pts, st, next, link) {
     const p = xy[i];
     const href = link(s);
     return svg(href ? 'a' : 'g', { href, class: `pt ${st.get(s.stop_id).state}${s === next ? ' next' : ''}`,
-      testid: `map-point-${s.stop_id}`, 'aria-label': `${s.seq}. ${s.recipient_name}` },
+      testid: `map-point-${s.stop_id}`, 'aria-label': href ? `${s.seq}. ${s.recipient_name}` : null },
     svg('circle', { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: s === next ? 14 : 11 }),
     svg('text', { x: p.x.toFixed(1), y: (p.y + 4.5).toFixed(1), 'text-anchor': 'middle' }, String(s.seq)));
   };
