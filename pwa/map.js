@@ -21,7 +21,8 @@ const H = 440;
 // in st) and returns at once; the street map comes later if it can.
 // opts.link(stop) is where a stop's point leads (default: the postman's
 // stop screen; null: nowhere); opts.legend false leaves out the states'
-// legend (the console's drafts have no states yet).
+// legend (the console's drafts have no states yet); opts.leave(fn), when
+// given, is told how to take the street map away (besides a hashchange).
 export function beatMap(m, stops, st, opts = {}) {
   const o = { link: (s) => `#/m/${m.id}/s/${s.stop_id}`, legend: true, ...opts };
   const pts = stops.filter(placed);
@@ -35,7 +36,7 @@ export function beatMap(m, stops, st, opts = {}) {
   if (!pts.length) fallback('none');
   else if (!navigator.onLine) fallback('offline');
   else {
-    street(m, pts, st, next, box, o.link).then((ok) => {
+    street(m, pts, st, next, box, o).then((ok) => {
       if (ok) { box.dataset.map = 'tiles'; note.textContent = ''; } else fallback('noTiles');
     }, () => fallback('noLeaflet'));
   }
@@ -111,7 +112,7 @@ function loadLeaflet() {
 // street puts Leaflet over the drawing and reports whether its tiles load:
 // true at the first tile, false when every tile of the view failed or none
 // came within TILES_MS (the map is then taken away again).
-async function street(m, pts, st, next, box, link) {
+async function street(m, pts, st, next, box, { link, leave }) {
   const L = await loadLeaflet();
   const el = h('div', { class: 'street', testid: 'map-leaflet' });
   box.append(el);
@@ -138,6 +139,7 @@ async function street(m, pts, st, next, box, link) {
     map.remove();
   };
   addEventListener('hashchange', drop);
+  leave?.(drop);
   const ok = await tiles(L, map);
   if (!ok) { drop(); el.remove(); }
   return ok;

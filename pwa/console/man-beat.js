@@ -30,7 +30,7 @@ export function beatCard(m, opts) {
     h('a', { class: 'btn', href: `#/slots/print/${m.id}?print=1`, testid: `man-print-${m.beat_id}` }, t('man.print'))),
   h('div', { class: 'man-split' },
     stopsTable(m, stops, draft ? (a) => mover(a, m, opts) : (a) => offBox(a, off)),
-    mapBox(m, stops)),
+    mapBox(m, stops, opts.ops.ctx)),
   draft ? null : amendForm(m, off, opts));
 }
 
@@ -112,12 +112,12 @@ function amendForm(m, off, opts) {
 
 // mapBox shows the stops on the postman's map (a drawing at once; streets
 // if Leaflet and the tiles load), loaded when first needed.
-function mapBox(m, stops) {
+function mapBox(m, stops, ctx) {
   const box = h('div', { class: 'man-map', testid: `man-map-${m.beat_id}` }, h('h4', {}, t('man.map')));
   if (!stops.length) return box;
   mapModule ||= import('../map.js');
   const st = new Map(stops.map((s) => [s.stop_id, { state: 'pending', pending: false }]));
-  mapModule.then((mod) => box.append(mod.beatMap(m, stops, st, { link: () => null, legend: false })),
+  mapModule.then((mod) => box.append(mod.beatMap(m, stops, st, { link: () => null, legend: false, leave: ctx.onLeave })),
     () => box.append(h('p', {}, t('list.map.noLeaflet'))));
   return box;
 }
