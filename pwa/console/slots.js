@@ -21,10 +21,13 @@ export async function screen(ctx) {
   const say = status('man-status');
   const problems = h('div', { testid: 'man-problems' });
   const body = h('div', { class: 'stack', testid: 'man-body', 'aria-busy': 'true' });
+  say.tabIndex = -1;
   const act = async (fn) => {
     problems.replaceChildren();
     try { await fn(); } catch (err) { problems.replaceChildren(problemBox(err)); say.say(t('man.refused'), true); }
     await refresh();
+    // The button pressed was drawn again: keep the keyboard near what happened.
+    if (!document.activeElement || document.activeElement === document.body) say.focus();
   };
   const build = async () => {
     const res = await send('POST', `/api/v1/dcs/${encodeURIComponent(ctx.dc)}/manifests`, { date: ctx.date, slot: ctx.slot });
