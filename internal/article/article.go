@@ -50,12 +50,12 @@ type Article struct {
 	Status         Status         `json:"status"`
 	Schedule       *Schedule      `json:"schedule"`
 	BeatID         string         `json:"beat_id,omitempty"`
+	ContentHash    string         `json:"-"`
+	CreatedAt      time.Time      `json:"created_at"`
+	UpdatedAt      time.Time      `json:"updated_at"`
 	// BeatOverride is the beat a supervisor moved the article to (BeatID
 	// then equals it); empty when the beat is the one its address maps to.
-	BeatOverride string    `json:"beat_override,omitempty"`
-	ContentHash  string    `json:"-"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	BeatOverride string `json:"beat_override,omitempty"`
 }
 
 // Event is one tracking event of an article.
