@@ -45,7 +45,7 @@ func TestConsoleSlots(t *testing.T) {
 		}
 	}
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copySlotsShots(t, shots, filepath.Join(root, "docs"))
+		copyScreenshots(t, shots, filepath.Join(root, "docs"))
 	}
 }
 
@@ -97,18 +97,3 @@ func checkSlotsServerSide(t *testing.T, base, date, slot, moved, to, removed str
 	t.Logf("%d manifests of %s %s dispatched; %s on %s; %s held", len(list), date, slot, moved, to, removed)
 }
 
-// copySlotsShots replaces docs/console-slots-*.png with the run's.
-func copySlotsShots(t *testing.T, from, to string) {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(from, "console-slots-*.png"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("DAKIYA_SCREENSHOTS=1: copied %d screenshots to %s", len(files), to)
-}

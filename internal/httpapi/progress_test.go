@@ -79,7 +79,34 @@ func TestProgressAPI(t *testing.T) {
 		if len(overdue) != 1 || overdue[0].(map[string]any)["article_id"] != ids[2] {
 			t.Fatalf("after the slot's end, the pending stop is overdue: %v", b)
 		}
+		if want := stopSeqOf(t, e, e.login("sup1"), b["manifest_id"].(string), ids[2]); overdue[0].(map[string]any)["stop_seq"] != float64(want) {
+			t.Errorf("overdue %s: stop_seq %v, want its stop's seq %d", ids[2], overdue[0].(map[string]any)["stop_seq"], want)
+		}
 	})
+}
+
+// stopSeqOf is the seq of the manifest's stop that holds article id.
+func stopSeqOf(t *testing.T, e *env, token, manifestID, id string) int {
+	t.Helper()
+	var m struct {
+		Stops []struct {
+			Seq      int
+			Articles []struct{ ID string }
+		}
+	}
+	r := e.do("GET", "/api/v1/manifests/"+manifestID, token, nil)
+	if err := json.Unmarshal(r.body, &m); r.status != 200 || err != nil {
+		t.Fatalf("manifest %s: %d %v", manifestID, r.status, err)
+	}
+	for _, st := range m.Stops {
+		for _, a := range st.Articles {
+			if a.ID == id {
+				return st.Seq
+			}
+		}
+	}
+	t.Fatalf("article %s is on no stop of %s", id, manifestID)
+	return 0
 }
 
 func testProgressAccess(t *testing.T, e *env) {

@@ -297,7 +297,7 @@ func render(m Manifest, booked, capacity int, at time.Time) (Record, error) {
 	r := Record{At: at, Window: m.Window, Summary: Summary{ID: m.ID, Version: m.Version, DCID: m.DCID, BeatID: m.BeatID, PostmanID: m.PostmanID,
 		Date: m.Date, Slot: m.Slot, Status: m.Status, Stops: len(m.Stops), DistanceM: m.DistanceM, Load: m.Load},
 		Booked: booked, Capacity: capacity, Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}
-	r.Articles = articleIDs(m)
+	r.Articles, r.StopSeqs = articleIDs(m)
 	r.Summary.Articles = len(r.Articles)
 	return r, nil
 }

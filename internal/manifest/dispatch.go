@@ -22,19 +22,20 @@ func (s *Service) load(ctx context.Context, id string) (Record, Manifest, error)
 	if err := json.Unmarshal(r.Body, &m); err != nil {
 		return Record{}, Manifest{}, fmt.Errorf("manifest: decode %s: %w", id, err)
 	}
-	r.Articles = articleIDs(m)
+	r.Articles, r.StopSeqs = articleIDs(m)
 	return r, m, nil
 }
 
-// articleIDs lists a manifest's articles in route order.
-func articleIDs(m Manifest) []string {
-	var ids []string
+// articleIDs lists a manifest's articles in route order, with the seq
+// of the stop each is at.
+func articleIDs(m Manifest) (ids []string, seqs []int) {
 	for _, st := range m.Stops {
 		for _, it := range st.Articles {
 			ids = append(ids, it.ID)
+			seqs = append(seqs, st.Seq)
 		}
 	}
-	return ids
+	return ids, seqs
 }
 
 // supervised loads a manifest for a supervisor (or admin) of its centre.

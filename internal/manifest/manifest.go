@@ -117,6 +117,7 @@ type Record struct {
 	Body     []byte
 	ETag     string
 	Articles []string  // ids, in route order (derived from Body)
+	StopSeqs []int     // the stop of each of Articles, by its seq
 	At       time.Time // when this version was made
 	Window   Window
 	// Assignments names the new custody period of each article this write

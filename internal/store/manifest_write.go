@@ -59,7 +59,7 @@ func replaceManifestArticles(ctx context.Context, x runner, r manifest.Record) e
 	}
 	for i, id := range r.Articles {
 		if _, err := x.exec(ctx, "INSERT INTO manifest_articles (manifest_id, article_id, stop_seq) VALUES (?, ?, ?)",
-			r.ID, id, i); err != nil {
+			r.ID, id, r.StopSeqs[i]); err != nil {
 			return classify("manifest article", err)
 		}
 	}
