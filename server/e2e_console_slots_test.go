@@ -96,4 +96,3 @@ func checkSlotsServerSide(t *testing.T, base, date, slot, moved, to, removed str
 	}
 	t.Logf("%d manifests of %s %s dispatched; %s on %s; %s held", len(list), date, slot, moved, to, removed)
 }
-
