@@ -21,7 +21,7 @@ const COLUMNS = [
 export async function screen(ctx) {
   const out = h('div', { 'aria-live': 'polite', testid: 'art-import-out' });
   return section('screen-art-import', t('art.import.title'), back(),
-    h('div', { class: 'grid2' }, importForm(ctx, out), columnsHelp()));
+    h('div', { class: 'grid2' }, importForm(ctx, out), columnsHelp()), out, columnsTable());
 }
 
 // columnsHelp explains the columns and offers the sample file.
@@ -30,7 +30,13 @@ function columnsHelp() {
     h('p', {}, t('art.import.explain')),
     h('pre', { class: 'art-header', testid: 'art-import-header' }, HEADER),
     h('button', { type: 'button', testid: 'art-import-sample',
-      onclick: () => download('dakiya-booking-sample.csv', new Blob([SAMPLE], { type: 'text/csv' })) }, t('art.import.sample')),
+      onclick: () => download('dakiya-booking-sample.csv', new Blob([SAMPLE], { type: 'text/csv' })) }, t('art.import.sample')));
+}
+
+// columnsTable is each column with whether it is needed and an example,
+// folded away until asked for.
+function columnsTable() {
+  return h('details', { class: 'art-colhelp', testid: 'art-import-colhelp' }, h('summary', {}, t('art.import.each')),
     table([
       { label: t('art.import.col'), value: ([c]) => h('code', {}, c) },
       { label: t('art.import.needed'), value: ([, need]) => t(need ? 'art.import.required' : 'art.import.optional') },
@@ -40,7 +46,7 @@ function columnsHelp() {
 
 // importForm reads a chosen file into the text box and sends the text.
 function importForm(ctx, out) {
-  const text = h('textarea', { name: 'csv', rows: 10, spellcheck: false, testid: 'art-import-text', class: 'art-csv' });
+  const text = h('textarea', { name: 'csv', rows: 10, wrap: 'off', spellcheck: false, testid: 'art-import-text', class: 'art-csv' });
   const file = h('input', { type: 'file', accept: '.csv,text/csv', testid: 'art-import-file', onchange: async () => {
     const f = file.files[0];
     if (f) text.value = await f.text();
@@ -63,7 +69,7 @@ function importForm(ctx, out) {
   field(t('art.import.file'), file),
   field(t('art.import.paste'), text),
   go);
-  return h('div', {}, form, out);
+  return form;
 }
 
 // answer is what the server did: counts, the saved ids and the bad rows.
@@ -75,7 +81,8 @@ function answer(res) {
       h('li', { testid: 'art-import-created' }, t('art.import.created', { n: res.created.length })),
       h('li', { testid: 'art-import-unchanged' }, t('art.import.unchanged', { n: res.unchanged.length })),
       h('li', { testid: 'art-import-bad' }, t('art.import.bad', { n: res.errors.length }))),
-    res.created.length ? h('p', {}, res.created.map((id, i) => [i ? ', ' : '', h('a', { href: `#/articles/${id}` }, id)])) : null,
+    res.created.length ? h('p', { testid: 'art-import-ids' },
+      res.created.flatMap((id, i) => [i ? ', ' : '', h('a', { href: `#/articles/${id}` }, id)])) : null,
     errs.length ? table([
       { label: t('art.import.row'), value: (e) => String(e.row), num: true },
       { label: t('art.col.id'), value: (e) => e.id || '—' },

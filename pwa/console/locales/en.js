@@ -139,6 +139,7 @@ export default {
   'art.import.field': 'Field',
   'art.import.whole': 'the whole row',
   'art.import.message': 'What is wrong',
+  'art.import.each': 'Each column, with an example',
   // articles (art.): keys above this line
 
   // slots and manifests (man.): keys above this line

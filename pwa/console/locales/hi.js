@@ -139,6 +139,7 @@ export default {
   'art.import.field': 'फ़ील्ड',
   'art.import.whole': 'पूरी पंक्ति',
   'art.import.message': 'क्या ग़लत है',
+  'art.import.each': 'हर कॉलम, उदाहरण के साथ',
   // articles (art.): keys above this line
 
   // slots and manifests (man.): keys above this line
