@@ -99,6 +99,16 @@ async function listShows(q, what) {
   return want;
 }
 
+// articleShown waits until the article page on screen is id's (a page
+// opened from another article's page replaces it only once it has loaded).
+const articleShown = (id) => page.waitForFunction((x) => document.getElementById('screen-article-h')?.textContent.endsWith(x), id);
+
+// openArticle opens id's page by its address.
+async function openArticle(id) {
+  await page.goto(`${base}/console#/articles/${id}`);
+  await articleShown(id);
+}
+
 // clearFilters follows the "clear filters" link and waits for the bare list.
 async function clearFilters() {
   await page.click(T('art-clear'));
@@ -172,6 +182,7 @@ try {
   // ---- search: an exact id opens the article; a phone; a name ----
   await search(A.id.toLowerCase());
   await hashIs(`#/articles/${A.id}`);
+  await articleShown(A.id);
   await see('art-details');
   check(await text('art-d-name') === A.recipient.name, `article page shows ${await text('art-d-name')}`);
   await page.goBack();
@@ -227,6 +238,7 @@ try {
     `flag filter shows ${await rowIDs()}, "${await text('art-count')}"`);
   await page.click(T(`art-link-${F.id}`));
   await hashIs(`#/articles/${F.id}`);
+  await articleShown(F.id);
   await see('art-events');
   const detail = (await api('GET', `/api/v1/articles/${F.id}`, sup)).json;
   const evs = await page.$$eval('[data-testid="art-events"] li', (ls) => ls.map((l) => l.dataset.event));
@@ -251,7 +263,7 @@ try {
   log(`${F.id}: photo loaded (${width[0]} px), ${evs.length} events, returned with 07`);
 
   // ---- change a slot ----
-  await page.goto(`${base}/console#/articles/${A.id}`);
+  await openArticle(A.id);
   await see('art-slot-pick');
   const opts = await page.$$eval(`${T('art-slot-pick')} option`, (os) => os.map((o) => [o.value, o.textContent]));
   const [pick, words] = opts.at(-1);
@@ -263,13 +275,13 @@ try {
   log(`${A.id}: slot changed to ${date} ${slot}`);
 
   // ---- hold one at the counter; a hold the server refuses ----
-  await page.goto(`${base}/console#/articles/${B.id}`);
+  await openArticle(B.id);
   await see('art-hold');
   await page.click(T('art-hold'));
   await flash('Held at the counter.');
   check(await text('art-status') === 'Held at the counter' && await page.isHidden(T('art-act-hold'))
     && await page.isVisible(T('art-act-return')), 'held: status or actions');
-  await page.goto(`${base}/console#/articles/${D.id}`);
+  await openArticle(D.id);
   await see('art-hold');
   const gone = await api('POST', `/api/v1/articles/${D.id}/events`, sup, { event: 'returned_to_sender', reason_code: '01' });
   check(gone.status === 200, `return ${D.id} behind the page: ${gone.status}`);
@@ -344,6 +356,7 @@ try {
   await search(H.recipient.phone.slice(-10));
   await listShows({ q: H.recipient.phone.slice(-10) }, 'Hindi search');
   await page.click(T(`art-link-${H.id}`));
+  await articleShown(H.id);
   await see('art-hold');
   check((await text('art-events')).includes('बुक'), 'the timeline is not in Hindi');
   await page.click(T('art-hold'));

@@ -73,12 +73,14 @@ function timeline(events) {
 function proofs(ctx, list) {
   if (!list.length) return h('p', { testid: 'art-noproofs' }, t('art.noproofs'));
   const urls = [];
-  ctx.onLeave(() => urls.forEach((u) => URL.revokeObjectURL(u)));
+  let left = false;
+  ctx.onLeave(() => { left = true; urls.forEach((u) => URL.revokeObjectURL(u)); });
   return h('ul', { class: 'art-proofs', testid: 'art-proofs' }, list.map((p) => {
     const img = h('img', { alt: t('art.proof.alt', { kind: t(`proof.${p.kind}`), at: when(p.created_at) }),
       width: Math.min(160, p.width), height: Math.round(Math.min(160, p.width) * p.height / p.width), testid: `art-proof-${p.id}` });
     const note = h('small', {}, t('art.proof.loading'));
     fetchBlob(`/api/v1/proofs/${encodeURIComponent(p.id)}/content?stream=1`).then((blob) => {
+      if (left) return; // the page has gone: no URL to leak
       const u = URL.createObjectURL(blob);
       urls.push(u);
       img.src = u;

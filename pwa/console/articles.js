@@ -85,6 +85,9 @@ function filterForm(ctx, f, beats) {
   return form;
 }
 
+// shortBeat is a beat's id without its centre's (blr-koramangala-east → east).
+const shortBeat = (a) => (a.beat_id.startsWith(`${a.dc_id}-`) ? a.beat_id.slice(a.dc_id.length + 1) : a.beat_id);
+
 // columns are the list's columns; each id links to its page.
 const columns = () => [
   { label: t('art.col.id'), value: (a) => h('a', { href: `#/articles/${a.id}`, testid: `art-link-${a.id}` }, a.id) },
@@ -93,7 +96,7 @@ const columns = () => [
   { label: t('art.col.status'), value: (a) => statusPill(a.status) },
   { label: t('art.col.service'), value: (a) => t(`service.${a.service}`) },
   { label: t('art.col.slot'), value: (a) => slotText(a.schedule) },
-  { label: t('art.col.beat'), value: (a) => a.beat_id || '—' },
+  { label: t('art.col.beat'), value: (a) => (a.beat_id ? h('span', { title: a.beat_id }, shortBeat(a)) : '—') },
   { label: t('art.col.cod'), value: (a) => (a.cod_paise ? money(a.cod_paise) : '—'), num: true },
 ];
 

@@ -98,7 +98,7 @@ export default {
   'art.review.approved': 'Approved',
   'art.review.rejected': 'Rejected',
   'art.actions': 'Actions',
-  'art.act.none': 'Nothing can be changed on an article that is {status}.',
+  'art.act.none': 'No action: its status is “{status}”.',
   'art.note': 'Note (optional)',
   'art.slot.title': 'Change its slot',
   'art.slot.label': 'New slot',

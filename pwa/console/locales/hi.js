@@ -98,7 +98,7 @@ export default {
   'art.review.approved': 'स्वीकृत',
   'art.review.rejected': 'अस्वीकृत',
   'art.actions': 'कार्रवाई',
-  'art.act.none': 'इस डाक वस्तु की स्थिति "{status}" है, इसमें कुछ नहीं बदला जा सकता।',
+  'art.act.none': 'कोई कार्रवाई नहीं: इसकी स्थिति “{status}” है।',
   'art.note': 'टिप्पणी (वैकल्पिक)',
   'art.slot.title': 'स्लॉट बदलें',
   'art.slot.label': 'नया स्लॉट',
