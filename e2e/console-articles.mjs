@@ -266,7 +266,9 @@ try {
   await openArticle(A.id);
   await see('art-slot-pick');
   const opts = await page.$$eval(`${T('art-slot-pick')} option`, (os) => os.map((o) => [o.value, o.textContent]));
-  const [pick, words] = opts.at(-1);
+  const [pick, option] = opts.at(-1);
+  const words = option.split(' · ')[0];
+  check(/ · \d{1,2}:\d{2}\s?[ap]m–\d{1,2}:\d{2}\s?[ap]m$/i.test(option), `slot option "${option}" has no window`);
   await page.selectOption(T('art-slot-pick'), pick);
   await page.click(T('art-slot-save'));
   await flash(`Slot changed to ${words}.`);

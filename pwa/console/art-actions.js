@@ -3,7 +3,7 @@
 // what the article's status allows is offered; a refusal is shown as the
 // server gave it, and a success draws the page again with what was done.
 import { h } from '../ui.js';
-import { t } from '../i18n.js';
+import { t, time } from '../i18n.js';
 import { send, field, problemBox } from './kit.js';
 import { CAN, REASONS, reasonWord, slotText, statusWord } from './art-words.js';
 
@@ -42,7 +42,7 @@ function slotForm(ctx, a, slots) {
   const options = slots.filter((s) => s.open && `${s.date}/${s.slot}` !== cur);
   if (!options.length) return h('p', { testid: 'art-slot-none' }, t('art.slot.none'));
   const pick = h('select', { name: 'slot', testid: 'art-slot-pick', required: true },
-    options.map((s) => h('option', { value: `${s.date}/${s.slot}` }, slotText(s))));
+    options.map((s) => h('option', { value: `${s.date}/${s.slot}` }, `${slotText(s)} · ${time(s.start)}–${time(s.end)}`)));
   const out = h('div', { testid: 'art-slot-out' });
   const form = h('form', { class: 'art-action', testid: 'art-slot-form', onsubmit: (e) => {
     e.preventDefault();
