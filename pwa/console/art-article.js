@@ -24,7 +24,12 @@ export async function screen(ctx) {
     : await getJSON(`/api/v1/dcs/${encodeURIComponent(a.dc_id)}/slots?days=7`).catch(() => []);
   const said = status('art-flash');
   const flash = takeFlash(a.id);
-  if (flash) said.say(flash);
+  if (flash) {
+    // Said once the page is up, so the live region announces it; the focus
+    // goes there too, as the form that had it is gone.
+    said.tabIndex = -1;
+    requestAnimationFrame(() => { said.say(flash); said.focus(); });
+  }
   return section('screen-article', t('art.title', { id: a.id }), back(), said,
     h('div', { class: 'grid2' },
       h('section', { 'aria-labelledby': 'art-details-h' }, h('h3', { id: 'art-details-h' }, t('art.details')), details(a)),
