@@ -73,25 +73,8 @@ func TestConsoleArticles(t *testing.T) {
 		t.Error("the server logged no request by supervisor1")
 	}
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		artCopyShots(t, shots, filepath.Join(root, "docs"))
+		copyScreenshots(t, shots, filepath.Join(root, "docs"))
 	}
-}
-
-// artCopyShots replaces docs/console-articles-*.png with the run's
-// (copyScreenshots takes only the app's pwa-*.png).
-func artCopyShots(t *testing.T, from, to string) {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(from, "console-articles-*.png"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("DAKIYA_SCREENSHOTS=1: copied %d screenshots to %s", len(files), to)
 }
 
 // artArticle is what the console test reads back of an article.
