@@ -34,6 +34,7 @@ const pageErrors = [];
 class Check extends Error {}
 function check(ok, msg) { if (!ok) throw new Check(msg); }
 
+const GREY = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==', 'base64');
 const DC = 'blr-koramangala';
 const NEW = { username: 'postman9', name: 'Kavya Nair', password: 'kavya-first-pass' };
 const BEAT = { id: 'blr-koramangala-north', name: 'Koramangala North (Ejipura Main Road)', prefixes: ['4P3J3M', '4P3J3P', '4P3J3T', '4P3J2L'] };
@@ -114,6 +115,19 @@ async function mapDrawn(page) {
   return page.getAttribute(T('adm-map'), 'data-map');
 }
 
+// roleOf changes username's role in the staff list and checks the server's.
+async function roleOf(page, adm, username, role) {
+  const manage = `${T(`adm-user-manage-${username}`)}`;
+  if (await page.getAttribute(manage, 'open') === null) await page.click(`${manage} summary`);
+  await page.selectOption(T(`adm-user-newrole-${username}`), role);
+  await page.selectOption(T(`adm-user-newdc-${username}`), DC);
+  await page.click(T(`adm-user-setrole-${username}`));
+  const shown = role === 'postman' ? 'Postman' : 'Supervisor';
+  await page.waitForFunction(([u, r]) => document.querySelector(`[data-testid=adm-user-role-${u}]`)?.textContent === r, [username, shown]);
+  const u = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items.find((x) => x.username === username);
+  check(u.role === role && u.dc_id === DC, `the server holds ${username} as ${u.role} of ${u.dc_id}`);
+}
+
 let result = {};
 try {
   const admin = await open('admin', 'dakiya-demo', 'admin');
@@ -135,7 +149,7 @@ try {
   check(await admin.getAttribute(T('adm-user-username'), 'aria-invalid') !== null, 'the wrong username is not marked');
   await admin.fill(T('adm-user-username'), NEW.username);
   await admin.click(T('adm-user-form-submit'));
-  await admin.waitForSelector(T(`adm-user-${NEW.username}`));
+  await admin.waitForSelector(T(`adm-user-row-${NEW.username}`));
   const added = await text(admin, 'adm-user-form-status');
   check(added.includes(NEW.username) && added.includes(NEW.password), `after adding: "${added}"`);
   const staff = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items;
@@ -160,8 +174,8 @@ try {
   await admin.fill(T('adm-beat-digipin_prefixes'), '4P3-J3M, 4p3j3p 4P3J3T,4P3J2L');
   await admin.fill(T('adm-beat-pins'), '560102');
   await admin.click(T('adm-beat-form-submit'));
-  await admin.waitForSelector(T(`adm-beat-${BEAT.id}`));
-  check((await text(admin, `adm-beat-${BEAT.id}`)).includes(NEW.name), 'the new beat does not name its postman');
+  await admin.waitForSelector(T(`adm-beat-row-${BEAT.id}`));
+  check((await text(admin, `adm-beat-row-${BEAT.id}`)).includes(NEW.name), 'the new beat does not name its postman');
   const how = await mapDrawn(admin);
   for (const p of BEAT.prefixes) {
     if (how === 'drawing') await admin.waitForSelector(T(`adm-map-cell-${p}`));
@@ -172,7 +186,7 @@ try {
   check(nb && nb.postman_id === np.id && JSON.stringify(nb.digipin_prefixes) === JSON.stringify(BEAT.prefixes), `the server holds ${JSON.stringify(nb)}`);
   await shot(admin, 'beats');
   await toggleLang(admin, 'hi');
-  await admin.waitForSelector(T(`adm-beat-${BEAT.id}`));
+  await admin.waitForSelector(T(`adm-beat-row-${BEAT.id}`));
   check((await text(admin, 'adm-tab-beats')) === 'बीट', `the beats tab in Hindi reads "${await text(admin, 'adm-tab-beats')}"`);
   check((await text(admin, 'adm-beat-form-submit')) === 'बीट जोड़ें', 'the beat form is not in Hindi');
   await mapDrawn(admin);
@@ -207,6 +221,9 @@ try {
   check((await signIn(RESET.username)).status === 401, 'the old password still signs in');
   log(`reset the password of ${RESET.username}`);
   await shot(admin, 'staff');
+  await roleOf(admin, adm, 'postman3', 'supervisor');
+  await roleOf(admin, adm, 'postman3', 'postman');
+  log('made postman3 a supervisor and a postman again');
 
   // ---- calendar: a holiday; a wrong capacity refused by the form ----
   await tab(admin, 'calendar', 'adm-cal');
@@ -235,7 +252,7 @@ try {
   await tab(admin, 'centres', 'adm-centres');
   for (const [k, v] of Object.entries(CENTRE)) await admin.fill(T(`adm-dc-${k}`), v);
   await admin.click(T('adm-dc-form-submit'));
-  await admin.waitForSelector(T(`adm-dc-${CENTRE.id}`));
+  await admin.waitForSelector(T(`adm-dc-row-${CENTRE.id}`));
   await admin.waitForSelector(`${T('scope-dc')} option[value="${CENTRE.id}"]`, { state: 'attached' });
   const dcs = (await api('GET', '/api/v1/dcs', adm)).json.items;
   check(dcs.some((d) => d.id === CENTRE.id && d.pin === CENTRE.pin), 'the server does not hold the new centre');
@@ -243,6 +260,10 @@ try {
 
   // ---- a supervisor of another centre, in Hindi ----
   const sup = await open('supervisor2', 'dakiya-demo', 'supervisor2');
+  // OpenStreetMap is out of reach here: its tiles are answered with a grey
+  // pixel, so that the street map (Leaflet) is drawn instead of the drawing.
+  let tilesAsked = 0;
+  await sup.route('https://tile.openstreetmap.org/**', (r) => { tilesAsked += 1; return r.fulfill({ contentType: 'image/png', body: GREY }); });
   await sup.waitForSelector(T('nav-admin'));
   await sup.click(T('lang-toggle'));
   await sup.waitForFunction(() => document.querySelector('[data-testid=nav-admin]')?.textContent === 'प्रशासन');
@@ -250,12 +271,12 @@ try {
   await sup.waitForSelector(T('adm-beats'));
   check(await sup.isVisible(T('scope-dc-fixed')) && !(await sup.$(T('scope-dc'))), 'the supervisor can choose a centre');
   await tab(sup, 'centres', 'adm-centres');
-  const rows = await sup.$$eval('[data-testid^="adm-dc-"]', (els) => els.map((e) => e.dataset.testid));
-  check(JSON.stringify(rows) === JSON.stringify(['adm-dc-jaipur-city']), `the supervisor sees centres ${rows}`);
+  const rows = await sup.$$eval('[data-testid^="adm-dc-row-"]', (els) => els.map((e) => e.dataset.testid));
+  check(JSON.stringify(rows) === JSON.stringify(['adm-dc-row-jaipur-city']), `the supervisor sees centres ${rows}`);
   await tab(sup, 'staff', 'adm-staff');
-  const people = await sup.$$eval('tr[data-testid^="adm-user-"]', (els) => els.map((e) => e.dataset.testid));
-  check(people.sort().join() === 'adm-user-postman4,adm-user-supervisor2', `the supervisor sees staff ${people}`);
-  for (const absent of ['adm-user-new', 'adm-user-form', 'adm-dc-new', 'adm-staff-filter', 'adm-user-manage-postman4', 'adm-user-toggle-supervisor2']) {
+  const people = await sup.$$eval('[data-testid^="adm-user-row-"]', (els) => els.map((e) => e.dataset.testid));
+  check(people.sort().join() === 'adm-user-row-postman4,adm-user-row-supervisor2', `the supervisor sees staff ${people}`);
+  for (const absent of ['adm-staff-new', 'adm-user-form', 'adm-dc-new', 'adm-staff-filter', 'adm-user-manage-postman4', 'adm-user-toggle-supervisor2']) {
     check(!(await sup.$(T(absent))), `the supervisor is offered ${absent}`);
   }
   await sup.click(T('adm-user-toggle-postman4'));
@@ -265,6 +286,13 @@ try {
   await sup.waitForFunction(() => document.querySelector('[data-testid=adm-user-state-postman4]')?.textContent === 'सक्रिय');
   check((await signIn('postman4')).status === 200, 'postman4, enabled again, cannot sign in');
   await tab(sup, 'beats', 'adm-beats');
+  check(await mapDrawn(sup) === 'tiles' && tilesAsked > 0, `the street map did not come with tiles (${tilesAsked} asked)`);
+  const jb = (await api('GET', '/api/v1/dcs/jaipur-city/beats', await token('supervisor2'))).json.items;
+  const drawn = await sup.$$eval('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path', (els) => els.length);
+  check(drawn === jb[0].digipin_prefixes.length, `the street map draws ${drawn} cells, want ${jb[0].digipin_prefixes.length}`);
+  check(await sup.isVisible('[data-testid=adm-map-leaflet] .adm-leaflet-label'), 'the street map has no beat label');
+  await shot(sup, 'supervisor-beats-hi');
+  log(`the street map shows jaipur-city's ${drawn} prefixes over (stand-in) tiles`);
   await sup.fill(T('adm-beat-name'), 'जयपुर दोहरी');
   await sup.fill(T('adm-beat-digipin_prefixes'), '33C622');
   await sup.click(T('adm-beat-form-submit'));

@@ -41,7 +41,7 @@ function beatTable(beats, users) {
       ? `${who.get(b.postman_id).name} (${who.get(b.postman_id).username})` : b.postman_id) : t('adm.beat.nobody')) },
     { label: t('adm.beat.prefixes'), value: (b) => h('span', { class: 'adm-codes' }, b.digipin_prefixes.map((p) => h('code', {}, p))) },
     { label: t('adm.beat.pins'), value: (b) => (b.pins || []).join(', ') || '—' },
-  ], beats, { testid: 'adm-beats-table', rowid: (b) => `adm-beat-${b.id}`, caption: t('adm.beat.caption', { n: beats.length }), empty: t('adm.beat.none') });
+  ], beats, { testid: 'adm-beats-table', rowid: (b) => `adm-beat-row-${b.id}`, caption: t('adm.beat.caption', { n: beats.length }), empty: t('adm.beat.none') });
 }
 
 function legend(beats) {

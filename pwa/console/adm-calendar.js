@@ -14,42 +14,48 @@ export async function view(ctx) {
   if (!ctx.dc) return h('p', { testid: 'adm-cal-nodc' }, t('adm.dc.none'));
   const path = `/api/v1/dcs/${encodeURIComponent(ctx.dc)}/calendar`;
   const cal = await getJSON(path);
-  const holidays = [...cal.holidays];
-  const days = h('ul', { class: 'plain adm-holidays', testid: 'adm-cal-holidays', 'aria-live': 'polite' });
-  const drawDays = () => days.replaceChildren(...(holidays.length ? holidays.map((d) => h('li', { testid: `adm-cal-holiday-${d}` },
-    h('span', {}, date(d)), ' ', h('code', {}, d), ' ',
-    h('button', { type: 'button', class: 'quiet', testid: `adm-cal-remove-${d}`, 'aria-label': t('adm.cal.removeDay', { day: d }),
-      onclick: () => { holidays.splice(holidays.indexOf(d), 1); drawDays(); } }, t('adm.cal.remove'))))
-    : [h('li', { testid: 'adm-cal-noholidays' }, t('adm.cal.noHolidays'))]));
-  drawDays();
-  const day = h('input', { type: 'date', name: 'holidays', testid: 'adm-cal-day' });
-  const addDay = () => {
-    const d = day.value;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(d)) { day.setAttribute('aria-invalid', 'true'); day.focus(); return; }
-    day.removeAttribute('aria-invalid');
-    if (!holidays.includes(d)) holidays.push(d);
-    holidays.sort();
-    day.value = '';
-    drawDays();
-  };
+  const days = holidayList(cal.holidays);
   const kids = [
     h('p', {}, t('adm.cal.tz', { tz: cal.time_zone })),
     windows(cal),
     h('div', { class: 'field adm-check' }, h('input', { type: 'checkbox', name: 'sunday_delivery', id: 'adm-cal-sunday', testid: 'adm-cal-sunday',
       checked: cal.sunday_delivery }), h('label', { for: 'adm-cal-sunday' }, t('adm.cal.sunday'))),
-    h('fieldset', { class: 'adm-fieldset' }, h('legend', {}, t('adm.cal.holidays')), days,
-      h('div', { class: 'row adm-addday' }, field(t('adm.cal.day'), day),
-        h('button', { type: 'button', class: 'quiet', testid: 'adm-cal-add', onclick: addDay }, t('adm.cal.add')))),
+    days.el,
   ];
   const f = form('adm-cal-form', t('adm.cal.save'), kids, async (el) => {
-    const body = read(el, holidays);
+    const body = read(el, days.dates);
     check(body);
     const saved = await send('PUT', path, body);
-    holidays.splice(0, holidays.length, ...saved.holidays);
-    drawDays();
+    days.set(saved.holidays);
     return t('adm.cal.saved', { dc: ctx.dc });
   });
   return sub('adm-cal', t('adm.cal.title', { dc: ctx.dc }), f);
+}
+
+// holidayList is the holidays being edited: el (their list, a date and
+// Add), dates (the dates, sorted) and set(dates) to draw others.
+function holidayList(initial) {
+  const dates = [...initial];
+  const list = h('ul', { class: 'plain adm-holidays', testid: 'adm-cal-holidays', 'aria-live': 'polite' });
+  const draw = () => list.replaceChildren(...(dates.length ? dates.map((d) => h('li', { testid: `adm-cal-holiday-${d}` },
+    h('span', {}, date(d)), ' ', h('code', {}, d), ' ',
+    h('button', { type: 'button', class: 'quiet', testid: `adm-cal-remove-${d}`, 'aria-label': t('adm.cal.removeDay', { day: d }),
+      onclick: () => { dates.splice(dates.indexOf(d), 1); draw(); } }, t('adm.cal.remove'))))
+    : [h('li', { testid: 'adm-cal-noholidays' }, t('adm.cal.noHolidays'))]));
+  const day = h('input', { type: 'date', name: 'holidays', testid: 'adm-cal-day' });
+  const add = () => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(day.value)) { day.setAttribute('aria-invalid', 'true'); day.focus(); return; }
+    day.removeAttribute('aria-invalid');
+    if (!dates.includes(day.value)) dates.push(day.value);
+    dates.sort();
+    day.value = '';
+    draw();
+  };
+  draw();
+  const el = h('fieldset', { class: 'adm-fieldset' }, h('legend', {}, t('adm.cal.holidays')), list,
+    h('div', { class: 'row adm-addday' }, field(t('adm.cal.day'), day),
+      h('button', { type: 'button', class: 'quiet', testid: 'adm-cal-add', onclick: add }, t('adm.cal.add'))));
+  return { el, dates, set: (ds) => { dates.splice(0, dates.length, ...ds); draw(); } };
 }
 
 // windows is the table of each slot's start, end, cut-off and capacity.

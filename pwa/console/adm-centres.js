@@ -19,7 +19,7 @@ export async function view(ctx) {
     { label: t('adm.dc.tz'), value: (d) => d.time_zone },
     { label: t('adm.dc.upi'), value: (d) => d.upi_vpa || '—' },
     { label: t('adm.dc.beats'), num: true, value: (d) => num(d.beats.length) },
-  ], dcs, { testid: 'adm-dcs', rowid: (d) => `adm-dc-${d.id}`, caption: t('adm.dc.caption', { n: dcs.length }), empty: t('adm.dc.none') });
+  ], dcs, { testid: 'adm-dcs', rowid: (d) => `adm-dc-row-${d.id}`, caption: t('adm.dc.caption', { n: dcs.length }), empty: t('adm.dc.none') });
   return h('div', { class: 'stack' },
     added ? h('p', { role: 'status', class: 'status', testid: 'adm-dc-added' }, t('adm.dc.added', { id: added })) : null,
     sub('adm-centres', t('adm.tab.centres'), list),

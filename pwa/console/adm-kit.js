@@ -22,7 +22,7 @@ function mark(form, errors) {
   const bad = [];
   for (const c of form.querySelectorAll('[name]')) {
     const wrong = errors.some((e) => c.name === e.field || c.name.startsWith(`${e.field}.`));
-    c.toggleAttribute('aria-invalid', wrong);
+    if (wrong) c.setAttribute('aria-invalid', 'true'); else c.removeAttribute('aria-invalid');
     if (wrong) bad.push(c);
   }
   bad[0]?.focus();

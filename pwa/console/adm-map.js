@@ -14,7 +14,7 @@ const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
 const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const WAIT_MS = 8000; // for Leaflet to load, then for its first tile
 const W = 720;
-const H = 460;
+const H = 560;
 
 // COLOURS tell beats apart; each keeps 4.5:1 against white for its label
 // (console.css repeats them as .adm-c0… for the street map's labels).
@@ -67,10 +67,10 @@ function drawing(beats, cells, centre) {
     const a = at(c.b.maxLat, c.b.minLon);
     const z = at(c.b.minLat, c.b.maxLon);
     const w = z.x - a.x;
-    return svg('g', { class: 'adm-cell', testid: `adm-map-cell-${c.prefix}` },
+    return svg('g', { class: 'adm-cell', testid: `adm-map-cell-${c.prefix}` }, svg('title', {}, `${c.beat.name}: ${c.prefix}`),
       svg('rect', { x: a.x.toFixed(1), y: a.y.toFixed(1), width: w.toFixed(1), height: (z.y - a.y).toFixed(1),
         fill: colour(c.i), 'fill-opacity': 0.28, stroke: colour(c.i), 'stroke-width': 1.5 }),
-      w > 44 ? svg('text', { x: (a.x + w / 2).toFixed(1), y: (a.y + 14).toFixed(1), 'text-anchor': 'middle', class: 'adm-prefix' }, c.prefix) : null);
+      w > 40 ? svg('text', { x: (a.x + w / 2).toFixed(1), y: (a.y + 14).toFixed(1), 'text-anchor': 'middle', class: 'adm-prefix' }, c.prefix) : null);
   });
   const labels = beats.map((beat, i) => {
     const mine = cells.filter((c) => c.i === i);
@@ -128,9 +128,10 @@ async function street(beats, cells, centre, box, onLeave) {
     const mine = cells.filter((c) => c.i === i);
     if (!mine.length) return;
     const span = h('span', { class: `adm-c${i % COLOURS.length}` }, beat.name.split(' (')[0]);
-    L.marker(middle(mine), { icon: L.divIcon({ html: span, className: 'adm-leaflet-label', iconSize: null }), keyboard: false, interactive: false }).addTo(map);
+    L.marker(middle(mine), { icon: L.divIcon({ html: span, className: 'adm-leaflet-label', iconSize: null }), keyboard: false, interactive: false,
+      zIndexOffset: 1000 }).addTo(map);
   });
-  if (centre) L.marker([centre.lat, centre.lon], { icon: L.divIcon({ html: h('span', {}, t('adm.map.po')), className: 'pin centre', iconSize: [30, 30] }),
+  if (centre) L.marker([centre.lat, centre.lon], { icon: L.divIcon({ html: h('span', {}, t('adm.map.po')), className: 'pin centre', iconSize: [22, 22] }),
     title: t('adm.map.centre'), keyboard: false }).addTo(map);
   map.fitBounds(L.latLngBounds(all), { padding: [20, 20] });
   let gone = false;

@@ -36,12 +36,12 @@ export async function view(ctx) {
   await refresh();
   return h('div', { class: 'stack' },
     sub('adm-staff', t('adm.tab.staff'), ctx.admin ? filter(ctx, only) : null, say, trouble, holder),
-    ctx.admin ? sub('adm-user-new', t('adm.staff.new'), newUser(ctx, refresh)) : null);
+    ctx.admin ? sub('adm-staff-new', t('adm.staff.new'), newUser(ctx, refresh)) : null);
 }
 
 // filter narrows an admin's list to one centre.
 function filter(ctx, only) {
-  return field(t('adm.staff.filter'), h('select', { testid: 'adm-staff-filter',
+  return field(t('adm.staff.filter'), h('select', { testid: 'adm-staff-filter', class: 'adm-auto',
     onchange: (e) => ctx.go(`#/admin/staff${e.target.value ? `?dc=${encodeURIComponent(e.target.value)}` : ''}`) },
   h('option', { value: '' }, t('adm.staff.everyone')),
   ctx.dcs.map((d) => h('option', { value: d.id, selected: d.id === only }, `${d.id} · ${d.name}`))));
@@ -56,7 +56,7 @@ function staffTable(ctx, users, act) {
     { label: t('adm.staff.state'), value: (u) => h('span', { testid: `adm-user-state-${u.username}`, class: u.disabled ? 'adm-off' : null },
       t(u.disabled ? 'adm.staff.off' : 'adm.staff.on')) },
     { label: t('adm.staff.actions'), value: (u) => actions(ctx, u, act) },
-  ], users, { testid: 'adm-staff-table', rowid: (u) => `adm-user-${u.username}`, rowclass: (u) => (u.disabled ? 'adm-disabled' : null),
+  ], users, { testid: 'adm-staff-table', rowid: (u) => `adm-user-row-${u.username}`, rowclass: (u) => (u.disabled ? 'adm-disabled' : null),
     caption: t('adm.staff.caption', { n: users.length }), empty: t('adm.staff.none') });
 }
 
