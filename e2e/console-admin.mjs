@@ -5,17 +5,19 @@
 //   node e2e/console-admin.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>
 //
 // At 1280 × 800 the admin signs in at / and is sent to the console; adds
-// a postman (who then signs in at / and sees the postman's app), adds a
-// beat for them (a wrong prefix refused by the form, a prefix of another
-// beat refused by the server) and sees its DIGIPIN prefixes on the map;
-// disables and enables a postman (who cannot sign in meanwhile); resets a
-// password; adds a holiday to the calendar (a wrong capacity refused by
-// the form); adds a centre, which the scope bar then offers. The beats and
-// calendar are checked in Hindi too. Then a supervisor of another centre,
-// in Hindi, sees only their centre and staff, no admin-only action, can
-// disable and enable their postman, and sees the server's refusal of a
-// beat whose prefix another beat covers. Each change is checked through
-// the API here, and again by the Go test.
+// a postman (a wrong username refused by the form), who then signs in at /
+// and sees the postman's app; adds a beat for them (a wrong prefix refused
+// by the form, a prefix of another beat by the server) and sees its
+// DIGIPIN prefixes on the map, in English and Hindi; disables and enables
+// a postman (who cannot sign in meanwhile); resets a password; changes a
+// role and back; adds a holiday to the calendar (a wrong capacity refused
+// by the form), checked in Hindi too; adds a centre (an unknown time zone
+// refused by the server, on its field), which the scope bar then offers.
+// Then a supervisor of another centre, in Hindi, sees only their centre
+// and staff and no admin-only action, disables and enables their postman,
+// sees the street map (Leaflet over stand-in tiles) and the server's
+// refusal of a beat whose prefix another covers. Each change is checked
+// through the API here, and again by the Go test.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -115,29 +117,9 @@ async function mapDrawn(page) {
   return page.getAttribute(T('adm-map'), 'data-map');
 }
 
-// roleOf changes username's role in the staff list and checks the server's.
-async function roleOf(page, adm, username, role) {
-  const manage = `${T(`adm-user-manage-${username}`)}`;
-  if (await page.getAttribute(manage, 'open') === null) await page.click(`${manage} summary`);
-  await page.selectOption(T(`adm-user-newrole-${username}`), role);
-  await page.selectOption(T(`adm-user-newdc-${username}`), DC);
-  await page.click(T(`adm-user-setrole-${username}`));
-  const shown = role === 'postman' ? 'Postman' : 'Supervisor';
-  await page.waitForFunction(([u, r]) => document.querySelector(`[data-testid=adm-user-role-${u}]`)?.textContent === r, [username, shown]);
-  const u = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items.find((x) => x.username === username);
-  check(u.role === role && u.dc_id === DC, `the server holds ${username} as ${u.role} of ${u.dc_id}`);
-}
-
-let result = {};
-try {
-  const admin = await open('admin', 'dakiya-demo', 'admin');
-  await admin.waitForSelector(T('nav-admin'));
-  await admin.click(T('nav-admin'));
-  await admin.waitForSelector(T('adm-centres'));
-  log('admin signed in, console open at the admin screen');
-  const adm = await token('admin');
-
-  // ---- staff: add a postman ----
+// addPostman adds NEW at the centre (a wrong username refused by the form
+// first) and returns the user the server holds.
+async function addPostman(admin, adm) {
   await tab(admin, 'staff', 'adm-staff');
   await admin.selectOption(T('adm-user-role'), 'postman');
   await admin.selectOption(T('adm-user-dc_id'), DC);
@@ -146,18 +128,22 @@ try {
   await admin.fill(T('adm-user-password'), NEW.password);
   await admin.click(T('adm-user-form-submit'));
   await admin.waitForSelector(`${T('adm-user-form-problem')} ${T('problem')}`);
-  check(await admin.getAttribute(T('adm-user-username'), 'aria-invalid') !== null, 'the wrong username is not marked');
+  check(await admin.getAttribute(T('adm-user-username'), 'aria-invalid') === 'true', 'the wrong username is not marked');
   await admin.fill(T('adm-user-username'), NEW.username);
   await admin.click(T('adm-user-form-submit'));
   await admin.waitForSelector(T(`adm-user-row-${NEW.username}`));
   const added = await text(admin, 'adm-user-form-status');
   check(added.includes(NEW.username) && added.includes(NEW.password), `after adding: "${added}"`);
-  const staff = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items;
-  const np = staff.find((u) => u.username === NEW.username);
+  const np = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items.find((u) => u.username === NEW.username);
   check(np && np.role === 'postman' && np.dc_id === DC && !np.disabled, `the server holds ${JSON.stringify(np)}`);
   log(`added postman ${NEW.username} (${np.id})`);
+  return np;
+}
 
-  // ---- beats: add one for the new postman, see it on the map ----
+// addBeat adds BEAT walked by np (a wrong prefix refused by the form, one
+// of another beat by the server), sees it on the map in English and
+// Hindi and returns how the map was drawn.
+async function addBeat(admin, adm, np) {
   await tab(admin, 'beats', 'adm-beats');
   check(await mapDrawn(admin), 'no map');
   await admin.fill(T('adm-beat-id'), BEAT.id);
@@ -177,12 +163,11 @@ try {
   await admin.waitForSelector(T(`adm-beat-row-${BEAT.id}`));
   check((await text(admin, `adm-beat-row-${BEAT.id}`)).includes(NEW.name), 'the new beat does not name its postman');
   const how = await mapDrawn(admin);
-  for (const p of BEAT.prefixes) {
-    if (how === 'drawing') await admin.waitForSelector(T(`adm-map-cell-${p}`));
+  if (how === 'drawing') {
+    for (const p of BEAT.prefixes) await admin.waitForSelector(T(`adm-map-cell-${p}`));
+    check(await admin.isVisible(T(`adm-map-label-${BEAT.id}`)), 'the new beat has no label on the map');
   }
-  if (how === 'drawing') check(await admin.isVisible(T(`adm-map-label-${BEAT.id}`)), 'the new beat has no label on the map');
-  const beats = (await api('GET', `/api/v1/dcs/${DC}/beats`, adm)).json.items;
-  const nb = beats.find((b) => b.id === BEAT.id);
+  const nb = (await api('GET', `/api/v1/dcs/${DC}/beats`, adm)).json.items.find((b) => b.id === BEAT.id);
   check(nb && nb.postman_id === np.id && JSON.stringify(nb.digipin_prefixes) === JSON.stringify(BEAT.prefixes), `the server holds ${JSON.stringify(nb)}`);
   await shot(admin, 'beats');
   await toggleLang(admin, 'hi');
@@ -193,25 +178,33 @@ try {
   await shot(admin, 'beats-hi');
   await toggleLang(admin, 'en');
   log(`added beat ${BEAT.id} with ${BEAT.prefixes.length} prefixes; the map is ${how}`);
+  return how;
+}
 
-  // ---- the new postman signs in and gets the postman's app ----
+// postmanSignsIn: the new postman signs in at / and gets the postman's app.
+async function postmanSignsIn() {
   const pm = await open(NEW.username, NEW.password, NEW.username, (u) => !/console/.test(u.pathname) && !/login/.test(u.hash));
   await pm.waitForSelector(T('screen-today'));
   check(!pm.url().includes('/console'), `the new postman landed on ${pm.url()}`);
   log(`${NEW.username} signed in and sees the postman's app`);
+}
 
-  // ---- staff: disable and enable postman1, reset postman2's password ----
+const userOf = async (adm, username) => (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items.find((u) => u.username === username);
+const stateIs = (page, username, want) => page.waitForFunction(([u, w]) =>
+  document.querySelector(`[data-testid=adm-user-state-${u}]`)?.textContent === w, [username, want]);
+
+// staffChanges disables and enables postman1, resets a password and
+// changes a role.
+async function staffChanges(admin, adm) {
   await tab(admin, 'staff', 'adm-staff');
   await admin.click(T('adm-user-toggle-postman1'));
-  await admin.waitForFunction(() => document.querySelector('[data-testid=adm-user-state-postman1]')?.textContent === 'Disabled');
+  await stateIs(admin, 'postman1', 'Disabled');
   check((await signIn('postman1')).status === 401, 'a disabled postman can still sign in');
-  let p1 = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items.find((u) => u.username === 'postman1');
-  check(p1.disabled === true, 'the server does not hold postman1 disabled');
+  check((await userOf(adm, 'postman1')).disabled === true, 'the server does not hold postman1 disabled');
   await admin.click(T('adm-user-toggle-postman1'));
-  await admin.waitForFunction(() => document.querySelector('[data-testid=adm-user-state-postman1]')?.textContent === 'Active');
+  await stateIs(admin, 'postman1', 'Active');
   check((await signIn('postman1')).status === 200, 'an enabled postman cannot sign in');
-  p1 = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items.find((u) => u.username === 'postman1');
-  check(p1.disabled === false, 'the server does not hold postman1 enabled');
+  check((await userOf(adm, 'postman1')).disabled === false, 'the server does not hold postman1 enabled');
   log('disabled postman1 (refused sign-in), enabled again (signed in)');
   await admin.click(`${T(`adm-user-manage-${RESET.username}`)} summary`);
   await admin.fill(T(`adm-user-pw-${RESET.username}`), RESET.password);
@@ -224,8 +217,23 @@ try {
   await roleOf(admin, adm, 'postman3', 'supervisor');
   await roleOf(admin, adm, 'postman3', 'postman');
   log('made postman3 a supervisor and a postman again');
+}
 
-  // ---- calendar: a holiday; a wrong capacity refused by the form ----
+// roleOf changes username's role in the staff list and checks the server's.
+async function roleOf(page, adm, username, role) {
+  const manage = T(`adm-user-manage-${username}`);
+  if (await page.getAttribute(manage, 'open') === null) await page.click(`${manage} summary`);
+  await page.selectOption(T(`adm-user-newrole-${username}`), role);
+  await page.selectOption(T(`adm-user-newdc-${username}`), DC);
+  await page.click(T(`adm-user-setrole-${username}`));
+  const shown = role === 'postman' ? 'Postman' : 'Supervisor';
+  await page.waitForFunction(([u, r]) => document.querySelector(`[data-testid=adm-user-role-${u}]`)?.textContent === r, [username, shown]);
+  const u = await userOf(adm, username);
+  check(u.role === role && u.dc_id === DC, `the server holds ${username} as ${u.role} of ${u.dc_id}`);
+}
+
+// calendar adds HOLIDAY (a wrong capacity refused by the form first).
+async function calendar(admin, adm) {
   await tab(admin, 'calendar', 'adm-cal');
   await admin.fill(T('adm-cal-day'), HOLIDAY);
   await admin.click(T('adm-cal-add'));
@@ -233,7 +241,7 @@ try {
   await admin.fill(T('adm-cal-capacity-morning'), '0');
   await admin.click(T('adm-cal-form-submit'));
   await admin.waitForSelector(`${T('adm-cal-form-problem')} ${T('problem')}`);
-  check(await admin.getAttribute(T('adm-cal-capacity-morning'), 'aria-invalid') !== null, 'the wrong capacity is not marked');
+  check(await admin.getAttribute(T('adm-cal-capacity-morning'), 'aria-invalid') === 'true', 'the wrong capacity is not marked');
   check(!(await api('GET', `/api/v1/dcs/${DC}/calendar`, adm)).json.holidays.includes(HOLIDAY), 'a refused calendar was saved');
   await admin.fill(T('adm-cal-capacity-morning'), '60');
   await admin.click(T('adm-cal-form-submit'));
@@ -247,19 +255,33 @@ try {
   await shot(admin, 'calendar-hi');
   await toggleLang(admin, 'en');
   log(`added the holiday ${HOLIDAY}, capacity 60 in the morning`);
+}
 
-  // ---- centres: add one; the scope bar offers it ----
+// addCentre adds CENTRE (an unknown time zone refused by the server, on its
+// field, first); the scope bar then offers it.
+async function addCentre(admin, adm) {
   await tab(admin, 'centres', 'adm-centres');
   for (const [k, v] of Object.entries(CENTRE)) await admin.fill(T(`adm-dc-${k}`), v);
+  await admin.fill(T('adm-dc-time_zone'), 'Asia/Bangalore');
+  await admin.click(T('adm-dc-form-submit'));
+  await admin.waitForSelector(`${T('adm-dc-form-problem')} ${T('problem')} li`);
+  check(await admin.getAttribute(T('adm-dc-time_zone'), 'aria-invalid') === 'true', 'the time zone the server refused is not marked');
+  log(`the server refused the time zone: "${await text(admin, 'adm-dc-form-problem')}"`);
+  await admin.fill(T('adm-dc-time_zone'), 'Asia/Kolkata');
   await admin.click(T('adm-dc-form-submit'));
   await admin.waitForSelector(T(`adm-dc-row-${CENTRE.id}`));
   await admin.waitForSelector(`${T('scope-dc')} option[value="${CENTRE.id}"]`, { state: 'attached' });
   const dcs = (await api('GET', '/api/v1/dcs', adm)).json.items;
   check(dcs.some((d) => d.id === CENTRE.id && d.pin === CENTRE.pin), 'the server does not hold the new centre');
   log(`added centre ${CENTRE.id}; the scope bar offers it`);
+}
 
-  // ---- a supervisor of another centre, in Hindi ----
+// supervisor: supervisor2 (Jaipur), in Hindi, sees their own centre and
+// staff only, no admin-only action; disables and enables their postman;
+// sees the street map; is refused a beat whose prefix another covers.
+async function supervisor() {
   const sup = await open('supervisor2', 'dakiya-demo', 'supervisor2');
+  const tok = await token('supervisor2');
   // OpenStreetMap is out of reach here: its tiles are answered with a grey
   // pixel, so that the street map (Leaflet) is drawn instead of the drawing.
   let tilesAsked = 0;
@@ -280,14 +302,14 @@ try {
     check(!(await sup.$(T(absent))), `the supervisor is offered ${absent}`);
   }
   await sup.click(T('adm-user-toggle-postman4'));
-  await sup.waitForFunction(() => document.querySelector('[data-testid=adm-user-state-postman4]')?.textContent === 'बंद');
+  await stateIs(sup, 'postman4', 'बंद');
   check((await signIn('postman4')).status === 401, 'postman4, disabled by the supervisor, can sign in');
   await sup.click(T('adm-user-toggle-postman4'));
-  await sup.waitForFunction(() => document.querySelector('[data-testid=adm-user-state-postman4]')?.textContent === 'सक्रिय');
+  await stateIs(sup, 'postman4', 'सक्रिय');
   check((await signIn('postman4')).status === 200, 'postman4, enabled again, cannot sign in');
   await tab(sup, 'beats', 'adm-beats');
   check(await mapDrawn(sup) === 'tiles' && tilesAsked > 0, `the street map did not come with tiles (${tilesAsked} asked)`);
-  const jb = (await api('GET', '/api/v1/dcs/jaipur-city/beats', await token('supervisor2'))).json.items;
+  const jb = (await api('GET', '/api/v1/dcs/jaipur-city/beats', tok)).json.items;
   const drawn = await sup.$$eval('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path', (els) => els.length);
   check(drawn === jb[0].digipin_prefixes.length, `the street map draws ${drawn} cells, want ${jb[0].digipin_prefixes.length}`);
   check(await sup.isVisible('[data-testid=adm-map-leaflet] .adm-leaflet-label'), 'the street map has no beat label');
@@ -299,15 +321,29 @@ try {
   await sup.waitForSelector(`${T('adm-beat-form-problem')} ${T('problem')}`);
   const refusal = await text(sup, 'adm-beat-form-problem');
   check(/already covers/.test(refusal), `the refusal says "${refusal}"`);
-  const jaipur = (await api('GET', '/api/v1/dcs/jaipur-city/beats', await token('supervisor2'))).json.items;
+  const jaipur = (await api('GET', '/api/v1/dcs/jaipur-city/beats', tok)).json.items;
   check(jaipur.length === 1, `the refused beat was added: ${jaipur.map((b) => b.id)}`);
   await tab(sup, 'calendar', 'adm-cal');
   check(await sup.isVisible(T('adm-cal-form-submit')), 'the supervisor cannot edit the calendar');
-  await shot(sup, 'supervisor-hi');
   log(`supervisor2 (Hindi) sees jaipur-city only, disabled and enabled postman4, was refused a covered prefix: "${refusal}"`);
+}
 
+try {
+  const admin = await open('admin', 'dakiya-demo', 'admin');
+  await admin.waitForSelector(T('nav-admin'));
+  await admin.click(T('nav-admin'));
+  await admin.waitForSelector(T('adm-centres'));
+  log('admin signed in, console open at the admin screen');
+  const adm = await token('admin');
+  const np = await addPostman(admin, adm);
+  const how = await addBeat(admin, adm, np);
+  await postmanSignsIn();
+  await staffChanges(admin, adm);
+  await calendar(admin, adm);
+  await addCentre(admin, adm);
+  await supervisor();
   check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
-  result = { postman: NEW.username, postman_id: np.id, beat: BEAT.id, prefixes: BEAT.prefixes, reset: RESET, holiday: HOLIDAY,
+  const result = { postman: NEW.username, postman_id: np.id, beat: BEAT.id, prefixes: BEAT.prefixes, reset: RESET, holiday: HOLIDAY,
     centre: CENTRE.id, map: how };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
