@@ -273,7 +273,11 @@ async function addCentre(admin, adm) {
   await admin.waitForSelector(`${T('scope-dc')} option[value="${CENTRE.id}"]`, { state: 'attached' });
   const dcs = (await api('GET', '/api/v1/dcs', adm)).json.items;
   check(dcs.some((d) => d.id === CENTRE.id && d.pin === CENTRE.pin), 'the server does not hold the new centre');
-  log(`added centre ${CENTRE.id}; the scope bar offers it`);
+  await admin.click(T(`adm-dc-choose-${CENTRE.id}`));
+  await admin.waitForSelector(T('adm-beats-table-empty'));
+  check(await admin.inputValue(T('scope-dc')) === CENTRE.id, 'choosing the new centre did not make it the scope');
+  check((await text(admin, 'adm-map-status')).includes('No beat'), 'the new centre\'s map does not say it has nothing to draw');
+  log(`added centre ${CENTRE.id}; the scope bar offers it, and chose it: no beats yet`);
 }
 
 // supervisor: supervisor2 (Jaipur), in Hindi, sees their own centre and

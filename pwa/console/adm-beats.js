@@ -5,7 +5,7 @@ import { h } from '../ui.js';
 import { t } from '../i18n.js';
 import { svg } from '../icons.js';
 import { getJSON, send, table, field } from './kit.js';
-import { sub, form, value, invalid } from './adm-kit.js';
+import { sub, form, value, invalid, flash, flashed } from './adm-kit.js';
 import { beatsMap, colour } from './adm-map.js';
 import { symbols } from './adm-digipin.js';
 
@@ -20,9 +20,7 @@ export async function view(ctx) {
     getJSON(`/api/v1/dcs/${dc}`),
   ]);
   const postmen = users.filter((u) => u.role === 'postman');
-  const added = ctx.query.get('added');
-  return h('div', { class: 'stack' },
-    added ? h('p', { role: 'status', class: 'status', testid: 'adm-beat-added' }, t('adm.beat.added', { id: added })) : null,
+  return h('div', { class: 'stack' }, flashed(),
     sub('adm-beats', t('adm.beat.title', { dc: centre?.name || ctx.dc }), beatTable(beats, users),
       h('h4', {}, t('adm.map.title')), beatsMap(beats, centre, ctx.onLeave), legend(beats)),
     sub('adm-beat-new', t('adm.beat.new'), newBeat(ctx, postmen)));
@@ -69,8 +67,9 @@ function newBeat(ctx, postmen) {
     if (value(f, 'postman_id')) body.postman_id = value(f, 'postman_id');
     check(body);
     const b = await send('POST', `/api/v1/dcs/${encodeURIComponent(ctx.dc)}/beats`, body);
-    ctx.go(`#/admin/beats?added=${encodeURIComponent(b.id)}`);
-    return t('adm.beat.added', { id: b.id });
+    flash(t('adm.beat.added', { id: b.id }));
+    ctx.render();
+    return '';
   });
 }
 

@@ -4,12 +4,11 @@
 import { h } from '../ui.js';
 import { t, num } from '../i18n.js';
 import { getJSON, send, table, field, forgetCentres } from './kit.js';
-import { sub, form, value, invalid } from './adm-kit.js';
+import { sub, form, value, invalid, flash, flashed } from './adm-kit.js';
 
 // view draws the list of centres and, for an admin, the form to add one.
 export async function view(ctx) {
   const dcs = (await getJSON('/api/v1/dcs'))?.items || [];
-  const added = ctx.query.get('added');
   const list = table([
     { label: t('adm.dc.id'), value: (d) => h('code', {}, d.id) },
     { label: t('adm.dc.name'), value: (d) => d.name },
@@ -19,11 +18,19 @@ export async function view(ctx) {
     { label: t('adm.dc.tz'), value: (d) => d.time_zone },
     { label: t('adm.dc.upi'), value: (d) => d.upi_vpa || '—' },
     { label: t('adm.dc.beats'), num: true, value: (d) => num(d.beats.length) },
+    ...(ctx.admin ? [{ label: t('adm.staff.actions'), value: (d) => choose(ctx, d) }] : []),
   ], dcs, { testid: 'adm-dcs', rowid: (d) => `adm-dc-row-${d.id}`, caption: t('adm.dc.caption', { n: dcs.length }), empty: t('adm.dc.none') });
   return h('div', { class: 'stack' },
-    added ? h('p', { role: 'status', class: 'status', testid: 'adm-dc-added' }, t('adm.dc.added', { id: added })) : null,
+    flashed(),
     sub('adm-centres', t('adm.tab.centres'), list),
     ctx.admin ? sub('adm-dc-new', t('adm.dc.new'), newCentre(ctx)) : null);
+}
+
+// choose makes d the centre worked on and opens its beats.
+function choose(ctx, d) {
+  if (d.id === ctx.dc) return h('span', { testid: `adm-dc-current-${d.id}` }, t('adm.dc.current'));
+  return h('button', { type: 'button', class: 'quiet', testid: `adm-dc-choose-${d.id}`, 'aria-label': t('adm.dc.chooseOne', { name: d.name }),
+    onclick: () => { ctx.scope({ dc: d.id }); ctx.go('#/admin/beats'); } }, t('adm.dc.choose'));
 }
 
 // newCentre is the form that adds a centre and then lists it (and puts it in the scope bar).
@@ -45,8 +52,9 @@ function newCentre(ctx) {
     check(body);
     const dc = await send('POST', '/api/v1/dcs', body);
     forgetCentres();
-    ctx.go(`#/admin/centres?added=${encodeURIComponent(dc.id)}`);
-    return t('adm.dc.added', { id: dc.id });
+    flash(t('adm.dc.added', { id: dc.id }));
+    ctx.scope({}); // draws again, keeping the centre worked on (not the list's new first)
+    return '';
   });
 }
 

@@ -56,5 +56,17 @@ export function form(testid, label, kids, onsubmit) {
   return el;
 }
 
+let said = '';
+
+// flash keeps what to say after the screen is drawn again (ctx.render).
+export const flash = (msg) => { said = msg; };
+
+// flashed says, once, what flash kept (or is null).
+export function flashed() {
+  const msg = said;
+  said = '';
+  return msg ? h('p', { role: 'status', class: 'status', testid: 'adm-flash' }, msg) : null;
+}
+
 // value reads a named control of a form, trimmed.
 export const value = (form, name) => (form.elements.namedItem(name)?.value ?? '').trim();

@@ -76,7 +76,7 @@ function drawing(beats, cells, centre) {
     const mine = cells.filter((c) => c.i === i);
     if (!mine.length) return null;
     const p = at(...middle(mine));
-    return svg('text', { x: p.x.toFixed(1), y: p.y.toFixed(1), 'text-anchor': 'middle', class: 'adm-beat-label', fill: colour(i),
+    return svg('text', { x: p.x.toFixed(1), y: p.y.toFixed(1), 'text-anchor': 'middle', class: 'adm-beat-label',
       testid: `adm-map-label-${beat.id}` }, beat.name.split(' (')[0]);
   });
   const c = centre ? at(centre.lat, centre.lon) : null;
