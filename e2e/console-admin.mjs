@@ -90,10 +90,14 @@ async function open(username, password, who, want = /\/console/) {
 }
 
 const text = async (page, id) => (await page.textContent(T(id)))?.trim() ?? '';
-// shot saves the whole page from its top (where the header stays).
-async function shot(page, name) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: join(shots, `console-admin-${name}.png`), fullPage: true });
+// shot saves what the 1280 × 800 window shows: the top of the screen, or
+// the part around the element named by focus.
+async function shot(page, name, focus) {
+  await page.evaluate((id) => {
+    const el = id && document.querySelector(`[data-testid="${id}"]`);
+    if (el) el.scrollIntoView({ block: 'center' }); else window.scrollTo(0, 0);
+  }, focus);
+  await page.screenshot({ path: join(shots, `console-admin-${name}.png`) });
 }
 
 // tab opens an admin tab by clicking it and waits for its section.
@@ -169,13 +173,13 @@ async function addBeat(admin, adm, np) {
   }
   const nb = (await api('GET', `/api/v1/dcs/${DC}/beats`, adm)).json.items.find((b) => b.id === BEAT.id);
   check(nb && nb.postman_id === np.id && JSON.stringify(nb.digipin_prefixes) === JSON.stringify(BEAT.prefixes), `the server holds ${JSON.stringify(nb)}`);
-  await shot(admin, 'beats');
+  await shot(admin, 'beats', 'adm-map');
   await toggleLang(admin, 'hi');
   await admin.waitForSelector(T(`adm-beat-row-${BEAT.id}`));
   check((await text(admin, 'adm-tab-beats')) === 'बीट', `the beats tab in Hindi reads "${await text(admin, 'adm-tab-beats')}"`);
   check((await text(admin, 'adm-beat-form-submit')) === 'बीट जोड़ें', 'the beat form is not in Hindi');
   await mapDrawn(admin);
-  await shot(admin, 'beats-hi');
+  await shot(admin, 'beats-hi', 'adm-map');
   await toggleLang(admin, 'en');
   log(`added beat ${BEAT.id} with ${BEAT.prefixes.length} prefixes; the map is ${how}`);
   return how;
@@ -317,7 +321,7 @@ async function supervisor() {
   const drawn = await sup.$$eval('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path', (els) => els.length);
   check(drawn === jb[0].digipin_prefixes.length, `the street map draws ${drawn} cells, want ${jb[0].digipin_prefixes.length}`);
   check(await sup.isVisible('[data-testid=adm-map-leaflet] .adm-leaflet-label'), 'the street map has no beat label');
-  await shot(sup, 'supervisor-beats-hi');
+  await shot(sup, 'supervisor-beats-hi', 'adm-map');
   log(`the street map shows jaipur-city's ${drawn} prefixes over (stand-in) tiles`);
   await sup.fill(T('adm-beat-name'), 'जयपुर दोहरी');
   await sup.fill(T('adm-beat-digipin_prefixes'), '33C622');

@@ -70,13 +70,13 @@ function drawing(beats, cells, centre) {
     return svg('g', { class: 'adm-cell', testid: `adm-map-cell-${c.prefix}` }, svg('title', {}, `${c.beat.name}: ${c.prefix}`),
       svg('rect', { x: a.x.toFixed(1), y: a.y.toFixed(1), width: w.toFixed(1), height: (z.y - a.y).toFixed(1),
         fill: colour(c.i), 'fill-opacity': 0.28, stroke: colour(c.i), 'stroke-width': 1.5 }),
-      w > 40 ? svg('text', { x: (a.x + w / 2).toFixed(1), y: (a.y + 14).toFixed(1), 'text-anchor': 'middle', class: 'adm-prefix' }, c.prefix) : null);
+      w > 40 ? svg('text', { x: (a.x + w / 2).toFixed(1), y: (z.y - 5).toFixed(1), 'text-anchor': 'middle', class: 'adm-prefix' }, c.prefix) : null);
   });
   const labels = beats.map((beat, i) => {
     const mine = cells.filter((c) => c.i === i);
     if (!mine.length) return null;
     const p = at(...middle(mine));
-    return svg('text', { x: p.x.toFixed(1), y: p.y.toFixed(1), 'text-anchor': 'middle', class: 'adm-beat-label',
+    return svg('text', { x: p.x.toFixed(1), y: (p.y + 2).toFixed(1), 'text-anchor': 'middle', class: 'adm-beat-label',
       testid: `adm-map-label-${beat.id}` }, beat.name.split(' (')[0]);
   });
   const c = centre ? at(centre.lat, centre.lon) : null;
