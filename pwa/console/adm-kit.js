@@ -16,6 +16,13 @@ export function invalid(errors) {
   return new api.HTTPError(400, { detail: t('adm.err.form'), errors });
 }
 
+// refused explains a failure in a problem box; a session that has ended
+// goes back to sign-in instead.
+export function refused(err) {
+  if (err instanceof api.AuthError) { location.replace('/#/login'); return null; }
+  return problemBox(err);
+}
+
 // mark sets aria-invalid on the controls whose name a field error names
 // (windows.morning marks windows.morning.start and .end too) and focuses the first.
 function mark(form, errors) {
@@ -46,8 +53,7 @@ export function form(testid, label, kids, onsubmit) {
       mark(el, []);
       say.say(msg || '');
     } catch (err) {
-      if (err instanceof api.AuthError) throw err;
-      trouble.replaceChildren(problemBox(err));
+      trouble.replaceChildren(refused(err) || '');
       mark(el, err?.problem?.errors || []);
     } finally {
       submit.disabled = false;

@@ -4,8 +4,8 @@
 // their centre's staff and may only disable or enable its postmen.
 import { h } from '../ui.js';
 import { t } from '../i18n.js';
-import { getJSON, send, table, field, problemBox, status } from './kit.js';
-import { sub, form, value, invalid } from './adm-kit.js';
+import { getJSON, send, table, field, status } from './kit.js';
+import { sub, form, value, invalid, refused } from './adm-kit.js';
 
 const ROLES = ['postman', 'supervisor', 'admin'];
 
@@ -29,7 +29,7 @@ export async function view(ctx) {
       say.say(msg);
       return true;
     } catch (err) {
-      trouble.replaceChildren(problemBox(err));
+      trouble.replaceChildren(refused(err) || '');
       return false;
     }
   };
