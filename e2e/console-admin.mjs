@@ -321,6 +321,9 @@ async function supervisor() {
   const drawn = await sup.$$eval('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path', (els) => els.length);
   check(drawn === jb[0].digipin_prefixes.length, `the street map draws ${drawn} cells, want ${jb[0].digipin_prefixes.length}`);
   check(await sup.isVisible('[data-testid=adm-map-leaflet] .adm-leaflet-label'), 'the street map has no beat label');
+  await sup.hover('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path >> nth=0');
+  const tip = await sup.waitForSelector('.leaflet-tooltip');
+  check(/^Jaipur City .*: 33C6[0-9A-Z]{2}$/.test((await tip.textContent()).trim()), `a cell's tooltip reads "${await tip.textContent()}"`);
   await shot(sup, 'supervisor-beats-hi', 'adm-map');
   log(`the street map shows jaipur-city's ${drawn} prefixes over (stand-in) tiles`);
   await sup.fill(T('adm-beat-name'), 'जयपुर दोहरी');

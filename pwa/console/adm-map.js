@@ -122,7 +122,8 @@ async function street(beats, cells, centre, box, onLeave) {
   for (const c of cells) {
     const b = [[c.b.minLat, c.b.minLon], [c.b.maxLat, c.b.maxLon]];
     all.push(...b);
-    L.rectangle(b, { color: colour(c.i), weight: 1.5, fillOpacity: 0.25 }).addTo(map);
+    L.rectangle(b, { color: colour(c.i), weight: 1.5, fillOpacity: 0.25 })
+      .bindTooltip(h('span', {}, `${c.beat.name}: ${c.prefix}`), { sticky: true }).addTo(map);
   }
   beats.forEach((beat, i) => {
     const mine = cells.filter((c) => c.i === i);
