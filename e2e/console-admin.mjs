@@ -21,6 +21,7 @@
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32, deflateSync } from 'node:zlib';
 
 const [base, direct, control, shots] = process.argv.slice(2);
 if (!base || !direct || !control || !shots) {
@@ -36,7 +37,20 @@ const pageErrors = [];
 class Check extends Error {}
 function check(ok, msg) { if (!ok) throw new Check(msg); }
 
-const GREY = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8/5+hHgAHggJ/PchI7wAAAABJRU5ErkJggg==', 'base64');
+// GREY is a one-pixel light grey PNG: the stand-in for OpenStreetMap's tiles.
+const GREY = (() => {
+  const chunk = (type, data) => {
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]); // 1 × 1, 8-bit RGB
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.from([0, 0xe4, 0xe1, 0xd8]))), chunk('IEND', Buffer.alloc(0))]);
+})();
 const DC = 'blr-koramangala';
 const NEW = { username: 'postman9', name: 'Kavya Nair', password: 'kavya-first-pass' };
 const BEAT = { id: 'blr-koramangala-north', name: 'Koramangala North (Ejipura Main Road)', prefixes: ['4P3J3M', '4P3J3P', '4P3J3T', '4P3J2L'] };
@@ -324,6 +338,7 @@ async function supervisor() {
   await sup.hover('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path >> nth=0');
   const tip = await sup.waitForSelector('.leaflet-tooltip');
   check(/^Jaipur City .*: 33C6[0-9A-Z]{2}$/.test((await tip.textContent()).trim()), `a cell's tooltip reads "${await tip.textContent()}"`);
+  await sup.mouse.move(5, 5);
   await shot(sup, 'supervisor-beats-hi', 'adm-map');
   log(`the street map shows jaipur-city's ${drawn} prefixes over (stand-in) tiles`);
   await sup.fill(T('adm-beat-name'), 'जयपुर दोहरी');
