@@ -298,6 +298,47 @@ async function addCentre(admin, adm) {
   log(`added centre ${CENTRE.id}; the scope bar offers it, and chose it: no beats yet`);
 }
 
+// onlyTheirOwn: a supervisor sees their centre and its staff, and is
+// offered no admin-only action.
+async function onlyTheirOwn(sup) {
+  await tab(sup, 'centres', 'adm-centres');
+  const rows = await sup.$$eval('[data-testid^="adm-dc-row-"]', (els) => els.map((e) => e.dataset.testid));
+  check(JSON.stringify(rows) === JSON.stringify(['adm-dc-row-jaipur-city']), `the supervisor sees centres ${rows}`);
+  await tab(sup, 'staff', 'adm-staff');
+  const people = await sup.$$eval('[data-testid^="adm-user-row-"]', (els) => els.map((e) => e.dataset.testid));
+  check(people.sort().join() === 'adm-user-row-postman4,adm-user-row-supervisor2', `the supervisor sees staff ${people}`);
+  for (const absent of ['adm-staff-new', 'adm-user-form', 'adm-dc-new', 'adm-staff-filter', 'adm-user-manage-postman4', 'adm-user-toggle-supervisor2']) {
+    check(!(await sup.$(T(absent))), `the supervisor is offered ${absent}`);
+  }
+}
+
+// toggleTheirPostman: a supervisor disables and enables their postman.
+async function toggleTheirPostman(sup) {
+  await sup.click(T('adm-user-toggle-postman4'));
+  await stateIs(sup, 'postman4', 'बंद');
+  check((await signIn('postman4')).status === 401, 'postman4, disabled by the supervisor, can sign in');
+  await sup.click(T('adm-user-toggle-postman4'));
+  await stateIs(sup, 'postman4', 'सक्रिय');
+  check((await signIn('postman4')).status === 200, 'postman4, enabled again, cannot sign in');
+}
+
+// streetMap: with tiles, the beats are drawn by Leaflet, cell by cell,
+// with the beat's name and each cell's prefix in a tooltip.
+async function streetMap(sup, tok, asked) {
+  await tab(sup, 'beats', 'adm-beats');
+  check(await mapDrawn(sup) === 'tiles' && asked() > 0, `the street map did not come with tiles (${asked()} asked)`);
+  const jb = (await api('GET', '/api/v1/dcs/jaipur-city/beats', tok)).json.items;
+  const drawn = await sup.$$eval('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path', (els) => els.length);
+  check(drawn === jb[0].digipin_prefixes.length, `the street map draws ${drawn} cells, want ${jb[0].digipin_prefixes.length}`);
+  check(await sup.isVisible('[data-testid=adm-map-leaflet] .adm-leaflet-label'), 'the street map has no beat label');
+  await sup.hover('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path >> nth=0');
+  const tip = await sup.waitForSelector('.leaflet-tooltip');
+  check(/^Jaipur City .*: 33C6[0-9A-Z]{2}$/.test((await tip.textContent()).trim()), `a cell's tooltip reads "${await tip.textContent()}"`);
+  await sup.mouse.move(5, 5);
+  await shot(sup, 'supervisor-beats-hi', 'adm-map');
+  log(`the street map shows jaipur-city's ${drawn} prefixes over (stand-in) tiles`);
+}
+
 // supervisor: supervisor2 (Jaipur), in Hindi, sees their own centre and
 // staff only, no admin-only action; disables and enables their postman;
 // sees the street map; is refused a beat whose prefix another covers.
@@ -314,33 +355,9 @@ async function supervisor() {
   await sup.click(T('nav-admin'));
   await sup.waitForSelector(T('adm-beats'));
   check(await sup.isVisible(T('scope-dc-fixed')) && !(await sup.$(T('scope-dc'))), 'the supervisor can choose a centre');
-  await tab(sup, 'centres', 'adm-centres');
-  const rows = await sup.$$eval('[data-testid^="adm-dc-row-"]', (els) => els.map((e) => e.dataset.testid));
-  check(JSON.stringify(rows) === JSON.stringify(['adm-dc-row-jaipur-city']), `the supervisor sees centres ${rows}`);
-  await tab(sup, 'staff', 'adm-staff');
-  const people = await sup.$$eval('[data-testid^="adm-user-row-"]', (els) => els.map((e) => e.dataset.testid));
-  check(people.sort().join() === 'adm-user-row-postman4,adm-user-row-supervisor2', `the supervisor sees staff ${people}`);
-  for (const absent of ['adm-staff-new', 'adm-user-form', 'adm-dc-new', 'adm-staff-filter', 'adm-user-manage-postman4', 'adm-user-toggle-supervisor2']) {
-    check(!(await sup.$(T(absent))), `the supervisor is offered ${absent}`);
-  }
-  await sup.click(T('adm-user-toggle-postman4'));
-  await stateIs(sup, 'postman4', 'बंद');
-  check((await signIn('postman4')).status === 401, 'postman4, disabled by the supervisor, can sign in');
-  await sup.click(T('adm-user-toggle-postman4'));
-  await stateIs(sup, 'postman4', 'सक्रिय');
-  check((await signIn('postman4')).status === 200, 'postman4, enabled again, cannot sign in');
-  await tab(sup, 'beats', 'adm-beats');
-  check(await mapDrawn(sup) === 'tiles' && tilesAsked > 0, `the street map did not come with tiles (${tilesAsked} asked)`);
-  const jb = (await api('GET', '/api/v1/dcs/jaipur-city/beats', tok)).json.items;
-  const drawn = await sup.$$eval('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path', (els) => els.length);
-  check(drawn === jb[0].digipin_prefixes.length, `the street map draws ${drawn} cells, want ${jb[0].digipin_prefixes.length}`);
-  check(await sup.isVisible('[data-testid=adm-map-leaflet] .adm-leaflet-label'), 'the street map has no beat label');
-  await sup.hover('[data-testid=adm-map-leaflet] .leaflet-overlay-pane path >> nth=0');
-  const tip = await sup.waitForSelector('.leaflet-tooltip');
-  check(/^Jaipur City .*: 33C6[0-9A-Z]{2}$/.test((await tip.textContent()).trim()), `a cell's tooltip reads "${await tip.textContent()}"`);
-  await sup.mouse.move(5, 5);
-  await shot(sup, 'supervisor-beats-hi', 'adm-map');
-  log(`the street map shows jaipur-city's ${drawn} prefixes over (stand-in) tiles`);
+  await onlyTheirOwn(sup);
+  await toggleTheirPostman(sup);
+  await streetMap(sup, tok, () => tilesAsked);
   await sup.fill(T('adm-beat-name'), 'जयपुर दोहरी');
   await sup.fill(T('adm-beat-digipin_prefixes'), '33C622');
   await sup.click(T('adm-beat-form-submit'));
