@@ -88,10 +88,10 @@ function password() {
 // manage opens an admin's password reset and change of role for u.
 function manage(ctx, u, act) {
   const pw = h('input', { name: 'password', testid: `adm-user-pw-${u.username}`, value: password(), autocomplete: 'off', spellcheck: false, minLength: 10 });
-  const role = h('select', { name: 'role', testid: `adm-user-newrole-${u.username}` },
-    ROLES.map((r) => h('option', { value: r, selected: r === u.role }, t(`adm.role.${r}`))));
-  const dc = h('select', { name: 'dc_id', testid: `adm-user-newdc-${u.username}` },
+  const dc = h('select', { name: 'dc_id', testid: `adm-user-newdc-${u.username}`, disabled: u.role === 'admin' },
     ctx.dcs.map((d) => h('option', { value: d.id, selected: d.id === (u.dc_id || ctx.dc) }, d.id)));
+  const role = h('select', { name: 'role', testid: `adm-user-newrole-${u.username}`, onchange: () => { dc.disabled = role.value === 'admin'; } },
+    ROLES.map((r) => h('option', { value: r, selected: r === u.role }, t(`adm.role.${r}`))));
   const reset = async () => {
     if (pw.value.length < 10) { pw.setAttribute('aria-invalid', 'true'); return act(() => { throw invalid([{ field: 'password', message: t('adm.err.password') }]); }); }
     const secret = pw.value;

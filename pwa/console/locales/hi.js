@@ -127,7 +127,7 @@ export default {
   'adm.staff.new': 'कर्मचारी जोड़ें',
   'adm.staff.password': 'पासवर्ड',
   'adm.staff.locale': 'भाषा',
-  'adm.staff.userHint': '3 से 40 छोटे अंग्रेज़ी अक्षर, अंक, बिंदु, हाइफ़न या अंडरस्कोर, पहला अक्षर हो।',
+  'adm.staff.userHint': '3 से 40 छोटे अंग्रेज़ी अक्षर, अंक, बिंदु, हाइफ़न या अंडरस्कोर; पहला वर्ण अक्षर हो।',
   'adm.staff.add': 'जोड़ें',
   'adm.staff.added': '{name} ({username}) जोड़े गए, पासवर्ड {pw} के साथ।',
   'adm.cal.title': '{dc} का वितरण कैलेंडर',
