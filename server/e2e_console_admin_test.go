@@ -56,7 +56,7 @@ func TestConsoleAdmin(t *testing.T) {
 	t.Logf("server side: %s is a postman of blr-koramangala walking %s (%v), holiday %s, centre %s; the map was a %s",
 		res.Postman, res.Beat, res.Prefixes, res.Holiday, res.Centre, res.Map)
 	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyAdminShots(t, shots, filepath.Join(root, "docs"))
+		copyScreenshots(t, shots, filepath.Join(root, "docs"))
 	}
 }
 
@@ -116,20 +116,4 @@ func checkAdminChanges(t *testing.T, base, postman, postmanID, beat string, pref
 	if len(jaipur.Items) != 1 {
 		t.Errorf("jaipur-city has beats %+v; the supervisor's refused beat was added", jaipur.Items)
 	}
-}
-
-// copyAdminShots copies the run's console-admin-*.png into docs/.
-func copyAdminShots(t *testing.T, from, to string) {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(from, "console-admin-*.png"))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("DAKIYA_SCREENSHOTS=1: copied %d screenshots to %s", len(files), to)
 }
