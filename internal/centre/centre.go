@@ -4,6 +4,7 @@ package centre
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -87,6 +88,8 @@ type Store interface {
 	DCIDs(ctx context.Context) ([]string, error)
 	CreateDC(ctx context.Context, dc DC) error
 	CreateBeat(ctx context.Context, b Beat) error
+	// UpdateBeat stores a beat's name and postman.
+	UpdateBeat(ctx context.Context, b Beat) error
 	// StaffMember returns the role and centre of a user.
 	StaffMember(ctx context.Context, userID string) (postal.Role, string, error)
 }
@@ -150,6 +153,53 @@ func (s *Service) AddBeat(ctx context.Context, p postal.Principal, b Beat) (Beat
 	}
 	b.CreatedAt = s.now()
 	return b, s.store.CreateBeat(ctx, b)
+}
+
+// BeatPatch changes a beat: each field left nil stays as it is; a
+// PostmanID of "" takes the postman off (the beat's articles then wait, at
+// the next build, for one to be given).
+type BeatPatch struct {
+	Name      *string `json:"name"`
+	PostmanID *string `json:"postman_id"`
+}
+
+// UpdateBeat renames a beat or gives it another postman (one on leave, one
+// moved to another job), for an admin or the centre's supervisor. The area
+// a beat covers is not changed here: the articles already scheduled keep
+// the beat they were given (move one with PUT /articles/{id}/beat).
+func (s *Service) UpdateBeat(ctx context.Context, p postal.Principal, dcID, id string, in BeatPatch) (Beat, error) {
+	if !p.CanSeeDC(dcID) {
+		return Beat{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+	}
+	if p.Role == postal.RolePostman {
+		return Beat{}, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin may change a beat")
+	}
+	if in.Name == nil && in.PostmanID == nil {
+		return Beat{}, postal.Invalid("empty change", postal.FieldError{Field: "", Message: "give name or postman_id"})
+	}
+	dc, err := s.store.DC(ctx, dcID)
+	if err != nil {
+		return Beat{}, err
+	}
+	i := slices.IndexFunc(dc.Beats, func(b Beat) bool { return b.ID == id })
+	if i < 0 {
+		return Beat{}, postal.Errorf(postal.CodeNotFound, "beat not found")
+	}
+	b := dc.Beats[i]
+	if in.Name != nil {
+		b.Name = *in.Name
+	}
+	if in.PostmanID != nil {
+		b.PostmanID = strings.TrimSpace(*in.PostmanID)
+	}
+	if err := validateBeat(&b); err != nil {
+		return Beat{}, err
+	}
+	others := DC{ID: dc.ID, Beats: slices.Delete(slices.Clone(dc.Beats), i, i+1)}
+	if err := s.checkBeat(ctx, others, b); err != nil {
+		return Beat{}, err
+	}
+	return b, s.store.UpdateBeat(ctx, b)
 }
 
 // checkBeat refuses a beat whose postman is not a postman of its centre, or

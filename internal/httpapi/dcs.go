@@ -64,6 +64,19 @@ func (a *api) createBeat(c echo.Context) error {
 	return c.JSON(http.StatusCreated, b)
 }
 
+// patchBeat renames a beat or gives it another postman.
+func (a *api) patchBeat(c echo.Context) error {
+	var in centre.BeatPatch
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	b, err := a.centres.UpdateBeat(c.Request().Context(), principal(c), c.Param("dc"), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, b)
+}
+
 func (a *api) listDCs(c echo.Context) error {
 	dcs, err := a.centres.List(c.Request().Context(), principal(c))
 	if err != nil {

@@ -33,6 +33,7 @@ func (a *api) routes(e *echo.Echo) {
 	s.GET("/dcs/:dc/beats", a.listBeats)
 	s.GET("/dcs/:dc", a.getDC)
 	s.POST("/dcs/:dc/beats", a.createBeat)
+	s.PATCH("/dcs/:dc/beats/:id", a.patchBeat)
 	s.GET("/dcs/:dc/slots", a.listSlots)
 	s.GET("/dcs/:dc/calendar", a.getCalendar)
 	s.PUT("/dcs/:dc/calendar", a.putCalendar)

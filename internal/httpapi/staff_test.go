@@ -155,6 +155,10 @@ func TestPatchUserAPI(t *testing.T) {
 		if s, _ := loginAs(t, e, "post1", newPW); s != 200 {
 			t.Fatalf("the new password: %d, want 200", s)
 		}
+		// post1 walks beat-a: the beat first goes to nobody (TestPatchBeatAPI).
+		if r := e.do("PATCH", "/api/v1/dcs/dc-one/beats/beat-a", admin, map[string]any{"postman_id": ""}); r.status != 200 {
+			t.Fatalf("beat-a without a postman: %d %s", r.status, r.body)
+		}
 		r = e.do("PATCH", path, admin, map[string]any{"role": "supervisor"})
 		if r.status != 200 || r.json(t)["role"] != "supervisor" || r.json(t)["dc_id"] != "dc-one" {
 			t.Fatalf("re-role: %d %s", r.status, r.body)

@@ -80,6 +80,26 @@ func (db *DB) CreateBeat(ctx context.Context, b centre.Beat) error {
 	return classify("create beat", err)
 }
 
+// UpdateBeat stores a beat's name and postman. The postman must still be
+// a postman of the beat's centre when the row changes (a role change
+// committed meanwhile makes it 400, as if it had been seen).
+func (db *DB) UpdateBeat(ctx context.Context, b centre.Beat) error {
+	q, args := "UPDATE beats SET name = ?, postman_id = NULL WHERE id = ? AND dc_id = ?", []any{b.Name, b.ID, b.DCID}
+	if b.PostmanID != "" {
+		q = `UPDATE beats SET name = ?, postman_id = ? WHERE id = ? AND dc_id = ?
+			AND EXISTS (SELECT 1 FROM users u WHERE u.id = ? AND u.role = 'postman' AND u.dc_id = ?)`
+		args = []any{b.Name, b.PostmanID, b.ID, b.DCID, b.PostmanID, b.DCID}
+	}
+	res, err := db.run().exec(ctx, q, args...)
+	if err != nil {
+		return classify("update beat", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return postal.Invalid("invalid beat", postal.FieldError{Field: "postman_id", Message: "not a postman of this centre"})
+	}
+	return nil
+}
+
 // StaffMember returns a user's role and centre.
 func (db *DB) StaffMember(ctx context.Context, userID string) (postal.Role, string, error) {
 	u, err := db.UserByID(ctx, userID)

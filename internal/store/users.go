@@ -249,6 +249,21 @@ func (db *DB) Users(ctx context.Context, dc string) ([]auth.User, error) {
 	return out, classify("users", rows.Err())
 }
 
+// keepsBeats refuses a change that would leave a beat walked by someone who
+// is no longer a postman of its centre: give the beat another postman first.
+func keepsBeats(ctx context.Context, r runner, u auth.User) error {
+	var beat string
+	err := r.queryRow(ctx, `SELECT id FROM beats WHERE postman_id = ? AND (? <> 'postman' OR dc_id <> ?) ORDER BY id LIMIT 1`,
+		u.ID, string(u.Role), u.DCID).Scan(&beat)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return classify("beats of user", err)
+	}
+	return postal.Errorf(postal.CodeConflict, "%s walks beat %s: give the beat another postman first", u.Username, beat)
+}
+
 // UpdateUser stores a user's role, centre, password hash and disabled
 // flag, and revokes their refresh families when revokeAt is set, in one
 // transaction.
@@ -268,6 +283,9 @@ func (db *DB) UpdateUser(ctx context.Context, u auth.User, revokeAt *time.Time) 
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
 			return notFound("user")
+		}
+		if err := keepsBeats(ctx, r, u); err != nil {
+			return err
 		}
 		if revokeAt == nil {
 			return nil
