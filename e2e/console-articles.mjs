@@ -15,42 +15,14 @@
 // and see exactly the server's errors. In Hindi: the same import again
 // (both already booked), a filtered list, a search and a hold. It prints
 // what it did on an E2E RESULT line for the Go test to check on the server.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, client, launch, deadline, watch, pageErrors, check, Check, log, T, STEP_MS } from './lib.mjs';
 
-const [base, direct, , shots] = process.argv.slice(2);
-if (!base || !direct || !shots) {
-  console.error('usage: node e2e/console-articles.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
+const { base, direct, shots } = args('console-articles', false);
+const { api, token } = client(direct);
 const DC = 'blr-koramangala';
-const STEP_MS = 15_000;
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-async function api(method, path, token, body, headers = {}) {
-  const form = body instanceof FormData;
-  const res = await fetch(direct + path, {
-    method, headers: { ...(body && !form ? { 'Content-Type': 'application/json' } : {}), Authorization: `Bearer ${token}`, ...headers },
-    body: form ? body : body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-async function login(username) {
-  const r = await api('POST', '/api/v1/auth/login', '', { username, password: 'dakiya-demo' });
-  check(r.status === 200, `login ${username}: ${r.status}`);
-  return r.json.access_token;
-}
 const listPath = (q) => `/api/v1/dcs/${DC}/articles?${new URLSearchParams({ limit: '50', ...q })}`;
 
 // s10 makes a valid S10 id from two letters and an eight-digit serial.
@@ -63,15 +35,11 @@ function s10(prefix, serial) {
 }
 const serial = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata' });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 150_000);
-const page = await ctx.newPage();
-page.setDefaultTimeout(STEP_MS);
-page.on('pageerror', (e) => { pageErrors.push(e.message); log('PAGE ERROR:', e.message); });
+const watchdog = deadline(150_000);
+const page = watch(await ctx.newPage());
 const shot = async (name, fullPage = false) => {
   await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `console-articles-${name}.png`), fullPage });
@@ -125,7 +93,7 @@ async function flash(want) {
 // failWithPhoto has postman1 fail the first article of their manifest with a
 // photo and no position (flag no_location), as the phone would.
 async function failWithPhoto() {
-  const pm = await login('postman1');
+  const pm = await token('postman1');
   const ms = (await api('GET', '/api/v1/me/manifests', pm)).json;
   const out = (await api('GET', listPath({ status: 'out_for_delivery', beat: ms[0].beat_id, limit: '1' }), sup)).json;
   const id = out.items[0].id;
@@ -153,7 +121,7 @@ async function failWithPhoto() {
   return { id, proof: up.json.id };
 }
 
-const sup = await login('supervisor1');
+const sup = await token('supervisor1');
 let result = {};
 try {
   // ---- the demo's scheduled articles to work on ----

@@ -16,46 +16,15 @@
 // the postman's cash in, balanced, and closes the settlement. Each screen is
 // photographed in English and in Hindi. The last line printed is
 // `E2E RESULT {json}`: what the Go test then checks on the server.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, client, launch, deadline, watch, pageErrors, check, Check, log, sleep, T, STEP_MS, PASSWORD } from './lib.mjs';
 
-const [base, direct, , shots] = process.argv.slice(2);
-if (!base || !direct || !shots) {
-  console.error('usage: node e2e/console-slot.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
+const { base, direct, shots } = args('console-slot', false);
+const { api, token, codeFor } = client(direct);
 const DC = 'blr-koramangala';
-const PASSWORD = 'dakiya-demo';
-const STEP_MS = 15_000;
 const LIVE_MS = 10_000; // the console's promise: progress within 10 s
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- the server, as the test reads it ----------------------------------
-
-async function api(method, path, token, body) {
-  const res = await fetch(direct + path, {
-    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-
-async function token(username) {
-  const r = await api('POST', '/api/v1/auth/login', '', { username, password: PASSWORD });
-  check(r.status === 200, `login ${username}: ${r.status} ${r.text}`);
-  return r.json.access_token;
-}
 
 // nextSlot is the earliest date and slot the centre has scheduled articles in.
 async function nextSlot(sup) {
@@ -67,35 +36,19 @@ async function nextSlot(sup) {
   return first;
 }
 
-// codeFor reads an article's code from the development SMS outbox.
-async function codeFor(phone, articleID) {
-  const r = await api('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
-  check(r.status === 200, `dev sms: ${r.status} ${r.text}`);
-  const code = r.json.messages.filter((m) => m.body.includes(articleID)).map((m) => /code (\d{6})/.exec(m.body)?.[1]).find(Boolean);
-  check(code, `no code for ${articleID} among ${r.json.messages.length} messages to ${phone}`);
-  return code;
-}
-
 // --- the browsers ---------------------------------------------------------
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata', serviceWorkers: 'allow' });
 const phone = await browser.newContext({ viewport: { width: 412, height: 860 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata', geolocation: { latitude: 12.9352, longitude: 77.6245, accuracy: 12 }, permissions: ['geolocation'],
   serviceWorkers: 'allow' });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 200_000);
+const watchdog = deadline(200_000);
 
-function watch(p, who) {
-  p.setDefaultTimeout(STEP_MS);
-  p.on('pageerror', (e) => { pageErrors.push(`${who}: ${e.message}`); log(`PAGE ERROR (${who}):`, e.message); });
-  p.on('dialog', (d) => d.accept().catch(() => {}));
-  return p;
-}
 const sup = watch(await desk.newPage(), 'supervisor');
 const post = watch(await phone.newPage(), 'postman');
+for (const p of [sup, post]) p.on('dialog', (d) => d.accept().catch(() => {})); // confirm() answered yes
 const see = (p, id, opts) => p.waitForSelector(T(id), opts);
 const text = async (p, id) => (await p.textContent(T(id)))?.trim() ?? '';
 
