@@ -20,7 +20,7 @@
 // through the API here, and again by the Go test.
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { args, client, launch, deadline, watch, pageErrors, check, Check, log, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS } from './lib.mjs';
 
 const { base, direct, control, shots } = args('console-admin');
 const { api, signIn, token } = client(direct);
@@ -57,11 +57,7 @@ async function open(username, password, who, want = /\/console/) {
   const ctx = await newContext();
   contexts.push(ctx);
   const page = watch(await ctx.newPage(), who);
-  await page.goto(`${base}/`);
-  await page.waitForSelector(T('screen-login'));
-  await page.fill(T('login-username'), username);
-  await page.fill(T('login-password'), password);
-  await page.click(T('login-submit'));
+  await signInAt(page, base, username, password);
   await page.waitForURL(want, { timeout: STEP_MS });
   return page;
 }
@@ -348,21 +344,18 @@ try {
   await calendar(admin, adm);
   await addCentre(admin, adm);
   await supervisor();
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   const result = { postman: NEW.username, postman_id: np.id, beat: BEAT.id, prefixes: BEAT.prefixes, reset: RESET, holiday: HOLIDAY,
     centre: CENTRE.id, map: how };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   for (const ctx of contexts) {
     for (const p of ctx.pages()) {
       await p.screenshot({ path: join(shots, `fail-console-admin-${contexts.indexOf(ctx)}.png`), timeout: 3_000, fullPage: true }).catch(() => {});
       console.error(await p.evaluate(() => `${location.href}\n${document.body.innerText}`).catch(() => '(no answer)'));
     }
   }
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000))]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

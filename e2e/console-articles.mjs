@@ -16,7 +16,7 @@
 // (both already booked), a filtered list, a search and a hold. It prints
 // what it did on an E2E RESULT line for the Go test to check on the server.
 import { join } from 'node:path';
-import { args, client, launch, deadline, watch, pageErrors, check, Check, log, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS } from './lib.mjs';
 
 const { base, direct, shots } = args('console-articles', false);
 const { api, token } = client(direct);
@@ -131,11 +131,7 @@ try {
   log(`slot ${A.id}, hold ${B.id} and ${H.id}, refused hold ${D.id}, name ${N.recipient.name}, phone ${P.recipient.phone}`);
 
   // ---- sign in through the app: the console opens on the articles ----
-  await page.goto(`${base}/`);
-  await see('screen-login');
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('screen-articles');
   check(await page.getAttribute(T('nav-articles'), 'aria-current') === 'page', 'the articles are not the current screen');
@@ -336,17 +332,14 @@ try {
   await page.click(T('lang-toggle'));
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   result = { slot: { id: A.id, date, slot }, held: [B.id, H.id], returned: { id: F.id, reason: '07' }, refused: D.id,
     good, bad: [badID], bad_check: badCheck };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   await page.screenshot({ path: join(shots, 'fail-console-articles.png'), timeout: 3_000 }).catch(() => {});
   console.error(await page.evaluate(() => `${location.hash}\n${document.body.innerText}`).catch(() => '(no answer)'));
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000))]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

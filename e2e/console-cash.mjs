@@ -18,7 +18,7 @@
 // languages.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { args, client, launch, deadline, watch, pageErrors, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
 
 const { base, direct, control, shots } = args('console-cash');
 const { api, token, codeFor } = client(direct);
@@ -176,11 +176,7 @@ try {
   const sup = await token('supervisor1');
 
   // ---- sign in; before any outcome each picture is a sentence ----
-  await page.goto(`${base}/`);
-  await see('screen-login');
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('nav-charts');
   const none = await charts(sup, 'en, no outcomes yet');
@@ -241,15 +237,12 @@ try {
   await shot('cash-hi');
   await charts(sup, 'hi');
   await shot('charts-hi');
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   await page.screenshot({ path: join(shots, 'fail-console-cash.png'), timeout: 3_000 }).catch(() => {});
   console.error(await page.evaluate(() => document.body.innerText).catch(() => '(no answer)'));
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), sleep(10_000)]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

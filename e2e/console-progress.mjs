@@ -17,7 +17,7 @@
 // (no request for 21 s). Screenshots console-progress[-hi].png.
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { args, client, networkControl, launch, deadline, watch, pageErrors, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
+import { args, client, networkControl, launch, deadline, watch, signInAt, noPageErrors, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
 
 const { base, direct, control, shots } = args('console-progress');
 const { api, token, codeFor } = client(direct);
@@ -89,10 +89,7 @@ const blockStream = () => page.route((u) => isStream(u.href), (r) => r.abort());
 let result = {};
 try {
   // ---- sign in as the supervisor, open the slot's progress ----
-  await page.goto(`${base}/`);
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: 30_000 });
   await page.waitForSelector(T('scope-date'));
   await page.fill(T('scope-date'), date);
@@ -184,7 +181,7 @@ try {
   await sleep(20_500);
   check(seen.polls === p0 && seen.streams === s0, `after leaving: ${seen.polls - p0} polls, ${seen.streams - s0} streams`);
   log('left the screen: no stream open, no request for 21 s');
-  check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+  noPageErrors();
   result = { date, slot, beat: beat.beat_id, late: late.beat_id, recorded, before: { delivered: beat.delivered, failed: beat.failed }, by_stream_ms: byStream, by_poll_ms: byPoll,
     polls: seen.polls, streams: seen.streams };
 } catch (err) {

@@ -14,7 +14,7 @@
 // line, E2E RESULT {…}, says what was approved, rejected and seen, for the
 // Go test to check on the server.
 import { join } from 'node:path';
-import { args, client, networkControl, launch, deadline, watch, pageErrors, check, Check, log, T } from './lib.mjs';
+import { args, client, networkControl, launch, deadline, watch, signInAt, noPageErrors, check, Check, log, T } from './lib.mjs';
 
 const { base, direct, control, shots } = args('console-review');
 const { api } = client(direct);
@@ -38,11 +38,7 @@ async function open(user) {
   const p = watch(await ctx.newPage());
   await p.goto(`${base}/`);
   await p.evaluate(() => localStorage.setItem('dk.lang', 'en'));
-  await p.goto(`${base}/`);
-  await p.waitForSelector(T('screen-login'));
-  await p.fill(T('login-username'), user);
-  await p.fill(T('login-password'), 'dakiya-demo');
-  await p.click(T('login-submit'));
+  await signInAt(p, base, user);
   await p.waitForURL(/\/console/);
   await p.waitForSelector(T('view'));
   return p;
@@ -241,7 +237,7 @@ try {
   result.admin_seen = [...adminSeen];
   await admin.screenshot({ path: join(shots, 'console-review-admin.png') });
   log(`the admin saw ${adminSeen.size} proof images`);
-  check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+  noPageErrors();
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
   console.error(err instanceof Check ? `CHECK FAILED: ${err.message}` : err);

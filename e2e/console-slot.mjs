@@ -17,7 +17,7 @@
 // photographed in English and in Hindi. The last line printed is
 // `E2E RESULT {json}`: what the Go test then checks on the server.
 import { join } from 'node:path';
-import { args, client, launch, deadline, watch, pageErrors, check, Check, log, sleep, T, STEP_MS, PASSWORD } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, sleep, T, STEP_MS } from './lib.mjs';
 
 const { base, direct, shots } = args('console-slot', false);
 const { api, token, codeFor } = client(direct);
@@ -70,14 +70,6 @@ async function pictures(name, screen) {
   await sleep(300); // the redraw's data, already loaded once
   await sup.screenshot({ path: join(shots, `console-slot-${name}-hi.png`) });
   await lang('en', screen);
-}
-
-async function signIn(p, username) {
-  await p.goto(`${base}/`);
-  await see(p, 'screen-login');
-  await p.fill(T('login-username'), username);
-  await p.fill(T('login-password'), PASSWORD);
-  await p.click(T('login-submit'));
 }
 
 // scope sets the console's date and slot.
@@ -231,7 +223,7 @@ try {
   log(`the next scheduled slot: ${slot.date} ${slot.slot}`);
 
   // ---- the supervisor builds and dispatches the slot ----
-  await signIn(sup, 'supervisor1');
+  await signInAt(sup, base, 'supervisor1');
   await sup.waitForURL(/\/console/, { timeout: STEP_MS });
   await see(sup, 'nav-slots');
   await lang('en', 'view');
@@ -251,7 +243,7 @@ try {
   check(before.delivered === 0 && before.failed === 0 && before.pending > 0, `before the round: ${JSON.stringify(before)}`);
 
   // ---- the postman works the doors in the phone app ----
-  await signIn(post, 'postman1');
+  await signInAt(post, base, 'postman1');
   await see(post, 'screen-today');
   await post.click(T(`today-tab-${slot.slot}`));
   await post.click(T(`today-manifest-${mine.id}`));
@@ -277,19 +269,16 @@ try {
   await review(d.id);
   await settle(m.postman_id, a.cod_paise);
 
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   result = { date: slot.date, slot: slot.slot, manifests: cards.map((c) => c.id), manifest: mine.id, delivered: a.id, delivery: d.id,
     failed: other.articles.map((x) => x.id), postman: m.postman_id, cash_paise: a.cod_paise, seen_ms: seenMS };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   for (const [p, name] of [[sup, 'supervisor'], [post, 'postman']]) {
     await p.screenshot({ path: join(shots, `fail-console-slot-${name}.png`), timeout: 3_000 }).catch(() => {});
     console.error(`----- ${name}:`, (await p.evaluate(() => document.body.innerText).catch(() => '(no answer)')).slice(0, 3000));
   }
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), sleep(10_000)]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

@@ -14,7 +14,7 @@
 // (Print calls print()) and looks at it as print media. It prints what it
 // did; the Go test checks the server holds the same.
 import { join } from 'node:path';
-import { args, client, launch, deadline, watch, pageErrors, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS } from './lib.mjs';
 
 const { base, direct, shots } = args('console-slots', false);
 const { api } = client(direct);
@@ -68,11 +68,7 @@ try {
   log(`the next scheduled slot: ${slot.date} ${slot.slot} with ${slot.count} articles`);
 
   // ---- sign in through the app; the console opens; pick the slot ----
-  await page.goto(`${base}/`);
-  await see('screen-login');
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('nav-slots');
   await page.click(T('nav-slots'));
@@ -170,17 +166,14 @@ try {
   await page.emulateMedia({ media: 'screen' });
   log(`paper copy of ${to.beat}: ${moved} in case ${kase.trim()}; header and navigation off the paper`);
 
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   result = { date: slot.date, slot: slot.slot, moved, from: from.beat, to: to.beat, removed,
     manifests: cs.map((c) => c.id) };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   await page.screenshot({ path: join(shots, 'fail-console-slots.png'), timeout: 3_000 }).catch(() => {});
   console.error(await page.evaluate(() => document.body.innerText).catch(() => '(no answer)'));
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), sleep(10_000)]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

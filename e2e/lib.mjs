@@ -114,3 +114,33 @@ export function watch(p, who) {
   });
   return p;
 }
+
+// noPageErrors checks that no page had an uncaught error.
+export function noPageErrors() {
+  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+}
+
+// signInAt signs username in on the app's sign-in screen at base/ (the
+// console's users are then sent on to /console).
+export async function signInAt(page, base, username, password = PASSWORD) {
+  await page.goto(`${base}/`);
+  await page.waitForSelector(T('screen-login'));
+  await page.fill(T('login-username'), username);
+  await page.fill(T('login-password'), password);
+  await page.click(T('login-submit'));
+}
+
+// failed says why the run failed (a Check's message, else the stack) and
+// makes the script exit 1.
+export function failed(err) {
+  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  process.exitCode = 1;
+}
+
+// end stops the watchdog, closes the browser (waiting 10 s at most) and
+// exits with process.exitCode (0 unless the run failed).
+export async function end(browser, watchdog) {
+  clearTimeout(watchdog);
+  await Promise.race([browser.close(), sleep(10_000)]);
+  process.exit(process.exitCode ?? 0);
+}
