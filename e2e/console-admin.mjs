@@ -18,24 +18,12 @@
 // sees the street map (Leaflet over stand-in tiles) and the server's
 // refusal of a beat whose prefix another covers. Each change is checked
 // through the API here, and again by the Go test.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS } from './lib.mjs';
 
-const [base, direct, control, shots] = process.argv.slice(2);
-if (!base || !direct || !control || !shots) {
-  console.error('usage: node e2e/console-admin.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
-const STEP_MS = 15_000;
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
+const { base, direct, control, shots } = args('console-admin');
+const { api, signIn, token } = client(direct);
 
 // GREY is a one-pixel light grey PNG: the stand-in for OpenStreetMap's tiles.
 const GREY = (() => {
@@ -58,47 +46,18 @@ const RESET = { username: 'postman2', password: 'ravi-new-pass-2026' };
 const HOLIDAY = '2026-12-25';
 const CENTRE = { id: 'blr-hsr', name: 'HSR Layout Delivery Centre, Bengaluru', address: '27th Main, Sector 1, HSR Layout', pin: '560102', lat: '12.9116', lon: '77.6474' };
 
-async function api(method, path, token, body) {
-  const res = await fetch(direct + path, {
-    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-const signIn = async (username, password = 'dakiya-demo') => api('POST', '/api/v1/auth/login', '', { username, password });
-async function token(username) {
-  const r = await signIn(username);
-  check(r.status === 200, `sign-in of ${username}: ${r.status}`);
-  return r.json.access_token;
-}
-
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 const newContext = (locale = 'en-IN') => browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale,
   timezoneId: 'Asia/Kolkata', serviceWorkers: 'allow' });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 170_000);
+const watchdog = deadline(170_000);
 const contexts = [];
-
-function watch(p, who) {
-  p.setDefaultTimeout(STEP_MS);
-  p.on('pageerror', (e) => { pageErrors.push(`${who}: ${e.message}`); log(`PAGE ERROR (${who}):`, e.message); });
-  return p;
-}
 
 // open signs username in at / in a fresh context and returns the page.
 async function open(username, password, who, want = /\/console/) {
   const ctx = await newContext();
   contexts.push(ctx);
   const page = watch(await ctx.newPage(), who);
-  await page.goto(`${base}/`);
-  await page.waitForSelector(T('screen-login'));
-  await page.fill(T('login-username'), username);
-  await page.fill(T('login-password'), password);
-  await page.click(T('login-submit'));
+  await signInAt(page, base, username, password);
   await page.waitForURL(want, { timeout: STEP_MS });
   return page;
 }
@@ -385,21 +344,18 @@ try {
   await calendar(admin, adm);
   await addCentre(admin, adm);
   await supervisor();
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   const result = { postman: NEW.username, postman_id: np.id, beat: BEAT.id, prefixes: BEAT.prefixes, reset: RESET, holiday: HOLIDAY,
     centre: CENTRE.id, map: how };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   for (const ctx of contexts) {
     for (const p of ctx.pages()) {
       await p.screenshot({ path: join(shots, `fail-console-admin-${contexts.indexOf(ctx)}.png`), timeout: 3_000, fullPage: true }).catch(() => {});
       console.error(await p.evaluate(() => `${location.href}\n${document.body.innerText}`).catch(() => '(no answer)'));
     }
   }
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000))]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

@@ -15,42 +15,14 @@
 // and see exactly the server's errors. In Hindi: the same import again
 // (both already booked), a filtered list, a search and a hold. It prints
 // what it did on an E2E RESULT line for the Go test to check on the server.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS } from './lib.mjs';
 
-const [base, direct, , shots] = process.argv.slice(2);
-if (!base || !direct || !shots) {
-  console.error('usage: node e2e/console-articles.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
+const { base, direct, shots } = args('console-articles', false);
+const { api, token } = client(direct);
 const DC = 'blr-koramangala';
-const STEP_MS = 15_000;
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
-async function api(method, path, token, body, headers = {}) {
-  const form = body instanceof FormData;
-  const res = await fetch(direct + path, {
-    method, headers: { ...(body && !form ? { 'Content-Type': 'application/json' } : {}), Authorization: `Bearer ${token}`, ...headers },
-    body: form ? body : body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-async function login(username) {
-  const r = await api('POST', '/api/v1/auth/login', '', { username, password: 'dakiya-demo' });
-  check(r.status === 200, `login ${username}: ${r.status}`);
-  return r.json.access_token;
-}
 const listPath = (q) => `/api/v1/dcs/${DC}/articles?${new URLSearchParams({ limit: '50', ...q })}`;
 
 // s10 makes a valid S10 id from two letters and an eight-digit serial.
@@ -63,15 +35,11 @@ function s10(prefix, serial) {
 }
 const serial = () => String(10_000_000 + Math.floor(Math.random() * 89_999_999));
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata' });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 150_000);
-const page = await ctx.newPage();
-page.setDefaultTimeout(STEP_MS);
-page.on('pageerror', (e) => { pageErrors.push(e.message); log('PAGE ERROR:', e.message); });
+const watchdog = deadline(150_000);
+const page = watch(await ctx.newPage());
 const shot = async (name, fullPage = false) => {
   await page.evaluate(() => scrollTo(0, 0));
   await page.screenshot({ path: join(shots, `console-articles-${name}.png`), fullPage });
@@ -125,7 +93,7 @@ async function flash(want) {
 // failWithPhoto has postman1 fail the first article of their manifest with a
 // photo and no position (flag no_location), as the phone would.
 async function failWithPhoto() {
-  const pm = await login('postman1');
+  const pm = await token('postman1');
   const ms = (await api('GET', '/api/v1/me/manifests', pm)).json;
   const out = (await api('GET', listPath({ status: 'out_for_delivery', beat: ms[0].beat_id, limit: '1' }), sup)).json;
   const id = out.items[0].id;
@@ -153,7 +121,7 @@ async function failWithPhoto() {
   return { id, proof: up.json.id };
 }
 
-const sup = await login('supervisor1');
+const sup = await token('supervisor1');
 let result = {};
 try {
   // ---- the demo's scheduled articles to work on ----
@@ -163,11 +131,7 @@ try {
   log(`slot ${A.id}, hold ${B.id} and ${H.id}, refused hold ${D.id}, name ${N.recipient.name}, phone ${P.recipient.phone}`);
 
   // ---- sign in through the app: the console opens on the articles ----
-  await page.goto(`${base}/`);
-  await see('screen-login');
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('screen-articles');
   check(await page.getAttribute(T('nav-articles'), 'aria-current') === 'page', 'the articles are not the current screen');
@@ -368,17 +332,14 @@ try {
   await page.click(T('lang-toggle'));
   await page.waitForFunction(() => document.documentElement.lang === 'en');
 
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   result = { slot: { id: A.id, date, slot }, held: [B.id, H.id], returned: { id: F.id, reason: '07' }, refused: D.id,
     good, bad: [badID], bad_check: badCheck };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   await page.screenshot({ path: join(shots, 'fail-console-articles.png'), timeout: 3_000 }).catch(() => {});
   console.error(await page.evaluate(() => `${location.hash}\n${document.body.innerText}`).catch(() => '(no answer)'));
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), new Promise((r) => setTimeout(r, 10_000))]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

@@ -16,48 +16,13 @@
 // sent again (the same key: one entry). The pictures, before any outcome, are each a sentence;
 // afterwards they draw as many bars as the statistics have values, in both
 // languages.
-import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
 
-const [base, direct, control, shots] = process.argv.slice(2);
-if (!base || !direct || !control || !shots) {
-  console.error('usage: node e2e/console-cash.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
-const STEP_MS = 15_000;
+const { base, direct, control, shots } = args('console-cash');
+const { api, token, codeFor } = client(direct);
 const DC = 'blr-koramangala';
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function api(method, path, token, body, headers = {}) {
-  const res = await fetch(direct + path, {
-    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-async function token(username) {
-  const r = await api('POST', '/api/v1/auth/login', '', { username, password: 'dakiya-demo' });
-  check(r.status === 200, `login ${username}: ${r.status} ${r.text}`);
-  return r.json.access_token;
-}
-async function codeFor(phone, articleID) {
-  const r = await api('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
-  check(r.status === 200, `dev sms: ${r.status} ${r.text}`);
-  const code = r.json.messages.filter((m) => m.body.includes(articleID)).map((m) => /code (\d{6})/.exec(m.body)?.[1]).find(Boolean);
-  check(code, `no code for ${articleID} among ${r.json.messages.length} messages to ${phone}`);
-  return code;
-}
 
 // outcome records what happened at the door, as the postman's phone does.
 async function outcome(tok, stop, art, extra) {
@@ -104,15 +69,11 @@ async function deliverMoney(sup) {
   return got;
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata', acceptDownloads: true });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 150_000);
-const page = await ctx.newPage();
-page.setDefaultTimeout(STEP_MS);
-page.on('pageerror', (e) => { pageErrors.push(e.message); log('PAGE ERROR:', e.message); });
+const watchdog = deadline(150_000);
+const page = watch(await ctx.newPage());
 const see = (id, opts) => page.waitForSelector(T(id), opts);
 const text = async (id) => (await page.textContent(T(id)))?.trim() ?? '';
 const shot = async (name) => { await page.evaluate(() => scrollTo(0, 0)); await page.screenshot({ path: join(shots, `console-${name}.png`), fullPage: true }); };
@@ -215,11 +176,7 @@ try {
   const sup = await token('supervisor1');
 
   // ---- sign in; before any outcome each picture is a sentence ----
-  await page.goto(`${base}/`);
-  await see('screen-login');
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('nav-charts');
   const none = await charts(sup, 'en, no outcomes yet');
@@ -280,15 +237,12 @@ try {
   await shot('cash-hi');
   await charts(sup, 'hi');
   await shot('charts-hi');
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   await page.screenshot({ path: join(shots, 'fail-console-cash.png'), timeout: 3_000 }).catch(() => {});
   console.error(await page.evaluate(() => document.body.innerText).catch(() => '(no answer)'));
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), sleep(10_000)]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

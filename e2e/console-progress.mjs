@@ -15,54 +15,14 @@
 // marker and the overdue beat's stops (with addresses) show. In Hindi
 // again, and leaving the screen closes the stream and stops every timer
 // (no request for 21 s). Screenshots console-progress[-hi].png.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { args, client, networkControl, launch, deadline, watch, signInAt, noPageErrors, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
 
-const [base, direct, control, shots] = process.argv.slice(2);
-if (!base || !direct || !control || !shots) {
-  console.error('usage: node e2e/console-progress.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
+const { base, direct, control, shots } = args('console-progress');
+const { api, token, codeFor } = client(direct);
+const network = networkControl(control);
 const DC = 'blr-koramangala';
-const STEP_MS = 15_000;
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function api(method, path, token, body, headers = {}) {
-  const res = await fetch(direct + path, {
-    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
-    body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-async function token(username) {
-  const r = await api('POST', '/api/v1/auth/login', '', { username, password: 'dakiya-demo' });
-  check(r.status === 200, `login ${username}: ${r.status} ${r.text}`);
-  return r.json.access_token;
-}
-async function network(mode) {
-  const r = await fetch(`${control}?mode=${mode}`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
-  check(r.status === 204, `network control ${mode}: ${r.status}`);
-  log(`network: ${mode}`);
-}
-// codeFor reads an article's code from the development SMS outbox.
-async function codeFor(phone, articleID) {
-  const r = await api('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
-  check(r.status === 200, `dev sms: ${r.status} ${r.text}`);
-  const re = new RegExp(`${articleID}\\b.*? code (\\d{6}) `);
-  return r.json.messages.map((m) => re.exec(m.body)?.[1]).find(Boolean);
-}
 
 // The slot and the beat whose window the test ended (PROGRESS_E2E: date
 // slot beat), and a beat to record outcomes on: one still in time if the
@@ -91,7 +51,7 @@ async function record(stop, outcome) {
   const body = { article_id: a.id, outcome, captured_at: new Date().toISOString(),
     location: { lat: stop.lat + 0.0001, lon: stop.lon + 0.0001, accuracy_m: 9 } };
   if (outcome === 'failed') body.reason_code = '07';
-  else if (a.otp_required) body.otp = await codeFor(stop.phone, a.id) || '000000';
+  else if (a.otp_required) body.otp = await codeFor(stop.phone, a.id, '000000');
   const r = await api('POST', '/api/v1/deliveries', pm, body, { 'Idempotency-Key': randomUUID() });
   check(r.status === 201, `record ${outcome} ${a.id}: ${r.status} ${r.text}`);
   recorded.push({ article: a.id, outcome, stop: stop.seq });
@@ -99,16 +59,12 @@ async function record(stop, outcome) {
   return Date.now();
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 // No service worker: page.route must see the console's own requests.
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata', serviceWorkers: 'block' });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 170_000);
-const page = await ctx.newPage();
-page.setDefaultTimeout(STEP_MS);
-page.on('pageerror', (e) => { pageErrors.push(e.message); log('PAGE ERROR:', e.message); });
+const watchdog = deadline(170_000);
+const page = watch(await ctx.newPage());
 
 // Every progress request the page makes: polls, and streams still open.
 const seen = { polls: 0, streams: 0, open: new Set() };
@@ -133,10 +89,7 @@ const blockStream = () => page.route((u) => isStream(u.href), (r) => r.abort());
 let result = {};
 try {
   // ---- sign in as the supervisor, open the slot's progress ----
-  await page.goto(`${base}/`);
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: 30_000 });
   await page.waitForSelector(T('scope-date'));
   await page.fill(T('scope-date'), date);
@@ -228,7 +181,7 @@ try {
   await sleep(20_500);
   check(seen.polls === p0 && seen.streams === s0, `after leaving: ${seen.polls - p0} polls, ${seen.streams - s0} streams`);
   log('left the screen: no stream open, no request for 21 s');
-  check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+  noPageErrors();
   result = { date, slot, beat: beat.beat_id, late: late.beat_id, recorded, before: { delivered: beat.delivered, failed: beat.failed }, by_stream_ms: byStream, by_poll_ms: byPoll,
     polls: seen.polls, streams: seen.streams };
 } catch (err) {

@@ -13,24 +13,13 @@
 // English and then in Hindi. An admin sees the proof images too. The last
 // line, E2E RESULT {…}, says what was approved, rejected and seen, for the
 // Go test to check on the server.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, client, networkControl, launch, deadline, watch, signInAt, noPageErrors, check, Check, log, T } from './lib.mjs';
 
-const [base, direct, control, shots] = process.argv.slice(2);
-if (!base || !direct || !control || !shots) {
-  console.error('usage: node e2e/console-review.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
-const STEP_MS = 15_000;
+const { base, direct, control, shots } = args('console-review');
+const { api } = client(direct);
+const network = networkControl(control);
 const DC = 'blr-koramangala';
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
 
 // WORDS are the English and Hindi titles of the flags the test makes.
 const WORDS = {
@@ -40,35 +29,16 @@ const WORDS = {
     otp_bypassed: 'कोड के बिना वितरित। इस वस्तु', upi_unconfirmed: 'UPI की पुष्टि नहीं। UPI से' },
 };
 
-async function api(method, path, token, body) {
-  const res = await fetch(direct + path, {
-    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 150_000);
+const browser = await launch();
+const watchdog = deadline(150_000);
 
 async function open(user) {
   const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
     timezoneId: 'Asia/Kolkata', serviceWorkers: 'block' });
-  const p = await ctx.newPage();
-  p.setDefaultTimeout(STEP_MS);
-  p.on('pageerror', (e) => { pageErrors.push(e.message); log('PAGE ERROR:', e.message); });
+  const p = watch(await ctx.newPage());
   await p.goto(`${base}/`);
   await p.evaluate(() => localStorage.setItem('dk.lang', 'en'));
-  await p.goto(`${base}/`);
-  await p.waitForSelector(T('screen-login'));
-  await p.fill(T('login-username'), user);
-  await p.fill(T('login-password'), 'dakiya-demo');
-  await p.click(T('login-submit'));
+  await signInAt(p, base, user);
   await p.waitForURL(/\/console/);
   await p.waitForSelector(T('view'));
   return p;
@@ -113,12 +83,6 @@ async function flagsInWords(p, d, lang) {
     check(m > 250, `${d.article_id}: far from the address but the map says ${m} m`);
     await p.waitForSelector(`${T('rev-item')} ${T('rev-map')}`);
   }
-}
-
-async function network(mode) {
-  const r = await fetch(`${control}?mode=${mode}`, { method: 'POST', signal: AbortSignal.timeout(STEP_MS) });
-  check(r.status === 204, `network control ${mode}: ${r.status}`);
-  log(`network: ${mode}`);
 }
 
 const current = (p) => p.getAttribute(T('rev-item'), 'data-delivery');
@@ -273,7 +237,7 @@ try {
   result.admin_seen = [...adminSeen];
   await admin.screenshot({ path: join(shots, 'console-review-admin.png') });
   log(`the admin saw ${adminSeen.size} proof images`);
-  check(pageErrors.length === 0, `page errors: ${pageErrors.join('; ')}`);
+  noPageErrors();
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
   console.error(err instanceof Check ? `CHECK FAILED: ${err.message}` : err);

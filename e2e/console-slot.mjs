@@ -16,46 +16,15 @@
 // the postman's cash in, balanced, and closes the settlement. Each screen is
 // photographed in English and in Hindi. The last line printed is
 // `E2E RESULT {json}`: what the Go test then checks on the server.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, sleep, T, STEP_MS } from './lib.mjs';
 
-const [base, direct, , shots] = process.argv.slice(2);
-if (!base || !direct || !shots) {
-  console.error('usage: node e2e/console-slot.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
+const { base, direct, shots } = args('console-slot', false);
+const { api, token, codeFor } = client(direct);
 const DC = 'blr-koramangala';
-const PASSWORD = 'dakiya-demo';
-const STEP_MS = 15_000;
 const LIVE_MS = 10_000; // the console's promise: progress within 10 s
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // --- the server, as the test reads it ----------------------------------
-
-async function api(method, path, token, body) {
-  const res = await fetch(direct + path, {
-    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
-
-async function token(username) {
-  const r = await api('POST', '/api/v1/auth/login', '', { username, password: PASSWORD });
-  check(r.status === 200, `login ${username}: ${r.status} ${r.text}`);
-  return r.json.access_token;
-}
 
 // nextSlot is the earliest date and slot the centre has scheduled articles in.
 async function nextSlot(sup) {
@@ -67,35 +36,19 @@ async function nextSlot(sup) {
   return first;
 }
 
-// codeFor reads an article's code from the development SMS outbox.
-async function codeFor(phone, articleID) {
-  const r = await api('GET', `/api/v1/dev/sms?phone=${encodeURIComponent(phone)}`);
-  check(r.status === 200, `dev sms: ${r.status} ${r.text}`);
-  const code = r.json.messages.filter((m) => m.body.includes(articleID)).map((m) => /code (\d{6})/.exec(m.body)?.[1]).find(Boolean);
-  check(code, `no code for ${articleID} among ${r.json.messages.length} messages to ${phone}`);
-  return code;
-}
-
 // --- the browsers ---------------------------------------------------------
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 const desk = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata', serviceWorkers: 'allow' });
 const phone = await browser.newContext({ viewport: { width: 412, height: 860 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata', geolocation: { latitude: 12.9352, longitude: 77.6245, accuracy: 12 }, permissions: ['geolocation'],
   serviceWorkers: 'allow' });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 200_000);
+const watchdog = deadline(200_000);
 
-function watch(p, who) {
-  p.setDefaultTimeout(STEP_MS);
-  p.on('pageerror', (e) => { pageErrors.push(`${who}: ${e.message}`); log(`PAGE ERROR (${who}):`, e.message); });
-  p.on('dialog', (d) => d.accept().catch(() => {}));
-  return p;
-}
 const sup = watch(await desk.newPage(), 'supervisor');
 const post = watch(await phone.newPage(), 'postman');
+for (const p of [sup, post]) p.on('dialog', (d) => d.accept().catch(() => {})); // confirm() answered yes
 const see = (p, id, opts) => p.waitForSelector(T(id), opts);
 const text = async (p, id) => (await p.textContent(T(id)))?.trim() ?? '';
 
@@ -117,14 +70,6 @@ async function pictures(name, screen) {
   await sleep(300); // the redraw's data, already loaded once
   await sup.screenshot({ path: join(shots, `console-slot-${name}-hi.png`) });
   await lang('en', screen);
-}
-
-async function signIn(p, username) {
-  await p.goto(`${base}/`);
-  await see(p, 'screen-login');
-  await p.fill(T('login-username'), username);
-  await p.fill(T('login-password'), PASSWORD);
-  await p.click(T('login-submit'));
 }
 
 // scope sets the console's date and slot.
@@ -278,7 +223,7 @@ try {
   log(`the next scheduled slot: ${slot.date} ${slot.slot}`);
 
   // ---- the supervisor builds and dispatches the slot ----
-  await signIn(sup, 'supervisor1');
+  await signInAt(sup, base, 'supervisor1');
   await sup.waitForURL(/\/console/, { timeout: STEP_MS });
   await see(sup, 'nav-slots');
   await lang('en', 'view');
@@ -298,7 +243,7 @@ try {
   check(before.delivered === 0 && before.failed === 0 && before.pending > 0, `before the round: ${JSON.stringify(before)}`);
 
   // ---- the postman works the doors in the phone app ----
-  await signIn(post, 'postman1');
+  await signInAt(post, base, 'postman1');
   await see(post, 'screen-today');
   await post.click(T(`today-tab-${slot.slot}`));
   await post.click(T(`today-manifest-${mine.id}`));
@@ -324,19 +269,16 @@ try {
   await review(d.id);
   await settle(m.postman_id, a.cod_paise);
 
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   result = { date: slot.date, slot: slot.slot, manifests: cards.map((c) => c.id), manifest: mine.id, delivered: a.id, delivery: d.id,
     failed: other.articles.map((x) => x.id), postman: m.postman_id, cash_paise: a.cod_paise, seen_ms: seenMS };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   for (const [p, name] of [[sup, 'supervisor'], [post, 'postman']]) {
     await p.screenshot({ path: join(shots, `fail-console-slot-${name}.png`), timeout: 3_000 }).catch(() => {});
     console.error(`----- ${name}:`, (await p.evaluate(() => document.body.innerText).catch(() => '(no answer)')).slice(0, 3000));
   }
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), sleep(10_000)]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

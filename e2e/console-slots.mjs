@@ -13,36 +13,12 @@
 // article off a dispatched manifest (amend); opens a manifest's paper copy
 // (Print calls print()) and looks at it as print media. It prints what it
 // did; the Go test checks the server holds the same.
-import { chromium } from 'playwright-core';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS } from './lib.mjs';
 
-const [base, direct, , shots] = process.argv.slice(2);
-if (!base || !direct || !shots) {
-  console.error('usage: node e2e/console-slots.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>');
-  process.exit(2);
-}
-mkdirSync(shots, { recursive: true });
+const { base, direct, shots } = args('console-slots', false);
+const { api } = client(direct);
 const DC = 'blr-koramangala';
-const STEP_MS = 15_000;
-const T = (id) => `[data-testid="${id}"]`;
-const started = Date.now();
-const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
-const pageErrors = [];
-class Check extends Error {}
-function check(ok, msg) { if (!ok) throw new Check(msg); }
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function api(method, path, token, body) {
-  const res = await fetch(direct + path, {
-    method, headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: body ? JSON.stringify(body) : undefined, signal: AbortSignal.timeout(STEP_MS),
-  });
-  const text = await res.text();
-  let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
-  return { status: res.status, json, text };
-}
 
 // nextSlot is the earliest date and slot the centre has scheduled articles in.
 async function nextSlot() {
@@ -55,15 +31,11 @@ async function nextSlot() {
   return { ...first, count: page.items.filter((a) => a.schedule.date === first.date && a.schedule.slot === first.slot).length };
 }
 
-const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, timeout: 30_000,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync'] });
+const browser = await launch();
 const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1, locale: 'en-IN',
   timezoneId: 'Asia/Kolkata', serviceWorkers: 'allow' });
-const watchdog = setTimeout(() => { console.error('the whole run took too long'); process.exit(1); }, 170_000);
-const page = await ctx.newPage();
-page.setDefaultTimeout(STEP_MS);
-page.on('pageerror', (e) => { pageErrors.push(e.message); log('PAGE ERROR:', e.message); });
+const watchdog = deadline(170_000);
+const page = watch(await ctx.newPage());
 const shot = (name, opts = {}) => page.screenshot({ path: join(shots, `console-slots-${name}.png`), ...opts });
 const see = (id, opts) => page.waitForSelector(T(id), opts);
 const text = async (id) => (await page.textContent(T(id)))?.trim() ?? '';
@@ -96,11 +68,7 @@ try {
   log(`the next scheduled slot: ${slot.date} ${slot.slot} with ${slot.count} articles`);
 
   // ---- sign in through the app; the console opens; pick the slot ----
-  await page.goto(`${base}/`);
-  await see('screen-login');
-  await page.fill(T('login-username'), 'supervisor1');
-  await page.fill(T('login-password'), 'dakiya-demo');
-  await page.click(T('login-submit'));
+  await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('nav-slots');
   await page.click(T('nav-slots'));
@@ -198,17 +166,14 @@ try {
   await page.emulateMedia({ media: 'screen' });
   log(`paper copy of ${to.beat}: ${moved} in case ${kase.trim()}; header and navigation off the paper`);
 
-  check(pageErrors.length === 0, `uncaught errors: ${pageErrors.join(' | ')}`);
+  noPageErrors();
   result = { date: slot.date, slot: slot.slot, moved, from: from.beat, to: to.beat, removed,
     manifests: cs.map((c) => c.id) };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
-  console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
+  failed(err);
   await page.screenshot({ path: join(shots, 'fail-console-slots.png'), timeout: 3_000 }).catch(() => {});
   console.error(await page.evaluate(() => document.body.innerText).catch(() => '(no answer)'));
-  process.exitCode = 1;
 } finally {
-  clearTimeout(watchdog);
-  await Promise.race([browser.close(), sleep(10_000)]);
-  process.exit(process.exitCode ?? 0);
+  await end(browser, watchdog);
 }

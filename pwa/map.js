@@ -1,17 +1,15 @@
 // The map of a beat, loaded only when the postman opens it. A drawing of
 // the stops in route order (numbered, the centre, a scale and north) shows
-// at once and works offline; Leaflet (vendored, loaded here on demand as a
-// classic script) with OpenStreetMap tiles replaces it once a tile has
+// at once and works offline; Leaflet (vendored, loaded on demand as a classic
+// script by leaflet.js) with OpenStreetMap tiles replaces it once a tile has
 // loaded. If Leaflet or the tiles cannot load (offline, no signal, tiles
 // failing or too slow) the drawing stays and the postman is told why.
 import { h } from './ui.js';
 import { t } from './i18n.js';
 import { svg, icon } from './icons.js';
 import { placed, far } from './geo.js';
+import { loadLeaflet, mount, tilesLoaded, fit } from './leaflet.js';
 
-const LEAFLET_JS = '/vendor/leaflet/leaflet.js';
-const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
-const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const SCRIPT_MS = 8000; // for Leaflet itself to load
 const TILES_MS = 8000; // for the first tile to load
 const W = 360; // the drawing's box
@@ -95,29 +93,12 @@ function north() {
     svg('text', { x: W - 14, y: 50, 'text-anchor': 'middle' }, t('list.map.north')));
 }
 
-let leaflet = null;
-
-// loadLeaflet adds Leaflet's style and script once, or fails within SCRIPT_MS.
-function loadLeaflet() {
-  if (window.L) return Promise.resolve(window.L);
-  leaflet ||= new Promise((resolve, reject) => {
-    if (!document.querySelector(`link[href="${LEAFLET_CSS}"]`)) document.head.append(h('link', { rel: 'stylesheet', href: LEAFLET_CSS }));
-    const el = h('script', { src: LEAFLET_JS, onload: () => resolve(window.L), onerror: () => { el.remove(); reject(new Error('leaflet')); } });
-    document.head.append(el);
-    setTimeout(() => reject(new Error('leaflet: timeout')), SCRIPT_MS);
-  }).catch((err) => { leaflet = null; throw err; });
-  return leaflet;
-}
-
 // street puts Leaflet over the drawing and reports whether its tiles load:
 // true at the first tile, false when every tile of the view failed or none
 // came within TILES_MS (the map is then taken away again).
 async function street(m, pts, st, next, box, { link, leave }) {
-  const L = await loadLeaflet();
-  const el = h('div', { class: 'street', testid: 'map-leaflet' });
-  box.append(el);
-  const map = L.map(el, { zoomSnap: 0.5 });
-  map.attributionControl.setPrefix(false);
+  const L = await loadLeaflet(SCRIPT_MS);
+  const { el, map } = mount(L, box, 'map-leaflet');
   const ll = pts.map((s) => [s.lat, s.lon]);
   const ring = placed(m.centre) ? [[m.centre.lat, m.centre.lon], ...ll, [m.centre.lat, m.centre.lon]] : ll;
   L.polyline(ring, { color: '#b3261e', weight: 4, opacity: 0.8 }).addTo(map);
@@ -140,43 +121,12 @@ async function street(m, pts, st, next, box, { link, leave }) {
   };
   addEventListener('hashchange', drop);
   leave?.(drop);
-  const ok = await tiles(L, map);
+  const ok = await tilesLoaded(L, map, TILES_MS, t('list.map.osm'));
   if (!ok) { drop(); el.remove(); }
   return ok;
-}
-
-function tiles(L, map) {
-  const layer = L.tileLayer(TILES, { maxZoom: 19, referrerPolicy: 'strict-origin',
-    attribution: `© <a href="https://www.openstreetmap.org/copyright">${t('list.map.osm')}</a>` });
-  return new Promise((resolve) => {
-    let loaded = 0;
-    const timer = setTimeout(() => resolve(loaded > 0), TILES_MS);
-    layer.on('tileload', () => { loaded += 1; clearTimeout(timer); resolve(true); });
-    layer.on('load', () => { if (!loaded) { clearTimeout(timer); resolve(false); } });
-    layer.addTo(map);
-  });
 }
 
 // pin is a numbered marker drawn by the app's own style (no marker images).
 function pin(cls, label) {
   return window.L.divIcon({ html: h('span', {}, label), className: `pin ${cls}`, iconSize: [30, 30], iconAnchor: [15, 15] });
-}
-
-// fit projects points (lat, lon) into a w × h box with a margin, north up,
-// keeping the scale the same both ways. It returns the projected points and
-// how many metres one unit is.
-function fit(points, w, h, margin) {
-  const lat0 = points.reduce((n, p) => n + p.lat, 0) / points.length;
-  const k = Math.cos((lat0 * Math.PI) / 180);
-  const xs = points.map((p) => p.lon * k);
-  const ys = points.map((p) => -p.lat);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const least = 0.002; // about 200 m: one stop, or a tight cluster, is not blown up
-  const scale = Math.min((w - 2 * margin) / Math.max(x1 - x0, least), (h - 2 * margin) / Math.max(y1 - y0, least));
-  const ox = (w - (x1 - x0) * scale) / 2;
-  const oy = (h - (y1 - y0) * scale) / 2;
-  return {
-    xy: points.map((_, i) => ({ x: ox + (xs[i] - x0) * scale, y: oy + (ys[i] - y0) * scale })),
-    metresPerUnit: (Math.PI / 180) * 6_371_008.8 / scale,
-  };
 }

@@ -3,13 +3,9 @@ package main
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"dakiya/internal/testkit"
 )
 
 // TestConsoleAdmin runs e2e/console-admin.mjs: in the console's admin
@@ -20,13 +16,6 @@ import (
 // and no admin-only action. Then it checks through the API what the
 // browser changed.
 func TestConsoleAdmin(t *testing.T) {
-	root := testkit.RepoRoot(t)
-	node := e2eTools(t, root)
-	env := demoEnv(t)
-	base, requests := serveLogged(t, env)
-	browser, control := phoneNetwork(t, base)
-	shots := t.TempDir()
-	out := runE2E(t, node, root, "console-admin.mjs", browser, base, control, shots)
 	var res struct {
 		Postman   string
 		PostmanID string `json:"postman_id"`
@@ -37,7 +26,8 @@ func TestConsoleAdmin(t *testing.T) {
 		Centre    string
 		Map       string
 	}
-	scriptResult(t, out, "E2E RESULT", &res)
+	run := runConsole(t, "console-admin.mjs", nil, &res)
+	base := run.base
 	if res.Beat == "" || res.Postman == "" || res.Centre == "" {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
@@ -48,16 +38,14 @@ func TestConsoleAdmin(t *testing.T) {
 	if got := loginStatus(t, base, res.Reset.Username, "dakiya-demo"); got != 401 {
 		t.Errorf("%s signs in with the old password: %d, want 401", res.Reset.Username, got)
 	}
-	for _, r := range requests() {
+	for _, r := range run.requests() {
 		if r.User == "supervisor2" && r.Status == 403 {
 			t.Errorf("the supervisor's console asked for something refused: %+v", r)
 		}
 	}
 	t.Logf("server side: %s is a postman of blr-koramangala walking %s (%v), holiday %s, centre %s; the map was a %s",
 		res.Postman, res.Beat, res.Prefixes, res.Holiday, res.Centre, res.Map)
-	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyScreenshots(t, shots, filepath.Join(root, "docs"))
-	}
+	run.keepScreenshots(t)
 }
 
 // adminBeat is a beat as GET /dcs/{dc}/beats lists it.

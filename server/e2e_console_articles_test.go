@@ -1,12 +1,7 @@
 package main
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
-	"time"
-
-	"dakiya/internal/testkit"
 )
 
 // TestConsoleArticles runs e2e/console-articles.mjs: a supervisor of demo
@@ -22,15 +17,6 @@ import (
 // ones not. No request was answered 403 or 5xx. With DAKIYA_SCREENSHOTS=1
 // its screenshots (console-articles-*) replace those in docs/.
 func TestConsoleArticles(t *testing.T) {
-	root := testkit.RepoRoot(t)
-	node := e2eTools(t, root)
-	env := demoEnv(t)
-	base, requests := serveLogged(t, env)
-	phone, control := phoneNetwork(t, base)
-	shots := t.TempDir()
-	began := time.Now()
-	out := runE2E(t, node, root, "console-articles.mjs", phone, base, control, shots)
-	t.Logf("browser run took %s", time.Since(began).Round(100*time.Millisecond))
 	var res struct {
 		Slot     struct{ ID, Date, Slot string }
 		Held     []string
@@ -40,7 +26,8 @@ func TestConsoleArticles(t *testing.T) {
 		Bad      []string
 		BadCheck string `json:"bad_check"`
 	}
-	scriptResult(t, out, "E2E RESULT", &res)
+	run := runConsole(t, "console-articles.mjs", nil, &res)
+	base := run.base
 	if res.Slot.ID == "" || len(res.Held) != 2 || res.Returned.ID == "" || res.Refused == "" || len(res.Good) != 2 || len(res.Bad) != 1 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
@@ -61,7 +48,7 @@ func TestConsoleArticles(t *testing.T) {
 	}
 	getJSON(t, base+"/api/v1/articles/"+res.BadCheck, sup, 400, nil)
 	var bySupervisor int
-	for _, r := range requests() {
+	for _, r := range run.requests() {
 		if r.Status == 403 || r.Status >= 500 {
 			t.Errorf("answered %d: %+v", r.Status, r)
 		}
@@ -72,9 +59,7 @@ func TestConsoleArticles(t *testing.T) {
 	if bySupervisor == 0 {
 		t.Error("the server logged no request by supervisor1")
 	}
-	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyScreenshots(t, shots, filepath.Join(root, "docs"))
-	}
+	run.keepScreenshots(t)
 }
 
 // artArticle is what the console test reads back of an article.

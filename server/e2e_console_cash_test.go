@@ -2,11 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"testing"
-
-	"dakiya/internal/testkit"
 )
 
 // TestConsoleCash runs e2e/console-cash.mjs: with the demo slot dispatched,
@@ -23,14 +19,6 @@ import (
 // and the retry),
 // the correction naming the entry it corrects, the slot closed.
 func TestConsoleCash(t *testing.T) {
-	root := testkit.RepoRoot(t)
-	node := e2eTools(t, root)
-	env := demoEnv(t)
-	base, requests := serveLogged(t, env)
-	dispatchFirstSlot(t, base)
-	phone, control := phoneNetwork(t, base)
-	shots := t.TempDir()
-	out := runE2E(t, node, root, "console-cash.mjs", phone, base, control, shots)
 	var res struct {
 		Date, Slot    string
 		Postman       string
@@ -38,13 +26,14 @@ func TestConsoleCash(t *testing.T) {
 		Second        string
 		SecondPaise   int64 `json:"second_paise"`
 	}
-	scriptResult(t, out, "E2E RESULT", &res)
+	run := runConsole(t, "console-cash.mjs", func(base string, _ map[string]string) { dispatchFirstSlot(t, base) }, &res)
+	base := run.base
 	if res.Postman == "" || res.Date == "" {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
 	checkLedger(t, base, res.Date, res.Slot, res.Postman, res.ExpectedPaise, res.Second, res.SecondPaise)
 	posts := 0
-	for _, r := range requests() {
+	for _, r := range run.requests() {
 		if r.Status >= 500 || (r.User == "supervisor1" && r.Status == 403) {
 			t.Errorf("answered %d: %+v", r.Status, r)
 		}
@@ -59,9 +48,7 @@ func TestConsoleCash(t *testing.T) {
 	if posts != want {
 		t.Errorf("%d settlement requests reached the server, want %d: one per submission, and the retry", posts, want)
 	}
-	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyScreenshots(t, shots, filepath.Join(root, "docs"))
-	}
+	run.keepScreenshots(t)
 }
 
 // ledgerEntry is one settlement entry as the API lists it.

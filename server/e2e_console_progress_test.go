@@ -3,13 +3,9 @@ package main
 import (
 	"context"
 	"database/sql"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
-
-	"dakiya/internal/testkit"
 )
 
 // TestConsoleProgress runs e2e/console-progress.mjs: the supervisor's live
@@ -22,22 +18,18 @@ import (
 // it checks what the server holds: the outcomes the script recorded, as the
 // progress counts them, and that the browser both streamed and polled.
 func TestConsoleProgress(t *testing.T) {
-	root := testkit.RepoRoot(t)
-	node := e2eTools(t, root)
-	env := demoEnv(t)
-	base, requests := serveLogged(t, env)
-	dispatchFirstSlot(t, base)
-	late := endLastWindow(t, base, env)
-	phone, control := phoneNetwork(t, base)
-	shots := t.TempDir()
-	out := runE2E(t, node, root, "console-progress.mjs", phone, base, control, shots)
 	var res struct {
 		Date, Slot, Beat, Late string
 		Recorded               []struct{ Article, Outcome string }
 		Before                 map[string]int
 		Polls, Streams         int
 	}
-	scriptResult(t, out, "E2E RESULT", &res)
+	var late string
+	run := runConsole(t, "console-progress.mjs", func(base string, env map[string]string) {
+		dispatchFirstSlot(t, base)
+		late = endLastWindow(t, base, env)
+	}, &res)
+	base := run.base
 	if res.Beat == "" || len(res.Recorded) != 3 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
@@ -46,7 +38,7 @@ func TestConsoleProgress(t *testing.T) {
 	}
 	checkProgress(t, base, res.Date, res.Slot, res.Beat, res.Before, res.Recorded)
 	var polls, streams int
-	for _, r := range requests() {
+	for _, r := range run.requests() {
 		switch {
 		case strings.HasSuffix(r.Path, "/progress/stream") && r.Status == 200:
 			streams++
@@ -60,9 +52,7 @@ func TestConsoleProgress(t *testing.T) {
 		t.Errorf("the server answered %d polls and %d streams; want polling and a stream per mode change", polls, streams)
 	}
 	t.Logf("the browser made %d polls and %d streams (the server answered %d and %d)", res.Polls, res.Streams, polls, streams)
-	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyScreenshots(t, shots, filepath.Join(root, "docs"))
-	}
+	run.keepScreenshots(t)
 }
 
 // endLastWindow ends the slot of the last beat of blr-koramangala's first

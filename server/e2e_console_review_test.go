@@ -11,16 +11,12 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
-
-	"dakiya/internal/testkit"
 )
 
 // TestConsoleReview runs e2e/console-review.mjs: a postman's outcomes
@@ -31,25 +27,19 @@ import (
 // sees the images too. Then the server must hold the reviews (approved,
 // rejected with the note) and a recorded view of each proof shown.
 func TestConsoleReview(t *testing.T) {
-	root := testkit.RepoRoot(t)
-	node := e2eTools(t, root)
-	env := demoEnv(t)
-	base, _, _ := startServe(t, env)
-	date, slot := firstScheduled(t, base)
-	dispatchFirstSlot(t, base)
-	made := reviewOutcomes(t, base, date, slot)
-	phone, control := phoneNetwork(t, base)
-	shots := t.TempDir()
-	out := runE2E(t, node, root, "console-review.mjs", phone, base, control, shots)
 	var res reviewResult
-	scriptResult(t, out, "E2E RESULT", &res)
+	var made map[string][]string
+	run := runConsole(t, "console-review.mjs", func(base string, _ map[string]string) {
+		date, slot := firstScheduled(t, base)
+		dispatchFirstSlot(t, base)
+		made = reviewOutcomes(t, base, date, slot)
+	}, &res)
+	base := run.base
 	if len(res.Approved) == 0 || len(res.Rejected) == 0 || len(res.Seen) == 0 || len(res.AdminSeen) == 0 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
 	checkReviews(t, base, made, res)
-	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyScreenshots(t, shots, filepath.Join(root, "docs"))
-	}
+	run.keepScreenshots(t)
 }
 
 // reviewResult is what the review script did.

@@ -2,12 +2,8 @@ package main
 
 import (
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
-
-	"dakiya/internal/testkit"
 )
 
 // slotRun is what e2e/console-slot.mjs did.
@@ -32,15 +28,9 @@ type slotRun struct {
 // its two proofs and cash, approved by supervisor1; the failed articles
 // attempted; the settlement one balanced entry, closed.
 func TestConsoleWholeSlot(t *testing.T) {
-	root := testkit.RepoRoot(t)
-	node := e2eTools(t, root)
-	env := demoEnv(t)
-	base, requests := serveLogged(t, env)
-	phone, control := phoneNetwork(t, base)
-	shots := t.TempDir()
-	out := runE2E(t, node, root, "console-slot.mjs", phone, base, control, shots)
 	var res slotRun
-	scriptResult(t, out, "E2E RESULT", &res)
+	run := runConsole(t, "console-slot.mjs", nil, &res)
+	base := run.base
 	if res.Delivery == "" || len(res.Manifests) == 0 || res.CashPaise == 0 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
@@ -48,16 +38,14 @@ func TestConsoleWholeSlot(t *testing.T) {
 	checkSlotManifests(t, base, sup, res)
 	checkSlotOutcomes(t, base, sup, res)
 	checkSlotCash(t, base, sup, res)
-	for _, r := range requests() {
+	for _, r := range run.requests() {
 		if r.Status >= 500 || r.Status == 403 {
 			t.Errorf("answered %d: %+v", r.Status, r)
 		}
 	}
 	t.Logf("whole slot from the console: %d manifests dispatched, the delivery on the supervisor's screen %d ms after the phone saved it, reviewed, cash closed",
 		len(res.Manifests), res.SeenMS)
-	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyScreenshots(t, shots, filepath.Join(root, "docs"))
-	}
+	run.keepScreenshots(t)
 }
 
 func checkSlotManifests(t *testing.T, base, sup string, res slotRun) {

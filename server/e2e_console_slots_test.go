@@ -5,8 +5,6 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
-
-	"dakiya/internal/testkit"
 )
 
 // TestConsoleSlots runs e2e/console-slots.mjs: the demo supervisor of
@@ -18,35 +16,27 @@ import (
 // the other beat's manifest (and overridden to that beat), the removed one
 // held at the counter; and no request was refused or failed.
 func TestConsoleSlots(t *testing.T) {
-	root := testkit.RepoRoot(t)
-	node := e2eTools(t, root)
-	env := demoEnv(t)
-	base, requests := serveLogged(t, env)
-	phone, control := phoneNetwork(t, base)
-	shots := t.TempDir()
-	out := runE2E(t, node, root, "console-slots.mjs", phone, base, control, shots)
 	var res struct {
 		Date, Slot, Moved, From, To, Removed string
 		Manifests                            []string
 	}
-	scriptResult(t, out, "E2E RESULT", &res)
+	run := runConsole(t, "console-slots.mjs", nil, &res)
+	base := run.base
 	if res.Moved == "" || res.Removed == "" || len(res.Manifests) < 2 {
 		t.Fatalf("the script printed no complete E2E RESULT line: %+v", res)
 	}
 	checkSlotsServerSide(t, base, res.Date, res.Slot, res.Moved, res.To, res.Removed)
-	for _, r := range requests() {
+	for _, r := range run.requests() {
 		if r.Status == 403 || r.Status >= 500 {
 			t.Errorf("answered %d: %+v", r.Status, r)
 		}
 	}
 	for _, name := range []string{"build", "build-hi", "map", "print"} {
-		if _, err := os.Stat(filepath.Join(shots, "console-slots-"+name+".png")); err != nil {
+		if _, err := os.Stat(filepath.Join(run.shots, "console-slots-"+name+".png")); err != nil {
 			t.Errorf("screenshot %s: %v", name, err)
 		}
 	}
-	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
-		copyScreenshots(t, shots, filepath.Join(root, "docs"))
-	}
+	run.keepScreenshots(t)
 }
 
 // checkSlotsServerSide reads the slot's manifests and the two articles

@@ -78,6 +78,45 @@ func demoEnv(t *testing.T) map[string]string {
 	return env
 }
 
+// consoleRun is one run of a console browser script (e2e/console-*.mjs).
+type consoleRun struct {
+	base     string                 // the server, as the script reaches it directly
+	requests func() []loggedRequest // the server's request log
+	root     string
+	shots    string
+}
+
+// runConsole starts a server with the demo data, keeping its request log;
+// prepare (when not nil) readies it before the browser comes; then it runs
+// e2e/<script> in Chromium through the phone network proxy and reads the
+// script's E2E RESULT line into res.
+func runConsole(t *testing.T, script string, prepare func(base string, env map[string]string), res any) consoleRun {
+	t.Helper()
+	r := consoleRun{root: testkit.RepoRoot(t)}
+	node := e2eTools(t, r.root)
+	env := demoEnv(t)
+	r.base, r.requests = serveLogged(t, env)
+	if prepare != nil {
+		prepare(r.base, env)
+	}
+	phone, control := phoneNetwork(t, r.base)
+	r.shots = t.TempDir()
+	began := time.Now()
+	out := runE2E(t, node, r.root, script, phone, r.base, control, r.shots)
+	t.Logf("browser run took %s", time.Since(began).Round(100*time.Millisecond))
+	scriptResult(t, out, "E2E RESULT", res)
+	return r
+}
+
+// keepScreenshots copies the run's screenshots to docs/ when
+// DAKIYA_SCREENSHOTS=1.
+func (r consoleRun) keepScreenshots(t *testing.T) {
+	t.Helper()
+	if os.Getenv("DAKIYA_SCREENSHOTS") == "1" {
+		copyScreenshots(t, r.shots, filepath.Join(r.root, "docs"))
+	}
+}
+
 // scriptResult decodes into v the JSON a browser script printed after
 // prefix on its last such line (its summary of what it did).
 func scriptResult(t *testing.T, out, prefix string, v any) {

@@ -1,17 +1,15 @@
 // The map of a centre's beats: each beat's DIGIPIN prefixes drawn as the
 // cells they name (adm-digipin.js), in the beat's colour, each cell with
 // its prefix and each beat with its name. A plain SVG drawing shows at once
-// and works offline; Leaflet (vendored, loaded on demand like the
-// postman's map in ../map.js) with OpenStreetMap tiles replaces it once a
+// and works offline; Leaflet (vendored, loaded on demand by ../leaflet.js,
+// as for the postman's map) with OpenStreetMap tiles replaces it once a
 // tile has loaded, and the drawing stays when Leaflet or the tiles cannot.
 import { h } from '../ui.js';
 import { t } from '../i18n.js';
 import { svg } from '../icons.js';
 import { box } from './adm-digipin.js';
+import { loadLeaflet, mount, tilesLoaded, fit } from '../leaflet.js';
 
-const LEAFLET_JS = '/vendor/leaflet/leaflet.js';
-const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
-const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const WAIT_MS = 8000; // for Leaflet to load, then for its first tile
 const W = 720;
 const H = 560;
@@ -46,23 +44,20 @@ export function beatsMap(beats, centre, onLeave) {
   return out;
 }
 
-// fit projects boxes into the drawing, north up, the same scale both ways.
-function fit(cells, centre) {
+// project fits the cells (and the centre) into the drawing, north up, the
+// same scale both ways (a spread under 1e-4 degrees is not blown up
+// further); it returns where a (lat, lon) goes.
+function project(cells, centre) {
   const lats = cells.flatMap((c) => [c.b.minLat, c.b.maxLat]).concat(centre ? [centre.lat] : []);
   const lons = cells.flatMap((c) => [c.b.minLon, c.b.maxLon]).concat(centre ? [centre.lon] : []);
-  const k = Math.cos(((Math.min(...lats) + Math.max(...lats)) / 2) * Math.PI / 180);
-  const [x0, x1, y0, y1] = [Math.min(...lons) * k, Math.max(...lons) * k, -Math.max(...lats), -Math.min(...lats)];
-  const m = 24;
-  const s = Math.min((W - 2 * m) / Math.max(x1 - x0, 1e-4), (H - 2 * m) / Math.max(y1 - y0, 1e-4));
-  const ox = (W - (x1 - x0) * s) / 2;
-  const oy = (H - (y1 - y0) * s) / 2;
-  return (lat, lon) => ({ x: ox + (lon * k - x0) * s, y: oy + (-lat - y0) * s });
+  const corners = [{ lat: Math.min(...lats), lon: Math.min(...lons) }, { lat: Math.max(...lats), lon: Math.max(...lons) }];
+  return fit(corners, W, H, 24, 1e-4).at;
 }
 
 // drawing is the beats as an SVG: a rectangle per prefix, a label per beat.
 function drawing(beats, cells, centre) {
   if (!cells.length) return h('p', { testid: 'adm-map-empty' }, t('adm.map.none'));
-  const at = fit(cells, centre);
+  const at = project(cells, centre);
   const rects = cells.map((c) => {
     const a = at(c.b.maxLat, c.b.minLon);
     const z = at(c.b.minLat, c.b.maxLon);
@@ -94,30 +89,13 @@ function middle(cells) {
   return [lat, lon];
 }
 
-let leaflet = null;
-
-// loadLeaflet adds Leaflet's style and script once, or fails within WAIT_MS.
-function loadLeaflet() {
-  if (window.L) return Promise.resolve(window.L);
-  leaflet ||= new Promise((resolve, reject) => {
-    if (!document.querySelector(`link[href="${LEAFLET_CSS}"]`)) document.head.append(h('link', { rel: 'stylesheet', href: LEAFLET_CSS }));
-    const el = h('script', { src: LEAFLET_JS, onload: () => resolve(window.L), onerror: () => { el.remove(); reject(new Error('leaflet')); } });
-    document.head.append(el);
-    setTimeout(() => reject(new Error('leaflet: timeout')), WAIT_MS);
-  }).catch((err) => { leaflet = null; throw err; });
-  return leaflet;
-}
-
 // street puts Leaflet over the drawing and reports whether its tiles load
 // (the map is taken away again when they do not).
 async function street(beats, cells, centre, box, onLeave) {
-  const L = await loadLeaflet();
+  const L = await loadLeaflet(WAIT_MS);
   for (let i = 0; !box.isConnected && i < 60; i++) await new Promise((r) => requestAnimationFrame(r));
   if (!box.isConnected) return false;
-  const el = h('div', { class: 'street', testid: 'adm-map-leaflet' });
-  box.append(el);
-  const map = L.map(el, { zoomSnap: 0.5 });
-  map.attributionControl.setPrefix(false);
+  const { el, map } = mount(L, box, 'adm-map-leaflet');
   const all = [];
   for (const c of cells) {
     const b = [[c.b.minLat, c.b.minLon], [c.b.maxLat, c.b.maxLon]];
@@ -138,20 +116,7 @@ async function street(beats, cells, centre, box, onLeave) {
   let gone = false;
   const drop = () => { if (!gone) { gone = true; map.remove(); } };
   onLeave(drop);
-  const ok = await tiles(L, map);
+  const ok = await tilesLoaded(L, map, WAIT_MS, t('list.map.osm'));
   if (!ok) { drop(); el.remove(); }
   return ok;
-}
-
-function tiles(L, map) {
-  const layer = L.tileLayer(TILES, { maxZoom: 19, referrerPolicy: 'strict-origin',
-    attribution: `© <a href="https://www.openstreetmap.org/copyright">${t('list.map.osm')}</a>` });
-  return new Promise((resolve) => {
-    let loaded = 0;
-    const timer = setTimeout(() => resolve(loaded > 0), WAIT_MS);
-    layer.on('tileload', () => { loaded += 1; clearTimeout(timer); resolve(true); });
-    layer.on('load', () => { if (!loaded) { clearTimeout(timer); resolve(false); } });
-    layer.on('tileerror', () => { /* 'load' still follows when every tile has ended */ });
-    layer.addTo(map);
-  });
 }

@@ -2,16 +2,14 @@
 // (delivered, not delivered, to deliver, overdue: each its own colour AND
 // shape, with a legend) and each postman's last position with their name
 // and the time. A plain SVG drawing shows at once and is all there is
-// offline; Leaflet (vendored, loaded on demand as the app's map.js does)
+// offline; Leaflet (vendored, loaded on demand by ../leaflet.js)
 // with OpenStreetMap tiles goes over it once a tile has loaded. update()
 // redraws both with new states without loading anything again.
 import { h } from '../ui.js';
 import { t, time, distance } from '../i18n.js';
 import { svg } from '../icons.js';
+import { loadLeaflet, mount, tilesLoaded, fit } from '../leaflet.js';
 
-const LEAFLET_JS = '/vendor/leaflet/leaflet.js';
-const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
-const TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
 const WAIT_MS = 8000; // for Leaflet, then for its first tile
 const W = 720;
 const H = 440;
@@ -94,45 +92,12 @@ function scaleBar(mpu) {
     svg('text', { x: x + len / mpu + 6, y }, len >= 1000 ? distance(len) : t('prog.map.m', { n: len })));
 }
 
-// fit projects points (lat, lon) into a w × h box with a margin, north up,
-// the same scale both ways (as the app's map.js does).
-function fit(points, w, h, margin) {
-  const lat0 = points.reduce((n, p) => n + p.lat, 0) / points.length;
-  const k = Math.cos((lat0 * Math.PI) / 180);
-  const xs = points.map((p) => p.lon * k);
-  const ys = points.map((p) => -p.lat);
-  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
-  const scale = Math.min((w - 2 * margin) / Math.max(x1 - x0, 0.002), (h - 2 * margin) / Math.max(y1 - y0, 0.002));
-  const ox = (w - (x1 - x0) * scale) / 2;
-  const oy = (h - (y1 - y0) * scale) / 2;
-  return { xy: points.map((_, i) => ({ x: ox + (xs[i] - x0) * scale, y: oy + (ys[i] - y0) * scale })),
-    metresPerUnit: (Math.PI / 180) * 6_371_008.8 / scale };
-}
-
-let leaflet = null;
-
-// loadLeaflet adds Leaflet's style and script once (the app's map.js may
-// already have: window.L), or fails within WAIT_MS.
-function loadLeaflet() {
-  if (window.L) return Promise.resolve(window.L);
-  leaflet ||= new Promise((resolve, reject) => {
-    if (!document.querySelector(`link[href="${LEAFLET_CSS}"]`)) document.head.append(h('link', { rel: 'stylesheet', href: LEAFLET_CSS }));
-    const el = h('script', { src: LEAFLET_JS, onload: () => resolve(window.L), onerror: () => { el.remove(); reject(new Error('leaflet')); } });
-    document.head.append(el);
-    setTimeout(() => reject(new Error('leaflet: timeout')), WAIT_MS);
-  }).catch((err) => { leaflet = null; throw err; });
-  return leaflet;
-}
-
 // streetMap puts Leaflet over the drawing; it resolves to { draw, remove }
 // at the first tile, or null (the map taken away) when none loads.
 async function streetMap(box, points) {
-  const L = await loadLeaflet();
+  const L = await loadLeaflet(WAIT_MS);
   if (!(await attached(box))) return null;
-  const el = h('div', { class: 'street', testid: 'prog-leaflet' });
-  box.append(el);
-  const map = L.map(el, { zoomSnap: 0.5 });
-  map.attributionControl.setPrefix(false);
+  const { el, map } = mount(L, box, 'prog-leaflet');
   const layer = L.layerGroup().addTo(map);
   const draw = ({ stops, postmen }) => {
     layer.clearLayers();
@@ -149,7 +114,7 @@ async function streetMap(box, points) {
   const now = points();
   draw(now);
   map.fitBounds(L.latLngBounds([...now.stops, ...now.postmen].map((p) => [p.lat, p.lon])), { padding: [28, 28], maxZoom: 17 });
-  const ok = await tiles(L, map);
+  const ok = await tilesLoaded(L, map, WAIT_MS, t('list.map.osm'));
   if (!ok || !box.isConnected) { map.remove(); el.remove(); return null; }
   return { draw, remove: () => map.remove() };
 }
@@ -159,16 +124,4 @@ async function streetMap(box, points) {
 async function attached(el) {
   for (let i = 0; i < 50 && !el.isConnected; i++) await new Promise((r) => setTimeout(r, 100));
   return el.isConnected;
-}
-
-function tiles(L, map) {
-  const layer = L.tileLayer(TILES, { maxZoom: 19, referrerPolicy: 'strict-origin',
-    attribution: `© <a href="https://www.openstreetmap.org/copyright">${t('list.map.osm')}</a>` });
-  return new Promise((resolve) => {
-    let loaded = 0;
-    const timer = setTimeout(() => resolve(loaded > 0), WAIT_MS);
-    layer.on('tileload', () => { loaded += 1; clearTimeout(timer); resolve(true); });
-    layer.on('load', () => { if (!loaded) { clearTimeout(timer); resolve(false); } });
-    layer.addTo(map);
-  });
 }
