@@ -191,9 +191,37 @@ async function staffChanges(admin, adm) {
   check((await signIn(RESET.username)).status === 401, 'the old password still signs in');
   log(`reset the password of ${RESET.username}`);
   await shot(admin, 'staff');
+  // postman3 walks a beat: another role waits until the beat has another postman.
+  const manage = T('adm-user-manage-postman3');
+  if (await admin.getAttribute(manage, 'open') === null) await admin.click(`${manage} summary`);
+  await admin.selectOption(T('adm-user-newrole-postman3'), 'supervisor');
+  await admin.click(T('adm-user-setrole-postman3'));
+  await admin.waitForSelector(`${T('adm-staff-problem')} ${T('problem')}`);
+  const why = await text(admin, 'adm-staff-problem');
+  check(/walks beat/.test(why) && (await userOf(adm, 'postman3')).role === 'postman', `re-role of a postman walking a beat: "${why}"`);
+  const walked = await giveBeat(admin, adm, 'postman3', NEW.username);
+  await tab(admin, 'staff', 'adm-staff');
   await roleOf(admin, adm, 'postman3', 'supervisor');
   await roleOf(admin, adm, 'postman3', 'postman');
-  log('made postman3 a supervisor and a postman again');
+  await giveBeat(admin, adm, NEW.username, 'postman3', walked);
+  log(`postman3's new role refused while walking ${walked} ("${why}"); the beat given to ${NEW.username}, the role changed and back, the beat returned`);
+}
+
+// giveBeat gives the beat `from` walks (or the beat named) to `to`, in the
+// beats table, and checks the server's; it returns the beat's id.
+async function giveBeat(admin, adm, from, to, beatID) {
+  await tab(admin, 'beats', 'adm-beats');
+  const users = (await api('GET', `/api/v1/users?dc_id=${DC}`, adm)).json.items;
+  const id = (u) => users.find((x) => x.username === u).id;
+  const beats = (await api('GET', `/api/v1/dcs/${DC}/beats`, adm)).json.items;
+  const beat = beatID || beats.find((b) => b.postman_id === id(from))?.id;
+  check(beat, `${from} walks no beat`);
+  await admin.selectOption(T(`adm-beat-give-${beat}`), id(to));
+  await admin.click(T(`adm-beat-set-${beat}-submit`));
+  await admin.waitForFunction(([b, u]) => document.querySelector(`[data-testid="adm-beat-walker-${b}"]`)?.textContent.includes(`(${u})`), [beat, to]);
+  const now = (await api('GET', `/api/v1/dcs/${DC}/beats`, adm)).json.items.find((b) => b.id === beat);
+  check(now.postman_id === id(to), `the server holds beat ${beat} walked by ${now.postman_id}, want ${to}`);
+  return beat;
 }
 
 // roleOf changes username's role in the staff list and checks the server's.

@@ -1,6 +1,7 @@
 // Admin › beats of the chosen centre: each beat with its postman, DIGIPIN
 // prefixes and PIN codes, the prefixes on a map (adm-map.js), and a form
-// to add a beat whose postman is chosen from the centre's postmen.
+// to add a beat whose postman is chosen from the centre's postmen; each
+// beat's postman can be changed in its row (one on leave, one moved).
 import { h } from '../ui.js';
 import { t } from '../i18n.js';
 import { svg } from '../icons.js';
@@ -21,7 +22,7 @@ export async function view(ctx) {
   ]);
   const postmen = users.filter((u) => u.role === 'postman');
   return h('div', { class: 'stack' }, flashed(),
-    sub('adm-beats', t('adm.beat.title', { dc: centre?.name || ctx.dc }), beatTable(beats, users),
+    sub('adm-beats', t('adm.beat.title', { dc: centre?.name || ctx.dc }), beatTable(ctx, beats, users, postmen),
       h('h4', {}, t('adm.map.title')), beatsMap(beats, centre, ctx.onLeave), legend(beats)),
     sub('adm-beat-new', t('adm.beat.new'), newBeat(ctx, postmen)));
 }
@@ -29,14 +30,16 @@ export async function view(ctx) {
 const swatch = (i) => svg('svg', { viewBox: '0 0 16 16', width: 16, height: 16, 'aria-hidden': 'true', class: 'adm-swatch' },
   svg('rect', { x: 1, y: 1, width: 14, height: 14, fill: colour(i) }));
 
-function beatTable(beats, users) {
+function beatTable(ctx, beats, users, postmen) {
   const who = new Map(users.map((u) => [u.id, u]));
   const idx = new Map(beats.map((b, i) => [b.id, i]));
   return table([
     { label: t('adm.beat.id'), value: (b) => h('span', { class: 'adm-key' }, swatch(idx.get(b.id)), h('code', {}, b.id)) },
     { label: t('adm.beat.name'), value: (b) => b.name },
-    { label: t('adm.beat.postman'), value: (b) => (b.postman_id ? (who.has(b.postman_id)
-      ? `${who.get(b.postman_id).name} (${who.get(b.postman_id).username})` : b.postman_id) : t('adm.beat.nobody')) },
+    { label: t('adm.beat.postman'), value: (b) => h('div', {},
+      h('span', { testid: `adm-beat-walker-${b.id}` }, b.postman_id ? (who.has(b.postman_id)
+        ? `${who.get(b.postman_id).name} (${who.get(b.postman_id).username})` : b.postman_id) : t('adm.beat.nobody')),
+      givePostman(ctx, b, postmen)) },
     { label: t('adm.beat.prefixes'), value: (b) => h('span', { class: 'adm-codes' }, b.digipin_prefixes.map((p) => h('code', {}, p))) },
     { label: t('adm.beat.pins'), value: (b) => (b.pins || []).join(', ') || '—' },
   ], beats, { testid: 'adm-beats-table', rowid: (b) => `adm-beat-row-${b.id}`, caption: t('adm.beat.caption', { n: beats.length }), empty: t('adm.beat.none') });
@@ -45,6 +48,22 @@ function beatTable(beats, users) {
 function legend(beats) {
   return h('ul', { class: 'legend plain row', testid: 'adm-map-legend' },
     beats.map((b, i) => h('li', {}, swatch(i), ' ', b.name, ' · ', t('adm.map.cells', { n: b.digipin_prefixes.length }))));
+}
+
+// givePostman is a beat row's small form that gives the beat another
+// postman of the centre, or none.
+function givePostman(ctx, b, postmen) {
+  const pick = field(t('adm.beat.give', { id: b.id }), h('select', { name: 'postman_id', testid: `adm-beat-give-${b.id}` },
+    h('option', { value: '', selected: !b.postman_id }, t('adm.beat.nobody')),
+    postmen.map((u) => h('option', { value: u.id, selected: u.id === b.postman_id },
+      `${u.name} (${u.username})${u.disabled ? ` · ${t('adm.staff.off')}` : ''}`))));
+  return form(`adm-beat-set-${b.id}`, t('adm.beat.set'), pick, async (f) => {
+    const got = await send('PATCH', `/api/v1/dcs/${encodeURIComponent(ctx.dc)}/beats/${encodeURIComponent(b.id)}`,
+      { postman_id: value(f, 'postman_id') });
+    flash(t('adm.beat.given', { id: got.id }));
+    ctx.render();
+    return '';
+  });
 }
 
 // list splits what was typed at commas and spaces.

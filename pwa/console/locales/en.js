@@ -580,5 +580,8 @@ export default {
   'adm.cal.removeDay': 'Remove the holiday {day}',
   'adm.cal.save': 'Save the calendar',
   'adm.cal.saved': 'The calendar of {dc} is saved.',
+  'adm.beat.give': 'Postman of beat {id}',
+  'adm.beat.set': 'Give',
+  'adm.beat.given': 'Beat {id} has its new postman.',
   // admin (adm.): keys above this line
 };

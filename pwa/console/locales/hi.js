@@ -579,5 +579,8 @@ export default {
   'adm.cal.removeDay': 'छुट्टी {day} हटाएँ',
   'adm.cal.save': 'कैलेंडर सहेजें',
   'adm.cal.saved': '{dc} का कैलेंडर सहेजा गया।',
+  'adm.beat.give': 'बीट {id} का डाकिया',
+  'adm.beat.set': 'सौंपें',
+  'adm.beat.given': 'बीट {id} को नया डाकिया मिल गया।',
   // admin (adm.): keys above this line
 };
