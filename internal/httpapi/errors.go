@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -113,6 +114,11 @@ func (a *api) handleError(err error, c echo.Context) {
 // problemOf turns an error into a status, a problem, extra members and a
 // Retry-After in seconds.
 func (a *api) problemOf(err error, c echo.Context) (int, Problem, map[string]any, int) {
+	if gone(err, c) {
+		logger(c).Info("client went away", "error", err.Error())
+		return statusClientClosed, Problem{Type: problemType(postal.CodeUnavailable), Title: "Client Closed Request",
+			Status: statusClientClosed, Detail: "the request was abandoned before it was answered"}, nil, 0
+	}
 	var pe *postal.Error
 	var he *echo.HTTPError
 	switch {
@@ -143,6 +149,18 @@ func (a *api) internal(err error, c echo.Context) (int, Problem, map[string]any,
 	s := http.StatusInternalServerError
 	return s, Problem{Type: problemType(postal.CodeInternal), Title: http.StatusText(s), Status: s,
 		Detail: "something went wrong on our side; quote the request id if you report it", RequestID: id}, nil, 0
+}
+
+// statusClientClosed is the status logged (and counted) for a request its
+// client abandoned (nginx's 499): nobody reads the answer, and the failure
+// is not the server's.
+const statusClientClosed = 499
+
+// gone reports whether err is the request's own context cancelled because
+// its client went away (a tab closed, a deadline in the browser), not a
+// failure of ours.
+func gone(err error, c echo.Context) bool {
+	return errors.Is(err, context.Canceled) && errors.Is(c.Request().Context().Err(), context.Canceled)
 }
 
 func retrySeconds(e *postal.Error) int {

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -217,5 +218,30 @@ func TestIdempotentDetached(t *testing.T) {
 	}
 	if r := w.post(context.Background(), testKey, `{}`); r.Code != 201 || r.Body.String() != `{"n":1}`+"\n" {
 		t.Fatalf("retry after the hang-up: %d %s", r.Code, r.Body)
+	}
+}
+
+// TestAbandonedRequestIsNotOurs: a failure caused by the client going away
+// (its request's context cancelled) is logged as 499, never a 500 with an
+// internal error; the same error on a request still open is a 500.
+func TestAbandonedRequestIsNotOurs(t *testing.T) {
+	a := &api{log: slog.Default()}
+	e := echo.New()
+	for _, c := range []struct {
+		name   string
+		cancel bool
+		want   int
+	}{{"client gone", true, statusClientClosed}, {"client still there", false, http.StatusInternalServerError}} {
+		ctx, cancel := context.WithCancel(context.Background())
+		if c.cancel {
+			cancel()
+		}
+		req := httptest.NewRequest("GET", "/api/v1/dcs/dc-one/slots", nil).WithContext(ctx)
+		rec := httptest.NewRecorder()
+		a.handleError(fmt.Errorf("store: slots: %w", context.Canceled), e.NewContext(req, rec))
+		cancel()
+		if rec.Code != c.want {
+			t.Errorf("%s: %d, want %d", c.name, rec.Code, c.want)
+		}
 	}
 }
