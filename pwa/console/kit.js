@@ -42,7 +42,7 @@ export async function context(render) {
   const s = saved();
   let dcs = [];
   if (admin) {
-    dcCache ||= await getJSON('/api/v1/dcs').catch(() => null);
+    dcCache ||= await getJSON('/api/v1/dcs').then((b) => b?.items || null).catch(() => null);
     dcs = dcCache || [];
   }
   const dc = admin ? (dcs.some((d) => d.id === s.dc) ? s.dc : dcs[0]?.id || '') : user.dc_id;
