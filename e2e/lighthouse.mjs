@@ -169,7 +169,10 @@ function summary(screen, mode, lhr) {
 // navigate runs a Lighthouse navigation on one screen.
 async function navigate(port, screen) {
   const html = process.env.LIGHTHOUSE_HTML === '1';
-  const flags = { port, logLevel: 'error', output: html ? 'html' : 'json', onlyCategories: ['performance', 'accessibility', 'best-practices'] };
+  // A screen fed by a stream never lets the network go quiet: stop
+  // waiting after 15 s (not Lighthouse's 45) and audit what has loaded.
+  const flags = { port, logLevel: 'error', output: html ? 'html' : 'json', maxWaitForLoad: 15_000,
+    onlyCategories: ['performance', 'accessibility', 'best-practices'] };
   const res = await lighthouse(`${base}/console#/${screen}`, flags, desktopConfig);
   if (html) writeFileSync(join(out, `lighthouse-${screen.replace(/\W+/g, '-')}.html`), res.report);
   return summary(screen, 'navigation', res.lhr);
