@@ -102,8 +102,9 @@ async function signIn(port) {
 
 // keyboardChecks: the shell draws its bar and navigation afresh on every
 // render, so it must put the focus back: a new slot keeps the focus on the
-// slot picker, a screen opened from the navigation takes it, and Hindi
-// says so in the page's lang.
+// slot picker, a screen opened from the navigation takes it, the skip
+// link gives it to the screen (and stays there), and Hindi says so in the
+// page's lang.
 async function keyboardChecks(page) {
   const active = () => page.evaluate(() => document.activeElement?.dataset.testid || document.activeElement?.id || '');
   await page.focus(T('scope-slot'));
@@ -116,13 +117,17 @@ async function keyboardChecks(page) {
   await page.keyboard.press('Enter');
   await page.waitForSelector(`${T('nav-slots')}[aria-current="page"]`);
   await page.waitForFunction(() => document.activeElement?.id === 'view');
+  await page.focus(T('skip'));
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.activeElement?.id === 'view');
+  if (!page.url().endsWith('#/slots')) throw new Error(`the skip link went to ${page.url()}`);
   await page.click(T('lang-toggle'));
   await page.waitForFunction(() => document.documentElement.lang.startsWith('hi'));
   const nav = await page.textContent(T('nav-articles'));
   if (!/[\u0900-\u097f]/.test(nav)) throw new Error(`in Hindi the navigation says "${nav}"`);
   await page.click(T('lang-toggle'));
   await page.waitForFunction(() => document.documentElement.lang.startsWith('en'));
-  log('keyboard: a new slot keeps the focus, a new screen takes it; Hindi sets lang');
+  log('keyboard: a new slot keeps the focus, a new screen takes it, so does the skip link; Hindi sets lang');
 }
 
 // placeholders are the demo's real ids the states name: an article of

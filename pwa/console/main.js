@@ -90,6 +90,8 @@ export async function render() {
   shown = entry.name;
 }
 
+// The skip link's #view would be read as a screen's address: it moves the focus instead.
+document.querySelector('.skip').addEventListener('click', (e) => { e.preventDefault(); view.focus(); });
 $('lang-toggle').addEventListener('click', async () => { await setLang(current() === 'en' ? 'hi' : 'en'); render(); });
 addEventListener('hashchange', render);
 render();
