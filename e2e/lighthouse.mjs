@@ -17,7 +17,7 @@
 //   for each deeper state: an article's page, the import, a postman's
 //   cash, the admin's tabs, opened by puppeteer-core and left to settle.
 //
-// (see PLAN for which user sees what).
+// (see PLAN for which user sees what; a state ending in @hi is seen in Hindi).
 //
 // Lighthouse resets caches and service workers before a navigation but
 // keeps localStorage, where the session is. One line per page:
@@ -48,9 +48,9 @@ const USER = process.env.LIGHTHOUSE_USER || 'supervisor1';
 // split so that each run stays within the browser scripts' time limit (an
 // admin sees a centre's screens as its supervisor does, with a centre picker).
 const PLAN = {
-  supervisor1: { screens: ['articles', 'slots', 'progress', 'review'], states: ['articles/{article}', 'articles/import'] },
+  supervisor1: { screens: ['articles', 'slots', 'progress', 'review'], states: ['articles/{article}', 'articles/import', 'review@hi'] },
   admin: { screens: ['cash', 'charts', 'admin'],
-    states: ['cash/{postman}', 'admin/centres', 'admin/beats', 'admin/staff', 'admin/calendar'] },
+    states: ['cash/{postman}', 'admin/centres', 'admin/beats', 'admin/staff', 'admin/calendar', 'charts@hi'] },
 };
 const list = (v, fallback) => (v === undefined ? fallback : v === 'none' ? [] : v.split(','));
 const SCREENS = list(process.env.LIGHTHOUSE_SCREENS, PLAN[USER]?.screens || []);
@@ -183,18 +183,23 @@ async function navigate(port, screen) {
   return summary(screen, 'navigation', res.lhr);
 }
 
-// still opens a state with puppeteer, lets it settle, and takes a snapshot.
+// still opens a state with puppeteer (in Hindi for name@hi), lets it
+// settle, and takes a snapshot.
 async function still(browser, screen, ids) {
+  const [name, lang = 'en'] = screen.split('@');
   const page = await browser.newPage();
   try {
     await page.setViewport({ width: 1350, height: 940 });
-    const path = screen.replace(/\{\w+\}/g, (k) => encodeURIComponent(ids[k] || k));
+    const path = name.replace(/\{\w+\}/g, (k) => encodeURIComponent(ids[k] || k));
+    await page.evaluateOnNewDocument((l) => localStorage.setItem('dk.lang', l), lang);
     await page.goto(`${base}/console#/${path}`, { waitUntil: 'load' });
     await page.waitForSelector(`${T('view')} h2`, { timeout: 15_000 });
+    await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), {}, lang);
     await page.waitForNetworkIdle({ idleTime: 500, timeout: 5_000 }).catch(() => {}); // a stream never idles
     const res = await snapshot(page, { config: desktopConfig, flags: { logLevel: 'error', onlyCategories: ['accessibility', 'best-practices'] } });
     return summary(screen, 'snapshot', res.lhr);
   } finally {
+    await page.evaluate(() => localStorage.setItem('dk.lang', 'en')).catch(() => {});
     await page.close();
   }
 }
