@@ -1,10 +1,13 @@
 package httpapi_test
 
 import (
+	"context"
+	"io"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,7 +23,10 @@ import (
 // decides, before any centre is looked at), no one without a token
 // anything but 401; no refused body names anything of centre 1; and the
 // refused writes (and the refused reads of proofs, which are audited)
-// changed nothing. The routes come from the Echo router itself: a route
+// changed nothing. Then, as a control that each path names a real
+// resource, the centre's supervisor (an admin where the role decides)
+// sends every request again and is not refused. The routes come from the
+// Echo router itself: a route
 // neither checked here nor listed in consoleUnchecked with a reason fails
 // the test, so a new console route cannot be forgotten.
 func TestConsoleAccess(t *testing.T) {
@@ -53,7 +59,43 @@ func TestConsoleAccess(t *testing.T) {
 			}
 		}
 		t.Logf("%d console routes refused to a supervisor of another centre and an anonymous caller, all but the centre staff's reads to its postman; nothing changed", len(checks))
+		for _, c := range checks {
+			c.allowed(t, e, fx, map[bool]string{false: sup1, true: e.login("admin")}[slices.Equal(c.other, byRole)])
+		}
 	})
+}
+
+// allowed is the control: the request as one who may make it is not
+// refused (no 401, 403, 404) and does not fail (no 5xx), so the refusals
+// above were about the caller, not a wrong path. Only the status is read:
+// the progress stream never ends.
+func (c consoleCheck) allowed(t *testing.T, e *env, fx fixture, token string) {
+	t.Helper()
+	path, body, headers := c.request(fx)
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	var rd io.Reader
+	if body != nil {
+		rd = strings.NewReader(requestBody(body))
+	}
+	req, err := http.NewRequestWithContext(ctx, c.method, e.url+path, rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Content-Type", "application/json")
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatalf("control: %s %s: %v", c.method, path, err)
+	}
+	defer res.Body.Close()
+	if s := res.StatusCode; s == 401 || s == 403 || s == 404 || s >= 500 {
+		b, _ := io.ReadAll(io.LimitReader(res.Body, 300))
+		t.Errorf("control: %s %s as one who may = %d: %s", c.method, path, s, b)
+	}
 }
 
 // refused sends the check's request as who and wants one of the statuses
@@ -76,6 +118,14 @@ func (c consoleCheck) refused(t *testing.T, e *env, fx fixture, who, token strin
 			t.Errorf("%s: %s %s = %d names %q of centre 1: %.300s", who, c.method, path, r.status, m, r.body)
 		}
 	}
+}
+
+// requestBody is a check's body as sent: bytes as they are, values as JSON.
+func requestBody(body any) string {
+	if b, ok := body.([]byte); ok {
+		return string(b)
+	}
+	return jsonText(body)
 }
 
 // requestText is what a request body said, to tell an echo of the
