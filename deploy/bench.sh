@@ -73,6 +73,15 @@ DAKIYA_BENCH=1 go test -count=1 -run TestPWABench -v ./server 2>&1 | tee var/ben
 if [[ -s var/bench-pwa.md ]]; then tee -a "$out" <var/bench-pwa.md; else say "(not measured: see var/bench-pwa.txt)"; fi
 
 say ""
+say "### The supervisor's console in Lighthouse (desktop config, simulated throttling; target: performance 90 or more)"
+say ""
+# TestConsoleLighthouse asserts only accessibility; with DAKIYA_BENCH=1 it
+# writes every screen's scores to var/bench-lighthouse.md.
+rm -f var/bench-lighthouse.md
+DAKIYA_BENCH=1 go test -count=1 -run TestConsoleLighthouse -v ./server 2>&1 | tee var/bench-lighthouse.txt | grep -E '^--- (PASS|FAIL|SKIP)|SKIPPED|FAILED' || true
+if [[ -s var/bench-lighthouse.md ]]; then tee -a "$out" <var/bench-lighthouse.md; else say "(not measured: see var/bench-lighthouse.txt)"; fi
+
+say ""
 say "### All Go benchmarks"
 say ""
 go test -count=1 -run '^$' -skip 'BenchmarkBuild300|BenchmarkManifestGet|BenchmarkOutcome|BenchmarkProofUpload' -bench . -benchmem ./... 2>&1 | grep -E '^(Benchmark|ok|FAIL)' | tee -a "$out"

@@ -45,28 +45,53 @@ function chrome(ctx, name) {
 }
 
 // started counts renders: only the latest draws, so a slow screen never
-// replaces one opened meanwhile.
+// replaces one opened meanwhile. shown is the screen last drawn.
 let started = 0;
+let shown = null;
 
-// render draws the screen the address names.
+// screenOf is the screen an address names (articles when none or unknown).
+function screenOf(hash) {
+  const name = hash.replace(/^#\/?/, '').split(/[/?]/)[0];
+  return screens.find((s) => s.name === name) || screens[0];
+}
+
+// keepFocus notes the header or navigation control that has the focus
+// (they are drawn afresh) and returns a function that focuses it again.
+function keepFocus() {
+  const id = document.activeElement?.closest('header, nav') ? document.activeElement.dataset.testid : null;
+  return () => { if (id) document.querySelector(`[data-testid="${id}"]`)?.focus(); };
+}
+
+// render draws the screen the address names. The screen's module is
+// fetched while the context is read. Opening another screen moves the
+// focus to it (as a page load would); redrawing the same one (a new
+// centre, date or slot) leaves the focus where it was.
 export async function render() {
   if (!staff()) { location.replace(api.user() ? '/' : '/#/login'); return; }
   const mine = ++started;
   leaveAll();
+  const entry = screenOf(location.hash);
+  const loading = entry.load();
+  loading.catch(() => {}); // awaited below
   const ctx = await context(render);
-  const name = screens.some((s) => s.name === ctx.parts[0]) ? ctx.parts[0] : 'articles';
-  chrome(ctx, name);
+  const refocus = keepFocus();
+  chrome(ctx, entry.name);
   let screen;
   try {
-    screen = await (await screens.find((s) => s.name === name).load()).screen(ctx);
+    screen = await (await loading).screen(ctx);
   } catch (err) {
     if (err instanceof api.AuthError) { location.replace('/#/login'); return; }
     screen = h('section', { testid: 'screen-error' }, problemBox(err));
   }
   if (mine !== started) return;
   view.replaceChildren(screen);
+  if (shown !== null && shown !== entry.name) view.focus();
+  else refocus();
+  shown = entry.name;
 }
 
+// The skip link's #view would be read as a screen's address: it moves the focus instead.
+document.querySelector('.skip').addEventListener('click', (e) => { e.preventDefault(); view.focus(); });
 $('lang-toggle').addEventListener('click', async () => { await setLang(current() === 'en' ? 'hi' : 'en'); render(); });
 addEventListener('hashchange', render);
 render();
