@@ -130,6 +130,7 @@ func consoleChecks(fx fixture) []consoleCheck {
 		c("GET", "/api/v1/dcs/:dc/beats", "/api/v1/dcs/{dc}/beats", nil),
 		staff(c("GET", "/api/v1/dcs/:dc", "/api/v1/dcs/{dc}", nil), "openapi getDC: for staff of the centre and admins"),
 		c("POST", "/api/v1/dcs/:dc/beats", "/api/v1/dcs/{dc}/beats", fixed(beat)),
+		c("PATCH", "/api/v1/dcs/:dc/beats/:id", "/api/v1/dcs/{dc}/beats/beat-a", fixed(map[string]any{"name": "Renamed"})),
 		staff(c("GET", "/api/v1/dcs/:dc/slots", "/api/v1/dcs/{dc}/slots", nil), "openapi listSlots: staff of the centre, admin"),
 		staff(c("GET", "/api/v1/dcs/:dc/calendar", "/api/v1/dcs/{dc}/calendar", nil), "openapi getCalendar: staff of the centre, admin"),
 		c("PUT", "/api/v1/dcs/:dc/calendar", "/api/v1/dcs/{dc}/calendar", func(fx fixture) any { return fx.calendar }),
@@ -141,6 +142,7 @@ func consoleChecks(fx fixture) []consoleCheck {
 		own(c("POST", "/api/v1/articles/:id/events", "/api/v1/articles/{other}/events", fixed(map[string]any{"event": "held_at_counter"})),
 			"a postman records events on his round"),
 		c("PUT", "/api/v1/articles/:id/schedule", "/api/v1/articles/{other}/schedule", fixed(map[string]any{"date": "2026-11-26", "slot": "evening"})),
+		c("PUT", "/api/v1/articles/:id/beat", "/api/v1/articles/{other}/beat", fixed(map[string]any{"beat_id": "beat-a"})),
 		c("POST", "/api/v1/articles/:id/otp/unlock", "/api/v1/articles/{other}/otp/unlock", nil),
 		own(c("GET", "/api/v1/proofs/:id", "/api/v1/proofs/{proof}", nil), "post1 took the photo"),
 		own(c("GET", "/api/v1/proofs/:id/content", "/api/v1/proofs/{proof}/content?stream=1", nil), "post1 took the photo"),
@@ -148,6 +150,7 @@ func consoleChecks(fx fixture) []consoleCheck {
 		c("GET", "/api/v1/dcs/:dc/deliveries", "/api/v1/dcs/{dc}/deliveries?"+day, nil),
 		c("POST", "/api/v1/deliveries/:id/review", "/api/v1/deliveries/{delivery}/review", fixed(map[string]any{"decision": "rejected", "note": "x"})),
 		c("GET", "/api/v1/dcs/:dc/cod", "/api/v1/dcs/{dc}/cod?"+day, nil),
+		c("GET", "/api/v1/dcs/:dc/cod/settlements", "/api/v1/dcs/{dc}/cod/settlements?"+day, nil),
 		c("POST", "/api/v1/dcs/:dc/cod/settlements", "/api/v1/dcs/{dc}/cod/settlements",
 			func(fx fixture) any {
 				return map[string]any{"postman_id": fx.postman, "date": "2026-11-25", "slot": "evening", "cash_received_paise": 100}
