@@ -82,10 +82,9 @@ async function scope(slot) {
 
 // buildAndDispatch builds the slot's drafts and dispatches them all, from
 // the slots screen.
-async function buildAndDispatch() {
+async function buildAndDispatch(slot) {
   await sup.click(T('nav-slots'));
-  await see(sup, 'screen-slots');
-  await sup.waitForSelector('[data-testid=man-body][aria-busy=false]');
+  await sup.waitForSelector(`[data-testid=screen-slots][data-scope="${slot.date} ${slot.slot}"] [data-testid=man-body][aria-busy=false]`);
   await sup.click(T('man-build'));
   await sup.waitForSelector('section[data-testid^="man-beat-"][data-status="draft"]');
   await sup.waitForSelector('[data-testid=man-body][aria-busy=false]');
@@ -228,7 +227,7 @@ try {
   await see(sup, 'nav-slots');
   await lang('en', 'view');
   await scope(slot);
-  const cards = await buildAndDispatch();
+  const cards = await buildAndDispatch(slot);
   await pictures('dispatch', 'screen-slots');
 
   // ---- live progress, watched in Hindi ----

@@ -79,6 +79,8 @@ try {
   await page.selectOption(T('scope-slot'), slot.slot);
   await page.waitForFunction((s) => document.querySelector('[data-testid=scope-slot]')?.value === s
     && /Slots and manifests/.test(document.querySelector('#screen-slots-h')?.textContent || ''), slot.slot);
+  // the screen drawn for this slot (a redraw for the date alone may still be on show)
+  await page.waitForSelector(`[data-testid=screen-slots][data-scope="${slot.date} ${slot.slot}"] [data-testid=man-body][aria-busy=false]`);
   await see('man-none');
 
   // ---- build: every beat's stops as a table and on the map ----

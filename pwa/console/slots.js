@@ -64,11 +64,13 @@ export async function screen(ctx) {
     body.setAttribute('aria-busy', 'false');
   };
   await refresh();
-  return section('screen-slots', t('man.title', { date: date(ctx.date), slot: t(`slot.${ctx.slot}`) }),
+  const el = section('screen-slots', t('man.title', { date: date(ctx.date), slot: t(`slot.${ctx.slot}`) }),
     h('p', {}, t('man.intro')),
     h('div', { class: 'row man-tools' },
       h('button', { type: 'button', class: 'primary', testid: 'man-build', onclick: ops.build }, t('man.build'))),
     say, problems, body);
+  el.dataset.scope = `${ctx.date} ${ctx.slot}`; // which slot this drawing is of
+  return el;
 }
 
 // content fetches the slot's manifests (each in full), the centre's beats
