@@ -1,6 +1,7 @@
 // Distances between stops, for the stop list and the map.
 // The distances are great-circle ("as the crow flies") from the stops'
 // coordinates; the manifest's own total follows the roads' circuity.
+import { t, distance } from './i18n.js';
 
 const R = 6_371_008.8; // mean Earth radius, metres
 const rad = (d) => (d * Math.PI) / 180;
@@ -28,3 +29,6 @@ export function legs(stops, centre) {
   }
   return out;
 }
+
+// far writes a distance: metres up to a kilometre, then kilometres.
+export const far = (m) => (m < 1000 ? t('list.m', { m: Math.round(m / 10) * 10 }) : distance(m));

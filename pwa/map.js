@@ -7,8 +7,7 @@
 import { h } from './ui.js';
 import { t } from './i18n.js';
 import { svg, icon } from './icons.js';
-import { placed } from './geo.js';
-import { far } from './stops.js';
+import { placed, far } from './geo.js';
 
 const LEAFLET_JS = '/vendor/leaflet/leaflet.js';
 const LEAFLET_CSS = '/vendor/leaflet/leaflet.css';
@@ -20,19 +19,24 @@ const H = 440;
 
 // beatMap shows the manifest's stops (in route order, with their states
 // in st) and returns at once; the street map comes later if it can.
-export function beatMap(m, stops, st) {
+// opts.link(stop) is where a stop's point leads (default: the postman's
+// stop screen; null: nowhere); opts.legend false leaves out the states'
+// legend (the console's drafts have no states yet); opts.leave(fn), when
+// given, is told how to take the street map away (besides a hashchange).
+export function beatMap(m, stops, st, opts = {}) {
+  const o = { link: (s) => `#/m/${m.id}/s/${s.stop_id}`, legend: true, ...opts };
   const pts = stops.filter(placed);
   const next = stops.find((s) => st.get(s.stop_id).pending);
   const note = h('p', { role: 'status', testid: 'map-status' }, t('list.map.loading'));
-  const box = h('div', { class: 'mapbox', testid: 'map-box', 'data-map': 'loading' }, drawing(m, pts, st, next));
+  const box = h('div', { class: 'mapbox', testid: 'map-box', 'data-map': 'loading' }, drawing(m, pts, st, next, o.link));
   const away = stops.filter((s) => !placed(s));
-  const out = h('div', { class: 'stack' }, note, box, legend(),
+  const out = h('div', { class: 'stack' }, note, box, o.legend ? legend() : null,
     away.length ? h('p', { testid: 'map-unplaced' }, t('list.map.unplaced', { n: away.length, list: away.map((s) => s.seq).join(', ') })) : null);
   const fallback = (why) => { box.dataset.map = 'drawing'; note.textContent = t(`list.map.${why}`); };
   if (!pts.length) fallback('none');
   else if (!navigator.onLine) fallback('offline');
   else {
-    street(m, pts, st, next, box).then((ok) => {
+    street(m, pts, st, next, box, o).then((ok) => {
       if (ok) { box.dataset.map = 'tiles'; note.textContent = ''; } else fallback('noTiles');
     }, () => fallback('noLeaflet'));
   }
@@ -46,8 +50,8 @@ function legend() {
 
 // drawing is the route as a plain SVG: numbered stops joined in route
 // order from the centre, the way back dashed, a scale bar and north. Each
-// stop opens its screen.
-function drawing(m, pts, st, next) {
+// stop opens where link says.
+function drawing(m, pts, st, next, link) {
   if (!pts.length) return h('p', { testid: 'map-drawing-empty' }, t('list.map.none'));
   const centre = placed(m.centre) ? m.centre : null;
   const { xy, metresPerUnit } = fit(centre ? [...pts, centre] : pts, W, H, 30);
@@ -55,8 +59,9 @@ function drawing(m, pts, st, next) {
   const line = (c ? [c] : []).concat(xy.slice(0, pts.length));
   const dot = (s, i) => {
     const p = xy[i];
-    return svg('a', { href: `#/m/${m.id}/s/${s.stop_id}`, class: `pt ${st.get(s.stop_id).state}${s === next ? ' next' : ''}`,
-      testid: `map-point-${s.stop_id}`, 'aria-label': `${s.seq}. ${s.recipient_name}` },
+    const href = link(s);
+    return svg(href ? 'a' : 'g', { href, class: `pt ${st.get(s.stop_id).state}${s === next ? ' next' : ''}`,
+      testid: `map-point-${s.stop_id}`, 'aria-label': href ? `${s.seq}. ${s.recipient_name}` : null },
     svg('circle', { cx: p.x.toFixed(1), cy: p.y.toFixed(1), r: s === next ? 14 : 11 }),
     svg('text', { x: p.x.toFixed(1), y: (p.y + 4.5).toFixed(1), 'text-anchor': 'middle' }, String(s.seq)));
   };
@@ -107,7 +112,7 @@ function loadLeaflet() {
 // street puts Leaflet over the drawing and reports whether its tiles load:
 // true at the first tile, false when every tile of the view failed or none
 // came within TILES_MS (the map is then taken away again).
-async function street(m, pts, st, next, box) {
+async function street(m, pts, st, next, box, { link, leave }) {
   const L = await loadLeaflet();
   const el = h('div', { class: 'street', testid: 'map-leaflet' });
   box.append(el);
@@ -118,9 +123,11 @@ async function street(m, pts, st, next, box) {
   L.polyline(ring, { color: '#b3261e', weight: 4, opacity: 0.8 }).addTo(map);
   if (placed(m.centre)) L.marker(ring[0], { icon: pin('centre', t('list.map.po')), title: t('list.map.centre'), keyboard: false }).addTo(map);
   for (const s of pts) {
-    L.marker([s.lat, s.lon], { icon: pin(`${st.get(s.stop_id).state}${s === next ? ' next' : ''}`, String(s.seq)),
-      title: `${s.seq}. ${s.recipient_name}`, zIndexOffset: s === next ? 1000 : 0 })
-      .on('click', () => { location.hash = `#/m/${m.id}/s/${s.stop_id}`; }).addTo(map);
+    const href = link(s);
+    const mk = L.marker([s.lat, s.lon], { icon: pin(`${st.get(s.stop_id).state}${s === next ? ' next' : ''}`, String(s.seq)),
+      title: `${s.seq}. ${s.recipient_name}`, zIndexOffset: s === next ? 1000 : 0, keyboard: Boolean(href) });
+    if (href) mk.on('click', () => { location.hash = href; });
+    mk.addTo(map);
   }
   map.fitBounds(L.latLngBounds(ring), { padding: [28, 28], maxZoom: 17 });
   // The map goes with the screen (Leaflet listens on the window), once.
@@ -132,6 +139,7 @@ async function street(m, pts, st, next, box) {
     map.remove();
   };
   addEventListener('hashchange', drop);
+  leave?.(drop);
   const ok = await tiles(L, map);
   if (!ok) { drop(); el.remove(); }
   return ok;

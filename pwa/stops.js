@@ -3,7 +3,7 @@ import { h } from './ui.js';
 import { t, money, date, time, distance } from './i18n.js';
 import * as data from './data.js';
 import { icon } from './icons.js';
-import { legs } from './geo.js';
+import { legs, far } from './geo.js';
 
 async function load(mid) {
   const m = await data.manifest(mid);
@@ -25,8 +25,6 @@ export function stopState(s, done) {
 // ordered is the manifest's stops in route order.
 export const ordered = (m) => [...m.stops].sort((a, b) => a.seq - b.seq);
 
-// far writes a distance: metres up to a kilometre, then kilometres.
-export const far = (m) => (m < 1000 ? t('list.m', { m: Math.round(m / 10) * 10 }) : distance(m));
 
 // tabs switches between the list and the map of one manifest.
 export function tabs(mid, on) {

@@ -53,6 +53,9 @@ type Article struct {
 	ContentHash    string         `json:"-"`
 	CreatedAt      time.Time      `json:"created_at"`
 	UpdatedAt      time.Time      `json:"updated_at"`
+	// BeatOverride is the beat a supervisor moved the article to (BeatID
+	// then equals it); empty when the beat is the one its address maps to.
+	BeatOverride string `json:"beat_override,omitempty"`
 }
 
 // Event is one tracking event of an article.
@@ -118,6 +121,11 @@ type Store interface {
 	AppendEvent(ctx context.Context, id string, from Status, e Event, sched *Schedule) error
 	// Assignments returns an article's custody periods, oldest first.
 	Assignments(ctx context.Context, id string) ([]Assignment, error)
+	// MoveBeat sets an article's beat and override if it is still as
+	// m.From, m.Status and m.Schedule say (a conflict otherwise), and moves
+	// its booked load of its slot from the old beat to the new one, in one
+	// transaction.
+	MoveBeat(ctx context.Context, m BeatMove) error
 }
 
 // Assignment is one custody period of an article: the postman's

@@ -42,6 +42,7 @@ func (a *api) routes(e *echo.Echo) {
 	s.GET("/articles/:id", a.getArticle)
 	s.POST("/articles/:id/events", a.recordEvent)
 	s.PUT("/articles/:id/schedule", a.assignSlot)
+	s.PUT("/articles/:id/beat", a.moveBeat)
 	s.POST("/articles/:id/otp/verify", a.verifyOTP)
 	s.POST("/articles/:id/otp/resend", a.resendOTP)
 	s.POST("/articles/:id/otp/unlock", a.unlockOTP)

@@ -12,22 +12,22 @@ import (
 )
 
 const articleColumns = `id, dc_id, service, recipient_name, recipient_phone, address, pin, lat, lon, digipin,
-	cod_paise, slot_preference, status, sched_date, sched_slot, beat_id, content_hash, created_at, updated_at`
+	cod_paise, slot_preference, status, sched_date, sched_slot, beat_id, content_hash, created_at, updated_at, beat_override`
 
 func scanArticle(row interface{ Scan(...any) error }) (article.Article, error) {
 	var a article.Article
 	var lat, lon sql.NullFloat64
-	var date, slot, beat sql.NullString
+	var date, slot, beat, override sql.NullString
 	var cod, created, updated int64
 	var service, pref, status string
 	err := row.Scan(&a.ID, &a.DCID, &service, &a.Recipient.Name, &a.Recipient.Phone, &a.Recipient.Address,
 		&a.Recipient.PIN, &lat, &lon, &a.DIGIPIN, &cod, &pref, &status, &date, &slot, &beat,
-		&a.ContentHash, &created, &updated)
+		&a.ContentHash, &created, &updated, &override)
 	if err != nil {
 		return a, err
 	}
 	a.Service, a.SlotPreference, a.Status = postal.Service(service), postal.Slot(pref), article.Status(status)
-	a.CODPaise, a.BeatID = postal.Paise(cod), beat.String
+	a.CODPaise, a.BeatID, a.BeatOverride = postal.Paise(cod), beat.String, override.String
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
 	if lat.Valid && lon.Valid {
 		a.Recipient.Lat, a.Recipient.Lon = &lat.Float64, &lon.Float64
@@ -70,7 +70,7 @@ func insertArticle(ctx context.Context, r runner, a article.Article, evs []artic
 		beat = a.BeatID
 	}
 	res, err := r.exec(ctx, `INSERT INTO articles (`+articleColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING`,
 		a.ID, a.DCID, string(a.Service), a.Recipient.Name, a.Recipient.Phone, a.Recipient.Address, a.Recipient.PIN,
 		a.Recipient.Lat, a.Recipient.Lon, a.DIGIPIN, int64(a.CODPaise), string(a.SlotPreference), string(a.Status),
 		sd, ss, beat, a.ContentHash, ms(a.CreatedAt), ms(a.UpdatedAt))

@@ -104,13 +104,17 @@ func storeCodes(ctx context.Context, x runner, codes []otp.Issued, at time.Time)
 // sendOut moves one article out for delivery, into the custody of the
 // manifest's postman, if it is still scheduled for the manifest's slot.
 func sendOut(ctx context.Context, x runner, id string, r manifest.Record, ev article.Event) error {
-	var n int
-	if err := x.queryRow(ctx, `SELECT COUNT(*) FROM articles WHERE id = ? AND status = ? AND sched_date = ? AND sched_slot = ?`,
-		id, string(article.StatusScheduled), r.Date, string(r.Slot)).Scan(&n); err != nil {
+	var n, moved int
+	if err := x.queryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN COALESCE(beat_id, '') <> ? THEN 1 END) FROM articles
+		WHERE id = ? AND status = ? AND sched_date = ? AND sched_slot = ?`,
+		r.BeatID, id, string(article.StatusScheduled), r.Date, string(r.Slot)).Scan(&n, &moved); err != nil {
 		return classify("dispatch: check", err)
 	}
 	if n != 1 {
 		return postal.Errorf(postal.CodeConflict, "article %s was rescheduled or changed since the build; rebuild the manifest", id)
+	}
+	if moved != 0 {
+		return postal.Errorf(postal.CodeConflict, "article %s was moved to another beat since the build; rebuild the manifest", id)
 	}
 	ev.Note = "manifest " + r.ID
 	if err := appendEvent(ctx, x, id, article.StatusScheduled, ev, nil); err != nil {
