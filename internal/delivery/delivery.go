@@ -163,6 +163,9 @@ type Filter struct {
 	ArticleID  string // one article's outcomes, oldest first
 	Slot       postal.Slot
 	Flagged    *bool
+	Review     string  // pending, approved or rejected; "" for any
+	After      *Cursor // the previous page's last outcome
+	Limit      int     // at most this many; 0 for MaxPage
 }
 
 // Judge decides what an outcome's code means (otp.Service does).

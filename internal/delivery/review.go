@@ -10,16 +10,21 @@ import (
 )
 
 // List returns a centre's outcomes for a day and slot to its supervisor,
-// flagged ones first; flagged is "", "true" or "false".
+// flagged ones first (at most MaxPage); flagged is "", "true" or "false".
 func (s *Service) List(ctx context.Context, p postal.Principal, dc, date, sl, flagged string) ([]Delivery, error) {
+	return s.list(ctx, p, dc, date, sl, flagged, Filter{Limit: MaxPage}, nil)
+}
+
+// list checks the caller and the query, adding them to f (which carries
+// the paging and its field errors fe), and reads the outcomes.
+func (s *Service) list(ctx context.Context, p postal.Principal, dc, date, sl, flagged string, f Filter, fe []postal.FieldError) ([]Delivery, error) {
 	if !p.CanSeeDC(dc) {
 		return nil, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
 	}
 	if p.Role == postal.RolePostman {
 		return nil, postal.Errorf(postal.CodeForbidden, "only a supervisor reviews deliveries")
 	}
-	f := Filter{DCID: dc, Date: date, Slot: postal.Slot(sl)}
-	var fe []postal.FieldError
+	f.DCID, f.Date, f.Slot = dc, date, postal.Slot(sl)
 	if date != "" {
 		if d, err := time.Parse(time.DateOnly, date); err != nil || d.Format(time.DateOnly) != date {
 			fe = append(fe, postal.FieldError{Field: "date", Message: "must be YYYY-MM-DD"})

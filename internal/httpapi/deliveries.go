@@ -47,12 +47,13 @@ func deviceTime(c echo.Context) time.Time {
 }
 
 func (a *api) listDeliveries(c echo.Context) error {
-	list, err := a.deliveries.List(c.Request().Context(), principal(c), c.Param("dc"),
-		c.QueryParam("date"), c.QueryParam("slot"), c.QueryParam("flagged"))
+	q := delivery.Query{Date: c.QueryParam("date"), Slot: c.QueryParam("slot"), Flagged: c.QueryParam("flagged"),
+		Review: c.QueryParam("review"), Limit: c.QueryParam("limit"), Next: c.QueryParam("next")}
+	page, err := a.deliveries.Page(c.Request().Context(), principal(c), c.Param("dc"), q)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": list})
+	return c.JSON(http.StatusOK, page)
 }
 
 func (a *api) reviewDelivery(c echo.Context) error {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"dakiya/internal/article"
@@ -160,7 +161,8 @@ func (db *DB) Deliveries(ctx context.Context, f delivery.Filter) ([]delivery.Del
 	if f.Slot != "" {
 		where, args = append(where, "d.slot = ?"), append(args, string(f.Slot))
 	}
-	order := "CASE WHEN d.flags = '' THEN 1 ELSE 0 END, d.created_at, d.id"
+	const unflagged = "CASE WHEN d.flags = '' THEN 1 ELSE 0 END"
+	order := unflagged + ", d.created_at, d.id"
 	if f.ArticleID != "" {
 		where, args, order = append(where, "d.article_id = ?"), append(args, f.ArticleID), "d.created_at, d.id"
 	}
@@ -169,8 +171,23 @@ func (db *DB) Deliveries(ctx context.Context, f delivery.Filter) ([]delivery.Del
 	} else if f.Flagged != nil {
 		where = append(where, "d.flags = ''")
 	}
+	if f.Review != "" {
+		where, args = append(where, "d.review = ?"), append(args, f.Review)
+	}
+	if c := f.After; c != nil {
+		bucket := 1
+		if c.Flagged {
+			bucket = 0
+		}
+		where = append(where, "("+unflagged+" > ? OR ("+unflagged+" = ? AND (d.created_at > ? OR (d.created_at = ? AND d.id > ?))))")
+		args = append(args, bucket, bucket, ms(c.CreatedAt), ms(c.CreatedAt), c.ID)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > delivery.MaxPage {
+		limit = delivery.MaxPage
+	}
 	rows, err := db.run().query(ctx, "SELECT "+deliveryColumns+" FROM deliveries d JOIN articles a ON a.id = d.article_id WHERE "+
-		strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT 1000", args...)
+		strings.Join(where, " AND ")+" ORDER BY "+order+" LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, classify("deliveries", err)
 	}
