@@ -76,6 +76,9 @@ type Store interface {
 	AddSettlement(ctx context.Context, s Settlement, answer idem.Completion) error
 	// Settlement finds an entry of a centre.
 	Settlement(ctx context.Context, dc, id string) (Settlement, error)
+	// Settlements lists a centre's entries for a slot by postman, then
+	// in the order they were made.
+	Settlements(ctx context.Context, dc, date string, sl postal.Slot) ([]Settlement, error)
 	// CloseSettlement records c unless the slot is already closed, and
 	// returns the slot's closing either way.
 	CloseSettlement(ctx context.Context, c Closing) (Closing, error)

@@ -59,6 +59,15 @@ func (a *api) settleCOD(c echo.Context) error {
 	})
 }
 
+// listSettlements answers a slot's settlement entries: the ledger.
+func (a *api) listSettlements(c echo.Context) error {
+	entries, err := a.cod.Entries(c.Request().Context(), principal(c), c.Param("dc"), c.QueryParam("date"), c.QueryParam("slot"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": entries})
+}
+
 // closeSettlement makes a postman's slot final; closing again answers the
 // first closing.
 func (a *api) closeSettlement(c echo.Context) error {

@@ -56,6 +56,7 @@ func (a *api) routes(e *echo.Echo) {
 	s.GET("/articles/:id/upi", a.upiLink)
 	s.GET("/dcs/:dc/cod", a.codSummary)
 	s.POST("/dcs/:dc/cod/settlements", a.settleCOD)
+	s.GET("/dcs/:dc/cod/settlements", a.listSettlements)
 	s.GET("/dcs/:dc/progress", a.getProgress)
 	s.GET("/dcs/:dc/progress/stream", a.streamProgress)
 	s.POST("/dcs/:dc/cod/settlements/:id/close", a.closeSettlement)

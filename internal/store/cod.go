@@ -122,19 +122,46 @@ func refuseClosed(ctx context.Context, x runner, s cod.Settlement) error {
 	return nil
 }
 
-// Settlement finds a settlement entry of a centre.
-func (db *DB) Settlement(ctx context.Context, dc, id string) (cod.Settlement, error) {
+const settlementCols = `id, dc_id, postman_id, date, slot, expected_cash_paise, cash_received_paise,
+	settled_by, note, correction_of, at`
+
+// scanSettlement reads settlementCols.
+func scanSettlement(row interface{ Scan(...any) error }) (cod.Settlement, error) {
 	var s cod.Settlement
 	var slot string
 	var expected, received, at int64
-	err := db.run().queryRow(ctx, `SELECT id, dc_id, postman_id, date, slot, expected_cash_paise, cash_received_paise,
-		settled_by, note, correction_of, at FROM cod_settlements WHERE dc_id = ? AND id = ?`, dc, id).
-		Scan(&s.ID, &s.DCID, &s.PostmanID, &s.Date, &slot, &expected, &received, &s.SettledBy, &s.Note, &s.CorrectionOf, &at)
+	err := row.Scan(&s.ID, &s.DCID, &s.PostmanID, &s.Date, &slot, &expected, &received, &s.SettledBy, &s.Note, &s.CorrectionOf, &at)
+	s.Slot, s.ExpectedCash, s.CashReceived, s.At = postal.Slot(slot), postal.Paise(expected), postal.Paise(received), fromMS(at)
+	return s, err
+}
+
+// Settlement finds a settlement entry of a centre.
+func (db *DB) Settlement(ctx context.Context, dc, id string) (cod.Settlement, error) {
+	s, err := scanSettlement(db.run().queryRow(ctx, "SELECT "+settlementCols+" FROM cod_settlements WHERE dc_id = ? AND id = ?", dc, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return cod.Settlement{}, notFound("settlement")
 	}
-	s.Slot, s.ExpectedCash, s.CashReceived, s.At = postal.Slot(slot), postal.Paise(expected), postal.Paise(received), fromMS(at)
 	return s, classify("settlement", err)
+}
+
+// Settlements lists a centre's settlement entries for a slot, by postman
+// and then in the order they were made.
+func (db *DB) Settlements(ctx context.Context, dc, date string, sl postal.Slot) ([]cod.Settlement, error) {
+	rows, err := db.run().query(ctx, "SELECT "+settlementCols+` FROM cod_settlements
+		WHERE dc_id = ? AND date = ? AND slot = ? ORDER BY postman_id, at, id`, dc, date, string(sl))
+	if err != nil {
+		return nil, classify("settlements", err)
+	}
+	defer rows.Close()
+	out := []cod.Settlement{}
+	for rows.Next() {
+		s, err := scanSettlement(rows)
+		if err != nil {
+			return nil, classify("settlements", err)
+		}
+		out = append(out, s)
+	}
+	return out, classify("settlements", rows.Err())
 }
 
 // CloseSettlement records a slot's closing unless it has one, and returns
