@@ -314,19 +314,3 @@ func checkReviews(t *testing.T, base string, made map[string][]string, res revie
 	t.Logf("%d outcomes made; %d approved, %d rejected with notes; %d proofs seen by supervisor1, %d by the admin, each view recorded",
 		len(made), len(res.Approved), len(res.Rejected), len(res.Seen), len(res.AdminSeen))
 }
-
-// copyConsoleShots replaces docs/<glob> with the run's screenshots.
-func copyConsoleShots(t *testing.T, from, to, glob string) {
-	t.Helper()
-	files, _ := filepath.Glob(filepath.Join(from, glob))
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(to, filepath.Base(f)), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	t.Logf("DAKIYA_SCREENSHOTS=1: copied %d screenshots to %s", len(files), to)
-}

@@ -141,6 +141,7 @@ func consoleChecks(fx fixture) []consoleCheck {
 		own(c("POST", "/api/v1/articles/:id/events", "/api/v1/articles/{other}/events", fixed(map[string]any{"event": "held_at_counter"})),
 			"a postman records events on his round"),
 		c("PUT", "/api/v1/articles/:id/schedule", "/api/v1/articles/{other}/schedule", fixed(map[string]any{"date": "2026-11-26", "slot": "evening"})),
+		c("PUT", "/api/v1/articles/:id/beat", "/api/v1/articles/{other}/beat", fixed(map[string]any{"beat_id": "beat-a"})),
 		c("POST", "/api/v1/articles/:id/otp/unlock", "/api/v1/articles/{other}/otp/unlock", nil),
 		own(c("GET", "/api/v1/proofs/:id", "/api/v1/proofs/{proof}", nil), "post1 took the photo"),
 		own(c("GET", "/api/v1/proofs/:id/content", "/api/v1/proofs/{proof}/content?stream=1", nil), "post1 took the photo"),
@@ -152,6 +153,7 @@ func consoleChecks(fx fixture) []consoleCheck {
 			func(fx fixture) any {
 				return map[string]any{"postman_id": fx.postman, "date": "2026-11-25", "slot": "evening", "cash_received_paise": 100}
 			}),
+		c("GET", "/api/v1/dcs/:dc/cod/settlements", "/api/v1/dcs/{dc}/cod/settlements?"+day, nil),
 		c("GET", "/api/v1/dcs/:dc/progress", "/api/v1/dcs/{dc}/progress?"+day, nil),
 		c("GET", "/api/v1/dcs/:dc/progress/stream", "/api/v1/dcs/{dc}/progress/stream?"+day, nil),
 		c("POST", "/api/v1/dcs/:dc/cod/settlements/:id/close", "/api/v1/dcs/{dc}/cod/settlements/{settlement}/close", nil),
