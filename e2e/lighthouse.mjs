@@ -60,6 +60,8 @@ const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const T = (id) => `[data-testid="${id}"]`;
+// The maps' OpenStreetMap tiles: blocked, the test never reaches the internet.
+const OFFLINE = ['*openstreetmap.org*'];
 
 // The flags every browser script uses, plus a DevTools port for Lighthouse.
 const profile = mkdtempSync(join(tmpdir(), 'dakiya-lh-'));
@@ -183,6 +185,9 @@ async function scoped(browser, lang = 'en') {
     if (s) sessionStorage.setItem('dk.console', s);
     localStorage.setItem('dk.lang', l);
   }, scope, lang);
+  const cdp = await page.createCDPSession(); // no map tiles from the internet in a test
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setBlockedURLs', { urls: OFFLINE });
   return page;
 }
 
@@ -191,7 +196,7 @@ async function navigate(browser, screen) {
   const html = process.env.LIGHTHOUSE_HTML === '1';
   // A screen fed by a stream never lets the network go quiet: stop
   // waiting after 15 s (not Lighthouse's 45) and audit what has loaded.
-  const flags = { logLevel: 'error', output: html ? 'html' : 'json', maxWaitForLoad: 15_000,
+  const flags = { logLevel: 'error', output: html ? 'html' : 'json', maxWaitForLoad: 15_000, blockedUrlPatterns: OFFLINE,
     onlyCategories: ['performance', 'accessibility', 'best-practices'] };
   const page = await scoped(browser);
   try {
@@ -215,7 +220,8 @@ async function still(browser, screen, ids) {
     await page.waitForSelector(`${T('view')} h2`, { timeout: 15_000 });
     await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), {}, lang);
     await page.waitForNetworkIdle({ idleTime: 500, timeout: 5_000 }).catch(() => {}); // a stream never idles
-    const res = await snapshot(page, { config: desktopConfig, flags: { logLevel: 'error', onlyCategories: ['accessibility', 'best-practices'] } });
+    const res = await snapshot(page, { config: desktopConfig,
+      flags: { logLevel: 'error', onlyCategories: ['accessibility', 'best-practices'] } });
     return summary(screen, 'snapshot', res.lhr);
   } finally {
     await page.evaluate(() => localStorage.setItem('dk.lang', 'en')).catch(() => {});
