@@ -20,7 +20,8 @@
 // (see PLAN for which user sees what; a state ending in @hi is seen in Hindi).
 //
 // Lighthouse resets caches and service workers before a navigation but
-// keeps localStorage, where the session is. One line per page:
+// keeps localStorage, where the session is. Each page is a new tab set to
+// LIGHTHOUSE_DATE and LIGHTHOUSE_SLOT when given (the slot with outcomes). One line per page:
 //
 //   LIGHTHOUSE PAGE {"screen", "mode", "url", "performance", "accessibility", "best_practices",
 //                    "failing": [{"category", "id", "title", "score", "nodes": [selector…]}], metrics…}
@@ -59,6 +60,8 @@ const started = Date.now();
 const log = (...a) => console.log(`[${((Date.now() - started) / 1000).toFixed(1)}s]`, ...a);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const T = (id) => `[data-testid="${id}"]`;
+// The maps' OpenStreetMap tiles: blocked, the test never reaches the internet.
+const OFFLINE = ['*openstreetmap.org*'];
 
 // The flags every browser script uses, plus a DevTools port for Lighthouse.
 const profile = mkdtempSync(join(tmpdir(), 'dakiya-lh-'));
@@ -171,32 +174,54 @@ function summary(screen, mode, lhr) {
   };
 }
 
-// navigate runs a Lighthouse navigation on one screen.
-async function navigate(port, screen) {
+// scoped is a new tab whose console works on LIGHTHOUSE_DATE and
+// LIGHTHOUSE_SLOT (the demo's dispatched slot) in centre 1: the scope
+// lives in the tab's sessionStorage, set before any script runs.
+async function scoped(browser, lang = 'en') {
+  const page = await browser.newPage();
+  const scope = process.env.LIGHTHOUSE_DATE
+    ? JSON.stringify({ dc: 'blr-koramangala', date: process.env.LIGHTHOUSE_DATE, slot: process.env.LIGHTHOUSE_SLOT || 'morning' }) : '';
+  await page.evaluateOnNewDocument((s, l) => {
+    if (s) sessionStorage.setItem('dk.console', s);
+    localStorage.setItem('dk.lang', l);
+  }, scope, lang);
+  const cdp = await page.createCDPSession(); // no map tiles from the internet in a test
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setBlockedURLs', { urls: OFFLINE });
+  return page;
+}
+
+// navigate runs a Lighthouse navigation on one screen, in a scoped tab.
+async function navigate(browser, screen) {
   const html = process.env.LIGHTHOUSE_HTML === '1';
   // A screen fed by a stream never lets the network go quiet: stop
   // waiting after 15 s (not Lighthouse's 45) and audit what has loaded.
-  const flags = { port, logLevel: 'error', output: html ? 'html' : 'json', maxWaitForLoad: 15_000,
+  const flags = { logLevel: 'error', output: html ? 'html' : 'json', maxWaitForLoad: 15_000, blockedUrlPatterns: OFFLINE,
     onlyCategories: ['performance', 'accessibility', 'best-practices'] };
-  const res = await lighthouse(`${base}/console#/${screen}`, flags, desktopConfig);
-  if (html) writeFileSync(join(out, `lighthouse-${screen.replace(/\W+/g, '-')}.html`), res.report);
-  return summary(screen, 'navigation', res.lhr);
+  const page = await scoped(browser);
+  try {
+    const res = await lighthouse(`${base}/console#/${screen}`, flags, desktopConfig, page);
+    if (html) writeFileSync(join(out, `lighthouse-${screen.replace(/\W+/g, '-')}.html`), res.report);
+    return summary(screen, 'navigation', res.lhr);
+  } finally {
+    await page.close();
+  }
 }
 
 // still opens a state with puppeteer (in Hindi for name@hi), lets it
 // settle, and takes a snapshot.
 async function still(browser, screen, ids) {
   const [name, lang = 'en'] = screen.split('@');
-  const page = await browser.newPage();
+  const page = await scoped(browser, lang);
   try {
     await page.setViewport({ width: 1350, height: 940 });
     const path = name.replace(/\{\w+\}/g, (k) => encodeURIComponent(ids[k] || k));
-    await page.evaluateOnNewDocument((l) => localStorage.setItem('dk.lang', l), lang);
     await page.goto(`${base}/console#/${path}`, { waitUntil: 'load' });
     await page.waitForSelector(`${T('view')} h2`, { timeout: 15_000 });
     await page.waitForFunction((l) => document.documentElement.lang.startsWith(l), {}, lang);
     await page.waitForNetworkIdle({ idleTime: 500, timeout: 5_000 }).catch(() => {}); // a stream never idles
-    const res = await snapshot(page, { config: desktopConfig, flags: { logLevel: 'error', onlyCategories: ['accessibility', 'best-practices'] } });
+    const res = await snapshot(page, { config: desktopConfig,
+      flags: { logLevel: 'error', onlyCategories: ['accessibility', 'best-practices'] } });
     return summary(screen, 'snapshot', res.lhr);
   } finally {
     await page.evaluate(() => localStorage.setItem('dk.lang', 'en')).catch(() => {});
@@ -209,19 +234,17 @@ try {
   await signIn(port);
   const pages = [];
   const report = (p, began) => { p.took_ms = Date.now() - began; pages.push(p); console.log(`LIGHTHOUSE PAGE ${JSON.stringify(p)}`); };
+  const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
   for (const screen of SCREENS) {
     const began = Date.now();
-    report(await navigate(port, screen), began);
+    report(await navigate(browser, screen), began);
   }
-  if (STATES.length) {
-    const ids = await placeholders();
-    const browser = await puppeteer.connect({ browserURL: `http://127.0.0.1:${port}`, defaultViewport: null });
-    for (const screen of STATES) {
-      const began = Date.now();
-      report(await still(browser, screen, ids), began);
-    }
-    browser.disconnect();
+  const ids = STATES.length ? await placeholders() : {};
+  for (const screen of STATES) {
+    const began = Date.now();
+    report(await still(browser, screen, ids), began);
   }
+  browser.disconnect();
   console.log(`LIGHTHOUSE RESULT ${JSON.stringify({ user: USER, pages })}`);
   clearTimeout(watchdog);
   stop(0);

@@ -33,7 +33,9 @@ type lighthousePage struct {
 const minAccessibility = 0.95
 
 // TestConsoleLighthouse runs Lighthouse (desktop config, Debian's Chromium)
-// on the supervisor's console against the demo with a slot dispatched:
+// on the supervisor's console against the demo with a slot dispatched and
+// six of its articles delivered with proofs (flagged, paid in cash or
+// UPI), every page set to that slot:
 // a navigation of every screen and a snapshot of deeper states (an
 // article's page, the import, a postman's cash, the admin's tabs), as
 // supervisor1 and as admin (two runs of e2e/lighthouse.mjs, each within
@@ -49,7 +51,11 @@ func TestConsoleLighthouse(t *testing.T) {
 	lighthouseInstalled(t, root)
 	env := demoEnv(t)
 	base, _, _ := startServe(t, env)
+	date, slot := firstScheduled(t, base)
 	dispatchFirstSlot(t, base)
+	reviewOutcomes(t, base, date, slot) // deliveries with photos and signatures, some flagged, some cash
+	t.Setenv("LIGHTHOUSE_DATE", date)
+	t.Setenv("LIGHTHOUSE_SLOT", slot)
 	var pages []lighthousePage
 	for _, user := range []string{"supervisor1", "admin"} {
 		t.Setenv("LIGHTHOUSE_USER", user)
