@@ -90,6 +90,20 @@ func checkLedger(t *testing.T, base, date, slot, postman string, expected int64,
 	if second != "" && (len(theirs) != 1 || theirs[0].CashReceived != secondPaise) {
 		t.Errorf("second postman %s: entries %+v, want one of %d paise", second, theirs, secondPaise)
 	}
+	closed := closedBy(t, base, sup, q)
+	if c, ok := closed[postman]; !ok || !c {
+		t.Errorf("the settlement of %s is not closed (listed: %v)", postman, ok)
+	}
+	if c, ok := closed[second]; second != "" && (!ok || c) {
+		t.Errorf("the settlement of %s: listed %v, closed %v; the script left it open", second, ok, c)
+	}
+	t.Logf("server side: %s settled in 2 entries (short handover, correction), closed; second postman %q one entry", postman, second)
+}
+
+// closedBy reads the slot's cash lines (q: date and slot) and says, for
+// each postman listed, whether their settlement is closed.
+func closedBy(t *testing.T, base, sup, q string) map[string]bool {
+	t.Helper()
 	var lines struct {
 		Items []struct {
 			PostmanID string `json:"postman_id"`
@@ -97,13 +111,9 @@ func checkLedger(t *testing.T, base, date, slot, postman string, expected int64,
 		}
 	}
 	getJSON(t, base+"/api/v1/dcs/blr-koramangala/cod?"+q, sup, 200, &lines)
+	out := map[string]bool{}
 	for _, l := range lines.Items {
-		if l.PostmanID == postman && !l.Closed {
-			t.Errorf("the settlement of %s is not closed", postman)
-		}
-		if l.PostmanID == second && l.Closed {
-			t.Errorf("the settlement of %s was closed; the script left it open", second)
-		}
+		out[l.PostmanID] = l.Closed
 	}
-	t.Logf("server side: %s settled in 2 entries (short handover, correction), closed; second postman %q one entry", postman, second)
+	return out
 }

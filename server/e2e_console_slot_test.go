@@ -117,16 +117,7 @@ func checkSlotCash(t *testing.T, base, sup string, res slotRun) {
 		ledger.Items[0].Difference != 0 {
 		t.Errorf("settlements %+v; want one of %d paise from %s, balanced", ledger.Items, res.CashPaise, res.Postman)
 	}
-	var lines struct {
-		Items []struct {
-			PostmanID string `json:"postman_id"`
-			Closed    bool
-		}
-	}
-	getJSON(t, base+"/api/v1/dcs/blr-koramangala/cod?"+q, sup, 200, &lines)
-	for _, l := range lines.Items {
-		if l.PostmanID == res.Postman && !l.Closed {
-			t.Errorf("the settlement of %s is not closed", res.Postman)
-		}
+	if c, ok := closedBy(t, base, sup, q)[res.Postman]; !ok || !c {
+		t.Errorf("the settlement of %s is not closed (listed: %v)", res.Postman, ok)
 	}
 }

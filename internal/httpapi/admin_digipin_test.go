@@ -1,12 +1,9 @@
 package httpapi
 
 import (
-	"encoding/json"
 	"math"
 	"math/rand/v2"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"testing"
 
 	"dakiya/internal/postal"
@@ -83,28 +80,7 @@ func TestDIGIPINAgreesWithGo(t *testing.T) {
 		add(p[0], p[1])
 	}
 	cases = cases[:len(cases)-1] // NaN has no JSON; Go refuses it (TestDIGIPIN covers that)
-	dir := t.TempDir()
-	src, err := os.ReadFile(filepath.Join("..", "..", "pwa", "console", "adm-digipin.js"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := json.Marshal(cases)
-	for name, data := range map[string][]byte{"digipin.mjs": src, "run.mjs": []byte(digipinRunner), "cases.json": b} {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	out, err := exec.Command(node, filepath.Join(dir, "run.mjs"), filepath.Join(dir, "cases.json")).CombinedOutput()
-	if err != nil {
-		t.Fatalf("node: %v\n%s", err, out)
-	}
-	var res struct {
-		N, NBad int
-		Bad     []any
-	}
-	if err := json.Unmarshal(out, &res); err != nil {
-		t.Fatalf("node said %s", out)
-	}
+	res := runInNode(t, node, "console/adm-digipin.js", "digipin.mjs", digipinRunner, cases)
 	if res.N != len(cases) || res.NBad != 0 {
 		t.Fatalf("the console disagrees with Go on %d of %d cases, e.g. %v", res.NBad, res.N, res.Bad)
 	}

@@ -283,14 +283,36 @@ func TestPhoneChecksAgreeWithGo(t *testing.T) {
 			}{u[0], u[1], p, u[2], "RR287043775IN", cod.UPIURI(u[0], u[1], postal.Paise(p), u[2], "RR287043775IN")})
 		}
 	}
+	res := runInNode(t, node, "check.js", "check.mjs", phoneRunner, c)
+	if res.N != len(c.OTP)+len(c.S10)+len(c.UPI) || res.NBad != 0 {
+		t.Fatalf("the phone disagrees with Go on %d of %d cases, e.g. %v", res.NBad, res.N, res.Bad)
+	}
+	t.Logf("phone and Go agree on %d cases", res.N)
+}
+
+// nodeVerdict is what a runner script prints: how many cases it ran, how
+// many disagreed with Go, and some of those.
+type nodeVerdict struct {
+	N, NBad int
+	Bad     []any
+}
+
+// runInNode copies the app's module pwa/<module> beside runner (saved as
+// run.mjs, importing it as ./<as>) and the cases as cases.json, runs it in
+// node and decodes its verdict.
+func runInNode(t *testing.T, node, module, as, runner string, cases any) nodeVerdict {
+	t.Helper()
 	dir := t.TempDir()
-	src, err := os.ReadFile(filepath.Join("..", "..", "pwa", "check.js"))
+	src, err := os.ReadFile(filepath.Join("..", "..", "pwa", filepath.FromSlash(module)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cases, _ := json.Marshal(c)
-	for name, b := range map[string][]byte{"check.mjs": src, "run.mjs": []byte(phoneRunner), "cases.json": cases} {
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o600); err != nil {
+	b, err := json.Marshal(cases)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string][]byte{as: src, "run.mjs": []byte(runner), "cases.json": b} {
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -298,17 +320,11 @@ func TestPhoneChecksAgreeWithGo(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node: %v\n%s", err, out)
 	}
-	var res struct {
-		N, NBad int
-		Bad     []any
-	}
+	var res nodeVerdict
 	if err := json.Unmarshal(out, &res); err != nil {
 		t.Fatalf("node said %s", out)
 	}
-	if res.N != len(c.OTP)+len(c.S10)+len(c.UPI) || res.NBad != 0 {
-		t.Fatalf("the phone disagrees with Go on %d of %d cases, e.g. %v", res.NBad, res.N, res.Bad)
-	}
-	t.Logf("phone and Go agree on %d cases", res.N)
+	return res
 }
 
 // TestLocalesMatch: English and Hindi carry the same keys, in the
