@@ -18,7 +18,7 @@
 // languages.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, Check, log, sleep, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, Check, log, sleep, T, STEP_MS, setLang } from './lib.mjs';
 
 const { base, direct, control, shots } = args('console-cash');
 const { api, token, codeFor } = client(direct);
@@ -208,8 +208,7 @@ try {
   await shot('charts');
 
   // ---- in Hindi: the closed settlement reads final, a second postman is settled over ----
-  await page.click(T('lang-toggle'));
-  await until(() => document.documentElement.lang === 'hi', null, 'the page did not switch to Hindi');
+  await setLang(page, 'hi');
   await page.click(T('nav-cash'));
   await see(`cash-line-${p}`);
   check(/बराबर/.test(await text(`cash-diff-${p}`)) && /बंद/.test(await text(`cash-state-${p}`)), `Hindi line: "${await text(`cash-line-${p}`)}"`);

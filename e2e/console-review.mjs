@@ -14,7 +14,7 @@
 // line, E2E RESULT {…}, says what was approved, rejected and seen, for the
 // Go test to check on the server.
 import { join } from 'node:path';
-import { args, client, networkControl, launch, deadline, watch, signInAt, noPageErrors, check, Check, log, T } from './lib.mjs';
+import { args, client, networkControl, launch, deadline, watch, signInAt, noPageErrors, check, Check, log, T, setLang } from './lib.mjs';
 
 const { base, direct, control, shots } = args('console-review');
 const { api } = client(direct);
@@ -185,8 +185,7 @@ try {
   log('a decision refused by the network: the row went back and the problem box led back to it');
 
   // ---- in Hindi: the queue of what is left to review ----
-  await page.click(T('lang-toggle'));
-  await page.waitForFunction(() => document.documentElement.lang === 'hi');
+  await setLang(page, 'hi');
   await page.waitForSelector(`${T('rev-list')} button`);
   const left = await page.$$eval(`${T('rev-list')} button`, (bs) => bs.map((b) => b.dataset.testid.replace('rev-row-', '')));
   check(left.length === rows.length - 3 && !left.includes(rows[0].id), `in Hindi the queue holds ${left.length} outcomes`);
@@ -213,8 +212,7 @@ try {
   await page.waitForFunction((id) => document.querySelector(`[data-testid="rev-row-state-${id}"]`)?.classList.contains('approved'), left[1]);
   result.approved.push(left[1]);
   log('in Hindi: flags in words, rejected with a Hindi note and approved with the keyboard');
-  await page.click(T('lang-toggle'));
-  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  await setLang(page, 'en');
   result.seen = [...seen];
 
   // ---- the admin sees the proofs too, the list fetched two at a time ----

@@ -17,7 +17,7 @@
 // photographed in English and in Hindi. The last line printed is
 // `E2E RESULT {json}`: what the Go test then checks on the server.
 import { join } from 'node:path';
-import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, sleep, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, sleep, T, STEP_MS, setLang } from './lib.mjs';
 
 const { base, direct, shots } = args('console-slot', false);
 const { api, token, codeFor } = client(direct);
@@ -54,10 +54,7 @@ const text = async (p, id) => (await p.textContent(T(id)))?.trim() ?? '';
 
 // lang switches the console's language and waits for the screen to redraw.
 async function lang(l, screen) {
-  if (await sup.evaluate(() => document.documentElement.lang) !== l) {
-    await sup.click(T('lang-toggle'));
-    await sup.waitForFunction((x) => document.documentElement.lang === x, l);
-  }
+  await setLang(sup, l);
   await see(sup, screen);
 }
 

@@ -132,6 +132,14 @@ export async function signInAt(page, base, username, password = PASSWORD) {
 
 // failed says why the run failed (a Check's message, else the stack) and
 // makes the script exit 1.
+// setLang switches the console to language l (when it is not already) and
+// waits for the screen drawn in it: the page's lang changes before the
+// screen is redrawn, so waiting on it alone reads the old screen.
+export async function setLang(page, l) {
+  if (await page.evaluate(() => document.documentElement.lang) !== l) await page.click(T('lang-toggle'));
+  await page.waitForSelector(`[data-testid="view"][data-lang="${l}"]`);
+}
+
 export function failed(err) {
   console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
   process.exitCode = 1;

@@ -85,6 +85,7 @@ export async function render() {
   }
   if (mine !== started) return;
   view.replaceChildren(screen);
+  view.dataset.lang = current(); // the language the screen was drawn in
   if (shown !== null && shown !== entry.name) view.focus();
   else refocus();
   shown = entry.name;
