@@ -186,6 +186,12 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		Registry: reg, PWA: pwa.Files(), App: web, TrustedProxies: a.cfg.TrustedProxies,
 		Metrics: httpapi.MetricsAccess{Serve: a.cfg.MetricsOnMain(), Token: a.cfg.Metrics.Token},
 		DevSMS:  a.devSMS(addr), DevSMSOpen: a.cfg.DevOutbox,
+		Partners: a.partners,
+		// tariffs (quotes): deps above this line
+		// bookings (bulk booking, wallet, labels): deps above this line
+		// webhooks (outbox, dispatcher): deps above this line
+		// remittances (partner COD): deps above this line
+		// ondc (LOG11 adapter): deps above this line
 	})
 }
 

@@ -19,6 +19,7 @@ import (
 	"dakiya/internal/notify"
 	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
+	"dakiya/internal/partner"
 	"dakiya/internal/proof"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
@@ -43,6 +44,12 @@ type app struct {
 	proofs     *proof.Service
 	sweeper    *proof.Sweeper
 	smsSealer  notify.Sealer // seals codes into queued SMS; renders them when sent
+	partners   *partner.Service
+	// tariffs (quotes): fields above this line
+	// bookings (bulk booking, wallet, labels): fields above this line
+	// webhooks (outbox, dispatcher): fields above this line
+	// remittances (partner COD): fields above this line
+	// ondc (LOG11 adapter): fields above this line
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -119,6 +126,12 @@ func (a *app) services() error {
 	a.cod = cod.New(a.db, a.now, newID)
 	a.slots = slot.New(a.db, links, a.now)
 	a.articles.WithWindows(a.slots)
+	a.partners = partner.New(a.db, a.now, newID)
+	// tariffs (quotes): services above this line
+	// bookings (bulk booking, wallet, labels): services above this line
+	// webhooks (outbox, dispatcher): services above this line
+	// remittances (partner COD): services above this line
+	// ondc (LOG11 adapter): services above this line
 	return nil
 }
 

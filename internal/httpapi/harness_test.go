@@ -29,6 +29,7 @@ import (
 	"dakiya/internal/notify"
 	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
+	"dakiya/internal/partner"
 	"dakiya/internal/postal"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
@@ -94,6 +95,12 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Ready: ready, Registry: prometheus.NewRegistry(),
 		DevSMS: notify.Outbox(db, smsSealer, 50), DevSMSOpen: true, // as DAKIYA_DEV_OUTBOX=1
 		PWA: pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},
+		Partners: partner.New(db, clock.Now, uuid.NewString),
+		// tariffs (quotes): deps above this line
+		// bookings (bulk booking, wallet, labels): deps above this line
+		// webhooks (outbox, dispatcher): deps above this line
+		// remittances (partner COD): deps above this line
+		// ondc (LOG11 adapter): deps above this line
 	}
 	deps.Articles.WithWindows(deps.Slots)
 	e := &env{t: t, db: db, clock: clock, logs: logs, links: links, store: objects, deps: deps}

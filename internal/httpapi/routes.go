@@ -72,6 +72,10 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/manifests/:id/dispatch", a.dispatchManifest)
 	s.POST("/manifests/:id/amend", a.amendManifest)
 
+	if a.partners != nil {
+		a.partnerRoutes(v1, s)
+	}
+
 	v1.Any("/*", a.unknownAPI)
 	shell := a.app.shell
 	e.GET("/slot/:token", slotPage(shell), rateLimit(a.limits.slotRead))
@@ -79,4 +83,20 @@ func (a *api) routes(e *echo.Echo) {
 	e.GET("/track", shell.page("track.html"))
 	e.GET("/console", shell.page("console.html"))
 	e.GET("/*", shell.serve)
+}
+
+// partnerRoutes lists the open API for bulk customers: partners and their
+// keys (admins), and what the keys may call.
+func (a *api) partnerRoutes(v1, s *echo.Group) {
+	s.POST("/partners", a.createPartner)
+	s.GET("/partners", a.listPartners)
+	v1.GET("/partners/:id", a.getPartner, a.staffOrKey(""))
+	s.POST("/partners/:id/keys", a.createKey)
+	v1.GET("/partners/:id/keys", a.listKeys, a.staffOrKey(""))
+	s.DELETE("/partners/:id/keys/:key_id", a.revokeKey)
+	// tariffs (quotes): routes above this line
+	// bookings (bulk booking, wallet, labels): routes above this line
+	// webhooks (outbox, dispatcher): routes above this line
+	// remittances (partner COD): routes above this line
+	// ondc (LOG11 adapter): routes above this line
 }

@@ -23,6 +23,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/otp"
+	"dakiya/internal/partner"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
@@ -75,6 +76,14 @@ type Deps struct {
 	DevSMS func(ctx context.Context, phone string) ([]notify.Message, error)
 	// DevSMSOpen serves DevSMS without a token (DAKIYA_DEV_OUTBOX=1).
 	DevSMSOpen bool
+	// Partners keeps bulk customers and authenticates their API keys; nil
+	// leaves the partner API out.
+	Partners *partner.Service
+	// tariffs (quotes): deps above this line
+	// bookings (bulk booking, wallet, labels): deps above this line
+	// webhooks (outbox, dispatcher): deps above this line
+	// remittances (partner COD): deps above this line
+	// ondc (LOG11 adapter): deps above this line
 }
 
 type api struct {
@@ -101,6 +110,13 @@ type api struct {
 	limits     publicLimiters
 	metricsOn  MetricsAccess
 	devSMSOpen bool
+	partners   *partner.Service
+	keyLimits  *keyLimiter
+	// tariffs (quotes): fields above this line
+	// bookings (bulk booking, wallet, labels): fields above this line
+	// webhooks (outbox, dispatcher): fields above this line
+	// remittances (partner COD): fields above this line
+	// ondc (LOG11 adapter): fields above this line
 }
 
 // publicLimiters are the public endpoints' buckets, one set per handler.
@@ -131,6 +147,12 @@ func New(d Deps) (*echo.Echo, error) {
 		ready: d.Ready, registry: d.Registry, metrics: m, app: d.App, devSMS: d.DevSMS, devSMSOpen: d.DevSMSOpen}
 	a.proofs, a.progress, a.stream = d.Proofs, d.Progress, d.ProgressStream.withDefaults()
 	a.stats = d.Stats
+	a.partners, a.keyLimits = d.Partners, newKeyLimiter(d.Now)
+	// tariffs (quotes): set above this line
+	// bookings (bulk booking, wallet, labels): set above this line
+	// webhooks (outbox, dispatcher): set above this line
+	// remittances (partner COD): set above this line
+	// ondc (LOG11 adapter): set above this line
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}
 	}

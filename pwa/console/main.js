@@ -19,6 +19,7 @@ const screens = [
   { name: 'review', load: () => import('./review.js') },
   { name: 'cash', load: () => import('./cash.js') },
   { name: 'charts', load: () => import('./charts.js') },
+  { name: 'partners', load: () => import('./partners.js') },
   { name: 'admin', load: () => import('./admin.js') },
 ];
 

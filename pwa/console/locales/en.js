@@ -12,6 +12,7 @@ export default {
   'con.nav.review': 'Review',
   'con.nav.cash': 'Cash',
   'con.nav.charts': 'Pictures',
+  'con.nav.partners': 'Partners',
   'con.nav.admin': 'Admin',
   'con.scope.dc': 'Centre',
   'con.scope.centre': 'Centre {dc}',
@@ -584,4 +585,5 @@ export default {
   'adm.beat.set': 'Give',
   'adm.beat.given': 'Beat {id} has its new postman.',
   // admin (adm.): keys above this line
+  // partners (ptn.): keys above this line
 };

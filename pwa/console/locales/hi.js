@@ -12,6 +12,7 @@ export default {
   'con.nav.review': 'समीक्षा',
   'con.nav.cash': 'नकद',
   'con.nav.charts': 'चित्र',
+  'con.nav.partners': 'साझेदार',
   'con.nav.admin': 'प्रशासन',
   'con.scope.dc': 'केंद्र',
   'con.scope.centre': 'केंद्र {dc}',
@@ -583,4 +584,5 @@ export default {
   'adm.beat.set': 'सौंपें',
   'adm.beat.given': 'बीट {id} को नया डाकिया मिल गया।',
   // admin (adm.): keys above this line
+  // partners (ptn.): keys above this line
 };

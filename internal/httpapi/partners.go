@@ -1,0 +1,70 @@
+package httpapi
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"dakiya/internal/partner"
+)
+
+// createPartner adds a bulk customer (admins).
+func (a *api) createPartner(c echo.Context) error {
+	var in partner.Input
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	p, err := a.partners.Create(c.Request().Context(), principal(c), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, p)
+}
+
+// listPartners lists every partner (admins).
+func (a *api) listPartners(c echo.Context) error {
+	ps, err := a.partners.List(c.Request().Context(), principal(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": ps})
+}
+
+// getPartner returns a partner to an admin or to one of its own keys.
+func (a *api) getPartner(c echo.Context) error {
+	p, err := a.partners.Get(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}
+
+// createKey makes an API key and shows its secret this once (admins).
+func (a *api) createKey(c echo.Context) error {
+	var in partner.KeyInput
+	if err := bind(c, &in); err != nil {
+		return err
+	}
+	k, err := a.partners.CreateKey(c.Request().Context(), principal(c), c.Param("id"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, k)
+}
+
+// listKeys lists a partner's keys, never their secrets.
+func (a *api) listKeys(c echo.Context) error {
+	ks, err := a.partners.Keys(c.Request().Context(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, map[string]any{"items": ks})
+}
+
+// revokeKey stops a key at once (admins).
+func (a *api) revokeKey(c echo.Context) error {
+	if err := a.partners.Revoke(c.Request().Context(), principal(c), c.Param("id"), c.Param("key_id")); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
