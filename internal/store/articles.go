@@ -104,7 +104,10 @@ func insertEvent(ctx context.Context, r runner, id string, e article.Event) erro
 	_, err := r.exec(ctx, `INSERT INTO article_events (article_id, seq, event, status, at, place, reason_code, actor_id, note)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		id, e.Seq, string(e.Event), string(e.Status), ms(e.At), e.Place, e.ReasonCode, e.ActorID, e.Note)
-	return classify("insert event", err)
+	if err != nil {
+		return classify("insert event", err)
+	}
+	return emitEvent(ctx, r, id, e)
 }
 
 // Article returns one article.

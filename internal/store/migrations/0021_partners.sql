@@ -32,3 +32,10 @@ CREATE INDEX api_keys_partner ON api_keys (partner_id);
 -- The partner that booked an article; NULL for articles a centre booked.
 ALTER TABLE articles ADD COLUMN partner_id TEXT REFERENCES partners (id);
 CREATE INDEX articles_partner ON articles (partner_id);
+
+-- What a partner's booking priced an article at: the price charged when it
+-- was booked, and the COD fee withheld from the remittance when its cash is
+-- collected (0 without COD). booking_id is the partner booking it came in.
+ALTER TABLE articles ADD COLUMN booking_id TEXT;
+ALTER TABLE articles ADD COLUMN price_paise BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE articles ADD COLUMN cod_fee_paise BIGINT NOT NULL DEFAULT 0;

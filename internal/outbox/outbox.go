@@ -1,0 +1,42 @@
+// Package outbox is the transactional outbox's vocabulary: a message owed
+// to a partner system, written in the transaction of the change it reports
+// and sent later by a dispatcher until it is delivered or dead-lettered.
+package outbox
+
+import "time"
+
+// Kind picks the sender of a message.
+type Kind string
+
+// The kinds of message.
+const (
+	KindWebhook Kind = "webhook" // target: a webhook subscription id
+	KindONDC    Kind = "ondc"    // target: an ONDC order id
+)
+
+// State is where a message is in its life.
+type State string
+
+// The states of a message.
+const (
+	StatePending   State = "pending"
+	StateDelivered State = "delivered"
+	StateDead      State = "dead"
+)
+
+// Message is one message owed to a partner system.
+type Message struct {
+	ID        string // unique; receivers drop repeats by it
+	PartnerID string
+	Kind      Kind
+	Target    string
+	// OrderKey's messages are sent one at a time in Seq order.
+	OrderKey  string
+	Seq       int64
+	EventType string
+	Body      []byte // JSON as written; empty when the sender renders it at send time
+	State     State
+	Attempts  int
+	NextAt    time.Time
+	CreatedAt time.Time
+}
