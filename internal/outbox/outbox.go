@@ -3,7 +3,11 @@
 // and sent later by a dispatcher until it is delivered or dead-lettered.
 package outbox
 
-import "time"
+import (
+	"context"
+	"net/http"
+	"time"
+)
 
 // Kind picks the sender of a message.
 type Kind string
@@ -39,4 +43,14 @@ type Message struct {
 	Attempts  int
 	NextAt    time.Time
 	CreatedAt time.Time
+}
+
+// Sender turns a due message into the HTTP request for its receiver, at
+// send time: it renders the body when the message holds none, and signs
+// it (a webhook's HMAC, an ONDC callback's Ed25519 signature) with now, so
+// a retry a day later carries a fresh signature. The dispatcher sends the
+// request with its own client (which refuses private addresses in
+// production) and judges the answer: 2xx is delivered.
+type Sender interface {
+	Request(ctx context.Context, m Message, now time.Time) (*http.Request, error)
 }

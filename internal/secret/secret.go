@@ -20,6 +20,7 @@ const (
 	PurposeSlotLink    = "dakiya slot-link v1"
 	PurposeOTPSeal     = "dakiya otp-seal v1"
 	PurposeSMSSeal     = "dakiya sms-seal v1" // a code in a queued or sent SMS
+	PurposePODLink     = "dakiya pod-link v1" // a partner's proof-of-delivery image link
 )
 
 // New returns a keyring over master.
