@@ -161,3 +161,29 @@ func TestPriceRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestPriceDefaultTariff: the shipped tariff prices registered articles
+// (absent from the golden tariff) in 20 g slabs, without volumetric
+// weight or COD.
+func TestPriceDefaultTariff(t *testing.T) {
+	b, err := os.ReadFile("../../assets/tariffs/default.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tb, err := Parse(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := tb.Price(Request{Service: "registered", WeightG: 75, Dims: &Dims{30, 30, 30}, FromPIN: "560034", ToPIN: "795001"}, 250)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// ₹32 for 20 g + 3 × ₹6 = 5000; 2.5 % off = 125; GST 18 % of 4875 = 877.5 → 878.
+	want := []Line{{ItemFreight, 5000}, {ItemDiscount, -125}, {ItemGST, 878}}
+	if p.Zone != ZoneSpecial || p.ChargeableG != 75 || p.VolumetricG != 0 || !reflect.DeepEqual(p.Breakdown, want) || p.Price != 5753 {
+		t.Fatalf("%+v", p)
+	}
+	if _, err := tb.Price(Request{Service: "registered", WeightG: 75, FromPIN: "560034", ToPIN: "795001", CODPaise: 100}, 0); !postal.IsCode(err, postal.CodeInvalid) {
+		t.Fatalf("COD on registered: %v", err)
+	}
+}
