@@ -190,6 +190,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
 		// webhooks (outbox, dispatcher): deps above this line
+		Remit: a.remit,
 		// remittances (partner COD): deps above this line
 		// ondc (LOG11 adapter): deps above this line
 	})

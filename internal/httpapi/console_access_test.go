@@ -208,6 +208,11 @@ var consoleUnchecked = map[string]string{
 	"POST /api/v1/partners/:id/keys":           "admins only (partners_test)",
 	"GET /api/v1/partners/:id/keys":            "an admin or the partner's own key (partners_test)",
 	"DELETE /api/v1/partners/:id/keys/:key_id": "admins only (partners_test: a supervisor is refused, another partner's key is 404)",
+	"POST /api/v1/partners/:id/remittances":    "admins only (remittances_test: a supervisor and a key are refused, nothing made)",
+	"POST /api/v1/remittances/:id/paid":        "admins only (remittances_test: a supervisor is refused, nothing changed)",
+	"GET /api/v1/remittances":                  "an admin, or a key (book) for its own partner (remittances_test: a supervisor is refused)",
+	"GET /api/v1/remittances/pending":          "an admin, or a key (book) for its own partner (remittances_test: another partner's is 404)",
+	"GET /api/v1/remittances/:id":              "an admin, or its partner's key (remittances_test: another partner's key is 404)",
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",
