@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"dakiya/internal/remit"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
@@ -139,6 +140,15 @@ func TestRemittances(t *testing.T) {
 		if n := e.count("remittance_lines"); n != 2 {
 			t.Fatalf("%d lines, want 2", n)
 		}
+		// The database itself refuses a line in a second statement.
+		var dup string
+		err := db.QueryRowForTest(context.Background(), `INSERT INTO remittance_lines (delivery_id, remittance_id, article_id, dc_id,
+			collected_on, delivered_at, mode, upi_ref, collected_paise, fee_paise, net_paise)
+			SELECT delivery_id, ?, article_id, dc_id, collected_on, delivered_at, mode, upi_ref, collected_paise, fee_paise, net_paise
+			FROM remittance_lines WHERE remittance_id = ? RETURNING delivery_id`, late["id"], st["id"]).Scan(&dup)
+		if err == nil || e.count("remittance_lines") != 2 {
+			t.Fatalf("a line went into a second statement: %v", err)
+		}
 		otherSt := mk(other, "2026-11-25").json(t)
 		if got := lineIDs(otherSt["lines"]); len(got) != 1 || got[0] != ids[3] {
 			t.Fatalf("other's statement: %v", otherSt)
@@ -260,4 +270,36 @@ func testRemittanceRefusals(t *testing.T, e *env, acme, acmeKey string) {
 	if n := e.count("remittances"); n != before {
 		t.Fatalf("refusals made %d statements", n-before)
 	}
+}
+
+// TestRemittanceWorker: the worker makes yesterday's statement for each
+// partner with money collected, once however often it runs, and none for
+// a partner with nothing collected.
+func TestRemittanceWorker(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		acme, other := e.newPartner("Acme Books", "dc-one"), e.newPartner("Other Co", "dc-one")
+		e.newPartner("Idle Co", "dc-two")
+		remitDeliveries(t, e, acme, other)
+		closeCash(t, e)
+		w := remit.New(db, e.clock.Now, uuid.NewString)
+		if n, err := w.Tick(context.Background()); n != 0 || err != nil {
+			t.Fatalf("the same day: %d made, %v", n, err)
+		}
+		e.clock.Advance(24 * time.Hour)
+		for i := range 2 {
+			if n, err := w.Tick(context.Background()); err != nil || n != 2-2*i {
+				t.Fatalf("tick %d: %d made, %v", i, n, err)
+			}
+		}
+		if n := e.count("remittances WHERE date = '2026-11-25' AND created_by = 'system'"); n != 2 {
+			t.Fatalf("%d statements made by the worker, want 2", n)
+		}
+		r := e.do("GET", "/api/v1/remittances?partner_id="+acme, e.login("admin"), nil)
+		if items := r.json(t)["items"].([]any); len(items) != 1 {
+			t.Fatalf("acme's statements: %s", r.body)
+		} else {
+			wantTotals(t, items[0].(map[string]any), 2, 99800, 54900, 44900)
+		}
+	})
 }

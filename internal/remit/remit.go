@@ -117,6 +117,7 @@ type Filter struct {
 // Store is what remit needs from the database.
 type Store interface {
 	Partner(ctx context.Context, id string) (partner.Partner, error)
+	Partners(ctx context.Context) ([]partner.Partner, error)
 	DC(ctx context.Context, id string) (centre.DC, error)
 	// OpenLines lists a partner's delivered COD articles in no statement.
 	OpenLines(ctx context.Context, partnerID string) ([]Open, error)

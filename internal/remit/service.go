@@ -55,12 +55,6 @@ func (s *Service) Make(ctx context.Context, partnerID, date string) (Detail, boo
 	return s.make(ctx, partnerID, date, v.userID)
 }
 
-// MakeDue makes the statement of a day for a partner as the system (a
-// worker's call for yesterday); it answers the existing one when made.
-func (s *Service) MakeDue(ctx context.Context, partnerID, date string) (Detail, bool, error) {
-	return s.make(ctx, partnerID, date, "system")
-}
-
 func (s *Service) make(ctx context.Context, partnerID, date, by string) (Detail, bool, error) {
 	if !validDate(date) {
 		return Detail{}, false, postal.Invalid("invalid statement", postal.FieldError{Field: "date", Message: "required, YYYY-MM-DD"})
