@@ -72,13 +72,16 @@ func (a *api) pendingRemittances(c echo.Context) error {
 // getRemittance answers a statement with its lines as JSON, or as CSV
 // with Accept: text/csv (or ?format=csv, as the COD ledger).
 func (a *api) getRemittance(c echo.Context) error {
+	asCSV, err := wantsCSV(c)
+	if err != nil {
+		return err
+	}
 	d, err := a.remit.Get(c.Request().Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	asCSV, err := wantsCSV(c)
-	if err != nil || !asCSV {
-		return cmpErr(err, func() error { return c.JSON(http.StatusOK, d) })
+	if !asCSV {
+		return c.JSON(http.StatusOK, d)
 	}
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, "text/csv; charset=utf-8")
@@ -89,14 +92,6 @@ func (a *api) getRemittance(c echo.Context) error {
 		logger(c).Warn("remittance csv", "error", err.Error())
 	}
 	return nil
-}
-
-// cmpErr returns err, or answers with ok when there is none.
-func cmpErr(err error, ok func() error) error {
-	if err != nil {
-		return err
-	}
-	return ok()
 }
 
 // wantsCSV reports whether a request asks for CSV: ?format=csv (or json),

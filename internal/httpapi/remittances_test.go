@@ -153,6 +153,11 @@ func TestRemittances(t *testing.T) {
 		if got := lineIDs(otherSt["lines"]); len(got) != 1 || got[0] != ids[3] {
 			t.Fatalf("other's statement: %v", otherSt)
 		}
+		empty := mk(other, "2026-11-26")
+		if empty.status != 201 || len(empty.json(t)["lines"].([]any)) != 0 {
+			t.Fatalf("a day with nothing collected: %d %s", empty.status, empty.body)
+		}
+		wantTotals(t, empty.json(t), 0, 0, 0, 0)
 		t.Run("views", func(t *testing.T) { testRemittanceViews(t, e, st, otherSt, acmeKey, otherKey) })
 		t.Run("pay", func(t *testing.T) { testRemittancePay(t, e, st["id"].(string), late["id"].(string)) })
 		t.Run("refusals", func(t *testing.T) { testRemittanceRefusals(t, e, acme, acmeKey) })
@@ -171,8 +176,8 @@ func testRemittanceViews(t *testing.T, e *env, st, otherSt map[string]any, acmeK
 		}
 		return r.json(t)["items"].([]any)
 	}
-	if n := len(list(admin, "")); n != 3 {
-		t.Fatalf("admin sees %d statements, want 3", n)
+	if n := len(list(admin, "")); n != 4 {
+		t.Fatalf("admin sees %d statements, want 4", n)
 	}
 	if n := len(list(admin, "?partner_id="+st["partner_id"].(string)+"&from=2026-11-25&to=2026-11-25&state=open")); n != 1 {
 		t.Fatalf("filtered: %d", n)
@@ -245,7 +250,7 @@ func testRemittancePay(t *testing.T, e *env, id, zeroID string) {
 		t.Fatalf("paying again: %d %s", again.status, again.body)
 	}
 	wantProblem(t, e.do("POST", path, admin, map[string]any{"bank_ref": "OTHER1"}), 409)
-	if r := e.do("GET", "/api/v1/remittances?state=paid", admin, nil); len(r.json(t)["items"].([]any)) != 1 {
+	if r := e.do("GET", "/api/v1/remittances?state=paid&limit=500", admin, nil); len(r.json(t)["items"].([]any)) != 1 {
 		t.Fatalf("paid list: %s", r.body)
 	}
 }
