@@ -100,6 +100,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 		}
 	}()
 	cancel = a.startSweeper(wctx, cancel) // stopping now also waits for the sweeper
+	cancel = a.startRemitWorker(wctx, cancel)
 	return func() { cancel(); <-done }
 }
 
@@ -191,6 +192,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
 		// webhooks (outbox, dispatcher): deps above this line
+		Remit: a.remit,
 		// remittances (partner COD): deps above this line
 		// ondc (LOG11 adapter): deps above this line
 	})

@@ -22,6 +22,7 @@ import (
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
 	"dakiya/internal/proof"
+	"dakiya/internal/remit"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
@@ -51,6 +52,7 @@ type app struct {
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
 	// webhooks (outbox, dispatcher): fields above this line
+	remit *remit.Service
 	// remittances (partner COD): fields above this line
 	// ondc (LOG11 adapter): fields above this line
 }
@@ -134,6 +136,7 @@ func (a *app) services() error {
 	// tariffs (quotes): services above this line
 	// bookings (bulk booking, wallet, labels): services above this line
 	// webhooks (outbox, dispatcher): services above this line
+	a.remit = remit.New(a.db, a.now, newID)
 	// remittances (partner COD): services above this line
 	// ondc (LOG11 adapter): services above this line
 	return nil

@@ -212,6 +212,11 @@ var consoleUnchecked = map[string]string{
 	"GET /api/v1/tariffs":                      "admins and partners' keys with book: the price list, nobody's data (tariffs_test: a supervisor is refused)",
 	"GET /api/v1/tariffs/:version":             "admins and partners' keys with book: the price list, nobody's data (tariffs_test)",
 	"POST /api/v1/quotes":                      "partners' keys with book only, each its own quotes (tariffs_test: staff 401, no book 403)",
+	"POST /api/v1/partners/:id/remittances":    "admins only (remittances_test: a supervisor and a key are refused, nothing made)",
+	"POST /api/v1/remittances/:id/paid":        "admins only (remittances_test: a supervisor is refused, nothing changed)",
+	"GET /api/v1/remittances":                  "an admin, or a key (book) for its own partner (remittances_test: a supervisor is refused)",
+	"GET /api/v1/remittances/pending":          "an admin, or a key (book) for its own partner (remittances_test: another partner's is 404)",
+	"GET /api/v1/remittances/:id":              "an admin, or its partner's key (remittances_test: another partner's key is 404)",
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

@@ -34,6 +34,7 @@ import (
 	"dakiya/internal/postal"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
+	"dakiya/internal/remit"
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
 	"dakiya/internal/store"
@@ -102,6 +103,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
 		// webhooks (outbox, dispatcher): deps above this line
+		Remit: remit.New(db, clock.Now, uuid.NewString),
 		// remittances (partner COD): deps above this line
 		// ondc (LOG11 adapter): deps above this line
 	}

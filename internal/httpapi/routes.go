@@ -100,6 +100,9 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 	// tariffs (quotes): routes above this line
 	// bookings (bulk booking, wallet, labels): routes above this line
 	// webhooks (outbox, dispatcher): routes above this line
+	if a.remit != nil {
+		a.remittanceRoutes(v1, s)
+	}
 	// remittances (partner COD): routes above this line
 	// ondc (LOG11 adapter): routes above this line
 }

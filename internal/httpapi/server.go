@@ -26,6 +26,7 @@ import (
 	"dakiya/internal/partner"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
+	"dakiya/internal/remit"
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
 	"dakiya/internal/tariff"
@@ -86,6 +87,9 @@ type Deps struct {
 	// tariffs (quotes): deps above this line
 	// bookings (bulk booking, wallet, labels): deps above this line
 	// webhooks (outbox, dispatcher): deps above this line
+	// Remit makes and pays partners' COD remittance statements; nil
+	// leaves its routes out.
+	Remit *remit.Service
 	// remittances (partner COD): deps above this line
 	// ondc (LOG11 adapter): deps above this line
 }
@@ -120,6 +124,7 @@ type api struct {
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
 	// webhooks (outbox, dispatcher): fields above this line
+	remit *remit.Service
 	// remittances (partner COD): fields above this line
 	// ondc (LOG11 adapter): fields above this line
 }
@@ -157,6 +162,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// tariffs (quotes): set above this line
 	// bookings (bulk booking, wallet, labels): set above this line
 	// webhooks (outbox, dispatcher): set above this line
+	a.remit = d.Remit
 	// remittances (partner COD): set above this line
 	// ondc (LOG11 adapter): set above this line
 	if a.app == nil {
