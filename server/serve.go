@@ -188,6 +188,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		DevSMS:  a.devSMS(addr), DevSMSOpen: a.cfg.DevOutbox,
 		Partners: a.partners,
 		// tariffs (quotes): deps above this line
+		Bookings: a.bookings, PODLinks: &a.podLinks,
 		// bookings (bulk booking, wallet, labels): deps above this line
 		// webhooks (outbox, dispatcher): deps above this line
 		// remittances (partner COD): deps above this line

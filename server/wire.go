@@ -11,6 +11,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/config"
@@ -20,10 +21,12 @@ import (
 	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
+	"dakiya/internal/pod"
 	"dakiya/internal/proof"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
+	"dakiya/internal/tariff"
 )
 
 // app is the wired server: configuration, connections and services.
@@ -46,6 +49,8 @@ type app struct {
 	smsSealer  notify.Sealer // seals codes into queued SMS; renders them when sent
 	partners   *partner.Service
 	// tariffs (quotes): fields above this line
+	bookings *booking.Service
+	podLinks pod.Links
 	// bookings (bulk booking, wallet, labels): fields above this line
 	// webhooks (outbox, dispatcher): fields above this line
 	// remittances (partner COD): fields above this line
@@ -128,6 +133,10 @@ func (a *app) services() error {
 	a.articles.WithWindows(a.slots)
 	a.partners = partner.New(a.db, a.now, newID)
 	// tariffs (quotes): services above this line
+	// Until the tariff work is wired, the zero tariff.Service prices
+	// nothing (bookings answer 503 while pricing is unavailable).
+	a.bookings = booking.New(a.db, &tariff.Service{}, a.now, newID, booking.Options{})
+	a.podLinks = pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL)
 	// bookings (bulk booking, wallet, labels): services above this line
 	// webhooks (outbox, dispatcher): services above this line
 	// remittances (partner COD): services above this line

@@ -21,6 +21,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/delivery"
@@ -97,6 +98,8 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		PWA: pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},
 		Partners: partner.New(db, clock.Now, uuid.NewString),
 		// tariffs (quotes): deps above this line
+		Bookings: booking.New(db, testPrices{}, clock.Now, uuid.NewString, booking.Options{}),
+		PODLinks: podLinks(),
 		// bookings (bulk booking, wallet, labels): deps above this line
 		// webhooks (outbox, dispatcher): deps above this line
 		// remittances (partner COD): deps above this line

@@ -16,6 +16,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/delivery"
@@ -24,6 +25,7 @@ import (
 	"dakiya/internal/notify"
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
+	"dakiya/internal/pod"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
@@ -80,6 +82,12 @@ type Deps struct {
 	// leaves the partner API out.
 	Partners *partner.Service
 	// tariffs (quotes): deps above this line
+	// Bookings books partners' articles in bulk and keeps their wallets;
+	// nil leaves its routes out.
+	Bookings *booking.Service
+	// PODLinks signs the proof-of-delivery links partners get; nil shows
+	// none and leaves GET /pod/:token out.
+	PODLinks *pod.Links
 	// bookings (bulk booking, wallet, labels): deps above this line
 	// webhooks (outbox, dispatcher): deps above this line
 	// remittances (partner COD): deps above this line
@@ -113,6 +121,8 @@ type api struct {
 	partners   *partner.Service
 	keyLimits  *keyLimiter
 	// tariffs (quotes): fields above this line
+	bookings *booking.Service
+	podLinks *pod.Links
 	// bookings (bulk booking, wallet, labels): fields above this line
 	// webhooks (outbox, dispatcher): fields above this line
 	// remittances (partner COD): fields above this line
@@ -149,6 +159,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.stats = d.Stats
 	a.partners, a.keyLimits = d.Partners, newKeyLimiter(d.Now)
 	// tariffs (quotes): set above this line
+	a.bookings, a.podLinks = d.Bookings, d.PODLinks
 	// bookings (bulk booking, wallet, labels): set above this line
 	// webhooks (outbox, dispatcher): set above this line
 	// remittances (partner COD): set above this line
