@@ -40,6 +40,8 @@ type Request struct {
 	QuoteID string
 	Items   []Item
 	Bad     []article.ItemError
+	// CSV numbers each result by its row in the file.
+	CSV bool
 }
 
 // The statuses of one item of a booking.

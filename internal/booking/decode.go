@@ -92,7 +92,7 @@ func DecodeCSV(body []byte, quoteID string) (Request, error) {
 	case len(rows) > MaxItems:
 		return Request{}, postal.Errorf(postal.CodeTooLarge, "send at most %d articles per booking (this one has %d)", MaxItems, len(rows))
 	}
-	req := Request{QuoteID: quoteID, Items: make([]Item, len(rows))}
+	req := Request{QuoteID: quoteID, Items: make([]Item, len(rows)), CSV: true}
 	for i, rec := range rows {
 		if fe := readRow(cols, rec, &req.Items[i]); len(fe) > 0 {
 			ie := article.ItemError{Index: i, Row: i + 2, Errors: fe}

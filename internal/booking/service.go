@@ -108,6 +108,11 @@ func (s *Service) Book(ctx context.Context, caller postal.Partner, req Request, 
 			batch.Rows = append(batch.Rows, *row)
 		}
 	}
+	if req.CSV {
+		for k := range batch.Result.Items {
+			batch.Result.Items[k].Row = batch.Result.Items[k].Index + 2
+		}
+	}
 	return s.store.Book(ctx, batch, func(res Result) (idem.Completion, error) { return r.Complete(res) })
 }
 

@@ -130,7 +130,9 @@ func bookRow(ctx context.Context, r runner, b booking.Batch, row booking.Row, it
 			return 0, r.queryRow(ctx, "SELECT price_paise, cod_fee_paise FROM articles WHERE id = ?", it.ID).
 				Scan(&it.PricePaise, &it.CODFeePaise)
 		default:
+			csvRow := it.Row
 			*it = booking.Clash(it.Index, it.ID, it.Reference)
+			it.Row = csvRow
 			return 0, nil
 		}
 	}
