@@ -48,7 +48,9 @@ func TestBookingRefusals(t *testing.T) {
 			if c.want == 0 {
 				continue
 			}
-			t.Run(name, func(t *testing.T) { wantProblem(t, e.do("POST", "/api/v1/bookings", key, c.body, c.headers...), c.want) })
+			t.Run(name, func(t *testing.T) {
+				wantProblem(t, e.do("POST", "/api/v1/bookings", key, c.body, c.headers...), c.want)
+			})
 		}
 		wantProblem(t, e.do("POST", "/api/v1/bookings?quote_id=q1", key, map[string]any{"articles": []any{bookItem("")}}), 400)
 		wantProblem(t, e.do("POST", "/api/v1/bookings", key, strings.Repeat(" ", 3<<20)), 413)
