@@ -96,6 +96,7 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 	s.DELETE("/partners/:id/keys/:key_id", a.revokeKey)
 	// tariffs (quotes): routes above this line
 	// bookings (bulk booking, wallet, labels): routes above this line
+	a.webhookRoutes(v1)
 	// webhooks (outbox, dispatcher): routes above this line
 	// remittances (partner COD): routes above this line
 	// ondc (LOG11 adapter): routes above this line

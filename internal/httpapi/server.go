@@ -28,6 +28,7 @@ import (
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
+	"dakiya/internal/webhook"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -81,6 +82,9 @@ type Deps struct {
 	Partners *partner.Service
 	// tariffs (quotes): deps above this line
 	// bookings (bulk booking, wallet, labels): deps above this line
+	// Webhooks keeps partners' webhook subscriptions and delivery logs;
+	// nil leaves the webhook routes out.
+	Webhooks *webhook.Service
 	// webhooks (outbox, dispatcher): deps above this line
 	// remittances (partner COD): deps above this line
 	// ondc (LOG11 adapter): deps above this line
@@ -114,6 +118,7 @@ type api struct {
 	keyLimits  *keyLimiter
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
+	webhooks *webhook.Service
 	// webhooks (outbox, dispatcher): fields above this line
 	// remittances (partner COD): fields above this line
 	// ondc (LOG11 adapter): fields above this line
@@ -150,6 +155,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.partners, a.keyLimits = d.Partners, newKeyLimiter(d.Now)
 	// tariffs (quotes): set above this line
 	// bookings (bulk booking, wallet, labels): set above this line
+	a.webhooks = d.Webhooks
 	// webhooks (outbox, dispatcher): set above this line
 	// remittances (partner COD): set above this line
 	// ondc (LOG11 adapter): set above this line
