@@ -50,7 +50,7 @@ type app struct {
 	partners   *partner.Service
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
-	webhooks   *webhook.Service
+	webhooks *webhook.Service
 	// outboxSenders make each kind of outbox message's request; the
 	// dispatcher started with the workers sends them. ONDC adds its own.
 	outboxSenders map[outbox.Kind]outbox.Sender

@@ -141,9 +141,9 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 
 // deliver makes one attempt at m and records it.
 func (d *Dispatcher) deliver(ctx context.Context, m outbox.Message) {
-	start := d.now()
+	start, began := d.now(), time.Now() // the duration is measured, not decided on
 	status, err := d.send(ctx, m, start)
-	a := outbox.Attempt{N: m.Attempts + 1, At: start, Status: status, DurationMS: d.now().Sub(start).Milliseconds()}
+	a := outbox.Attempt{N: m.Attempts + 1, At: start, Status: status, DurationMS: time.Since(began).Milliseconds()}
 	res := outbox.Result{MessageID: m.ID, State: outbox.StateDelivered}
 	if err != nil {
 		a.Error = truncate(err.Error(), d.opt.MaxError)

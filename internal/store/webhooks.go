@@ -90,11 +90,11 @@ func (db *DB) DeleteWebhook(ctx context.Context, id string, at time.Time) error 
 func (db *DB) WebhookDeliveries(ctx context.Context, id string, after *webhook.Cursor, limit int) ([]webhook.Delivery, error) {
 	where, args := "kind = ? AND target = ?", []any{string(outbox.KindWebhook), id}
 	if after != nil {
-		where += " AND (created_at < ? OR (created_at = ? AND id < ?))"
-		args = append(args, ms(after.CreatedAt), ms(after.CreatedAt), after.ID)
+		where += " AND (created_at < ? OR (created_at = ? AND (seq < ? OR (seq = ? AND id < ?))))"
+		args = append(args, ms(after.CreatedAt), ms(after.CreatedAt), after.Seq, after.Seq, after.ID)
 	}
-	rows, err := db.run().query(ctx, `SELECT id, event_type, order_key, state, attempts, last_status, last_error, next_at,
-		created_at, done_at FROM outbox WHERE `+where+" ORDER BY created_at DESC, id DESC LIMIT "+strconv.Itoa(limit), args...)
+	rows, err := db.run().query(ctx, `SELECT id, seq, event_type, order_key, state, attempts, last_status, last_error, next_at,
+		created_at, done_at FROM outbox WHERE `+where+" ORDER BY created_at DESC, seq DESC, id DESC LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, classify("webhook deliveries", err)
 	}
@@ -118,7 +118,7 @@ func scanDeliveries(rows *sql.Rows, webhookID string) ([]webhook.Delivery, error
 		var state, key string
 		var next, created int64
 		var done sql.NullInt64
-		if err := rows.Scan(&d.ID, &d.Type, &key, &state, &d.Attempts, &d.LastStatus, &d.LastError, &next, &created, &done); err != nil {
+		if err := rows.Scan(&d.ID, &d.Seq, &d.Type, &key, &state, &d.Attempts, &d.LastStatus, &d.LastError, &next, &created, &done); err != nil {
 			return nil, classify("webhook deliveries", err)
 		}
 		d.State, d.CreatedAt, d.DoneAt = outbox.State(state), fromMS(created), nullMS(done)

@@ -48,6 +48,7 @@ type Stored struct {
 type Delivery struct {
 	ID          string           `json:"id"`
 	Type        string           `json:"type"`
+	Seq         int64            `json:"-"`
 	ArticleID   string           `json:"article_id,omitempty"`
 	State       outbox.State     `json:"state"`
 	Attempts    int              `json:"attempts"`
@@ -69,6 +70,7 @@ type Page struct {
 // Cursor is the last delivery of a page.
 type Cursor struct {
 	CreatedAt time.Time
+	Seq       int64
 	ID        string
 }
 
@@ -264,7 +266,8 @@ func (s *Service) Deliveries(ctx context.Context, id string, q Query) (Page, err
 	}
 	page := Page{Items: items}
 	if n := len(items); n > 0 && n == limit {
-		page.Next = encodeCursor(Cursor{CreatedAt: items[n-1].CreatedAt, ID: items[n-1].ID})
+		last := items[n-1]
+		page.Next = encodeCursor(Cursor{CreatedAt: last.CreatedAt, Seq: last.Seq, ID: last.ID})
 	}
 	return page, nil
 }
@@ -294,7 +297,7 @@ func pageParams(q Query) (int, *Cursor, error) {
 }
 
 func encodeCursor(c Cursor) string {
-	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d|%s", c.CreatedAt.UnixMilli(), c.ID))
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d|%d|%s", c.CreatedAt.UnixMilli(), c.Seq, c.ID))
 }
 
 func decodeCursor(s string) (*Cursor, bool) {
@@ -302,12 +305,16 @@ func decodeCursor(s string) (*Cursor, bool) {
 	if err != nil {
 		return nil, false
 	}
-	ms, id, ok := strings.Cut(string(b), "|")
-	n, err := strconv.ParseInt(ms, 10, 64)
-	if !ok || err != nil || id == "" {
+	parts := strings.SplitN(string(b), "|", 3)
+	if len(parts) != 3 || parts[2] == "" {
 		return nil, false
 	}
-	return &Cursor{CreatedAt: time.UnixMilli(n).UTC(), ID: id}, true
+	n, err1 := strconv.ParseInt(parts[0], 10, 64)
+	seq, err2 := strconv.ParseInt(parts[1], 10, 64)
+	if err1 != nil || err2 != nil {
+		return nil, false
+	}
+	return &Cursor{CreatedAt: time.UnixMilli(n).UTC(), Seq: seq, ID: parts[2]}, true
 }
 
 // Redeliver sends one of a subscription's messages again, at once and
