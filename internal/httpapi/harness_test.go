@@ -98,6 +98,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Partners: partner.New(db, clock.Now, uuid.NewString),
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
+		Webhooks: testWebhooks(db, clock.Now),
 		// webhooks (outbox, dispatcher): deps above this line
 		// remittances (partner COD): deps above this line
 		// ondc (LOG11 adapter): deps above this line
