@@ -105,6 +105,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Bookings: booking.New(db, testPrices{}, clock.Now, uuid.NewString, booking.Options{}),
 		PODLinks: podLinks(),
 		// bookings (bulk booking, wallet, labels): deps above this line
+		Webhooks: testWebhooks(db, clock.Now),
 		// webhooks (outbox, dispatcher): deps above this line
 		Remit: remit.New(db, clock.Now, uuid.NewString),
 		// remittances (partner COD): deps above this line

@@ -112,6 +112,7 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 		v1.GET("/pod/:token", a.podContent, rateLimit(a.limits.track))
 	}
 	// bookings (bulk booking, wallet, labels): routes above this line
+	a.webhookRoutes(v1)
 	// webhooks (outbox, dispatcher): routes above this line
 	if a.remit != nil {
 		a.remittanceRoutes(v1, s)

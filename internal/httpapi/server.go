@@ -32,6 +32,7 @@ import (
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
 	"dakiya/internal/tariff"
+	"dakiya/internal/webhook"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -94,6 +95,9 @@ type Deps struct {
 	// none and leaves GET /pod/:token out.
 	PODLinks *pod.Links
 	// bookings (bulk booking, wallet, labels): deps above this line
+	// Webhooks keeps partners' webhook subscriptions and delivery logs;
+	// nil leaves the webhook routes out.
+	Webhooks *webhook.Service
 	// webhooks (outbox, dispatcher): deps above this line
 	// Remit makes and pays partners' COD remittance statements; nil
 	// leaves its routes out.
@@ -133,6 +137,7 @@ type api struct {
 	bookings *booking.Service
 	podLinks *pod.Links
 	// bookings (bulk booking, wallet, labels): fields above this line
+	webhooks *webhook.Service
 	// webhooks (outbox, dispatcher): fields above this line
 	remit *remit.Service
 	// remittances (partner COD): fields above this line
@@ -172,6 +177,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// tariffs (quotes): set above this line
 	a.bookings, a.podLinks = d.Bookings, d.PODLinks
 	// bookings (bulk booking, wallet, labels): set above this line
+	a.webhooks = d.Webhooks
 	// webhooks (outbox, dispatcher): set above this line
 	a.remit = d.Remit
 	// remittances (partner COD): set above this line
