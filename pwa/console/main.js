@@ -19,7 +19,7 @@ const screens = [
   { name: 'review', load: () => import('./review.js') },
   { name: 'cash', load: () => import('./cash.js') },
   { name: 'charts', load: () => import('./charts.js') },
-  { name: 'partners', load: () => import('./partners.js') },
+  { name: 'partners', admin: true, load: () => import('./partners.js') },
   { name: 'admin', load: () => import('./admin.js') },
 ];
 
@@ -38,7 +38,7 @@ function chrome(ctx, name) {
   $('lang-toggle').setAttribute('aria-label', t('lang.switch'));
   document.querySelector('.skip').textContent = t('con.skip');
   $('nav').setAttribute('aria-label', t('con.nav'));
-  $('nav').replaceChildren(h('ul', {}, screens.map((s) => h('li', {},
+  $('nav').replaceChildren(h('ul', {}, screens.filter((s) => ctx.admin || !s.admin).map((s) => h('li', {},
     h('a', { href: `#/${s.name}`, testid: `nav-${s.name}`, 'aria-current': s.name === name ? 'page' : null }, t(`con.nav.${s.name}`)))),
   h('li', {}, h('button', { type: 'button', class: 'quiet', testid: 'console-logout',
     onclick: async () => { await api.logout(); location.replace('/#/login'); } }, t('login.logout')))));
