@@ -29,7 +29,7 @@ function rupees(s) {
 
 // topUp is the form that records money received into the wallet.
 function topUp(ctx, p) {
-  const key = uuid(); // one form, one top-up: a double submit is recorded once
+  let sent = { body: '', key: '' }; // the same top-up sent again keeps its Idempotency-Key
   const kids = h('div', { class: 'adm-grid' },
     field(t('ptn.wallet.amount'), h('input', { name: 'amount', inputMode: 'decimal', testid: 'ptn-topup-amount', autocomplete: 'off' }), t('ptn.wallet.amountHint')),
     field(t('ptn.wallet.reference'), h('input', { name: 'reference', testid: 'ptn-topup-reference', autocomplete: 'off', maxLength: 100 }), t('ptn.wallet.referenceHint')));
@@ -39,7 +39,8 @@ function topUp(ctx, p) {
     if (!(body.amount_paise > 0)) errors.push({ field: 'amount', message: t('ptn.wallet.amountHint') });
     if (!body.reference) errors.push({ field: 'reference', message: t('adm.err.required') });
     if (errors.length) throw invalid(errors);
-    const e = await send('POST', partnerPath(p.id, '/wallet/topups'), body, { key: `${key}-${body.reference}` });
+    if (JSON.stringify(body) !== sent.body) sent = { body: JSON.stringify(body), key: uuid() };
+    const e = await send('POST', partnerPath(p.id, '/wallet/topups'), body, { key: sent.key });
     flash(t('ptn.wallet.recorded', { amount: money(e.amount_paise), balance: money(e.balance_paise) }));
     ctx.render();
     return '';
