@@ -217,6 +217,16 @@ var consoleUnchecked = map[string]string{
 	"GET /api/v1/remittances":                  "an admin, or a key (book) for its own partner (remittances_test: a supervisor is refused)",
 	"GET /api/v1/remittances/pending":          "an admin, or a key (book) for its own partner (remittances_test: another partner's is 404)",
 	"GET /api/v1/remittances/:id":              "an admin, or its partner's key (remittances_test: another partner's key is 404)",
+
+	// webhooks: subscriptions and delivery logs are the partner's (its key) or an admin's
+	"POST /api/v1/webhooks":                                       "a partner's key only (webhooks_test: a staff token is 401, a key without the scope 403)",
+	"GET /api/v1/webhooks":                                        "a key's own partner's, or an admin's (webhooks_test: a supervisor is 403)",
+	"GET /api/v1/webhooks/:id":                                    "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"DELETE /api/v1/webhooks/:id":                                 "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"GET /api/v1/webhooks/:id/deliveries":                         "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"POST /api/v1/webhooks/:id/deliveries/:delivery_id/redeliver": "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"POST /api/v1/webhooks/:id/ping":                              "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

@@ -99,6 +99,7 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 	}
 	// tariffs (quotes): routes above this line
 	// bookings (bulk booking, wallet, labels): routes above this line
+	a.webhookRoutes(v1)
 	// webhooks (outbox, dispatcher): routes above this line
 	if a.remit != nil {
 		a.remittanceRoutes(v1, s)

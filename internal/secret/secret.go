@@ -23,6 +23,9 @@ const (
 	PurposePODLink     = "dakiya pod-link v1" // a partner's proof-of-delivery image link
 )
 
+// PurposeWebhookSeal seals a webhook subscription's signing secret.
+const PurposeWebhookSeal = "dakiya webhook-seal v1"
+
 // New returns a keyring over master.
 func New(master string) Keyring { return Keyring{master: []byte(master)} }
 
