@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/booking"
@@ -48,6 +49,7 @@ type app struct {
 	sweeper    *proof.Sweeper
 	smsSealer  notify.Sealer // seals codes into queued SMS; renders them when sent
 	partners   *partner.Service
+	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
 	bookings *booking.Service
 	podLinks pod.Links
@@ -132,10 +134,9 @@ func (a *app) services() error {
 	a.slots = slot.New(a.db, links, a.now)
 	a.articles.WithWindows(a.slots)
 	a.partners = partner.New(a.db, a.now, newID)
+	a.tariffs = tariff.New(a.db, a.db, a.now, newID).WithDefault(assets.DefaultTariff())
 	// tariffs (quotes): services above this line
-	// Until the tariff work is wired, the zero tariff.Service prices
-	// nothing (bookings answer 503 while pricing is unavailable).
-	a.bookings = booking.New(a.db, &tariff.Service{}, a.now, newID, booking.Options{})
+	a.bookings = booking.New(a.db, a.tariffs, a.now, newID, booking.Options{})
 	a.podLinks = pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL)
 	// bookings (bulk booking, wallet, labels): services above this line
 	// webhooks (outbox, dispatcher): services above this line

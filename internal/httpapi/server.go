@@ -30,6 +30,7 @@ import (
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
+	"dakiya/internal/tariff"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -81,6 +82,9 @@ type Deps struct {
 	// Partners keeps bulk customers and authenticates their API keys; nil
 	// leaves the partner API out.
 	Partners *partner.Service
+	// Tariffs keeps tariff versions and prices quotes; nil leaves their
+	// routes out.
+	Tariffs *tariff.Service
 	// tariffs (quotes): deps above this line
 	// Bookings books partners' articles in bulk and keeps their wallets;
 	// nil leaves its routes out.
@@ -120,6 +124,7 @@ type api struct {
 	devSMSOpen bool
 	partners   *partner.Service
 	keyLimits  *keyLimiter
+	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
 	bookings *booking.Service
 	podLinks *pod.Links
@@ -158,6 +163,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.proofs, a.progress, a.stream = d.Proofs, d.Progress, d.ProgressStream.withDefaults()
 	a.stats = d.Stats
 	a.partners, a.keyLimits = d.Partners, newKeyLimiter(d.Now)
+	a.tariffs = d.Tariffs
 	// tariffs (quotes): set above this line
 	a.bookings, a.podLinks = d.Bookings, d.PODLinks
 	// bookings (bulk booking, wallet, labels): set above this line
