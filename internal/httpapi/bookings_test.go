@@ -205,3 +205,47 @@ func testBookingViews(t *testing.T, e *env, key, otherKey, bid string, its []map
 		t.Fatalf("staff view: %d %s", r.status, r.body)
 	}
 }
+
+// TestBookingWithQuote: a booking naming a quote charges the quoted price
+// for the items the quote prices exactly, even after the partner's
+// discount changed, and today's price for the others; an unknown quote, or
+// another partner's, refuses the booking.
+func TestBookingWithQuote(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		p, key := e.bookingPartner("Quote Co", 1_000_000)
+		_, otherKey := e.bookingPartner("Other Quote Co", 1_000_000)
+		it := bookItem("")
+		r := e.do("POST", "/api/v1/quotes", key, map[string]any{"service": "speed_post", "weight_g": 700, "from_pin": "560034",
+			"to_pin": "560034", "cod_paise": 49900})
+		if r.status != 200 {
+			t.Fatalf("quote: %d %s", r.status, r.body)
+		}
+		quote := r.json(t)
+		if r := e.do("PATCH", "/api/v1/partners/"+p, e.login("admin"), map[string]any{"discount_bp": 2000}); r.status != 200 {
+			t.Fatalf("discount: %d %s", r.status, r.body)
+		}
+		heavy := bookItem("")
+		heavy["weight_g"] = 1700
+		heavyPrice, _ := e.priceOf(key, heavy)
+		body := map[string]any{"quote_id": quote["quote_id"], "articles": []any{it, heavy}}
+		r = e.do("POST", "/api/v1/bookings", key, body)
+		its := items(r, t)
+		if r.status != 201 || its[0]["price_paise"] != quote["price_paise"] || its[1]["price_paise"] != heavyPrice {
+			t.Fatalf("with a quote: %d %s (quoted %v, heavy %v)", r.status, r.body, quote["price_paise"], heavyPrice)
+		}
+		if fresh, _ := e.priceOf(key, it); fresh == quote["price_paise"] {
+			t.Fatal("the discount did not change the price, so the test shows nothing")
+		}
+		got := e.do("GET", "/api/v1/bookings/"+r.json(t)["id"].(string), key, nil).json(t)
+		if got["quote_id"] != quote["quote_id"] {
+			t.Fatalf("booking's quote: %v", got["quote_id"])
+		}
+		wantProblem(t, e.do("POST", "/api/v1/bookings", otherKey, body), 404)
+		body["quote_id"] = "no-such-quote"
+		wantProblem(t, e.do("POST", "/api/v1/bookings", key, body), 404)
+		if n := e.count("bookings"); n != 1 {
+			t.Fatalf("%d bookings", n)
+		}
+	})
+}
