@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
@@ -200,6 +201,7 @@ func testBookingViews(t *testing.T, e *env, key, otherKey, bid string, its []map
 		t.Fatalf("partner article: %d %s", r.status, r.body)
 	}
 	wantProblem(t, e.do("GET", "/api/v1/articles/"+id, otherKey, nil), 404)
+	wantProblem(t, e.do("GET", "/api/v1/articles/"+id, e.newKey(partnerOfKey(t, e, key), "book"), nil), 403)
 	wantProblem(t, e.do("GET", "/api/v1/articles/"+id, e.login("sup2"), nil), 404)
 	if r := e.do("GET", "/api/v1/articles/"+id, e.login("sup1"), nil); r.status != 200 || r.json(t)["dc_id"] != "dc-one" {
 		t.Fatalf("staff view: %d %s", r.status, r.body)
@@ -248,4 +250,15 @@ func TestBookingWithQuote(t *testing.T) {
 			t.Fatalf("%d bookings", n)
 		}
 	})
+}
+
+// partnerOfKey finds the partner a key belongs to by the key's visible
+// prefix.
+func partnerOfKey(t *testing.T, e *env, key string) string {
+	t.Helper()
+	var id string
+	if err := e.db.QueryRowForTest(context.Background(), "SELECT partner_id FROM api_keys WHERE prefix = ?", key[:len("dk_live_")+6]).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }
