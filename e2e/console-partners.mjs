@@ -13,7 +13,9 @@
 // reads the delivery log and sends the ping again (the receiver gets it
 // twice, signed); revokes the key (then refused); tops up the wallet and
 // sees the balance and ledger; in Hindi, makes yesterday's remittance
-// statement and marks it paid with a UTR; uploads a tariff (a wrong file
+// statement (nothing to pay), then for a partner whose COD the Go test
+// had collected yesterday makes the statement and marks it paid with a
+// UTR (a malformed one refused first); uploads a tariff (a wrong file
 // refused row by row, then a good one listed). A supervisor sees no
 // partner pages. Each change is checked through the API here, and again
 // by the Go test.
@@ -27,6 +29,9 @@ const { api, token } = client(direct);
 const PARTNER = { name: 'Kirana Kart Logistics Pvt Ltd', account: '001234567890', ifsc: 'HDFC0001234' };
 const TOPUP = { rupees: '2500.50', paise: 250050, reference: 'NEFT-HDFCN52026120112345' };
 const UTR = 'UTR2026120100042';
+// SEEDED is the partner the Go test gave a UPI collection yesterday.
+const SEEDED = process.env.PARTNERS_E2E;
+check(SEEDED, 'PARTNERS_E2E (the seeded partner) is not set');
 const TARIFF = { version: 'e2e-2027-04', from: '2027-04-01' };
 const HEADER = 'service,zone,first_g,first_paise,slab_g,additional_paise,max_weight_g,volumetric_divisor,cod,gst_bp';
 const GOOD = [HEADER, ...['local', 'within_state', 'metro', 'rest_of_india', 'special'].map((z, i) =>
@@ -95,7 +100,7 @@ async function addPartner(page, adm) {
   await page.waitForSelector(`${T('ptn-new-form-problem')} ${T('problem')}`);
   check(await page.getAttribute(T('ptn-new-remittance.ifsc'), 'aria-invalid') === 'true', 'the wrong IFSC is not marked');
   check(/IFSC/.test(await text(page, 'ptn-new-form-problem')), 'the refusal does not name the IFSC');
-  check((await api('GET', '/api/v1/partners', adm)).json.items.length === 0, 'a refused partner was added');
+  check(!(await api('GET', '/api/v1/partners', adm)).json.items.some((x) => x.name === PARTNER.name), 'a refused partner was added');
   await page.fill(T('ptn-new-remittance.ifsc'), PARTNER.ifsc);
   await page.click(T('ptn-new-form-submit'));
   await page.waitForSelector(T('ptn-keys'));
@@ -209,16 +214,36 @@ async function topUp(page, p, adm) {
   log(`wallet topped up: ${await text(page, 'ptn-balance')}`);
 }
 
-// remittance, in Hindi, makes yesterday's statement and marks it paid.
+// remittance, in Hindi: yesterday's statement of the new partner has
+// nothing to pay; the partner seeded with a UPI collection yesterday
+// (PARTNERS_E2E) has it pending, and its statement is made and paid.
 async function remittance(page, p, adm) {
   await setLang(page, 'hi');
+  check(/2,500\.50/.test(await text(page, 'ptn-balance')), 'the Hindi wallet shows another balance');
+  await shot(page, 'wallet-hi');
   await page.click(T('ptn-ptab-remittances'));
   await page.waitForSelector(T('ptn-remit-form'));
   check((await text(page, 'ptn-ptab-remittances')) === 'प्रेषण', 'the tab is not in Hindi');
   await page.click(T('ptn-remit-form-submit'));
-  const r = await waitFor(async () => (await api('GET', `/api/v1/remittances?partner_id=${p.id}`, adm)).json.items[0], 'the statement');
+  const empty = await waitFor(async () => (await api('GET', `/api/v1/remittances?partner_id=${p.id}`, adm)).json.items[0], 'the empty statement');
+  await page.waitForSelector(T(`ptn-remit-nothing-${empty.id}`));
+  check(empty.totals.lines === 0 && !(await page.$(T(`ptn-pay-${empty.id}`))), 'an empty statement is offered a payment');
+  await page.click(T('ptn-back'));
+  await page.click(T(`ptn-open-${SEEDED}`));
+  await page.waitForSelector(T('ptn-keys'));
+  await page.click(T('ptn-ptab-remittances'));
+  await page.waitForSelector(T('ptn-pending-totals'));
+  const pending = (await api('GET', `/api/v1/remittances/pending?partner_id=${SEEDED}`, adm)).json;
+  check(pending.collected.length === 1, `the seeded partner has ${pending.collected.length} collected lines`);
+  check((await text(page, 'ptn-pending-totals')).startsWith('1 डिलीवरी'), 'the pending line is not shown in Hindi');
+  await page.click(T('ptn-remit-form-submit'));
+  const r = await waitFor(async () => (await api('GET', `/api/v1/remittances?partner_id=${SEEDED}`, adm)).json.items[0], 'the statement');
+  check(r.totals.lines === 1 && r.totals.net_paise > 0, `the statement is ${JSON.stringify(r.totals)}`);
   await page.waitForSelector(T(`ptn-remit-state-${r.id}`));
   check((await text(page, `ptn-remit-state-${r.id}`)) === 'भुगतान बाक़ी', 'the statement is not shown open in Hindi');
+  await page.fill(T(`ptn-pay-ref-${r.id}`), 'UTR 42');
+  await page.click(T(`ptn-pay-${r.id}-submit`));
+  await page.waitForSelector(`${T(`ptn-pay-${r.id}-problem`)} ${T('problem')}`);
   await page.fill(T(`ptn-pay-ref-${r.id}`), UTR);
   await page.click(T(`ptn-pay-${r.id}-submit`));
   await page.waitForSelector(T(`ptn-remit-paid-${r.id}`));
@@ -227,11 +252,7 @@ async function remittance(page, p, adm) {
   const got = (await api('GET', `/api/v1/remittances/${r.id}`, adm)).json;
   check(got.state === 'paid' && got.bank_ref === UTR, `the statement is ${got.state} ${got.bank_ref}`);
   await shot(page, 'remittances-hi', 'ptn-remits');
-  await page.click(T('ptn-ptab-wallet'));
-  await page.waitForSelector(T('ptn-balance'));
-  check(/2,500\.50/.test(await text(page, 'ptn-balance')), 'the Hindi wallet shows another balance');
-  await shot(page, 'wallet-hi');
-  log(`statement ${r.id} for ${r.date} made and paid (${UTR}) in Hindi`);
+  log(`statement ${r.id} for ${r.date} (${r.totals.lines} line, ${r.totals.net_paise} paise) made and paid (${UTR}) in Hindi; the empty one has nothing to pay`);
   return r;
 }
 
@@ -291,7 +312,7 @@ try {
   hook.close();
   noPageErrors();
   const result = { partner: p.id, key: k.id, prefix: k.prefix, webhook: w.id, ping, pings: hook.got.filter((m) => m.body.id === ping).length,
-    topup: TOPUP, remittance: r.id, utr: UTR, tariff: TARIFF.version, problems };
+    topup: TOPUP, cod_partner: SEEDED, remittance: r.id, utr: UTR, tariff: TARIFF.version, problems };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
   failed(err);

@@ -1,8 +1,8 @@
 // A partner's COD remittances (#/partners/<id>/remittances): the money
 // collected but in no statement yet (and what is still awaited), a form
 // that makes the statement for a day that is over, and every statement
-// with its totals, its CSV, and for an open one the form that records the
-// bank's payment reference (UTR).
+// with its totals, its CSV, and for an open one with money to remit the
+// form that records the bank's payment reference (UTR).
 import { h } from '../ui.js';
 import { t, money, num, date } from '../i18n.js';
 import { getJSON, send, table, field, today } from './kit.js';
@@ -60,7 +60,7 @@ function statements(ctx, items, trouble) {
     { label: t('ptn.remit.to'), value: (r) => (r.remit_to ? `${r.remit_to.account} · ${r.remit_to.ifsc}` : '—') },
     { label: t('ptn.remit.paid'), value: (r) => (r.state === 'paid'
       ? h('span', { testid: `ptn-remit-paid-${r.id}` }, t('ptn.remit.paidBy', { ref: r.bank_ref, at: when(r.paid_at) }))
-      : pay(ctx, r)) },
+      : r.totals.net_paise > 0 ? pay(ctx, r) : h('span', { testid: `ptn-remit-nothing-${r.id}` }, t('ptn.remit.nothing'))) },
     { label: t('ptn.actions'), value: (r) => fileButton(`ptn-remit-csv-${r.id}`, t('ptn.remit.csv'), `/api/v1/remittances/${enc(r.id)}`,
       'text/csv', `remittance-${r.date}-${r.id}.csv`, fail) },
   ], items, { testid: 'ptn-remit-table', rowid: (r) => `ptn-remit-${r.id}`, empty: t('ptn.remit.none') });

@@ -760,5 +760,6 @@ export default {
   'ptn.tariffs.row': 'Line',
   'ptn.tariffs.column': 'Column',
   'ptn.tariffs.message': 'Problem',
+  'ptn.remit.nothing': 'Nothing to pay',
   // partners (ptn.): keys above this line
 };

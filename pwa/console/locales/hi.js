@@ -759,5 +759,6 @@ export default {
   'ptn.tariffs.row': 'पंक्ति',
   'ptn.tariffs.column': 'स्तंभ',
   'ptn.tariffs.message': 'समस्या',
+  'ptn.remit.nothing': 'भेजने को कुछ नहीं',
   // partners (ptn.): keys above this line
 };
