@@ -19,6 +19,7 @@ import (
 // and the words of centre 1 no refused answer may carry.
 type fixture struct {
 	article, other, manifest, delivery, proof, settlement, postman string
+	partner, key, hook, message, remittance                        string // the partner pages' (partnerFixture)
 	calendar                                                       []byte
 	markers                                                        []string
 }
@@ -50,6 +51,7 @@ func accessFixture(t *testing.T, e *env) fixture {
 	}
 	fx.settlement = r.json(t)["id"].(string)
 	fx.calendar = e.do("GET", "/api/v1/dcs/dc-one/calendar", sup1, nil).body
+	partnerFixture(t, e, &fx)
 	fx.markers = []string{fx.article, fx.other, fx.manifest, fx.delivery, fx.proof, fx.settlement, fx.postman, hexSum(photo),
 		"Meera Iyer", "98450", "9845012345", "5th Cross", "Post One", "Post Two", "Sup One", "Koramangala", "80 Feet Road", "beat-a", "Beat A"}
 	return fx
@@ -73,6 +75,7 @@ type consoleCheck struct {
 	postman       []int                   // what the postman of centre 1 may get
 	other         []int                   // what the supervisor of centre 2 may get
 	ownedBy1      string                  // why post1 is allowed here on his own round, so post2 is asked
+	adminOnly     bool                    // only an admin may (the partner pages): the control asks as the admin
 	staffRead     string                  // why any postman of the centre may read this (the contract's words)
 }
 
@@ -92,16 +95,19 @@ func (c consoleCheck) request(fx fixture) (string, any, []string) {
 var (
 	refusedPostman = []int{403, 404}
 	notFound       = []int{404}
-	byRole         = []int{403} // a role alone decides, before any centre is looked at
-	ownCentreOnly  = []int{200} // the caller's own centre's list, checked to name nothing of centre 1
+	byRole         = []int{403}      // a role alone decides, before any centre is looked at
+	ownCentreOnly  = []int{200}      // the caller's own centre's list, checked to name nothing of centre 1
+	nonAdmin       = []int{403, 404} // an admin's or the partner's own: staff are refused by role, or see no such partner
 )
 
 // at builds a path function from a pattern with {dc}, {article}, {other},
-// {manifest}, {delivery}, {proof}, {settlement} and {postman}.
+// {manifest}, {delivery}, {proof}, {settlement}, {postman}, {partner},
+// {key}, {hook}, {message} and {remittance}.
 func at(pattern string) func(fixture) string {
 	return func(fx fixture) string {
 		return strings.NewReplacer("{dc}", "dc-one", "{article}", fx.article, "{other}", fx.other, "{manifest}", fx.manifest,
-			"{delivery}", fx.delivery, "{proof}", fx.proof, "{settlement}", fx.settlement, "{postman}", fx.postman).Replace(pattern)
+			"{delivery}", fx.delivery, "{proof}", fx.proof, "{settlement}", fx.settlement, "{postman}", fx.postman,
+			"{partner}", fx.partner, "{key}", fx.key, "{hook}", fx.hook, "{message}", fx.message, "{remittance}", fx.remittance).Replace(pattern)
 	}
 }
 
@@ -121,7 +127,7 @@ func consoleChecks(fx fixture) []consoleCheck {
 	beat := map[string]any{"id": "beat-z", "name": "Beat Z", "postman_id": fx.postman, "pins": []string{"560034"}}
 	newUser := map[string]any{"username": "intruder", "name": "Intruder", "role": "postman", "dc_id": "dc-one", "password": password}
 	newDC := map[string]any{"id": "dc-nine", "name": "Nine", "address": "Somewhere", "pin": "560001", "lat": 12.9, "lon": 77.6}
-	return []consoleCheck{
+	return append([]consoleCheck{
 		role(c("POST", "/api/v1/users", "/api/v1/users", fixed(newUser))),
 		c("GET", "/api/v1/users", "/api/v1/users?dc_id=dc-one", nil),
 		c("PATCH", "/api/v1/users/:id", "/api/v1/users/{postman}", fixed(map[string]any{"disabled": true})),
@@ -165,6 +171,64 @@ func consoleChecks(fx fixture) []consoleCheck {
 		own(c("GET", "/api/v1/manifests/:id", "/api/v1/manifests/{manifest}", nil), "post1's own manifest"),
 		c("POST", "/api/v1/manifests/:id/dispatch", "/api/v1/manifests/{manifest}/dispatch", nil),
 		c("POST", "/api/v1/manifests/:id/amend", "/api/v1/manifests/{manifest}/amend", func(fx fixture) any { return map[string]any{"remove": []string{fx.other}} }),
+		// partners (ptn.): console checks above this line
+	}, partnerChecks(c)...)
+}
+
+// partnerChecks are the routes of the console's partner pages, an admin's
+// alone: every other staff member is refused (by role, or told there is no
+// such partner), and the control asks as the admin.
+func partnerChecks(c func(method, route, path string, body func(fixture) any) consoleCheck) []consoleCheck {
+	admin := func(k consoleCheck) consoleCheck { k.other, k.adminOnly = nonAdmin, true; return k }
+	return []consoleCheck{
+		admin(c("GET", "/api/v1/partners", "/api/v1/partners", nil)),
+		admin(c("POST", "/api/v1/partners", "/api/v1/partners", fixed(map[string]any{"name": "Intruder Logistics", "billing_dc": "dc-one"}))),
+		admin(c("GET", "/api/v1/partners/:id", "/api/v1/partners/{partner}", nil)),
+		admin(c("PATCH", "/api/v1/partners/:id", "/api/v1/partners/{partner}", fixed(map[string]any{"discount_bp": 100}))),
+		admin(c("GET", "/api/v1/partners/:id/keys", "/api/v1/partners/{partner}/keys", nil)),
+		admin(c("POST", "/api/v1/partners/:id/keys", "/api/v1/partners/{partner}/keys", fixed(map[string]any{"scopes": []string{"track"}}))),
+		admin(c("DELETE", "/api/v1/partners/:id/keys/:key_id", "/api/v1/partners/{partner}/keys/{key}", nil)),
+		admin(c("GET", "/api/v1/partners/:id/wallet", "/api/v1/partners/{partner}/wallet", nil)),
+		admin(c("POST", "/api/v1/partners/:id/wallet/topups", "/api/v1/partners/{partner}/wallet/topups",
+			fixed(map[string]any{"amount_paise": 100000, "reference": "NEFT-ACCESS-1"}))),
+		admin(c("GET", "/api/v1/webhooks", "/api/v1/webhooks?partner_id={partner}", nil)),
+		admin(c("GET", "/api/v1/webhooks/:id/deliveries", "/api/v1/webhooks/{hook}/deliveries", nil)),
+		admin(c("POST", "/api/v1/webhooks/:id/ping", "/api/v1/webhooks/{hook}/ping", nil)),
+		admin(c("POST", "/api/v1/webhooks/:id/deliveries/:delivery_id/redeliver", "/api/v1/webhooks/{hook}/deliveries/{message}/redeliver", nil)),
+		admin(c("GET", "/api/v1/remittances", "/api/v1/remittances?partner_id={partner}", nil)),
+		admin(c("GET", "/api/v1/remittances/pending", "/api/v1/remittances/pending?partner_id={partner}", nil)),
+		admin(c("POST", "/api/v1/partners/:id/remittances", "/api/v1/partners/{partner}/remittances", fixed(map[string]any{"date": "2026-11-23"}))),
+		admin(c("GET", "/api/v1/remittances/:id", "/api/v1/remittances/{remittance}", nil)),
+		admin(c("POST", "/api/v1/remittances/:id/paid", "/api/v1/remittances/{remittance}/paid", fixed(map[string]any{"bank_ref": "UTR1"}))),
+		admin(c("GET", "/api/v1/tariffs", "/api/v1/tariffs", nil)),
+		admin(c("GET", "/api/v1/tariffs/:version", "/api/v1/tariffs/default", nil)),
+	}
+}
+
+// partnerFixture makes a partner of dc-one with a key, a webhook the key
+// subscribed and a ping queued to it, and a remittance statement for the
+// day before the clock's; and stores the default tariff.
+func partnerFixture(t *testing.T, e *env, fx *fixture) {
+	t.Helper()
+	admin := e.login("admin")
+	fx.partner = e.newPartner("Access Books", "dc-one")
+	secret := e.newKey(fx.partner, "book", "webhooks")
+	fx.key = firstID(t, e.do("GET", "/api/v1/partners/"+fx.partner+"/keys", admin, nil), `"id":"`)
+	r := e.do("POST", "/api/v1/webhooks", secret, map[string]any{"url": "https://hooks.access.example/in", "events": []string{"*"}})
+	if r.status != 201 {
+		t.Fatalf("subscribe: %d %s", r.status, r.body)
+	}
+	fx.hook = r.json(t)["id"].(string)
+	if r = e.do("POST", "/api/v1/webhooks/"+fx.hook+"/ping", admin, nil); r.status != 202 {
+		t.Fatalf("ping: %d %s", r.status, r.body)
+	}
+	fx.message = r.json(t)["id"].(string)
+	if r = e.do("POST", "/api/v1/partners/"+fx.partner+"/remittances", admin, map[string]any{"date": "2026-11-24"}); r.status != 201 {
+		t.Fatalf("statement: %d %s", r.status, r.body)
+	}
+	fx.remittance = r.json(t)["id"].(string)
+	if r = e.do("GET", "/api/v1/tariffs", admin, nil); r.status != 200 {
+		t.Fatalf("tariffs: %d %s", r.status, r.body)
 	}
 }
 
