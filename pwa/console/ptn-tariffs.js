@@ -85,5 +85,5 @@ function refusal(err) {
       { label: t('ptn.tariffs.row'), num: true, value: (e) => (e.row == null ? '—' : String(e.row)) },
       { label: t('ptn.tariffs.column'), value: (e) => h('code', {}, e.column || '—') },
       { label: t('ptn.tariffs.message'), value: (e) => e.message },
-    ], errs, { testid: 'ptn-tariff-errors', caption: t('ptn.tariffs.errors', { n: errs.length }), rowid: (e) => `ptn-tariff-err-${e.row}` }));
+    ], errs, { testid: 'ptn-tariff-errors', caption: t('ptn.tariffs.errors', { n: errs.length }), rowid: (e) => `ptn-tariff-err-${e.row}-${e.column}` }));
 }
