@@ -28,6 +28,10 @@ const (
 	CodeInternal        Code = "internal"        // a bug or an unexpected failure
 )
 
+// CodePaymentRequired refuses a partner's booking that its wallet cannot pay
+// for (402). It is not final: after a top-up the same request may pass.
+const CodePaymentRequired Code = "payment_required"
+
 // FieldError names one invalid field of an input.
 type FieldError struct {
 	Field   string `json:"field"`
