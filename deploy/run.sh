@@ -73,6 +73,8 @@ cat <<TXT
           -d '{"username":"supervisor1","password":"dakiya-demo"}' http://$addr/api/v1/auth/login
 
   The postman's app: open http://$addr/ in a phone-sized window and log in as postman1.
+  The partner API: the demo partner's key is in $var/demo-partner-key;
+    curl -s -H "Authorization: Bearer \$(cat $var/demo-partner-key)" http://$addr/api/v1/webhooks
   Codes and slot links sent to recipients: http://$addr/api/v1/dev/sms?phone=%2B91…
   (served only on a loopback address; DAKIYA_DEV_OUTBOX=0 keeps it to admins)
 

@@ -7,6 +7,8 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"dakiya/internal/auth"
@@ -43,7 +45,8 @@ func loadDemo(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, Now: a.now})
+	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Slots: a.slots, Manifests: a.manifests,
+		Partners: a.partners, Bookings: a.bookings, Now: a.now})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
@@ -53,6 +56,24 @@ func loadDemo(ctx context.Context, env environment, args []string) error {
 	}
 	fmt.Fprintf(env.stdout, "demo data loaded: %d centres, %d beats, %d users, %d articles, %d manifests dispatched\n",
 		s.Centres, s.Beats, s.Users, s.Articles, s.Dispatched)
+	return keepPartnerKey(env, cfg.VarDir, s.PartnerKey)
+}
+
+// keepPartnerKey shows the demo partner's API key and keeps it in
+// VarDir/demo-partner-key (readable only by its owner), so the README's
+// curl examples can read it; the server keeps only its hash.
+func keepPartnerKey(env environment, dir, key string) error {
+	if key == "" {
+		return nil
+	}
+	path := filepath.Join(dir, "demo-partner-key")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return fmt.Errorf("demo: keep the partner key: %w", err)
+	}
+	fmt.Fprintf(env.stdout, "demo partner %q: API key in %s\n", "Shree Ganesh Books", path)
 	return nil
 }
 

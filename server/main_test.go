@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -83,6 +84,7 @@ func TestServe(t *testing.T) {
 		t.Fatalf("second demo: %v %s", err, out)
 	}
 	base, stop, done := startServe(t, env)
+	checkDemoPartner(t, base, env["DAKIYA_VAR"])
 	sup1 := login(t, base, "supervisor1")
 	var page struct{ Items []struct{ ID string } }
 	getJSON(t, base+"/api/v1/dcs/blr-koramangala/articles?limit=1", sup1, 200, &page)
@@ -201,5 +203,27 @@ func getJSON(t *testing.T, url, token string, status int, v any) {
 		if err := json.Unmarshal(b, v); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// checkDemoPartner: the demo's partner key, kept under var/, works, and the
+// partner's first booking was paid from its wallet.
+func checkDemoPartner(t *testing.T, base, dir string) {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, "demo-partner-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := strings.TrimSpace(string(b))
+	getJSON(t, base+"/api/v1/webhooks", key, 200, nil)
+	var ps struct {
+		Items []struct {
+			Name        string
+			WalletPaise int64 `json:"wallet_paise"`
+		}
+	}
+	getJSON(t, base+"/api/v1/partners", login(t, base, "admin"), 200, &ps)
+	if len(ps.Items) != 1 || ps.Items[0].Name != "Shree Ganesh Books" || ps.Items[0].WalletPaise <= 0 || ps.Items[0].WalletPaise >= 2_000_000 {
+		t.Fatalf("demo partners: %+v", ps.Items)
 	}
 }

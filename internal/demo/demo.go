@@ -14,8 +14,10 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/manifest"
+	"dakiya/internal/partner"
 	"dakiya/internal/postal"
 	"dakiya/internal/slot"
 )
@@ -46,7 +48,11 @@ type Deps struct {
 	// Manifests, when set, builds and dispatches each centre's first
 	// scheduled slot, so the postmen have work the moment they log in.
 	Manifests *manifest.Service
-	Now       func() time.Time
+	// Partners and Bookings, when both are set, add a bulk customer with a
+	// wallet, an API key and a first booking.
+	Partners *partner.Service
+	Bookings *booking.Service
+	Now      func() time.Time
 }
 
 // Summary counts what Load created. AlreadyLoaded reports that the demo
@@ -55,6 +61,8 @@ type Summary struct {
 	Centres, Beats, Users, Articles int
 	Dispatched                      int // manifests sent out
 	AlreadyLoaded                   bool
+	// PartnerKey is the demo partner's API key, shown this once.
+	PartnerKey string
 }
 
 // Load adds the demo data set. If user admin exists it changes nothing and
@@ -79,6 +87,11 @@ func Load(ctx context.Context, d Deps) (Summary, error) {
 		plan: planner{r: rand.New(rand.NewPCG(seed1, seed2)), serials: map[int]bool{}}}
 	for _, c := range centres() {
 		if err := l.centre(ctx, c); err != nil {
+			return Summary{}, err
+		}
+	}
+	if d.Partners != nil && d.Bookings != nil {
+		if l.sum.PartnerKey, err = l.partner(ctx); err != nil {
 			return Summary{}, err
 		}
 	}
