@@ -58,6 +58,15 @@ awk '/^BenchmarkProofUpload\// { n=$1; sub(/^BenchmarkProofUpload\//, "", n); su
   { echo "| path | throughput | latency | ratio |"; echo "|---|---|---|---|"; cat; } | tee -a "$out"
 
 say ""
+say "### Bulk booking: 1000 articles in one request, a partner's key vs. the supervisor's batch route"
+say ""
+go test -count=1 -run '^$' -bench 'BenchmarkBook1000' -benchtime 5x ./internal/httpapi | tee var/bench-book.txt | grep -E '^Benchmark' || true
+awk '/^BenchmarkBook1000\// { n=$1; sub(/^BenchmarkBook1000\//, "", n); sub(/-[0-9]+$/, "", n); ns[n]=$3; order[++k]=n }
+  END { for (db in ns) if (db ~ /^partner-/) { d=db; sub(/^partner-/, "", d)
+          printf "| %s | %.0f ms per 1000 (%.0f articles/s) | %.0f ms | %.2f × the staff batch |\n", d, ns[db]/1e6, 1e12/ns[db], ns["staff-" d]/1e6, ns[db]/ns["staff-" d] } }' var/bench-book.txt |
+  { echo "| database | partner booking (priced, ids allocated, wallet debited) | staff batch (ids given) | ratio |"; echo "|---|---|---|---|"; cat; } | tee -a "$out"
+
+say ""
 say "### Fault injection, large: every outcome of a slot through a transport that drops, loses and doubles requests while the server restarts"
 say ""
 DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 2>&1 | tee var/bench-faults.txt |

@@ -8,6 +8,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"dakiya/internal/postal"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
@@ -204,11 +205,13 @@ func TestBookingConcurrency(t *testing.T) {
 	})
 }
 
-// BenchmarkBook1000 times one booking of 1000 articles with allocated ids,
-// on SQLite and PostgreSQL.
+// BenchmarkBook1000 times one booking of 1000 articles on SQLite and
+// PostgreSQL: by a partner's key (priced, ids allocated from its series,
+// paid from its wallet) and, as the baseline, the same articles with ids
+// given through the supervisor's batch route (no price, no wallet).
 func BenchmarkBook1000(b *testing.B) {
 	for name, open := range map[string]func(testing.TB) *store.DB{"sqlite": testkit.DB, "postgres": testkit.Postgres} {
-		b.Run(name, func(b *testing.B) {
+		b.Run("partner-"+name, func(b *testing.B) {
 			e := newEnv(b, open(b))
 			_, key := e.bookingPartner("Bench Co", 1_000_000_000)
 			arts := make([]any, 1000)
@@ -219,6 +222,24 @@ func BenchmarkBook1000(b *testing.B) {
 			for b.Loop() {
 				if r := e.do("POST", "/api/v1/bookings", key, body); r.status != 201 {
 					b.Fatalf("book: %d %.300s", r.status, r.body)
+				}
+			}
+		})
+		b.Run("staff-"+name, func(b *testing.B) {
+			e := newEnv(b, open(b))
+			sup, serial := e.login("sup1"), 0
+			for b.Loop() {
+				arts := make([]any, 1000)
+				for i := range arts {
+					serial++
+					id, err := postal.NewS10("EE", serial, "IN")
+					if err != nil {
+						b.Fatal(err)
+					}
+					arts[i] = item(id.String())
+				}
+				if r := e.do("POST", "/api/v1/dcs/dc-one/articles", sup, arts); r.status != 200 {
+					b.Fatalf("staff batch: %d %.300s", r.status, r.body)
 				}
 			}
 		})
