@@ -208,6 +208,7 @@ var consoleUnchecked = map[string]string{
 	"POST /api/v1/partners/:id/keys":           "admins only (partners_test)",
 	"GET /api/v1/partners/:id/keys":            "an admin or the partner's own key (partners_test)",
 	"DELETE /api/v1/partners/:id/keys/:key_id": "admins only (partners_test: a supervisor is refused, another partner's key is 404)",
+	"POST /ondc/:action":                       "ONDC network participants, verified by their Ed25519 signature against the registry file, never a staff token (ondc_test)",
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

@@ -22,6 +22,7 @@ import (
 	"dakiya/internal/idem"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
+	"dakiya/internal/ondc"
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
 	"dakiya/internal/progress"
@@ -83,6 +84,8 @@ type Deps struct {
 	// bookings (bulk booking, wallet, labels): deps above this line
 	// webhooks (outbox, dispatcher): deps above this line
 	// remittances (partner COD): deps above this line
+	// ONDC serves POST /ondc/{action} (LOG11 adapter); nil leaves it out.
+	ONDC *ondc.Service
 	// ondc (LOG11 adapter): deps above this line
 }
 
@@ -116,6 +119,7 @@ type api struct {
 	// bookings (bulk booking, wallet, labels): fields above this line
 	// webhooks (outbox, dispatcher): fields above this line
 	// remittances (partner COD): fields above this line
+	ondc *ondc.Service
 	// ondc (LOG11 adapter): fields above this line
 }
 
@@ -152,6 +156,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// bookings (bulk booking, wallet, labels): set above this line
 	// webhooks (outbox, dispatcher): set above this line
 	// remittances (partner COD): set above this line
+	a.ondc = d.ONDC
 	// ondc (LOG11 adapter): set above this line
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}

@@ -1,0 +1,349 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/ed25519"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"go.yaml.in/yaml/v3"
+
+	"dakiya/internal/ondc"
+	"dakiya/internal/ondc/ondctest"
+	"dakiya/internal/pod"
+	"dakiya/internal/postal"
+	"dakiya/internal/proof/prooftest"
+	"dakiya/internal/store"
+	"dakiya/internal/tariff"
+	"dakiya/internal/testkit"
+)
+
+// flatPricer stands in for the tariff (being written on its own branch):
+// ₹40 + ₹10 per 500 g, 18 % GST, COD fee ₹50.
+type flatPricer struct{}
+
+func (flatPricer) Price(_ context.Context, _ string, r tariff.Request) (tariff.Quote, error) {
+	base := postal.Paise(4000 + 1000*((r.WeightG+499)/500))
+	gst := base * 18 / 100
+	q := tariff.Quote{PricePaise: base + gst, Breakdown: []tariff.Line{{Item: "base", Paise: base}, {Item: "gst", Paise: gst}}}
+	if r.CODPaise > 0 {
+		q.CODFeePaise = 5000
+	}
+	return q, nil
+}
+
+// buyerApp is the test's ONDC buyer app: it signs its requests with its
+// own key and receives our callbacks at its bap_uri, checking our
+// signature and ONDC's schema for each.
+type buyerApp struct {
+	t      *testing.T
+	signer ondc.Signer
+	ours   ondc.Registry
+	spec   ondctest.Spec
+	rules  ondctest.Rules
+	now    func() time.Time
+	srv    *httptest.Server
+	mu     sync.Mutex
+	got    []map[string]any
+	bad    []string
+}
+
+func (b *buyerApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	action := strings.TrimPrefix(r.URL.Path, "/bap/")
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if _, err := ondc.Verify(b.ours, r.Header.Get("Authorization"), body, b.now()); err != nil {
+		b.bad = append(b.bad, action+": signature: "+err.Error())
+	}
+	if err := b.spec.Validate(action, body); err != nil {
+		b.bad = append(b.bad, action+": schema: "+err.Error()+"\n"+string(body))
+	}
+	var doc map[string]any
+	_ = json.Unmarshal(body, &doc)
+	if res := b.rules.Check(action, doc); len(res.Failed) > 0 {
+		b.bad = append(b.bad, action+": validations.yaml: "+strings.Join(res.Failed, ", "))
+	}
+	doc["_action"] = action
+	b.got = append(b.got, doc)
+	w.Header().Set("Content-Type", "application/json")
+	w.Write([]byte(`{"message":{"ack":{"status":"ACK"}}}`))
+}
+
+// flowStep returns the example payload of a step of one of ONDC's flows.
+func flowStep(t *testing.T, flow, actionID string) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join(ondctest.Dir(), "flows", flow+".yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Steps []struct {
+			ActionID string `yaml:"action_id"`
+			Mock     struct {
+				Payload any `yaml:"defaultPayload"`
+			} `yaml:"mock"`
+		} `yaml:"steps"`
+	}
+	if err := yaml.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Steps {
+		if s.ActionID == actionID {
+			b, _ := json.Marshal(s.Mock.Payload)
+			var out map[string]any
+			_ = json.Unmarshal(b, &out)
+			return out
+		}
+	}
+	t.Fatalf("no step %s in %s", actionID, flow)
+	return nil
+}
+
+// send signs and POSTs an action's body as the buyer app.
+func (b *buyerApp) send(e *env, url, action string, doc map[string]any, txn string) resp {
+	b.t.Helper()
+	c := doc["context"].(map[string]any)
+	c["bap_id"], c["bap_uri"], c["transaction_id"], c["message_id"] = b.signer.SubscriberID, b.srv.URL+"/bap", txn, uuid.NewString()
+	c["timestamp"], c["ttl"], c["action"] = ondc.Stamp(e.clock.Now()), "PT30S", action
+	c["bpp_id"], c["bpp_uri"] = "dakiya.test", url+"/ondc"
+	body, _ := json.Marshal(doc)
+	req, _ := http.NewRequest("POST", url+"/ondc/"+action, bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", b.signer.Header(body, e.clock.Now()))
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	rb, _ := io.ReadAll(res.Body)
+	return resp{status: res.StatusCode, body: rb, header: res.Header}
+}
+
+// pump sends every pending callback of the transaction's order through
+// the adapter's outbox.Sender, as the dispatcher does.
+func pump(t *testing.T, db *store.DB, svc *ondc.Service, bapID, txn string, now time.Time, sent map[string]bool) {
+	t.Helper()
+	ctx := context.Background()
+	o, err := db.ONDCOrder(ctx, bapID, txn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := db.ONDCCallbacks(ctx, o.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if sent[m.ID] {
+			continue
+		}
+		req, err := svc.Request(ctx, m, now)
+		if err != nil {
+			t.Fatalf("render %s: %v", m.EventType, err)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("send %s: %v", m.EventType, err)
+		}
+		res.Body.Close()
+		sent[m.ID] = true
+	}
+}
+
+func setAt(doc map[string]any, path string, v any) {
+	parts := strings.Split(path, ".")
+	cur := doc
+	for _, p := range parts[:len(parts)-1] {
+		next, ok := cur[p].(map[string]any)
+		if !ok {
+			next = map[string]any{}
+			cur[p] = next
+		}
+		cur = next
+	}
+	cur[parts[len(parts)-1]] = v
+}
+
+func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		pid := e.newPartner("Buyer App", "dc-one")
+		spec, err := ondctest.Load()
+		if err != nil {
+			t.Fatal(err)
+		}
+		buyerSigner, _ := ondc.NewSigner("buyer.test", "bk1", bytes.Repeat([]byte{7}, ed25519.SeedSize))
+		regFile := filepath.Join(t.TempDir(), "registry.json")
+		reg, _ := json.Marshal([]ondc.Subscriber{{SubscriberID: "buyer.test", UniqueKeyID: "bk1", SigningPublicKey: buyerSigner.PublicKey(), PartnerID: pid}})
+		os.WriteFile(regFile, reg, 0o600)
+		registry, err := ondc.LoadRegistry(regFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ours, _ := ondc.NewRegistry([]ondc.Subscriber{{SubscriberID: "dakiya.test", UniqueKeyID: "dk1", SigningPublicKey: testSigner().PublicKey(), PartnerID: "-"}})
+		rules, err := ondctest.LoadRules()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := &buyerApp{t: t, signer: buyerSigner, ours: ours, spec: spec, rules: rules, now: e.clock.Now}
+		b.srv = httptest.NewServer(b)
+		defer b.srv.Close()
+		svc := ondcService(t, db, e.clock.Now, registry)
+		d := e.deps
+		d.ONDC = svc
+		url := e.replica(d)
+		txn, sent := uuid.NewString(), map[string]bool{}
+		ack := func(action string, doc map[string]any) {
+			t.Helper()
+			r := b.send(e, url, action, doc, txn)
+			if r.status != 200 || !strings.Contains(string(r.body), `"ACK"`) {
+				t.Fatalf("%s: %d %s", action, r.status, r.body)
+			}
+			pump(t, db, svc, "buyer.test", txn, e.clock.Now(), sent)
+		}
+		drop := func(doc map[string]any, fulfillments string) {
+			for _, f := range doc["message"].(map[string]any)["order"].(map[string]any)[fulfillments].([]any) {
+				f := f.(map[string]any)
+				setAt(f, "end.location.address.area_code", "560034")
+				setAt(f, "end.location.gps", "12.9361,77.6212")
+				setAt(f, "end.contact.phone", "9845012345")
+				setAt(f, "end.person.name", "Meera Iyer")
+			}
+		}
+		search := flowStep(t, "CASH_ON_DELIVERY_FLOW", "search_1_LOGISITCS")
+		setAt(search, "message.intent.fulfillment.end.location.address.area_code", "560034")
+		ack("search", search)
+		init := flowStep(t, "CASH_ON_DELIVERY_FLOW", "init_LOGISTICS")
+		drop(init, "fulfillments")
+		e.clock.Advance(time.Minute)
+		ack("init", init)
+		confirm := flowStep(t, "CASH_ON_DELIVERY_FLOW", "confirm_LOGISTICS")
+		drop(confirm, "fulfillments")
+		e.clock.Advance(time.Minute)
+		ack("confirm", confirm)
+		o, err := db.ONDCOrder(context.Background(), "buyer.test", txn)
+		if err != nil || o.ArticleID == "" {
+			t.Fatalf("confirm booked nothing: %v %+v", err, o)
+		}
+		update := flowStep(t, "STATIC_OTP_PICKUP_DELIVERY", "update_LOGISTICS")
+		update["message"].(map[string]any)["order"].(map[string]any)["id"] = confirm["message"].(map[string]any)["order"].(map[string]any)["id"]
+		f0 := update["message"].(map[string]any)["order"].(map[string]any)["fulfillments"].([]any)[0].(map[string]any)
+		setAt(f0, "end.authorization", map[string]any{"type": "OTP", "token": "482913",
+			"valid_from": ondc.Stamp(e.clock.Now()), "valid_to": ondc.Stamp(e.clock.Now().Add(48 * time.Hour))})
+		ack("update", update)
+
+		sup1, post1 := e.login("sup1"), e.login("post1")
+		if r := e.do("POST", "/api/v1/dcs/dc-one/schedule", sup1, nil); r.status != 200 {
+			t.Fatalf("schedule: %d %s", r.status, r.body)
+		}
+		dispatched := false
+		for _, slot := range []string{"morning", "evening"} {
+			r := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup1, map[string]string{"date": "2026-11-25", "slot": slot})
+			ms, _ := r.json(t)["manifests"].([]any)
+			for _, m := range ms {
+				mid := m.(map[string]any)["id"].(string)
+				if r := e.do("POST", "/api/v1/manifests/"+mid+"/dispatch", sup1, nil); r.status != 200 {
+					t.Fatalf("dispatch: %d %s", r.status, r.body)
+				}
+				dispatched = true
+			}
+		}
+		if !dispatched {
+			t.Fatal("the ONDC article was put on no manifest")
+		}
+		id := o.ArticleID
+		e.clock.Advance(10 * time.Minute)
+		photo := e.upload(post1, uuid.NewString(), form(id, "photo", "door.jpg", prooftest.JPEG(64, 48, 1))...)
+		e.clock.Advance(time.Second)
+		sig := e.upload(post1, uuid.NewString(), field("article_id", id), field("kind", "signature"),
+			part{name: "file", filename: "sig.png", contentType: "image/png", body: prooftest.PNG(300, 100, 4)})
+		if photo.status != 201 || sig.status != 201 {
+			t.Fatalf("proofs: %d %s / %d %s", photo.status, photo.body, sig.status, sig.body)
+		}
+		proofIDs := []string{photo.json(t)["id"].(string), sig.json(t)["id"].(string)}
+		e.clock.Advance(time.Minute)
+		out := outcome(id, e.otpFor(id))
+		out["proof_ids"] = proofIDs
+		out["cod"] = map[string]any{"mode": "cash", "amount_paise": 30000}
+		if r := e.do("POST", "/api/v1/deliveries", post1, out, "Idempotency-Key", uuid.NewString()); r.status != 201 {
+			t.Fatalf("deliver: %d %s", r.status, r.body)
+		}
+		pump(t, db, svc, "buyer.test", txn, e.clock.Now(), sent)
+		ack("status", map[string]any{"context": map[string]any{"domain": "ONDC:LOG11", "country": "IND", "city": "std:080", "core_version": "1.2.5"},
+			"message": map[string]any{"order_id": o.Doc["id"]}})
+
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		if len(b.bad) > 0 {
+			t.Fatalf("callbacks that fail ONDC's checks:\n%s", strings.Join(b.bad, "\n"))
+		}
+		var seq []string
+		for _, g := range b.got {
+			s := g["_action"].(string)
+			if s == "on_status" || s == "on_confirm" || s == "on_update" {
+				s += ":" + fulfillment(g)["state"].(map[string]any)["descriptor"].(map[string]any)["code"].(string)
+			}
+			seq = append(seq, s)
+		}
+		want := "on_search on_init on_confirm:Pending on_status:Pending on_status:At-destination-hub on_update:At-destination-hub " +
+			"on_status:At-destination-hub on_status:Out-for-delivery on_status:Order-delivered on_status:Order-delivered"
+		if strings.Join(seq, " ") != want {
+			t.Fatalf("callbacks\n got %s\nwant %s", strings.Join(seq, " "), want)
+		}
+		last := fulfillment(b.got[len(b.got)-1])
+		end := last["end"].(map[string]any)
+		auth := end["authorization"].(map[string]any)
+		if auth["type"] != "OTP" || auth["token"] != "482913" || end["time"].(map[string]any)["timestamp"] == nil {
+			t.Fatalf("delivered fulfillment end: %v", end)
+		}
+		images := end["instructions"].(map[string]any)["images"].([]any)
+		if len(images) != 2 {
+			t.Fatalf("proof images: %v", images)
+		}
+		for i, u := range images {
+			tok := strings.TrimPrefix(u.(string), "http://dakiya.test"+pod.Path)
+			if got, err := testPODLinks.Parse(tok, e.clock.Now()); err != nil || got != proofIDs[i] {
+				t.Fatalf("image %d %s names %q (%v), want %s", i, u, got, err, proofIDs[i])
+			}
+		}
+		if !strings.Contains(string(mustJSON(last["tags"])), `"cod_collection_detail"`) || !strings.Contains(string(mustJSON(last["tags"])), `"300.00"`) {
+			t.Fatalf("no COD collected in %v", last["tags"])
+		}
+	})
+}
+
+// testPODLinks sign the test's proof-of-delivery links.
+var testPODLinks = pod.NewLinks([]byte("pod link key for tests, 32 bytes"), "http://dakiya.test")
+
+// testSigner is Dakiya's ONDC signing key in tests.
+func testSigner() ondc.Signer {
+	s, _ := ondc.NewSigner("dakiya.test", "dk1", bytes.Repeat([]byte{9}, ed25519.SeedSize))
+	return s
+}
+
+// ondcService is the ONDC adapter of the test env, trusting registry.
+func ondcService(t testing.TB, db *store.DB, now func() time.Time, registry ondc.Registry) *ondc.Service {
+	return ondc.New(db, flatPricer{}, ondc.Config{Registry: registry, Signer: testSigner(), BppURI: "http://dakiya.test/ondc",
+		TrackURL: func(id string) string { return "http://dakiya.test/track?id=" + id },
+		ProofURL: testPODLinks.URL}, now, uuid.NewString)
+}
+
+func fulfillment(doc map[string]any) map[string]any {
+	o := doc["message"].(map[string]any)["order"].(map[string]any)
+	return o["fulfillments"].([]any)[0].(map[string]any)
+}
+
+func mustJSON(v any) []byte {
+	b, _ := json.Marshal(v)
+	return b
+}
