@@ -187,6 +187,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		Metrics: httpapi.MetricsAccess{Serve: a.cfg.MetricsOnMain(), Token: a.cfg.Metrics.Token},
 		DevSMS:  a.devSMS(addr), DevSMSOpen: a.cfg.DevOutbox,
 		Partners: a.partners,
+		Tariffs:  a.tariffs,
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
 		// webhooks (outbox, dispatcher): deps above this line

@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
@@ -24,6 +25,7 @@ import (
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
+	"dakiya/internal/tariff"
 )
 
 // app is the wired server: configuration, connections and services.
@@ -45,6 +47,7 @@ type app struct {
 	sweeper    *proof.Sweeper
 	smsSealer  notify.Sealer // seals codes into queued SMS; renders them when sent
 	partners   *partner.Service
+	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
 	// webhooks (outbox, dispatcher): fields above this line
@@ -127,6 +130,7 @@ func (a *app) services() error {
 	a.slots = slot.New(a.db, links, a.now)
 	a.articles.WithWindows(a.slots)
 	a.partners = partner.New(a.db, a.now, newID)
+	a.tariffs = tariff.New(a.db, a.db, a.now, newID).WithDefault(assets.DefaultTariff())
 	// tariffs (quotes): services above this line
 	// bookings (bulk booking, wallet, labels): services above this line
 	// webhooks (outbox, dispatcher): services above this line

@@ -209,6 +209,10 @@ var consoleUnchecked = map[string]string{
 	"GET /api/v1/partners/:id/keys":            "an admin or the partner's own key (partners_test)",
 	"DELETE /api/v1/partners/:id/keys/:key_id": "admins only (partners_test: a supervisor is refused, another partner's key is 404)",
 	"POST /ondc/:action":                       "ONDC network participants, verified by their Ed25519 signature against the registry file, never a staff token (ondc_test)",
+	"POST /api/v1/tariffs":                     "admins only (tariffs_test: a supervisor is refused, a key is 401)",
+	"GET /api/v1/tariffs":                      "admins and partners' keys with book: the price list, nobody's data (tariffs_test: a supervisor is refused)",
+	"GET /api/v1/tariffs/:version":             "admins and partners' keys with book: the price list, nobody's data (tariffs_test)",
+	"POST /api/v1/quotes":                      "partners' keys with book only, each its own quotes (tariffs_test: staff 401, no book 403)",
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

@@ -19,6 +19,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
@@ -37,6 +38,7 @@ import (
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
 	"dakiya/internal/store"
+	"dakiya/internal/tariff"
 	"dakiya/internal/testkit"
 	"dakiya/pwa"
 )
@@ -97,6 +99,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		DevSMS: notify.Outbox(db, smsSealer, 50), DevSMSOpen: true, // as DAKIYA_DEV_OUTBOX=1
 		PWA: pwa.Files(), Metrics: httpapi.MetricsAccess{Serve: true},
 		Partners: partner.New(db, clock.Now, uuid.NewString),
+		Tariffs:  tariff.New(db, db, clock.Now, uuid.NewString).WithDefault(assets.DefaultTariff()),
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
 		// webhooks (outbox, dispatcher): deps above this line

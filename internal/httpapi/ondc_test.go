@@ -18,29 +18,15 @@ import (
 	"github.com/google/uuid"
 	"go.yaml.in/yaml/v3"
 
+	"dakiya/assets"
 	"dakiya/internal/ondc"
 	"dakiya/internal/ondc/ondctest"
 	"dakiya/internal/pod"
-	"dakiya/internal/postal"
 	"dakiya/internal/proof/prooftest"
 	"dakiya/internal/store"
 	"dakiya/internal/tariff"
 	"dakiya/internal/testkit"
 )
-
-// flatPricer stands in for the tariff (being written on its own branch):
-// ₹40 + ₹10 per 500 g, 18 % GST, COD fee ₹50.
-type flatPricer struct{}
-
-func (flatPricer) Price(_ context.Context, _ string, r tariff.Request) (tariff.Quote, error) {
-	base := postal.Paise(4000 + 1000*((r.WeightG+499)/500))
-	gst := base * 18 / 100
-	q := tariff.Quote{PricePaise: base + gst, Breakdown: []tariff.Line{{Item: "base", Paise: base}, {Item: "gst", Paise: gst}}}
-	if r.CODPaise > 0 {
-		q.CODFeePaise = 5000
-	}
-	return q, nil
-}
 
 // buyerApp is the test's ONDC buyer app: it signs its requests with its
 // own key and receives our callbacks at its bap_uri, checking our
@@ -316,7 +302,7 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 				t.Fatalf("image %d %s names %q (%v), want %s", i, u, got, err, proofIDs[i])
 			}
 		}
-		if !strings.Contains(string(mustJSON(last["tags"])), `"cod_collection_detail"`) || !strings.Contains(string(mustJSON(last["tags"])), `"300.00"`) {
+		if !strings.Contains(string(asJSON(last["tags"])), `"cod_collection_detail"`) || !strings.Contains(string(asJSON(last["tags"])), `"300.00"`) {
 			t.Fatalf("no COD collected in %v", last["tags"])
 		}
 	})
@@ -333,7 +319,8 @@ func testSigner() ondc.Signer {
 
 // ondcService is the ONDC adapter of the test env, trusting registry.
 func ondcService(t testing.TB, db *store.DB, now func() time.Time, registry ondc.Registry) *ondc.Service {
-	return ondc.New(db, flatPricer{}, ondc.Config{Registry: registry, Signer: testSigner(), BppURI: "http://dakiya.test/ondc",
+	pricer := tariff.New(db, db, now, uuid.NewString).WithDefault(assets.DefaultTariff())
+	return ondc.New(db, pricer, ondc.Config{Registry: registry, Signer: testSigner(), BppURI: "http://dakiya.test/ondc",
 		TrackURL: func(id string) string { return "http://dakiya.test/track?id=" + id },
 		ProofURL: testPODLinks.URL}, now, uuid.NewString)
 }
@@ -343,7 +330,7 @@ func fulfillment(doc map[string]any) map[string]any {
 	return o["fulfillments"].([]any)[0].(map[string]any)
 }
 
-func mustJSON(v any) []byte {
+func asJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
 }

@@ -97,6 +97,9 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 	s.POST("/partners/:id/keys", a.createKey)
 	v1.GET("/partners/:id/keys", a.listKeys, a.staffOrKey(""))
 	s.DELETE("/partners/:id/keys/:key_id", a.revokeKey)
+	if a.tariffs != nil {
+		a.tariffRoutes(v1, s)
+	}
 	// tariffs (quotes): routes above this line
 	// bookings (bulk booking, wallet, labels): routes above this line
 	// webhooks (outbox, dispatcher): routes above this line

@@ -29,6 +29,7 @@ import (
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
+	"dakiya/internal/tariff"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -80,6 +81,9 @@ type Deps struct {
 	// Partners keeps bulk customers and authenticates their API keys; nil
 	// leaves the partner API out.
 	Partners *partner.Service
+	// Tariffs keeps tariff versions and prices quotes; nil leaves their
+	// routes out.
+	Tariffs *tariff.Service
 	// tariffs (quotes): deps above this line
 	// bookings (bulk booking, wallet, labels): deps above this line
 	// webhooks (outbox, dispatcher): deps above this line
@@ -115,6 +119,7 @@ type api struct {
 	devSMSOpen bool
 	partners   *partner.Service
 	keyLimits  *keyLimiter
+	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
 	// webhooks (outbox, dispatcher): fields above this line
@@ -152,6 +157,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.proofs, a.progress, a.stream = d.Proofs, d.Progress, d.ProgressStream.withDefaults()
 	a.stats = d.Stats
 	a.partners, a.keyLimits = d.Partners, newKeyLimiter(d.Now)
+	a.tariffs = d.Tariffs
 	// tariffs (quotes): set above this line
 	// bookings (bulk booking, wallet, labels): set above this line
 	// webhooks (outbox, dispatcher): set above this line
