@@ -100,6 +100,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 		}
 	}()
 	cancel = a.startSweeper(wctx, cancel) // stopping now also waits for the sweeper
+	cancel = a.startDispatcher(wctx, cancel)
 	return func() { cancel(); <-done }
 }
 
@@ -190,6 +191,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		Tariffs:  a.tariffs,
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
+		Webhooks: a.webhooks,
 		// webhooks (outbox, dispatcher): deps above this line
 		// remittances (partner COD): deps above this line
 		// ondc (LOG11 adapter): deps above this line

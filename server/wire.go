@@ -16,16 +16,19 @@ import (
 	"dakiya/internal/cod"
 	"dakiya/internal/config"
 	"dakiya/internal/delivery"
+	"dakiya/internal/dispatch"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/objstore"
 	"dakiya/internal/otp"
+	"dakiya/internal/outbox"
 	"dakiya/internal/partner"
 	"dakiya/internal/proof"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
 	"dakiya/internal/tariff"
+	"dakiya/internal/webhook"
 )
 
 // app is the wired server: configuration, connections and services.
@@ -50,6 +53,11 @@ type app struct {
 	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
+	webhooks *webhook.Service
+	// outboxSenders make each kind of outbox message's request; the
+	// dispatcher started with the workers sends them. ONDC adds its own.
+	outboxSenders map[outbox.Kind]outbox.Sender
+	guard         dispatch.Guard // where partner messages may go
 	// webhooks (outbox, dispatcher): fields above this line
 	// remittances (partner COD): fields above this line
 	// ondc (LOG11 adapter): fields above this line
@@ -133,6 +141,9 @@ func (a *app) services() error {
 	a.tariffs = tariff.New(a.db, a.db, a.now, newID).WithDefault(assets.DefaultTariff())
 	// tariffs (quotes): services above this line
 	// bookings (bulk booking, wallet, labels): services above this line
+	if err := a.webhookServices(keys); err != nil {
+		return err
+	}
 	// webhooks (outbox, dispatcher): services above this line
 	// remittances (partner COD): services above this line
 	// ondc (LOG11 adapter): services above this line

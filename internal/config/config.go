@@ -57,6 +57,8 @@ type Config struct {
 	// (DAKIYA_LOGIN_CONCURRENCY); 0, the default, sizes it from the CPUs
 	// and the memory limit (auth.DefaultChecks).
 	LoginConcurrency int
+	// Outbox tunes the dispatcher of webhook and ONDC messages.
+	Outbox Outbox
 }
 
 // Proofs configures proofs of delivery.
@@ -132,6 +134,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.Metrics, err = loadMetrics(env, secret, c.Addr)
 	errs = append(errs, err)
 	c.LoginConcurrency, err = loginConcurrency(env)
+	errs = append(errs, err)
+	c.Outbox, err = loadOutbox(env)
 	errs = append(errs, err)
 	c.DevOutbox, err = loadFlag(env, "DAKIYA_DEV_OUTBOX")
 	errs = append(errs, err)

@@ -213,6 +213,16 @@ var consoleUnchecked = map[string]string{
 	"GET /api/v1/tariffs":                      "admins and partners' keys with book: the price list, nobody's data (tariffs_test: a supervisor is refused)",
 	"GET /api/v1/tariffs/:version":             "admins and partners' keys with book: the price list, nobody's data (tariffs_test)",
 	"POST /api/v1/quotes":                      "partners' keys with book only, each its own quotes (tariffs_test: staff 401, no book 403)",
+
+	// webhooks: subscriptions and delivery logs are the partner's (its key) or an admin's
+	"POST /api/v1/webhooks":                                       "a partner's key only (webhooks_test: a staff token is 401, a key without the scope 403)",
+	"GET /api/v1/webhooks":                                        "a key's own partner's, or an admin's (webhooks_test: a supervisor is 403)",
+	"GET /api/v1/webhooks/:id":                                    "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"DELETE /api/v1/webhooks/:id":                                 "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"GET /api/v1/webhooks/:id/deliveries":                         "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"POST /api/v1/webhooks/:id/deliveries/:delivery_id/redeliver": "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+	"POST /api/v1/webhooks/:id/ping":                              "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
+
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

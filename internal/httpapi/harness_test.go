@@ -102,6 +102,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Tariffs:  tariff.New(db, db, clock.Now, uuid.NewString).WithDefault(assets.DefaultTariff()),
 		// tariffs (quotes): deps above this line
 		// bookings (bulk booking, wallet, labels): deps above this line
+		Webhooks: testWebhooks(db, clock.Now),
 		// webhooks (outbox, dispatcher): deps above this line
 		// remittances (partner COD): deps above this line
 		ONDC: ondcService(t, db, clock.Now, ondc.Registry{}),

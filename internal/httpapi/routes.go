@@ -102,6 +102,7 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 	}
 	// tariffs (quotes): routes above this line
 	// bookings (bulk booking, wallet, labels): routes above this line
+	a.webhookRoutes(v1)
 	// webhooks (outbox, dispatcher): routes above this line
 	// remittances (partner COD): routes above this line
 	// ondc (LOG11 adapter): routes above this line

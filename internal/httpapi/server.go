@@ -30,6 +30,7 @@ import (
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
 	"dakiya/internal/tariff"
+	"dakiya/internal/webhook"
 )
 
 // Check is one readiness check: a dependency that must answer.
@@ -86,6 +87,9 @@ type Deps struct {
 	Tariffs *tariff.Service
 	// tariffs (quotes): deps above this line
 	// bookings (bulk booking, wallet, labels): deps above this line
+	// Webhooks keeps partners' webhook subscriptions and delivery logs;
+	// nil leaves the webhook routes out.
+	Webhooks *webhook.Service
 	// webhooks (outbox, dispatcher): deps above this line
 	// remittances (partner COD): deps above this line
 	// ONDC serves POST /ondc/{action} (LOG11 adapter); nil leaves it out.
@@ -122,6 +126,7 @@ type api struct {
 	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
 	// bookings (bulk booking, wallet, labels): fields above this line
+	webhooks *webhook.Service
 	// webhooks (outbox, dispatcher): fields above this line
 	// remittances (partner COD): fields above this line
 	ondc *ondc.Service
@@ -160,6 +165,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.tariffs = d.Tariffs
 	// tariffs (quotes): set above this line
 	// bookings (bulk booking, wallet, labels): set above this line
+	a.webhooks = d.Webhooks
 	// webhooks (outbox, dispatcher): set above this line
 	// remittances (partner COD): set above this line
 	a.ondc = d.ONDC

@@ -5,6 +5,7 @@ package outbox
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"time"
 )
@@ -43,6 +44,9 @@ type Message struct {
 	Attempts  int
 	NextAt    time.Time
 	CreatedAt time.Time
+	// FirstAt is when the current run of attempts began (zero before its
+	// first attempt; a manual redelivery starts a new run).
+	FirstAt time.Time
 }
 
 // Sender turns a due message into the HTTP request for its receiver, at
@@ -53,4 +57,27 @@ type Message struct {
 // production) and judges the answer: 2xx is delivered.
 type Sender interface {
 	Request(ctx context.Context, m Message, now time.Time) (*http.Request, error)
+}
+
+// ErrGone is what a Sender returns (wrapped) when the message can never be
+// sent: its subscription was deleted, its order cancelled. The dispatcher
+// dead-letters such a message at once instead of retrying it.
+var ErrGone = errors.New("outbox: the message's receiver is gone")
+
+// Attempt is one try at sending a message, as the delivery log shows it.
+type Attempt struct {
+	N          int       `json:"n"`
+	At         time.Time `json:"at"`
+	Status     int       `json:"status"`          // the receiver's HTTP status; 0 when none came
+	Error      string    `json:"error,omitempty"` // why it failed, when it did
+	DurationMS int64     `json:"duration_ms"`
+}
+
+// Result is how an attempt ended and what becomes of its message: State
+// delivered or dead, or pending again from NextAt.
+type Result struct {
+	MessageID string
+	Attempt   Attempt
+	State     State
+	NextAt    time.Time
 }

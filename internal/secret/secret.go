@@ -19,8 +19,9 @@ const (
 	PurposeAccessToken = "dakiya access-token v1"
 	PurposeSlotLink    = "dakiya slot-link v1"
 	PurposeOTPSeal     = "dakiya otp-seal v1"
-	PurposeSMSSeal     = "dakiya sms-seal v1" // a code in a queued or sent SMS
-	PurposePODLink     = "dakiya pod-link v1" // a partner's proof-of-delivery image link
+	PurposeSMSSeal     = "dakiya sms-seal v1"     // a code in a queued or sent SMS
+	PurposePODLink     = "dakiya pod-link v1"     // a partner's proof-of-delivery image link
+	PurposeWebhookSeal = "dakiya webhook-seal v1" // a webhook subscription's signing secret
 )
 
 // New returns a keyring over master.

@@ -36,6 +36,9 @@ func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 			}
 			from = e.Status
 		}
+		if err := codCollected(ctx, x, r); err != nil {
+			return err
+		}
 		if r.SMS != nil {
 			if _, err := insertSMS(ctx, x, *r.SMS); err != nil {
 				return err
@@ -43,6 +46,23 @@ func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 		}
 		return finishIdem(ctx, x, r.Completion, r.Delivery.CreatedAt)
 	})
+}
+
+// codCollected tells the article's partner, after the delivered event,
+// what cash or UPI payment the delivery collected.
+func codCollected(ctx context.Context, x runner, r delivery.Record) error {
+	for _, e := range r.Events {
+		if e.Event != article.EventDelivered || r.Delivery.COD == nil {
+			continue
+		}
+		err := x.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM article_events WHERE article_id = ? AND event = ?",
+			r.Delivery.ArticleID, string(e.Event)).Scan(&e.Seq)
+		if err != nil {
+			return classify("delivered event", err)
+		}
+		return emitCODCollected(ctx, x, r.Delivery, e)
+	}
+	return nil
 }
 
 func insertDelivery(ctx context.Context, x runner, d delivery.Delivery) error {
