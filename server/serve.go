@@ -190,6 +190,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		Partners: a.partners,
 		Tariffs:  a.tariffs,
 		// tariffs (quotes): deps above this line
+		Bookings: a.bookings, PODLinks: &a.podLinks,
 		// bookings (bulk booking, wallet, labels): deps above this line
 		Webhooks: a.webhooks,
 		// webhooks (outbox, dispatcher): deps above this line

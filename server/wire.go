@@ -12,6 +12,7 @@ import (
 	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/config"
@@ -23,6 +24,7 @@ import (
 	"dakiya/internal/otp"
 	"dakiya/internal/outbox"
 	"dakiya/internal/partner"
+	"dakiya/internal/pod"
 	"dakiya/internal/proof"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
@@ -52,6 +54,8 @@ type app struct {
 	partners   *partner.Service
 	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
+	bookings *booking.Service
+	podLinks pod.Links
 	// bookings (bulk booking, wallet, labels): fields above this line
 	webhooks *webhook.Service
 	// outboxSenders make each kind of outbox message's request; the
@@ -140,6 +144,10 @@ func (a *app) services() error {
 	a.partners = partner.New(a.db, a.now, newID)
 	a.tariffs = tariff.New(a.db, a.db, a.now, newID).WithDefault(assets.DefaultTariff())
 	// tariffs (quotes): services above this line
+	// Until the tariff work is wired, the zero tariff.Service prices
+	// nothing (bookings answer 503 while pricing is unavailable).
+	a.bookings = booking.New(a.db, &tariff.Service{}, a.now, newID, booking.Options{})
+	a.podLinks = pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL)
 	// bookings (bulk booking, wallet, labels): services above this line
 	if err := a.webhookServices(keys); err != nil {
 		return err

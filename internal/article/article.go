@@ -56,6 +56,14 @@ type Article struct {
 	// BeatOverride is the beat a supervisor moved the article to (BeatID
 	// then equals it); empty when the beat is the one its address maps to.
 	BeatOverride string `json:"beat_override,omitempty"`
+	// PartnerID is the partner that booked it through the open API (empty
+	// for a centre's booking); BookingID its booking there; PricePaise what
+	// the booking charged and CODFeePaise what its COD remittance withholds.
+	// The staff view does not show them.
+	PartnerID   string       `json:"-"`
+	BookingID   string       `json:"-"`
+	PricePaise  postal.Paise `json:"-"`
+	CODFeePaise postal.Paise `json:"-"`
 }
 
 // Event is one tracking event of an article.

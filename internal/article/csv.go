@@ -122,6 +122,23 @@ func csvField(col string) string {
 	return col
 }
 
+// IsCSVColumn reports whether col is one of an article's CSV columns.
+func IsCSVColumn(col string) bool {
+	for _, c := range csvColumns {
+		if c == col {
+			return true
+		}
+	}
+	return false
+}
+
+// SetCSV sets column col (one of an article's CSV columns) of in from v,
+// or says why v cannot be it; CSVField names the column as JSON errors do.
+func SetCSV(in *Input, col, v string) string { return setCSV(in, col, v) }
+
+// CSVField names a column as the JSON batch's errors name its field.
+func CSVField(col string) string { return csvField(col) }
+
 // setCSV sets one column of in from v, or says why v cannot be it.
 func setCSV(in *Input, col, v string) string {
 	num := func(dst **float64) string {

@@ -91,10 +91,17 @@ func DecodeBatch(body []byte) ([]Input, []ItemError, error) {
 }
 
 // decodeItem decodes item i of a batch into in, or says why it cannot.
-// encoding/json keeps U+0000 and hides bad UTF-8 as U+FFFD, so the raw item
-// is checked for text the database must not get.
 func decodeItem(i int, raw []byte, in *Input) *ItemError {
-	if err := strictDecode(raw, in); err != nil {
+	return DecodeItem(i, raw, in, &in.ID)
+}
+
+// DecodeItem decodes item i of a batch into v strictly (no unknown fields,
+// no trailing data), or says why it cannot; id points at v's id, named in
+// the error when it is readable. encoding/json keeps U+0000 and hides bad
+// UTF-8 as U+FFFD, so the raw item is checked for text the database must
+// not get.
+func DecodeItem(i int, raw []byte, v any, id *string) *ItemError {
+	if err := strictDecode(raw, v); err != nil {
 		return &ItemError{Index: i, Errors: []postal.FieldError{{Field: "", Message: err.Error()}}}
 	}
 	fe := postal.JSONTextErrors(raw)
@@ -102,8 +109,8 @@ func decodeItem(i int, raw []byte, in *Input) *ItemError {
 		return nil
 	}
 	ie := &ItemError{Index: i, Errors: fe}
-	if postal.TextProblem(in.ID) == "" {
-		ie.ID = strings.TrimSpace(in.ID)
+	if postal.TextProblem(*id) == "" {
+		ie.ID = strings.TrimSpace(*id)
 	}
 	return ie
 }
@@ -241,4 +248,20 @@ func newArticle(in Input, dc centre.DC, p postal.Principal, now time.Time) (Arti
 		return Event{Seq: seq, Event: name, Status: st, Code: UPUCode(name), At: now, Place: dc.Name, ActorID: p.UserID}
 	}
 	return a, []Event{ev(1, EventBooked, StatusBooked), ev(2, EventReceivedAtDC, StatusAtDC)}
+}
+
+// NewBooked builds the stored form of a valid input a partner books for
+// delivery by dc: booked (not yet at the centre), with its DIGIPIN, beat
+// and one booked event at place, and hash as its content fingerprint.
+func NewBooked(in Input, dc centre.DC, place, hash string, now time.Time) (Article, []Event) {
+	a := Article{ID: in.ID, DCID: dc.ID, Service: in.Service, Recipient: in.Recipient,
+		CODPaise: postal.Paise(in.CODPaise), SlotPreference: in.SlotPreference, Status: StatusBooked,
+		ContentHash: hash, CreatedAt: now, UpdatedAt: now}
+	if r := in.Recipient; r.Lat != nil {
+		a.DIGIPIN, _ = postal.EncodeDIGIPIN(*r.Lat, *r.Lon) // validated by Normalize
+	}
+	if b, ok := centre.BeatFor(dc.Beats, a.DIGIPIN, in.Recipient.PIN); ok {
+		a.BeatID = b.ID
+	}
+	return a, []Event{{Seq: 1, Event: EventBooked, Status: StatusBooked, Code: UPUCode(EventBooked), At: now, Place: place}}
 }

@@ -15,12 +15,26 @@ import (
 // +91 phone, trimmed text), or the list of what is wrong with it.
 func normalize(in Input) (Input, []postal.FieldError) {
 	var fe []postal.FieldError
-	add := func(f, m string) { fe = append(fe, postal.FieldError{Field: f, Message: m}) }
 	if id, err := postal.ParseS10(in.ID); err != nil {
-		add("id", messageOf(err))
+		fe = append(fe, postal.FieldError{Field: "id", Message: messageOf(err)})
 	} else {
 		in.ID = string(id)
 	}
+	in, more := Normalize(in, false)
+	return in, append(fe, more...)
+}
+
+// Normalize checks and canonicalises everything of an input but its id
+// (service, recipient, COD, slot preference), as a centre's batch and a
+// partner's booking both do. With withID it also checks the id (an S10
+// with a good check digit) and upper-cases it; a partner whose id Dakiya
+// allocates leaves it out.
+func Normalize(in Input, withID bool) (Input, []postal.FieldError) {
+	if withID {
+		return normalize(in)
+	}
+	var fe []postal.FieldError
+	add := func(f, m string) { fe = append(fe, postal.FieldError{Field: f, Message: m}) }
 	if !in.Service.Valid() {
 		add("service", "must be speed_post, registered, parcel or letter")
 	}

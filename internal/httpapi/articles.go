@@ -61,6 +61,9 @@ func (a *api) listArticles(c echo.Context) error {
 // getArticle is an article's page: with its custody periods and outcomes
 // for its supervisor, without them for a postman.
 func (a *api) getArticle(c echo.Context) error {
+	if k, ok := partnerOf(c); ok {
+		return a.partnerArticle(c, k)
+	}
 	ctx, p := c.Request().Context(), principal(c)
 	d, err := a.articles.Get(ctx, p, c.Param("id"))
 	if err != nil {

@@ -223,6 +223,13 @@ var consoleUnchecked = map[string]string{
 	"POST /api/v1/webhooks/:id/deliveries/:delivery_id/redeliver": "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
 	"POST /api/v1/webhooks/:id/ping":                              "the partner's own key or an admin (webhooks_test: another partner's key is 404)",
 
+	"POST /api/v1/bookings":                   "a partner's key with the book scope only (bookings_test: staff tokens 401, a key without book 403)",
+	"GET /api/v1/bookings/:id":                "the booking partner's key only (bookings_test: another partner's key is 404)",
+	"GET /api/v1/bookings/:id/labels.pdf":     "the booking partner's key only (bookings_test: another partner's key is 404)",
+	"GET /api/v1/partners/:id/wallet":         "an admin or the partner's own key (bookings_test: a supervisor and another partner's key are 404)",
+	"POST /api/v1/partners/:id/wallet/topups": "admins only (bookings_test: a supervisor is refused)",
+	"PATCH /api/v1/partners/:id":              "admins only (bookings_test: a supervisor is refused)",
+	"GET /api/v1/pod/:token":                  "public by a signed, expiring link to one proof (bookings_test: altered and expired links are 404)",
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

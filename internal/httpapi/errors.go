@@ -32,6 +32,8 @@ func statusOf(c postal.Code) int {
 		return http.StatusUnprocessableEntity
 	case postal.CodeLocked:
 		return http.StatusLocked
+	case postal.CodePaymentRequired:
+		return http.StatusPaymentRequired
 	case postal.CodeRateLimited:
 		return http.StatusTooManyRequests
 	case postal.CodeUnavailable:

@@ -22,6 +22,7 @@ import (
 	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/delivery"
@@ -101,6 +102,8 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Partners: partner.New(db, clock.Now, uuid.NewString),
 		Tariffs:  tariff.New(db, db, clock.Now, uuid.NewString).WithDefault(assets.DefaultTariff()),
 		// tariffs (quotes): deps above this line
+		Bookings: booking.New(db, testPrices{}, clock.Now, uuid.NewString, booking.Options{}),
+		PODLinks: podLinks(),
 		// bookings (bulk booking, wallet, labels): deps above this line
 		Webhooks: testWebhooks(db, clock.Now),
 		// webhooks (outbox, dispatcher): deps above this line

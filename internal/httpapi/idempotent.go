@@ -41,7 +41,7 @@ func (a *api) idempotent(c echo.Context, status int, fingerprint []byte, run ide
 	if err != nil {
 		return err
 	}
-	owner := principal(c).UserID
+	owner := idemOwner(c)
 	// The path as sent, not the route's pattern: one key is one request
 	// to one resource (a settlement of this centre, not of another).
 	hash := idem.Hash(c.Request().Method, c.Request().URL.Path, fingerprint)
@@ -58,6 +58,15 @@ func (a *api) idempotent(c echo.Context, status int, fingerprint []byte, run ide
 		return postal.Errorf(postal.CodeUnprocessable, "this Idempotency-Key was used for a different request")
 	}
 	return a.runClaimed(c, idem.Receipt{Owner: owner, Key: key, Status: status}, run)
+}
+
+// idemOwner is whose keys a request's key is among: a member of staff's,
+// or a partner's (all its API keys share them).
+func idemOwner(c echo.Context) string {
+	if p, ok := partnerOf(c); ok {
+		return "partner:" + p.ID
+	}
+	return principal(c).UserID
 }
 
 // runClaimed runs a claimed request to the end even if the phone hangs

@@ -3,6 +3,8 @@ package httpapi
 import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+
+	"dakiya/internal/postal"
 )
 
 // routes lists the whole HTTP surface.
@@ -40,7 +42,7 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/dcs/:dc/schedule", a.autoSchedule)
 	s.POST("/dcs/:dc/articles", a.createArticles)
 	s.GET("/dcs/:dc/articles", a.listArticles)
-	s.GET("/articles/:id", a.getArticle)
+	v1.GET("/articles/:id", a.getArticle, a.staffOrKey(postal.ScopeTrack))
 	s.POST("/articles/:id/events", a.recordEvent)
 	s.PUT("/articles/:id/schedule", a.assignSlot)
 	s.PUT("/articles/:id/beat", a.moveBeat)
@@ -101,6 +103,17 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 		a.tariffRoutes(v1, s)
 	}
 	// tariffs (quotes): routes above this line
+	s.PATCH("/partners/:id", a.patchPartner)
+	if a.bookings != nil {
+		v1.POST("/bookings", a.createBooking, a.partnerKey(postal.ScopeBook))
+		v1.GET("/bookings/:id", a.getBooking, a.partnerKey(postal.ScopeBook))
+		v1.GET("/bookings/:id/labels.pdf", a.bookingLabels, a.partnerKey(postal.ScopeBook))
+		v1.GET("/partners/:id/wallet", a.getWallet, a.staffOrKey(""))
+		s.POST("/partners/:id/wallet/topups", a.topUpWallet)
+	}
+	if a.podLinks != nil {
+		v1.GET("/pod/:token", a.podContent, rateLimit(a.limits.track))
+	}
 	// bookings (bulk booking, wallet, labels): routes above this line
 	a.webhookRoutes(v1)
 	// webhooks (outbox, dispatcher): routes above this line

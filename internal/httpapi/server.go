@@ -16,6 +16,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/delivery"
@@ -25,6 +26,7 @@ import (
 	"dakiya/internal/ondc"
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
+	"dakiya/internal/pod"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/slot"
@@ -86,6 +88,12 @@ type Deps struct {
 	// routes out.
 	Tariffs *tariff.Service
 	// tariffs (quotes): deps above this line
+	// Bookings books partners' articles in bulk and keeps their wallets;
+	// nil leaves its routes out.
+	Bookings *booking.Service
+	// PODLinks signs the proof-of-delivery links partners get; nil shows
+	// none and leaves GET /pod/:token out.
+	PODLinks *pod.Links
 	// bookings (bulk booking, wallet, labels): deps above this line
 	// Webhooks keeps partners' webhook subscriptions and delivery logs;
 	// nil leaves the webhook routes out.
@@ -125,6 +133,8 @@ type api struct {
 	keyLimits  *keyLimiter
 	tariffs    *tariff.Service
 	// tariffs (quotes): fields above this line
+	bookings *booking.Service
+	podLinks *pod.Links
 	// bookings (bulk booking, wallet, labels): fields above this line
 	webhooks *webhook.Service
 	// webhooks (outbox, dispatcher): fields above this line
@@ -164,6 +174,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.partners, a.keyLimits = d.Partners, newKeyLimiter(d.Now)
 	a.tariffs = d.Tariffs
 	// tariffs (quotes): set above this line
+	a.bookings, a.podLinks = d.Bookings, d.PODLinks
 	// bookings (bulk booking, wallet, labels): set above this line
 	a.webhooks = d.Webhooks
 	// webhooks (outbox, dispatcher): set above this line

@@ -46,9 +46,25 @@ type Partner struct {
 	BillingDC  string      `json:"billing_dc"`
 	Remittance *Remittance `json:"remittance,omitempty"`
 	// DiscountBP is the contract discount in basis points (1/100 of a per cent).
-	DiscountBP int       `json:"discount_bp"`
-	CreatedAt  time.Time `json:"created_at"`
+	DiscountBP int `json:"discount_bp"`
+	// Billing is how the partner pays for bookings: BillingPrepaid from its
+	// wallet (WalletPaise, its balance) or BillingAccount (invoiced).
+	Billing     Billing   `json:"billing"`
+	WalletPaise int64     `json:"wallet_paise"`
+	CreatedAt   time.Time `json:"created_at"`
 }
+
+// Billing is how a partner pays for its bookings.
+type Billing string
+
+// The billing modes.
+const (
+	BillingPrepaid Billing = "prepaid" // debited from the wallet at booking
+	BillingAccount Billing = "account" // not debited; invoiced per month
+)
+
+// Valid reports whether b is a billing mode.
+func (b Billing) Valid() bool { return b == BillingPrepaid || b == BillingAccount }
 
 // Key is an API key as it is listed: never its secret.
 type Key struct {
@@ -83,6 +99,9 @@ type Store interface {
 	KeyByHash(ctx context.Context, hash string) (Key, error)
 	// TouchKey records n uses of a key, the last at at.
 	TouchKey(ctx context.Context, keyID string, n int64, at time.Time) error
+	// UpdatePartner stores a partner's changed name, billing, discount and
+	// remittance account; not found for an unknown partner.
+	UpdatePartner(ctx context.Context, p Partner) error
 	// DCExists reports whether a delivery centre exists.
 	DCExists(ctx context.Context, dc string) (bool, error)
 }
@@ -132,11 +151,37 @@ func (s *Service) Create(ctx context.Context, who postal.Principal, in Input) (P
 	if !ok {
 		return Partner{}, postal.Invalid("invalid partner", postal.FieldError{Field: "billing_dc", Message: "no such delivery centre"})
 	}
-	p.ID, p.CreatedAt = s.newID(), s.now()
+	p.ID, p.CreatedAt, p.Billing = s.newID(), s.now(), BillingPrepaid
 	if err := s.store.InsertPartner(ctx, p); err != nil {
 		return Partner{}, err
 	}
 	return p, nil
+}
+
+// Patch is an admin's change to a partner: each field set is changed.
+type Patch struct {
+	Name       *string     `json:"name"`
+	Billing    *Billing    `json:"billing"`
+	DiscountBP *int        `json:"discount_bp"`
+	Remittance *Remittance `json:"remittance"`
+}
+
+// Update changes a partner (admins only) and returns it as it now is.
+func (s *Service) Update(ctx context.Context, who postal.Principal, id string, in Patch) (Partner, error) {
+	if who.Role != postal.RoleAdmin {
+		return Partner{}, postal.Errorf(postal.CodeForbidden, "only an admin may change a partner")
+	}
+	p, err := s.store.Partner(ctx, id)
+	if err != nil {
+		return Partner{}, err
+	}
+	if p, err = in.apply(p); err != nil {
+		return Partner{}, err
+	}
+	if err := s.store.UpdatePartner(ctx, p); err != nil {
+		return Partner{}, err
+	}
+	return s.store.Partner(ctx, id)
 }
 
 // List returns every partner (admins only).

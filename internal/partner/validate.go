@@ -106,3 +106,32 @@ func ValidGSTIN(g string) bool {
 	}
 	return gstinChars[(36-sum%36)%36] == g[14]
 }
+
+// apply checks a patch and returns p changed by it.
+func (in Patch) apply(p Partner) (Partner, error) {
+	if in.Name == nil && in.Billing == nil && in.DiscountBP == nil && in.Remittance == nil {
+		return Partner{}, postal.Invalid("nothing to change: send name, billing, discount_bp or remittance")
+	}
+	if in.Billing != nil && !in.Billing.Valid() {
+		return Partner{}, postal.Invalid("invalid partner", postal.FieldError{Field: "billing", Message: "prepaid or account"})
+	}
+	whole := Input{Name: p.Name, GSTIN: p.GSTIN, BillingDC: p.BillingDC, Remittance: p.Remittance, DiscountBP: p.DiscountBP}
+	if in.Name != nil {
+		whole.Name = *in.Name
+	}
+	if in.DiscountBP != nil {
+		whole.DiscountBP = *in.DiscountBP
+	}
+	if in.Remittance != nil {
+		whole.Remittance = in.Remittance
+	}
+	q, err := whole.validate()
+	if err != nil {
+		return Partner{}, err
+	}
+	p.Name, p.DiscountBP, p.Remittance = q.Name, q.DiscountBP, q.Remittance
+	if in.Billing != nil {
+		p.Billing = *in.Billing
+	}
+	return p, nil
+}

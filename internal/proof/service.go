@@ -176,3 +176,13 @@ func (s *Service) Body(ctx context.Context, m Meta) (io.ReadCloser, error) {
 	}
 	return newVerified(body, m), nil
 }
+
+// Linked returns a proof's metadata for a signed proof-of-delivery link
+// (internal/pod): the link, checked by the caller, is the permission, so no
+// principal is asked for.
+func (s *Service) Linked(ctx context.Context, id string) (Meta, error) {
+	if !isUUID(id) {
+		return Meta{}, postal.Errorf(postal.CodeNotFound, "proof not found")
+	}
+	return s.store.Proof(ctx, strings.ToLower(id))
+}

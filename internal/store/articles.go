@@ -12,23 +12,25 @@ import (
 )
 
 const articleColumns = `id, dc_id, service, recipient_name, recipient_phone, address, pin, lat, lon, digipin,
-	cod_paise, slot_preference, status, sched_date, sched_slot, beat_id, content_hash, created_at, updated_at, beat_override`
+	cod_paise, slot_preference, status, sched_date, sched_slot, beat_id, content_hash, created_at, updated_at, beat_override,
+	partner_id, booking_id, price_paise, cod_fee_paise`
 
 func scanArticle(row interface{ Scan(...any) error }) (article.Article, error) {
 	var a article.Article
 	var lat, lon sql.NullFloat64
-	var date, slot, beat, override sql.NullString
-	var cod, created, updated int64
+	var date, slot, beat, override, partnerID, bookingID sql.NullString
+	var cod, created, updated, price, codFee int64
 	var service, pref, status string
 	err := row.Scan(&a.ID, &a.DCID, &service, &a.Recipient.Name, &a.Recipient.Phone, &a.Recipient.Address,
 		&a.Recipient.PIN, &lat, &lon, &a.DIGIPIN, &cod, &pref, &status, &date, &slot, &beat,
-		&a.ContentHash, &created, &updated, &override)
+		&a.ContentHash, &created, &updated, &override, &partnerID, &bookingID, &price, &codFee)
 	if err != nil {
 		return a, err
 	}
 	a.Service, a.SlotPreference, a.Status = postal.Service(service), postal.Slot(pref), article.Status(status)
 	a.CODPaise, a.BeatID, a.BeatOverride = postal.Paise(cod), beat.String, override.String
 	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
+	a.PartnerID, a.BookingID, a.PricePaise, a.CODFeePaise = partnerID.String, bookingID.String, postal.Paise(price), postal.Paise(codFee)
 	if lat.Valid && lon.Valid {
 		a.Recipient.Lat, a.Recipient.Lon = &lat.Float64, &lon.Float64
 	}
@@ -61,8 +63,13 @@ func (db *DB) InsertArticles(ctx context.Context, as []article.Article, events [
 	return out, err
 }
 
+// insertArticle stores an article, with the partner that booked it (if
+// any) written before its events, so that emitEvent finds it.
 func insertArticle(ctx context.Context, r runner, a article.Article, evs []article.Event) (article.Outcome, error) {
-	var sd, ss, beat any
+	var sd, ss, beat, partnerID, bookingID any
+	if a.PartnerID != "" {
+		partnerID, bookingID = a.PartnerID, a.BookingID
+	}
 	if a.Schedule != nil {
 		sd, ss = a.Schedule.Date, string(a.Schedule.Slot)
 	}
@@ -70,10 +77,10 @@ func insertArticle(ctx context.Context, r runner, a article.Article, evs []artic
 		beat = a.BeatID
 	}
 	res, err := r.exec(ctx, `INSERT INTO articles (`+articleColumns+`)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL) ON CONFLICT (id) DO NOTHING`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
 		a.ID, a.DCID, string(a.Service), a.Recipient.Name, a.Recipient.Phone, a.Recipient.Address, a.Recipient.PIN,
 		a.Recipient.Lat, a.Recipient.Lon, a.DIGIPIN, int64(a.CODPaise), string(a.SlotPreference), string(a.Status),
-		sd, ss, beat, a.ContentHash, ms(a.CreatedAt), ms(a.UpdatedAt))
+		sd, ss, beat, a.ContentHash, ms(a.CreatedAt), ms(a.UpdatedAt), partnerID, bookingID, int64(a.PricePaise), int64(a.CODFeePaise))
 	if err != nil {
 		return 0, classify("insert article", err)
 	}

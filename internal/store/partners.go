@@ -11,19 +11,20 @@ import (
 	"dakiya/internal/postal"
 )
 
-const partnerColumns = "id, name, gstin, billing_dc, remit_account, remit_ifsc, discount_bp, created_at"
+const partnerColumns = "id, name, gstin, billing_dc, remit_account, remit_ifsc, discount_bp, created_at, billing, wallet_paise"
 
 func scanPartner(row interface{ Scan(...any) error }) (partner.Partner, error) {
 	var p partner.Partner
 	var account, ifsc string
 	var created int64
-	if err := row.Scan(&p.ID, &p.Name, &p.GSTIN, &p.BillingDC, &account, &ifsc, &p.DiscountBP, &created); err != nil {
+	var billing string
+	if err := row.Scan(&p.ID, &p.Name, &p.GSTIN, &p.BillingDC, &account, &ifsc, &p.DiscountBP, &created, &billing, &p.WalletPaise); err != nil {
 		return p, err
 	}
 	if account != "" {
 		p.Remittance = &partner.Remittance{Account: account, IFSC: ifsc}
 	}
-	p.CreatedAt = fromMS(created)
+	p.CreatedAt, p.Billing = fromMS(created), partner.Billing(billing)
 	return p, nil
 }
 
@@ -33,9 +34,31 @@ func (db *DB) InsertPartner(ctx context.Context, p partner.Partner) error {
 	if p.Remittance != nil {
 		account, ifsc = p.Remittance.Account, p.Remittance.IFSC
 	}
-	_, err := db.run().exec(ctx, "INSERT INTO partners ("+partnerColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-		p.ID, p.Name, p.GSTIN, p.BillingDC, account, ifsc, p.DiscountBP, ms(p.CreatedAt))
+	billing := p.Billing
+	if billing == "" {
+		billing = partner.BillingPrepaid
+	}
+	_, err := db.run().exec(ctx, "INSERT INTO partners ("+partnerColumns+") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+		p.ID, p.Name, p.GSTIN, p.BillingDC, account, ifsc, p.DiscountBP, ms(p.CreatedAt), string(billing))
 	return classify("insert partner", err)
+}
+
+// UpdatePartner stores a partner's name, billing, discount and remittance
+// account (its wallet changes only through its ledger).
+func (db *DB) UpdatePartner(ctx context.Context, p partner.Partner) error {
+	var account, ifsc string
+	if p.Remittance != nil {
+		account, ifsc = p.Remittance.Account, p.Remittance.IFSC
+	}
+	res, err := db.run().exec(ctx, `UPDATE partners SET name = ?, billing = ?, discount_bp = ?, remit_account = ?, remit_ifsc = ?
+		WHERE id = ?`, p.Name, string(p.Billing), p.DiscountBP, account, ifsc, p.ID)
+	if err != nil {
+		return classify("update partner", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return notFound("partner")
+	}
+	return nil
 }
 
 // Partners returns every partner by name.
