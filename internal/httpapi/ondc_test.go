@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -19,8 +20,10 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"dakiya/assets"
+	"dakiya/internal/dispatch"
 	"dakiya/internal/ondc"
 	"dakiya/internal/ondc/ondctest"
+	"dakiya/internal/outbox"
 	"dakiya/internal/pod"
 	"dakiya/internal/proof/prooftest"
 	"dakiya/internal/store"
@@ -116,34 +119,20 @@ func (b *buyerApp) send(e *env, url, action string, doc map[string]any, txn stri
 	return resp{status: res.StatusCode, body: rb, header: res.Header}
 }
 
-// pump sends every pending callback of the transaction's order through
-// the adapter's outbox.Sender, as the dispatcher does.
-func pump(t *testing.T, db *store.DB, svc *ondc.Service, bapID, txn string, now time.Time, sent map[string]bool) {
+// pump runs the outbox dispatcher, with the adapter as its ONDC sender,
+// until nothing is due: every callback reaches the buyer app, in order.
+func pump(t *testing.T, d *dispatch.Dispatcher) {
 	t.Helper()
-	ctx := context.Background()
-	o, err := db.ONDCOrder(ctx, bapID, txn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := db.ONDCCallbacks(ctx, o.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if sent[m.ID] {
-			continue
-		}
-		req, err := svc.Request(ctx, m, now)
+	for range 50 {
+		n, err := d.RunOnce(context.Background())
 		if err != nil {
-			t.Fatalf("render %s: %v", m.EventType, err)
+			t.Fatal(err)
 		}
-		res, err := http.DefaultClient.Do(req)
-		if err != nil || res.StatusCode != 200 {
-			t.Fatalf("send %s: %v", m.EventType, err)
+		if n == 0 {
+			return
 		}
-		res.Body.Close()
-		sent[m.ID] = true
 	}
+	t.Fatal("the outbox never emptied")
 }
 
 func setAt(doc map[string]any, path string, v any) {
@@ -188,14 +177,19 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 		d := e.deps
 		d.ONDC = svc
 		url := e.replica(d)
-		txn, sent := uuid.NewString(), map[string]bool{}
+		txn := uuid.NewString()
+		disp, err := dispatch.New(db, map[outbox.Kind]outbox.Sender{outbox.KindONDC: svc}, e.clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)),
+			dispatch.Options{Owner: "test", Guard: dispatch.Guard{Dev: true}})
+		if err != nil {
+			t.Fatal(err)
+		}
 		ack := func(action string, doc map[string]any) {
 			t.Helper()
 			r := b.send(e, url, action, doc, txn)
 			if r.status != 200 || !strings.Contains(string(r.body), `"ACK"`) {
 				t.Fatalf("%s: %d %s", action, r.status, r.body)
 			}
-			pump(t, db, svc, "buyer.test", txn, e.clock.Now(), sent)
+			pump(t, disp)
 		}
 		drop := func(doc map[string]any, fulfillments string) {
 			for _, f := range doc["message"].(map[string]any)["order"].(map[string]any)[fulfillments].([]any) {
@@ -221,6 +215,7 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 		if err != nil || o.ArticleID == "" {
 			t.Fatalf("confirm booked nothing: %v %+v", err, o)
 		}
+		e.clock.Advance(time.Minute)
 		update := flowStep(t, "STATIC_OTP_PICKUP_DELIVERY", "update_LOGISTICS")
 		update["message"].(map[string]any)["order"].(map[string]any)["id"] = confirm["message"].(map[string]any)["order"].(map[string]any)["id"]
 		f0 := update["message"].(map[string]any)["order"].(map[string]any)["fulfillments"].([]any)[0].(map[string]any)
@@ -228,7 +223,11 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 			"valid_from": ondc.Stamp(e.clock.Now()), "valid_to": ondc.Stamp(e.clock.Now().Add(48 * time.Hour))})
 		ack("update", update)
 
+		e.clock.Advance(time.Hour) // the seller's parcel reaches the delivery centre
 		sup1, post1 := e.login("sup1"), e.login("post1")
+		if r := e.do("POST", "/api/v1/articles/"+o.ArticleID+"/events", sup1, map[string]string{"event": "received_at_dc"}); r.status != 200 {
+			t.Fatalf("received: %d %s", r.status, r.body)
+		}
 		if r := e.do("POST", "/api/v1/dcs/dc-one/schedule", sup1, nil); r.status != 200 {
 			t.Fatalf("schedule: %d %s", r.status, r.body)
 		}
@@ -249,10 +248,11 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 		}
 		id := o.ArticleID
 		e.clock.Advance(10 * time.Minute)
-		photo := e.upload(post1, uuid.NewString(), form(id, "photo", "door.jpg", prooftest.JPEG(64, 48, 1))...)
+		photoJPEG, sigPNG := prooftest.JPEG(64, 48, 1), prooftest.PNG(300, 100, 4)
+		photo := e.upload(post1, uuid.NewString(), form(id, "photo", "door.jpg", photoJPEG)...)
 		e.clock.Advance(time.Second)
 		sig := e.upload(post1, uuid.NewString(), field("article_id", id), field("kind", "signature"),
-			part{name: "file", filename: "sig.png", contentType: "image/png", body: prooftest.PNG(300, 100, 4)})
+			part{name: "file", filename: "sig.png", contentType: "image/png", body: sigPNG})
 		if photo.status != 201 || sig.status != 201 {
 			t.Fatalf("proofs: %d %s / %d %s", photo.status, photo.body, sig.status, sig.body)
 		}
@@ -264,7 +264,7 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 		if r := e.do("POST", "/api/v1/deliveries", post1, out, "Idempotency-Key", uuid.NewString()); r.status != 201 {
 			t.Fatalf("deliver: %d %s", r.status, r.body)
 		}
-		pump(t, db, svc, "buyer.test", txn, e.clock.Now(), sent)
+		pump(t, disp)
 		ack("status", map[string]any{"context": map[string]any{"domain": "ONDC:LOG11", "country": "IND", "city": "std:080", "core_version": "1.2.5"},
 			"message": map[string]any{"order_id": o.Doc["id"]}})
 
@@ -281,7 +281,7 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 			}
 			seq = append(seq, s)
 		}
-		want := "on_search on_init on_confirm:Pending on_status:Pending on_status:At-destination-hub on_update:At-destination-hub " +
+		want := "on_search on_init on_confirm:Pending on_status:Pending on_update:Pending on_status:At-destination-hub " +
 			"on_status:At-destination-hub on_status:Out-for-delivery on_status:Order-delivered on_status:Order-delivered"
 		if strings.Join(seq, " ") != want {
 			t.Fatalf("callbacks\n got %s\nwant %s", strings.Join(seq, " "), want)
@@ -298,8 +298,11 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 		}
 		for i, u := range images {
 			tok := strings.TrimPrefix(u.(string), "http://dakiya.test"+pod.Path)
-			if got, err := testPODLinks.Parse(tok, e.clock.Now()); err != nil || got != proofIDs[i] {
+			if got, err := podLinks().Parse(tok, e.clock.Now()); err != nil || got != proofIDs[i] {
 				t.Fatalf("image %d %s names %q (%v), want %s", i, u, got, err, proofIDs[i])
+			}
+			if r := fetch(t, url+pod.Path+tok, ""); r.status != 200 || !bytes.Equal(r.body, [][]byte{photoJPEG, sigPNG}[i]) {
+				t.Fatalf("image %d through its link: %d, %d bytes", i, r.status, len(r.body))
 			}
 		}
 		if !strings.Contains(string(asJSON(last["tags"])), `"cod_collection_detail"`) || !strings.Contains(string(asJSON(last["tags"])), `"300.00"`) {
@@ -307,9 +310,6 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 		}
 	})
 }
-
-// testPODLinks sign the test's proof-of-delivery links.
-var testPODLinks = pod.NewLinks([]byte("pod link key for tests, 32 bytes"), "http://dakiya.test")
 
 // testSigner is Dakiya's ONDC signing key in tests.
 func testSigner() ondc.Signer {
@@ -322,7 +322,7 @@ func ondcService(t testing.TB, db *store.DB, now func() time.Time, registry ondc
 	pricer := tariff.New(db, db, now, uuid.NewString).WithDefault(assets.DefaultTariff())
 	return ondc.New(db, pricer, ondc.Config{Registry: registry, Signer: testSigner(), BppURI: "http://dakiya.test/ondc",
 		TrackURL: func(id string) string { return "http://dakiya.test/track?id=" + id },
-		ProofURL: testPODLinks.URL}, now, uuid.NewString)
+		ProofURL: podLinks().URL}, now, uuid.NewString)
 }
 
 func fulfillment(doc map[string]any) map[string]any {

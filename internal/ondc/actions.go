@@ -5,6 +5,8 @@ package ondc
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -12,6 +14,7 @@ import (
 	"time"
 
 	"dakiya/internal/article"
+	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/postal"
 	"dakiya/internal/tariff"
@@ -140,23 +143,21 @@ func codOf(tags []tagGroup, paymentAmount string) (int64, *refusal) {
 	return p, nil
 }
 
-// serviceable checks that our partner's centre delivers to pin.
-func (s *Service) serviceable(ctx context.Context, partnerID, pin string) (centre.DC, *refusal, error) {
-	p, err := s.store.Partner(ctx, partnerID)
-	if err != nil {
-		return centre.DC{}, nil, err
-	}
-	dc, err := s.store.DC(ctx, p.BillingDC)
-	if err != nil {
-		return centre.DC{}, nil, err
-	}
+// serviceable finds the centre whose beats deliver to pin.
+func (s *Service) serviceable(ctx context.Context, pin string) (centre.DC, *refusal, error) {
 	if !postal.ValidPIN(pin) {
-		return dc, refuse(http.StatusBadRequest, ErrInvalidRequest, "the drop-off area_code must be a PIN code"), nil
+		return centre.DC{}, refuse(http.StatusBadRequest, ErrInvalidRequest, "the drop-off area_code must be a PIN code"), nil
 	}
-	if _, ok := centre.BeatFor(dc.Beats, "", pin); !ok {
-		return dc, refuse(http.StatusUnprocessableEntity, ErrDropNotServiceable, "we do not deliver to PIN %s", pin), nil
+	centres, err := s.store.PINCentres(ctx)
+	if err != nil {
+		return centre.DC{}, nil, err
 	}
-	return dc, nil, nil
+	id, ok := centres[pin]
+	if !ok {
+		return centre.DC{}, refuse(http.StatusUnprocessableEntity, ErrDropNotServiceable, "we do not deliver to PIN %s", pin), nil
+	}
+	dc, err := s.store.DC(ctx, id)
+	return dc, nil, err
 }
 
 func (s *Service) search(ctx context.Context, partnerID string, req Request) (*refusal, error) {
@@ -171,7 +172,7 @@ func (s *Service) search(ctx context.Context, partnerID string, req Request) (*r
 	if !postal.ValidPIN(from) {
 		return refuse(http.StatusBadRequest, ErrInvalidRequest, "the pickup area_code must be a PIN code"), nil
 	}
-	if _, r, err := s.serviceable(ctx, partnerID, to); r != nil || err != nil {
+	if _, r, err := s.serviceable(ctx, to); r != nil || err != nil {
 		return r, err
 	}
 	cod, r := codOf(in.Fulfillment.Tags, in.Payment.Collection)
@@ -335,7 +336,7 @@ func (s *Service) confirm(ctx context.Context, partnerID string, req Request) (*
 	}
 	it, _ := o.Chosen()
 	rcp, pin := recipient(d)
-	dc, rf, err := s.serviceable(ctx, partnerID, pin)
+	dc, rf, err := s.serviceable(ctx, pin)
 	if rf != nil || err != nil {
 		return rf, err
 	}
@@ -346,13 +347,17 @@ func (s *Service) confirm(ctx context.Context, partnerID string, req Request) (*
 	if cod != o.Priced.CODPaise {
 		return refuse(http.StatusUnprocessableEntity, ErrQuoteUnavailable, "the collection amount differs from the one quoted"), nil
 	}
+	p, err := s.store.Partner(ctx, partnerID)
+	if err != nil {
+		return nil, err
+	}
 	o.Doc, o.Stage = d, StageConfirmed
-	return s.book(ctx, o, it, dc, rcp, cod)
+	return s.book(ctx, o, p.Name, it, dc, rcp, cod)
 }
 
 // book allocates an S10 id and books the article, retrying a clash.
-func (s *Service) book(ctx context.Context, o Order, it Item, dc centre.DC, rcp article.Recipient, cod int64) (*refusal, error) {
-	indicator := map[postal.Service]string{postal.ServiceSpeedPost: "EO", postal.ServiceParcel: "CO"}[it.Service]
+func (s *Service) book(ctx context.Context, o Order, place string, it Item, dc centre.DC, rcp article.Recipient, cod int64) (*refusal, error) {
+	indicator := booking.DefaultIndicators()[it.Service]
 	for try := 0; try < 5; try++ {
 		n, err := serial()
 		if err != nil {
@@ -360,21 +365,29 @@ func (s *Service) book(ctx context.Context, o Order, it Item, dc centre.DC, rcp 
 		}
 		id, _ := postal.NewS10(indicator, n, "IN")
 		now := s.now()
-		a, evs, fe := article.Prepare(article.Input{ID: string(id), Service: it.Service, Recipient: rcp, CODPaise: cod}, dc, "", now)
+		in, fe := article.Normalize(article.Input{ID: string(id), Service: it.Service, Recipient: rcp, CODPaise: cod}, true)
 		if len(fe) > 0 {
 			return refuse(http.StatusBadRequest, ErrInvalidRequest, "the drop-off cannot be booked: %s %s", fe[0].Field, fe[0].Message), nil
 		}
+		a, evs := article.NewBooked(in, dc, place, contentHash(o), now)
+		a.PartnerID, a.PricePaise, a.CODFeePaise = o.PartnerID, postal.Paise(it.PricePaise+it.TaxPaise), postal.Paise(o.Priced.CODFeePaise)
 		o.ArticleID = a.ID
-		msg, err := s.callback(o, "on_confirm", Doc{"order": StatusOrder(o, Tracking{Article: a, Events: evs[:1]}, StatePending, now)})
+		msg, err := s.callback(o, "on_confirm", Doc{"order": StatusOrder(o, Tracking{Article: a, Events: evs}, StatePending, now)})
 		if err != nil {
 			return nil, err
 		}
-		err = s.store.BookONDC(ctx, o, a, evs, it.PricePaise+it.TaxPaise, o.Priced.CODFeePaise, msg)
+		err = s.store.BookONDC(ctx, o, a, evs, msg)
 		if !postal.IsCode(err, postal.CodeConflict) {
 			return nil, err
 		}
 	}
 	return refuse(http.StatusServiceUnavailable, ErrConfirmFailed, "could not allocate an article id; retry"), nil
+}
+
+// contentHash fingerprints the article of an ONDC order: its order.
+func contentHash(o Order) string {
+	sum := sha256.Sum256([]byte("ondc:" + o.PartnerID + "\n" + o.BapID + "\n" + o.TransactionID))
+	return hex.EncodeToString(sum[:])
 }
 
 // confirmed loads the confirmed (or cancelled) order req names.

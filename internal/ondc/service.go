@@ -24,6 +24,8 @@ import (
 type Store interface {
 	Partner(ctx context.Context, id string) (partner.Partner, error)
 	DC(ctx context.Context, id string) (centre.DC, error)
+	// PINCentres maps each PIN code a beat lists to its centre.
+	PINCentres(ctx context.Context) (map[string]string, error)
 	// ONDCOrder finds a transaction of a buyer app; not found when new.
 	ONDCOrder(ctx context.Context, bapID, transactionID string) (Order, error)
 	ONDCOrderByID(ctx context.Context, id string) (Order, error)
@@ -31,10 +33,10 @@ type Store interface {
 	// Seq next in the order's line) in one transaction.
 	SaveONDCOrder(ctx context.Context, o Order, m outbox.Message) error
 	// BookONDC confirms o: in one transaction it stores o, writes m, and
-	// books a (for o's partner, priced at pricePaise and codFeePaise) with
-	// its first events, which owe their own on_status callbacks. Clash
-	// when a's id is taken.
-	BookONDC(ctx context.Context, o Order, a article.Article, evs []article.Event, pricePaise, codFeePaise int64, m outbox.Message) error
+	// books a (for its partner, at its price) with its first events,
+	// which owe their own on_status callbacks. Conflict when a's id is
+	// taken.
+	BookONDC(ctx context.Context, o Order, a article.Article, evs []article.Event, m outbox.Message) error
 	// CancelONDC cancels o and its article (moved from status from by e),
 	// and writes m, in one transaction; conflict when the article moved.
 	CancelONDC(ctx context.Context, o Order, from article.Status, e article.Event, m outbox.Message) error

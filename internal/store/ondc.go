@@ -112,7 +112,7 @@ func (db *DB) SaveONDCOrder(ctx context.Context, o ondc.Order, m outbox.Message)
 // BookONDC confirms o, writes its on_confirm m, and books its article for
 // o's partner with its first events (which write their on_status), in one
 // transaction. A taken article id is a conflict.
-func (db *DB) BookONDC(ctx context.Context, o ondc.Order, a article.Article, evs []article.Event, pricePaise, codFeePaise int64, m outbox.Message) error {
+func (db *DB) BookONDC(ctx context.Context, o ondc.Order, a article.Article, evs []article.Event, m outbox.Message) error {
 	return db.inTx(ctx, "book ondc order", func(r runner) error {
 		art := o.ArticleID
 		o.ArticleID = ""
@@ -126,10 +126,6 @@ func (db *DB) BookONDC(ctx context.Context, o ondc.Order, a article.Article, evs
 			return err
 		} else if out != article.Created {
 			return postal.Errorf(postal.CodeConflict, "article id %s is taken", a.ID)
-		}
-		if _, err := r.exec(ctx, "UPDATE articles SET partner_id = ?, price_paise = ?, cod_fee_paise = ? WHERE id = ?",
-			o.PartnerID, pricePaise, codFeePaise, a.ID); err != nil {
-			return classify("book ondc article", err)
 		}
 		if _, err := r.exec(ctx, "UPDATE ondc_orders SET article_id = ? WHERE id = ?", art, o.ID); err != nil {
 			return classify("book ondc article", err)
@@ -208,27 +204,4 @@ func (db *DB) ONDCTracking(ctx context.Context, articleID string) (article.Artic
 	}
 	c.At = fromMS(at)
 	return a, evs, proofs, &c, nil
-}
-
-// ONDCCallbacks lists an order's callbacks still pending in the outbox,
-// in the order they are due to be sent.
-func (db *DB) ONDCCallbacks(ctx context.Context, orderID string) ([]outbox.Message, error) {
-	rows, err := db.run().query(ctx, `SELECT id, partner_id, target, order_key, seq, event_type, body, created_at
-		FROM outbox WHERE kind = ? AND target = ? AND state = 'pending' ORDER BY seq`, string(outbox.KindONDC), orderID)
-	if err != nil {
-		return nil, classify("ondc callbacks", err)
-	}
-	defer rows.Close()
-	out := []outbox.Message{}
-	for rows.Next() {
-		m := outbox.Message{Kind: outbox.KindONDC, State: outbox.StatePending}
-		var body string
-		var created int64
-		if err := rows.Scan(&m.ID, &m.PartnerID, &m.Target, &m.OrderKey, &m.Seq, &m.EventType, &body, &created); err != nil {
-			return nil, classify("ondc callbacks", err)
-		}
-		m.Body, m.CreatedAt = []byte(body), fromMS(created)
-		out = append(out, m)
-	}
-	return out, classify("ondc callbacks", rows.Err())
 }
