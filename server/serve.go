@@ -195,6 +195,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		Webhooks: a.webhooks,
 		// webhooks (outbox, dispatcher): deps above this line
 		// remittances (partner COD): deps above this line
+		ONDC: a.ondc,
 		// ondc (LOG11 adapter): deps above this line
 	})
 }

@@ -21,6 +21,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/objstore"
+	"dakiya/internal/ondc"
 	"dakiya/internal/otp"
 	"dakiya/internal/outbox"
 	"dakiya/internal/partner"
@@ -64,6 +65,7 @@ type app struct {
 	guard         dispatch.Guard // where partner messages may go
 	// webhooks (outbox, dispatcher): fields above this line
 	// remittances (partner COD): fields above this line
+	ondc *ondc.Service // nil unless DAKIYA_ONDC_REGISTRY is set
 	// ondc (LOG11 adapter): fields above this line
 }
 
@@ -154,6 +156,9 @@ func (a *app) services() error {
 	}
 	// webhooks (outbox, dispatcher): services above this line
 	// remittances (partner COD): services above this line
+	if err := a.ondcService(keys); err != nil {
+		return fmt.Errorf("ondc: %w", err)
+	}
 	// ondc (LOG11 adapter): services above this line
 	return nil
 }

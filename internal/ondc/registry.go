@@ -78,3 +78,6 @@ func (r Registry) Partner(bapID string) (string, bool) {
 	s, ok := r.byID[bapID]
 	return s.PartnerID, ok
 }
+
+// Len is how many keys the registry holds.
+func (r Registry) Len() int { return len(r.byKey) }

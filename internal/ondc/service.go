@@ -60,6 +60,10 @@ type Config struct {
 	TrackURL func(articleID string) string
 	// ProofURL is a signed link to a proof-of-delivery image.
 	ProofURL func(proofID string, now time.Time) string
+	// CheckURL refuses a bap_uri we must not call back (in production:
+	// not https, or a private, loopback or link-local address); nil
+	// allows any.
+	CheckURL func(ctx context.Context, raw string) error
 	// Dev accepts unsigned requests (never badly signed ones).
 	Dev bool
 }
@@ -113,6 +117,11 @@ func (s *Service) Handle(ctx context.Context, action string, body []byte, auth s
 	}
 	if sub != nil && sub.SubscriberID != req.Context.BapID {
 		return nack(http.StatusUnauthorized, Errorf("POLICY-ERROR", ErrInvalidSignature, "signed by %s, not by context.bap_id", sub.SubscriberID)), nil
+	}
+	if s.cfg.CheckURL != nil {
+		if err := s.cfg.CheckURL(ctx, req.Context.BapURI); err != nil {
+			return nack(http.StatusBadRequest, Errorf("CONTEXT-ERROR", ErrInvalidRequest, "context.bap_uri cannot be called back: %s", err.Error())), nil
+		}
 	}
 	partnerID, ok := s.cfg.Registry.Partner(req.Context.BapID)
 	if !ok {

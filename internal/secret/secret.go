@@ -22,6 +22,7 @@ const (
 	PurposeSMSSeal     = "dakiya sms-seal v1"     // a code in a queued or sent SMS
 	PurposePODLink     = "dakiya pod-link v1"     // a partner's proof-of-delivery image link
 	PurposeWebhookSeal = "dakiya webhook-seal v1" // a webhook subscription's signing secret
+	PurposeONDCSigning = "dakiya ondc-signing v1" // the ONDC signing key's seed, in development
 )
 
 // New returns a keyring over master.
