@@ -149,72 +149,102 @@ func setAt(doc map[string]any, path string, v any) {
 	cur[parts[len(parts)-1]] = v
 }
 
+// ondcFix is an env with the ONDC adapter served, a buyer app (partner
+// pid) in its registry, and the outbox dispatcher sending callbacks.
+type ondcFix struct {
+	e    *env
+	db   *store.DB
+	b    *buyerApp
+	url  string
+	pid  string
+	disp *dispatch.Dispatcher
+}
+
+func newONDC(t *testing.T, db *store.DB) *ondcFix {
+	t.Helper()
+	e := newEnv(t, db)
+	f := &ondcFix{e: e, db: db, pid: e.newPartner("Buyer App", "dc-one")}
+	spec, err := ondctest.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rules, err := ondctest.LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	buyerSigner, _ := ondc.NewSigner("buyer.test", "bk1", bytes.Repeat([]byte{7}, ed25519.SeedSize))
+	regFile := filepath.Join(t.TempDir(), "registry.json")
+	reg, _ := json.Marshal([]ondc.Subscriber{{SubscriberID: "buyer.test", UniqueKeyID: "bk1", SigningPublicKey: buyerSigner.PublicKey(), PartnerID: f.pid}})
+	if err := os.WriteFile(regFile, reg, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	registry, err := ondc.LoadRegistry(regFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ours, _ := ondc.NewRegistry([]ondc.Subscriber{{SubscriberID: "dakiya.test", UniqueKeyID: "dk1", SigningPublicKey: testSigner().PublicKey(), PartnerID: "-"}})
+	f.b = &buyerApp{t: t, signer: buyerSigner, ours: ours, spec: spec, rules: rules, now: e.clock.Now}
+	f.b.srv = httptest.NewServer(f.b)
+	t.Cleanup(f.b.srv.Close)
+	svc := ondcService(t, db, e.clock.Now, registry)
+	d := e.deps
+	d.ONDC = svc
+	f.url = e.replica(d)
+	if f.disp, err = dispatch.New(db, map[outbox.Kind]outbox.Sender{outbox.KindONDC: svc}, e.clock.Now,
+		slog.New(slog.NewTextHandler(io.Discard, nil)), dispatch.Options{Owner: "test", Guard: dispatch.Guard{Dev: true}}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// ack sends a request as the buyer app, wants ACK, and runs the outbox.
+func (f *ondcFix) ack(t *testing.T, txn, action string, doc map[string]any) {
+	t.Helper()
+	r := f.b.send(f.e, f.url, action, doc, txn)
+	if r.status != 200 || !strings.Contains(string(r.body), `"ACK"`) {
+		t.Fatalf("%s: %d %s", action, r.status, r.body)
+	}
+	pump(t, f.disp)
+}
+
+// drop points an order's drop-off at dc-one's beat and the test's phone.
+func drop(doc map[string]any) {
+	for _, f := range doc["message"].(map[string]any)["order"].(map[string]any)["fulfillments"].([]any) {
+		f := f.(map[string]any)
+		setAt(f, "end.location.address.area_code", "560034")
+		setAt(f, "end.location.gps", "12.9361,77.6212")
+		setAt(f, "end.contact.phone", "9845012345")
+		setAt(f, "end.person.name", "Meera Iyer")
+	}
+}
+
+// book runs search, init and confirm of a flow's examples in txn and
+// returns the order.
+func (f *ondcFix) book(t *testing.T, txn, flow, searchID string) ondc.Order {
+	t.Helper()
+	search := flowStep(t, flow, searchID)
+	setAt(search, "message.intent.fulfillment.end.location.address.area_code", "560034")
+	f.ack(t, txn, "search", search)
+	for _, step := range []string{"init", "confirm"} {
+		doc := flowStep(t, flow, step+"_LOGISTICS")
+		drop(doc)
+		f.e.clock.Advance(time.Minute)
+		f.ack(t, txn, step, doc)
+	}
+	o, err := f.db.ONDCOrder(context.Background(), "buyer.test", txn)
+	if err != nil || o.ArticleID == "" {
+		t.Fatalf("confirm booked nothing: %v %+v", err, o)
+	}
+	return o
+}
+
 func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
-		e := newEnv(t, db)
-		pid := e.newPartner("Buyer App", "dc-one")
-		spec, err := ondctest.Load()
-		if err != nil {
-			t.Fatal(err)
-		}
-		buyerSigner, _ := ondc.NewSigner("buyer.test", "bk1", bytes.Repeat([]byte{7}, ed25519.SeedSize))
-		regFile := filepath.Join(t.TempDir(), "registry.json")
-		reg, _ := json.Marshal([]ondc.Subscriber{{SubscriberID: "buyer.test", UniqueKeyID: "bk1", SigningPublicKey: buyerSigner.PublicKey(), PartnerID: pid}})
-		os.WriteFile(regFile, reg, 0o600)
-		registry, err := ondc.LoadRegistry(regFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		ours, _ := ondc.NewRegistry([]ondc.Subscriber{{SubscriberID: "dakiya.test", UniqueKeyID: "dk1", SigningPublicKey: testSigner().PublicKey(), PartnerID: "-"}})
-		rules, err := ondctest.LoadRules()
-		if err != nil {
-			t.Fatal(err)
-		}
-		b := &buyerApp{t: t, signer: buyerSigner, ours: ours, spec: spec, rules: rules, now: e.clock.Now}
-		b.srv = httptest.NewServer(b)
-		defer b.srv.Close()
-		svc := ondcService(t, db, e.clock.Now, registry)
-		d := e.deps
-		d.ONDC = svc
-		url := e.replica(d)
-		txn := uuid.NewString()
-		disp, err := dispatch.New(db, map[outbox.Kind]outbox.Sender{outbox.KindONDC: svc}, e.clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)),
-			dispatch.Options{Owner: "test", Guard: dispatch.Guard{Dev: true}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ack := func(action string, doc map[string]any) {
-			t.Helper()
-			r := b.send(e, url, action, doc, txn)
-			if r.status != 200 || !strings.Contains(string(r.body), `"ACK"`) {
-				t.Fatalf("%s: %d %s", action, r.status, r.body)
-			}
-			pump(t, disp)
-		}
-		drop := func(doc map[string]any, fulfillments string) {
-			for _, f := range doc["message"].(map[string]any)["order"].(map[string]any)[fulfillments].([]any) {
-				f := f.(map[string]any)
-				setAt(f, "end.location.address.area_code", "560034")
-				setAt(f, "end.location.gps", "12.9361,77.6212")
-				setAt(f, "end.contact.phone", "9845012345")
-				setAt(f, "end.person.name", "Meera Iyer")
-			}
-		}
-		search := flowStep(t, "CASH_ON_DELIVERY_FLOW", "search_1_LOGISITCS")
-		setAt(search, "message.intent.fulfillment.end.location.address.area_code", "560034")
-		ack("search", search)
-		init := flowStep(t, "CASH_ON_DELIVERY_FLOW", "init_LOGISTICS")
-		drop(init, "fulfillments")
-		e.clock.Advance(time.Minute)
-		ack("init", init)
+		f := newONDC(t, db)
+		e, b, url, txn := f.e, f.b, f.url, uuid.NewString()
+		ack := func(action string, doc map[string]any) { t.Helper(); f.ack(t, txn, action, doc) }
+		o := f.book(t, txn, "CASH_ON_DELIVERY_FLOW", "search_1_LOGISITCS")
 		confirm := flowStep(t, "CASH_ON_DELIVERY_FLOW", "confirm_LOGISTICS")
-		drop(confirm, "fulfillments")
-		e.clock.Advance(time.Minute)
-		ack("confirm", confirm)
-		o, err := db.ONDCOrder(context.Background(), "buyer.test", txn)
-		if err != nil || o.ArticleID == "" {
-			t.Fatalf("confirm booked nothing: %v %+v", err, o)
-		}
 		e.clock.Advance(time.Minute)
 		update := flowStep(t, "STATIC_OTP_PICKUP_DELIVERY", "update_LOGISTICS")
 		update["message"].(map[string]any)["order"].(map[string]any)["id"] = confirm["message"].(map[string]any)["order"].(map[string]any)["id"]
@@ -264,7 +294,7 @@ func TestONDCBuyerFlowThroughDelivery(t *testing.T) {
 		if r := e.do("POST", "/api/v1/deliveries", post1, out, "Idempotency-Key", uuid.NewString()); r.status != 201 {
 			t.Fatalf("deliver: %d %s", r.status, r.body)
 		}
-		pump(t, disp)
+		pump(t, f.disp)
 		ack("status", map[string]any{"context": map[string]any{"domain": "ONDC:LOG11", "country": "IND", "city": "std:080", "core_version": "1.2.5"},
 			"message": map[string]any{"order_id": o.Doc["id"]}})
 
