@@ -60,8 +60,8 @@ func (b *buyerApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	var doc map[string]any
 	_ = json.Unmarshal(body, &doc)
-	if res := b.rules.Check(action, doc); len(res.Failed) > 0 {
-		b.bad = append(b.bad, action+": validations.yaml: "+strings.Join(res.Failed, ", "))
+	if res := b.rules.Check(action, doc); len(res.Failed)+len(res.Unsupported) > 0 || len(res.Passed) == 0 {
+		b.bad = append(b.bad, action+": validations.yaml: "+strings.Join(append(res.Failed, res.Unsupported...), ", "))
 	}
 	doc["_action"] = action
 	b.got = append(b.got, doc)

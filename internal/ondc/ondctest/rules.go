@@ -88,8 +88,12 @@ func (r Rule) holdsAt(root any) (bool, error) {
 		return r.expr(root, ret)
 	case []any:
 		for _, x := range ret {
-			m, _ := x.(map[string]any)
-			ok, err := Rule(m).holds(root)
+			m, ok := x.(Rule) // yaml decodes a nested map as its parent's type
+			if !ok {
+				mm, _ := x.(map[string]any)
+				m = Rule(mm)
+			}
+			ok, err := m.holds(root)
 			if err != nil || !ok {
 				return ok, err
 			}
