@@ -190,6 +190,7 @@ func TestONDCRefusals(t *testing.T) {
 			if r.status != status || !strings.Contains(string(r.body), `"NACK"`) || !strings.Contains(string(r.body), `"code":"`+code+`"`) {
 				t.Errorf("%s: %d %s, want %d NACK %s", name, r.status, r.body, status, code)
 			}
+			ourAnswer(t, r)
 		}
 		nack("unsigned", post("search", good), 401, "60005")
 		nack("tampered", post("search", append(good[:len(good)-1:len(good)-1], ' ', '}'), "Authorization", auth), 401, "60005")

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/uuid"
 	"go.yaml.in/yaml/v3"
 
@@ -204,7 +205,25 @@ func (f *ondcFix) ack(t *testing.T, txn, action string, doc map[string]any) {
 	if r.status != 200 || !strings.Contains(string(r.body), `"ACK"`) {
 		t.Fatalf("%s: %d %s", action, r.status, r.body)
 	}
+	ourAnswer(t, r)
 	pump(t, f.disp)
+}
+
+// ourAnswer checks an answer of POST /ondc/{action} against the ONDCAck
+// schema of our own OpenAPI document.
+func ourAnswer(t *testing.T, r resp) {
+	t.Helper()
+	doc, err := openapi3.NewLoader().LoadFromData(assets.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := json.Unmarshal(r.body, &v); err != nil {
+		t.Fatalf("answer %s: %v", r.body, err)
+	}
+	if err := doc.Components.Schemas["ONDCAck"].Value.VisitJSON(v); err != nil {
+		t.Fatalf("answer %s does not match ONDCAck: %v", r.body, err)
+	}
 }
 
 // drop points an order's drop-off at dc-one's beat and the test's phone.
