@@ -178,6 +178,11 @@ func TestONDCRefusals(t *testing.T) {
 			if edit != nil {
 				edit(c)
 			}
+			if mid, ok := c["message_id"].(string); ok {
+				b.mu.Lock()
+				b.sent[mid] = "search"
+				b.mu.Unlock()
+			}
 			body, _ := json.Marshal(doc)
 			return body, b.signer.Header(body, e.clock.Now())
 		}
@@ -237,6 +242,16 @@ func TestONDCRefusals(t *testing.T) {
 		nack("track of nothing", b.send(e, f.url, "track", order, txn), 404, "66004")
 		if n, m := e.count("ondc_orders"), e.count("outbox"); n != 0 || m != 0 {
 			t.Fatalf("refused requests left %d orders and %d messages", n, m)
+		}
+		once, onceAuth := signed(nil)
+		for range 2 { // a buyer app's retry of the same message is answered once
+			if r := post("search", once, "Authorization", onceAuth); r.status != 200 {
+				t.Fatalf("search: %d %s", r.status, r.body)
+			}
+		}
+		pump(t, f.disp)
+		if n := len(b.states()); n != 1 || e.count("outbox") != 1 {
+			t.Fatalf("a repeated search was answered %d times", n)
 		}
 		b.failures(t)
 	})

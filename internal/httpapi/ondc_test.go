@@ -44,6 +44,7 @@ type buyerApp struct {
 	now    func() time.Time
 	srv    *httptest.Server
 	mu     sync.Mutex
+	sent   map[string]string // message_id → action of each request sent
 	got    []map[string]any
 	bad    []string
 }
@@ -63,6 +64,10 @@ func (b *buyerApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_ = json.Unmarshal(body, &doc)
 	if res := b.rules.Check(action, doc); len(res.Failed)+len(res.Unsupported) > 0 || len(res.Passed) == 0 {
 		b.bad = append(b.bad, action+": validations.yaml: "+strings.Join(append(res.Failed, res.Unsupported...), ", "))
+	}
+	mid, _ := doc["context"].(map[string]any)["message_id"].(string)
+	if req, ok := b.sent[mid]; (ok && "on_"+req != action) || (!ok && action != "on_status") {
+		b.bad = append(b.bad, action+": message_id "+mid+" answers no request of ours ("+req+")")
 	}
 	doc["_action"] = action
 	b.got = append(b.got, doc)
@@ -108,6 +113,9 @@ func (b *buyerApp) send(e *env, url, action string, doc map[string]any, txn stri
 	c["timestamp"], c["ttl"], c["action"] = ondc.Stamp(e.clock.Now()), "PT30S", action
 	c["bpp_id"], c["bpp_uri"] = "dakiya.test", url+"/ondc"
 	body, _ := json.Marshal(doc)
+	b.mu.Lock()
+	b.sent[c["message_id"].(string)] = action
+	b.mu.Unlock()
 	req, _ := http.NewRequest("POST", url+"/ondc/"+action, bytes.NewReader(body))
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Authorization", b.signer.Header(body, e.clock.Now()))
@@ -184,7 +192,7 @@ func newONDC(t *testing.T, db *store.DB) *ondcFix {
 		t.Fatal(err)
 	}
 	ours, _ := ondc.NewRegistry([]ondc.Subscriber{{SubscriberID: "dakiya.test", UniqueKeyID: "dk1", SigningPublicKey: testSigner().PublicKey(), PartnerID: "-"}})
-	f.b = &buyerApp{t: t, signer: buyerSigner, ours: ours, spec: spec, rules: rules, now: e.clock.Now}
+	f.b = &buyerApp{t: t, signer: buyerSigner, ours: ours, spec: spec, rules: rules, now: e.clock.Now, sent: map[string]string{}}
 	f.b.srv = httptest.NewServer(f.b)
 	t.Cleanup(f.b.srv.Close)
 	svc := ondcService(t, db, e.clock.Now, registry)

@@ -208,7 +208,7 @@ func (s *Service) search(ctx context.Context, partnerID string, req Request) (*r
 		return refuse(http.StatusUnprocessableEntity, "60004", "no service of ours carries this article"), nil
 	}
 	o.Priced, o.Stage = p, StageSearched
-	msg, err := s.callback(o, "on_search", Catalog(p, now))
+	msg, err := s.callback(o, req, "on_search", Catalog(p, now))
 	if err != nil {
 		return nil, err
 	}
@@ -271,7 +271,7 @@ func (s *Service) init(ctx context.Context, partnerID string, req Request) (*ref
 		return refuse(http.StatusUnprocessableEntity, ErrQuoteUnavailable, "the drop-off PIN differs from the one quoted"), nil
 	}
 	o.Doc, o.Stage = d, StageInitialized
-	msg, err := s.callback(o, "on_init", Doc{"order": InitOrder(o, d)})
+	msg, err := s.callback(o, req, "on_init", Doc{"order": InitOrder(o, d)})
 	if err != nil {
 		return nil, err
 	}
@@ -352,11 +352,11 @@ func (s *Service) confirm(ctx context.Context, partnerID string, req Request) (*
 		return nil, err
 	}
 	o.Doc, o.Stage = d, StageConfirmed
-	return s.book(ctx, o, p.Name, it, dc, rcp, cod)
+	return s.book(ctx, req, o, p.Name, it, dc, rcp, cod)
 }
 
 // book allocates an S10 id and books the article, retrying a clash.
-func (s *Service) book(ctx context.Context, o Order, place string, it Item, dc centre.DC, rcp article.Recipient, cod int64) (*refusal, error) {
+func (s *Service) book(ctx context.Context, req Request, o Order, place string, it Item, dc centre.DC, rcp article.Recipient, cod int64) (*refusal, error) {
 	indicator := booking.DefaultIndicators()[it.Service]
 	for try := 0; try < 5; try++ {
 		n, err := serial()
@@ -372,7 +372,7 @@ func (s *Service) book(ctx context.Context, o Order, place string, it Item, dc c
 		a, evs := article.NewBooked(in, dc, place, contentHash(o), now)
 		a.PartnerID, a.PricePaise, a.CODFeePaise = o.PartnerID, postal.Paise(it.PricePaise+it.TaxPaise), postal.Paise(o.Priced.CODFeePaise)
 		o.ArticleID = a.ID
-		msg, err := s.callback(o, "on_confirm", Doc{"order": StatusOrder(o, Tracking{Article: a, Events: evs}, StatePending, now)})
+		msg, err := s.callback(o, req, "on_confirm", Doc{"order": StatusOrder(o, Tracking{Article: a, Events: evs}, StatePending, now)})
 		if err != nil {
 			return nil, err
 		}
@@ -414,7 +414,7 @@ func (s *Service) status(ctx context.Context, partnerID string, req Request) (*r
 	if r != nil || err != nil {
 		return r, err
 	}
-	msg, err := s.callback(o, "on_status", nil)
+	msg, err := s.callback(o, req, "on_status", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -426,7 +426,7 @@ func (s *Service) track(ctx context.Context, partnerID string, req Request) (*re
 	if r != nil || err != nil {
 		return r, err
 	}
-	msg, err := s.callback(o, "on_track", nil)
+	msg, err := s.callback(o, req, "on_track", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -478,7 +478,7 @@ func (s *Service) cancel(ctx context.Context, partnerID string, req Request) (*r
 	o.Stage = StageCancelled
 	d := StatusOrder(o, t, StateCancelled, now)
 	d["cancellation"] = Doc{"cancelled_by": o.BapID, "reason": Doc{"id": m.Reason}}
-	msg, err := s.callback(o, "on_cancel", Doc{"order": d})
+	msg, err := s.callback(o, req, "on_cancel", Doc{"order": d})
 	if err != nil {
 		return nil, err
 	}
@@ -532,7 +532,7 @@ func (s *Service) update(ctx context.Context, partnerID string, req Request) (*r
 	if err != nil {
 		return nil, err
 	}
-	msg, err := s.callback(o, "on_update", Doc{"order": StatusOrder(o, t, "", now)})
+	msg, err := s.callback(o, req, "on_update", Doc{"order": StatusOrder(o, t, "", now)})
 	if err != nil {
 		return nil, err
 	}

@@ -28,7 +28,7 @@ func (s *Service) Request(ctx context.Context, m outbox.Message, now time.Time) 
 	action, fs, _ := strings.Cut(m.EventType, "/")
 	body := m.Body
 	if len(body) == 0 {
-		if body, err = s.Render(ctx, o, m.ID, action, fs, now); err != nil {
+		if body, err = s.Render(ctx, o, messageID(o, m), action, fs, now); err != nil {
 			return nil, err
 		}
 	}
@@ -57,9 +57,20 @@ func (s *Service) Render(ctx context.Context, o Order, messageID, action, fs str
 	default:
 		return nil, postal.Errorf(postal.CodeInternal, "ondc: cannot render %s", action)
 	}
-	b, err := json.Marshal(Envelope(s.context(o), action, messageID, now, msg))
+	b, err := json.Marshal(Envelope(s.callbackContext(o), action, messageID, now, msg))
 	if err != nil {
 		return nil, postal.Wrap(err, postal.CodeInternal, "ondc: render "+action)
 	}
 	return b, nil
+}
+
+// messageID is a callback's message_id: its request's for a solicited
+// callback (whose outbox id ends in it), its own id for an unsolicited one.
+func messageID(o Order, m outbox.Message) string {
+	if rest, ok := strings.CutPrefix(m.ID, o.ID+"/"); ok {
+		if _, id, ok := strings.Cut(rest, "/"); ok {
+			return id
+		}
+	}
+	return m.ID
 }

@@ -127,8 +127,12 @@ func (s *Service) Handle(ctx context.Context, action string, body []byte, auth s
 	if !ok {
 		return nack(http.StatusForbidden, Errorf("POLICY-ERROR", ErrInvalidSignature, "%s is not a registered buyer app", req.Context.BapID)), nil
 	}
-	h := handlers[action]
-	if e, err := h(s, ctx, partnerID, req); err != nil || e != nil {
+	if _, err := s.store.Partner(ctx, partnerID); postal.IsCode(err, postal.CodeNotFound) {
+		return nack(http.StatusForbidden, Errorf("POLICY-ERROR", ErrInvalidSignature, "%s books as no partner of ours", req.Context.BapID)), nil
+	} else if err != nil {
+		return Answer{}, err
+	}
+	if e, err := s.serve(ctx, action, partnerID, req); err != nil || e != nil {
 		if err != nil {
 			return Answer{}, err
 		}
@@ -151,22 +155,35 @@ func refuse(status int, code, format string, args ...any) *refusal {
 	return &refusal{status: status, err: Errorf(typ, code, format, args...)}
 }
 
-type handler func(s *Service, ctx context.Context, partnerID string, req Request) (*refusal, error)
-
-var handlers = map[string]handler{
-	"search": (*Service).search, "init": (*Service).init, "confirm": (*Service).confirm,
-	"status": (*Service).status, "track": (*Service).track, "cancel": (*Service).cancel, "update": (*Service).update,
+// serve runs action's handler.
+func (s *Service) serve(ctx context.Context, action, partnerID string, req Request) (*refusal, error) {
+	switch action {
+	case "search":
+		return s.search(ctx, partnerID, req)
+	case "init":
+		return s.init(ctx, partnerID, req)
+	case "confirm":
+		return s.confirm(ctx, partnerID, req)
+	case "status":
+		return s.status(ctx, partnerID, req)
+	case "track":
+		return s.track(ctx, partnerID, req)
+	case "cancel":
+		return s.cancel(ctx, partnerID, req)
+	}
+	return s.update(ctx, partnerID, req)
 }
 
-// callback is the outbox message carrying a callback of o: rendered now
-// when body is given, else at send time.
-func (s *Service) callback(o Order, action string, body Doc) (outbox.Message, error) {
+// callback is the outbox message carrying the callback of req for o:
+// rendered now when body is given, else at send time. It carries req's
+// message_id, as Beckn pairs a request with its callback; its outbox id is
+// made from it, so a request sent twice is answered once.
+func (s *Service) callback(o Order, req Request, action string, body Doc) (outbox.Message, error) {
 	now := s.now()
-	id := s.newID()
-	m := outbox.Message{ID: id, PartnerID: o.PartnerID, Kind: outbox.KindONDC, Target: o.ID,
-		OrderKey: "ondc:" + o.ID, EventType: action, CreatedAt: now}
+	m := outbox.Message{ID: o.ID + "/" + action + "/" + req.Context.MessageID, PartnerID: o.PartnerID, Kind: outbox.KindONDC,
+		Target: o.ID, OrderKey: "ondc:" + o.ID, EventType: action, CreatedAt: now}
 	if body != nil {
-		b, err := json.Marshal(Envelope(s.context(o), action, id, now, body))
+		b, err := json.Marshal(Envelope(s.callbackContext(o), action, req.Context.MessageID, now, body))
 		if err != nil {
 			return m, postal.Wrap(err, postal.CodeInternal, "ondc: render "+action)
 		}
@@ -175,8 +192,8 @@ func (s *Service) callback(o Order, action string, body Doc) (outbox.Message, er
 	return m, nil
 }
 
-// context is the context of our callbacks for o.
-func (s *Service) context(o Order) Context {
+// callbackContext is the context of our callbacks for o.
+func (s *Service) callbackContext(o Order) Context {
 	return Context{Domain: Domain, Country: Country, City: o.City, CoreVersion: CoreVersion,
 		BapID: o.BapID, BapURI: o.BapURI, BppID: s.cfg.Signer.SubscriberID, BppURI: s.cfg.BppURI,
 		TransactionID: o.TransactionID}
