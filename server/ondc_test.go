@@ -100,6 +100,12 @@ func TestONDCServed(t *testing.T) {
 			t.Fatalf("search (signed %v): %d %s", signed, res.StatusCode, answer)
 		}
 	}
+	req, _ := http.NewRequest("POST", base+"/ondc/search", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", ours.Header(body, time.Now())) // signed, but not by buyer.test's key
+	if res, err := http.DefaultClient.Do(req); err != nil || res.StatusCode != 401 {
+		t.Fatalf("a badly signed request in development: %v %v", res, err)
+	}
 	waitUntil(t, func() bool { mu.Lock(); defer mu.Unlock(); return len(got) >= 1 })
 	mu.Lock()
 	defer mu.Unlock()
