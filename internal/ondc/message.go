@@ -5,6 +5,23 @@
 // to the outbox, from where it is signed and POSTed to the buyer app's
 // bap_uri. It also renders the unsolicited on_status sent when an ONDC
 // order's article changes fulfillment state.
+//
+// Decisions:
+//   - A buyer app is a partner: the registry file (DAKIYA_ONDC_REGISTRY, a
+//     JSON array of {subscriber_id, unique_key_id, signing_public_key,
+//     partner_id}) lists its signing keys and names the partner its bap_id
+//     books and is billed as. No API key is involved: the signature is the
+//     credential, and the signer must be the request's bap_id.
+//   - The delivery OTP: the buyer app's code (update's end.authorization,
+//     or a static code in end.instructions code 5) is recorded and echoed in
+//     end.authorization of every later document, as the spec places it. At
+//     the door the postman still checks the recipient's own one-time code,
+//     sent by SMS to the number on file (DOMAIN.md's OTP rules); our code is
+//     never given to the buyer app.
+//   - An ONDC order's article is booked Pending at confirm, for the centre
+//     whose beat serves the drop-off PIN, and is At-destination-hub once
+//     received there; a cancellation (only before dispatch) returns it to
+//     sender with reason 41.
 package ondc
 
 // This file holds the Beckn envelope: context, ACK and NACK.
