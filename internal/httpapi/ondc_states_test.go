@@ -13,6 +13,7 @@ import (
 	"github.com/google/uuid"
 
 	"dakiya/internal/ondc"
+	"dakiya/internal/ondc/ondctest"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
@@ -265,32 +266,39 @@ func TestONDCFlowRequestsAccepted(t *testing.T) {
 }
 
 func flowRequestsAccepted(t *testing.T, f *ondcFix) {
-	flows := map[string][]string{
-		"ORDER_FLOW_BASE_LINE":       {"search_LOGISTICS", "init_LOGISTICS", "confirm_LOGISTICS", "update_LOGISTICS", "track_LOGISTICS"},
-		"E-POD":                      {"search_LOGISTICS", "init_LOGISTICS", "confirm_LOGISTICS", "update_LOGISTICS", "track_LOGISTICS"},
-		"CASH_ON_DELIVERY_FLOW":      {"search_1_LOGISITCS", "init_LOGISTICS", "confirm_LOGISTICS", "update_LOGISTICS"},
-		"PICKUP_DELIVERY_ATTEMPT":    {"search_LOGISTICS", "init_LOGISTICS", "confirm_LOGISTICS", "update_LOGISTICS"},
-		"RTO_FLOW":                   {"search_LOGISTICS", "init_LOGISTICS", "confirm_LOGISTICS", "update_LOGISTICS"},
-		"STATIC_OTP_PICKUP_DELIVERY": {"search_2_LOGISTICS", "init_LOGISTICS", "confirm_LOGISTICS", "update_LOGISTICS"},
+	flows, err := ondctest.Flows()
+	if err != nil || len(flows) == 0 {
+		t.Fatalf("flows: %v %v", flows, err)
 	}
-	for flow, steps := range flows {
+	n := 0
+	for _, flow := range flows {
+		steps, err := ondctest.Steps(flow)
+		if err != nil {
+			t.Fatal(err)
+		}
 		txn := uuid.NewString()
-		for _, id := range steps {
-			doc := flowStep(t, flow, id)
-			action := doc["context"].(map[string]any)["action"].(string)
-			switch action {
+		for _, st := range steps {
+			if st.Owner != "BAP" {
+				continue
+			}
+			doc := st.Payload
+			switch st.API {
 			case "search":
 				setAt(doc, "message.intent.fulfillment.end.location.address.area_code", "560034")
 			case "init", "confirm", "update":
 				drop(doc)
 			}
 			f.e.clock.Advance(time.Second)
-			r := f.b.send(f.e, f.url, action, doc, txn)
+			r := f.b.send(f.e, f.url, st.API, doc, txn)
 			if r.status != 200 || !strings.Contains(string(r.body), `"ACK"`) {
-				t.Errorf("%s %s: %d %s", flow, id, r.status, r.body)
+				t.Errorf("%s %s: %d %s", flow, st.ActionID, r.status, r.body)
 			}
+			n++
 			pump(t, f.disp)
 		}
+	}
+	if n < 25 {
+		t.Fatalf("only %d buyer-side requests in the flows", n)
 	}
 	f.b.failures(t)
 }

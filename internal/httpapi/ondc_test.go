@@ -18,7 +18,6 @@ import (
 
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/google/uuid"
-	"go.yaml.in/yaml/v3"
 
 	"dakiya/assets"
 	"dakiya/internal/dispatch"
@@ -78,27 +77,13 @@ func (b *buyerApp) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // flowStep returns the example payload of a step of one of ONDC's flows.
 func flowStep(t *testing.T, flow, actionID string) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile(filepath.Join(ondctest.Dir(), "flows", flow+".yaml"))
+	steps, err := ondctest.Steps(flow)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var f struct {
-		Steps []struct {
-			ActionID string `yaml:"action_id"`
-			Mock     struct {
-				Payload any `yaml:"defaultPayload"`
-			} `yaml:"mock"`
-		} `yaml:"steps"`
-	}
-	if err := yaml.Unmarshal(raw, &f); err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range f.Steps {
+	for _, s := range steps {
 		if s.ActionID == actionID {
-			b, _ := json.Marshal(s.Mock.Payload)
-			var out map[string]any
-			_ = json.Unmarshal(b, &out)
-			return out
+			return s.Payload
 		}
 	}
 	t.Fatalf("no step %s in %s", actionID, flow)

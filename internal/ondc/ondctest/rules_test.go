@@ -46,3 +46,31 @@ func TestEval(t *testing.T) {
 		t.Fatal("a rule whose _CONTINUE_ holds is skipped")
 	}
 }
+
+// TestExamplesFollowRules: ONDC's own example payloads pass the rules of
+// their actions, which checks this interpreter against ONDC's reading.
+func TestExamplesFollowRules(t *testing.T) {
+	rs, err := LoadRules()
+	if err != nil {
+		t.Fatal(err)
+	}
+	flows, err := Flows()
+	if err != nil || len(flows) != 6 {
+		t.Fatalf("flows %v %v", flows, err)
+	}
+	n := 0
+	for _, f := range flows {
+		steps, err := Steps(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, s := range steps {
+			res := rs.Check(s.API, s.Payload)
+			if len(res.Failed)+len(res.Unsupported) > 0 {
+				t.Errorf("%s %s: %v %v", f, s.ActionID, res.Failed, res.Unsupported)
+			}
+			n += len(res.Passed)
+		}
+	}
+	t.Logf("%d rule checks passed on the examples", n)
+}
