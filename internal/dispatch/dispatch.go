@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/http"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,10 +23,10 @@ import (
 
 // Store claims due messages and records how their attempts ended.
 type Store interface {
-	// Claim leases up to limit due messages to owner until now+lease:
-	// pending, due, not leased by anyone else, and each the first pending
-	// message of its order key.
-	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]outbox.Message, error)
+	// Claim leases up to limit due messages of the given kinds to owner
+	// until now+lease: pending, due, not leased by anyone else, and each
+	// the first pending message of its order key.
+	Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int, kinds []outbox.Kind) ([]outbox.Message, error)
 	// Finish records an attempt and its message's new state, and releases
 	// the lease; it changes the message only while owner holds it.
 	Finish(ctx context.Context, owner string, r outbox.Result) error
@@ -82,6 +83,7 @@ func (o Options) withDefaults() Options {
 type Dispatcher struct {
 	store   Store
 	senders map[outbox.Kind]outbox.Sender
+	kinds   []outbox.Kind // those it has senders for: it leaves others alone
 	now     func() time.Time
 	log     *slog.Logger
 	opt     Options
@@ -92,7 +94,12 @@ func New(s Store, senders map[outbox.Kind]outbox.Sender, now func() time.Time, l
 	if s == nil || now == nil || log == nil || o.Owner == "" {
 		return nil, errors.New("dispatch: missing store, clock, log or owner")
 	}
-	return &Dispatcher{store: s, senders: senders, now: now, log: log, opt: o.withDefaults()}, nil
+	kinds := make([]outbox.Kind, 0, len(senders))
+	for k := range senders {
+		kinds = append(kinds, k)
+	}
+	slices.Sort(kinds)
+	return &Dispatcher{store: s, senders: senders, kinds: kinds, now: now, log: log, opt: o.withDefaults()}, nil
 }
 
 // Run polls for due messages every Poll until ctx ends; messages in
@@ -118,7 +125,7 @@ func (d *Dispatcher) RunOnce(ctx context.Context) (int, error) {
 	if ctx.Err() != nil {
 		return 0, nil
 	}
-	ms, err := d.store.Claim(ctx, d.opt.Owner, d.now(), d.opt.Lease, d.opt.Batch)
+	ms, err := d.store.Claim(ctx, d.opt.Owner, d.now(), d.opt.Lease, d.opt.Batch, d.kinds)
 	if err != nil {
 		return 0, fmt.Errorf("dispatch: claim: %w", err)
 	}

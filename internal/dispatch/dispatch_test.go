@@ -275,7 +275,7 @@ func TestReplicas(t *testing.T) {
 		}
 		// A lease keeps the other replica off until it runs out.
 		f.event(ids[0], article.EventDeliveryAttempted, article.StatusAttempted, "08")
-		held, err := db.Claim(context.Background(), "replica-a", f.clock.Now(), time.Minute, 10)
+		held, err := db.Claim(context.Background(), "replica-a", f.clock.Now(), time.Minute, 10, []outbox.Kind{outbox.KindWebhook})
 		if err != nil || len(held) != 1 {
 			t.Fatalf("claim: %v %v", held, err)
 		}
@@ -431,4 +431,25 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 	t.Fatal("timed out waiting")
+}
+
+// TestOtherKindsLeftAlone: a dispatcher claims only the kinds it has a
+// sender for, so a replica without the ONDC sender leaves ONDC callbacks to
+// one that has it.
+func TestOtherKindsLeftAlone(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		now := f.clock.Now()
+		m := outbox.Message{ID: "ondc-1", PartnerID: f.partner, Kind: outbox.KindONDC, Target: "order-1", OrderKey: "order-1",
+			Seq: 1, EventType: "on_status", Body: []byte(`{}`), CreatedAt: now}
+		if err := db.Enqueue(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		if n := f.runOnce(f.dispatcher("a", dispatch.Options{})); n != 0 {
+			t.Fatalf("attempted %d", n)
+		}
+		if n := f.count("outbox WHERE id = 'ondc-1' AND attempts = 0 AND lease_owner = ''"); n != 1 {
+			t.Fatal("the ONDC message was touched")
+		}
+	})
 }

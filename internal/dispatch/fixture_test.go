@@ -1,7 +1,6 @@
 package dispatch_test
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -45,7 +44,6 @@ type fixture struct {
 	sender  *webhook.Sender
 	ctx     context.Context // the partner's key
 	status  map[string]article.Status
-	logs    *bytes.Buffer
 }
 
 func newFixture(t *testing.T, db *store.DB) *fixture {
@@ -61,7 +59,7 @@ func newFixture(t *testing.T, db *store.DB) *fixture {
 		t.Fatal(err)
 	}
 	dev := dispatch.Guard{Dev: true}
-	f := &fixture{t: t, db: db, c: c, clock: c.Clock, partner: p.ID, status: map[string]article.Status{}, logs: &bytes.Buffer{},
+	f := &fixture{t: t, db: db, c: c, clock: c.Clock, partner: p.ID, status: map[string]article.Status{},
 		hooks:  webhook.New(db, sealer, dev.CheckURL, c.Clock.Now, uuid.NewString),
 		sender: webhook.NewSender(db, sealer, pod.NewLinks([]byte("pod link key for tests, 32 bytes"), "https://dakiya.example")),
 		ctx:    postal.WithPartner(context.Background(), postal.Partner{ID: p.ID, KeyID: "k1", Scopes: []postal.Scope{postal.ScopeWebhooks}})}
@@ -121,7 +119,7 @@ func (f *fixture) dispatcher(owner string, o dispatch.Options) *dispatch.Dispatc
 	}
 	o.Owner, o.Guard.Dev = owner, true
 	d, err := dispatch.New(f.db, map[outbox.Kind]outbox.Sender{outbox.KindWebhook: f.sender}, f.clock.Now,
-		slog.New(slog.NewJSONHandler(f.logs, nil)), o)
+		discard(), o)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -266,3 +266,30 @@ func TestWebhookDelivered(t *testing.T) {
 		}
 	})
 }
+
+// TestWebhookProductionURLs: a production server refuses to save a
+// receiver on a loopback, private or link-local address, or over http,
+// and saves a public https one.
+func TestWebhookProductionURLs(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		key := e.newKey(e.newPartner("Acme Books", "dc-one"), "webhooks")
+		sealer, _ := secret.NewSealer([]byte(webhookSealKey))
+		d := e.deps
+		d.Webhooks = webhook.New(db, sealer, dispatch.Guard{}.CheckURL, e.clock.Now, uuid.NewString)
+		e.url = e.replica(d)
+		for _, u := range []string{"http://127.0.0.1:8080/in", "https://127.0.0.1/in", "https://10.2.3.4/in",
+			"https://169.254.169.254/latest/meta-data", "https://[::1]/in", "https://localhost/in", "http://93.184.216.34/in"} {
+			p := wantProblem(t, e.do("POST", "/api/v1/webhooks", key, map[string]any{"url": u, "events": []string{"*"}}), 400)
+			if !strings.Contains(jsonText(p), "url") {
+				t.Errorf("%s: %v", u, p)
+			}
+		}
+		if n := e.count("webhooks"); n != 0 {
+			t.Fatalf("%d saved", n)
+		}
+		if r := e.do("POST", "/api/v1/webhooks", key, map[string]any{"url": "https://93.184.216.34/in", "events": []string{"*"}}); r.status != 201 {
+			t.Fatalf("public https: %d %s", r.status, r.body)
+		}
+	})
+}

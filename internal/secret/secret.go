@@ -19,11 +19,12 @@ const (
 	PurposeAccessToken = "dakiya access-token v1"
 	PurposeSlotLink    = "dakiya slot-link v1"
 	PurposeOTPSeal     = "dakiya otp-seal v1"
-	PurposeSMSSeal     = "dakiya sms-seal v1"     // a code in a queued or sent SMS
-	PurposePODLink     = "dakiya pod-link v1"     // a partner's proof-of-delivery image link
-	PurposeWebhookSeal = "dakiya webhook-seal v1" // a webhook subscription's signing secret
-	PurposeONDCSigning = "dakiya ondc-signing v1" // the ONDC signing key's seed, in development
+	PurposeSMSSeal     = "dakiya sms-seal v1" // a code in a queued or sent SMS
+	PurposePODLink     = "dakiya pod-link v1" // a partner's proof-of-delivery image link
 )
+
+// PurposeWebhookSeal seals a webhook subscription's signing secret.
+const PurposeWebhookSeal = "dakiya webhook-seal v1"
 
 // New returns a keyring over master.
 func New(master string) Keyring { return Keyring{master: []byte(master)} }
@@ -36,3 +37,7 @@ func (k Keyring) Key(purpose string) []byte {
 	}
 	return key
 }
+
+// PurposeONDCSigning derives the ONDC signing key's seed in development
+// (production names a key file).
+const PurposeONDCSigning = "dakiya ondc-signing v1"

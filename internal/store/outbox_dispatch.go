@@ -4,44 +4,29 @@ import (
 	"context"
 	"database/sql"
 	"strconv"
+	"strings"
 	"time"
 
 	"dakiya/internal/outbox"
 )
 
-// Claim leases up to limit due messages to owner until now+lease: pending,
-// due, not leased by anyone else, and each the first pending message of
-// its order key, so an article's later event waits for its earlier one.
-// On PostgreSQL the candidates are locked FOR UPDATE SKIP LOCKED, so
-// replicas claiming at once take different rows; on SQLite the one writer
-// serialises claims. Either way the lease is set by a conditional update
-// in the same transaction, and only rows it changed are returned.
-func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int) ([]outbox.Message, error) {
+// Claim leases up to limit due messages of kinds to owner until
+// now+lease: pending, due, not leased by anyone else, and each the first
+// pending message of its order key, so an article's later event waits for
+// its earlier one. On PostgreSQL the candidates are locked FOR UPDATE SKIP
+// LOCKED, so replicas claiming at once take different rows; on SQLite the
+// one writer serialises claims. Either way the lease is set by a
+// conditional update in the same transaction, and only rows it changed are
+// returned.
+func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time.Duration, limit int, kinds []outbox.Kind) ([]outbox.Message, error) {
+	if len(kinds) == 0 {
+		return nil, nil
+	}
 	var ids []string
 	err := db.inTx(ctx, "claim outbox", func(r runner) error {
-		q := `SELECT id FROM outbox o WHERE state = 'pending' AND next_at <= ? AND lease_until <= ?
-			AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_key = o.order_key AND e.state = 'pending'
-				AND (e.seq < o.seq OR (e.seq = o.seq AND e.id < o.id)))
-			ORDER BY next_at, seq, id LIMIT ` + strconv.Itoa(limit)
-		if r.dialect == Postgres {
-			q += " FOR UPDATE SKIP LOCKED"
-		}
-		cands, err := queryIDs(ctx, r, q, ms(now), ms(now))
-		if err != nil {
-			return err
-		}
-		ids = ids[:0]
-		for _, id := range cands {
-			res, err := r.exec(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
-				WHERE id = ? AND state = 'pending' AND lease_until <= ?`, owner, ms(now.Add(lease)), id, ms(now))
-			if err != nil {
-				return classify("lease outbox", err)
-			}
-			if n, err := res.RowsAffected(); err == nil && n == 1 {
-				ids = append(ids, id)
-			}
-		}
-		return nil
+		var err error
+		ids, err = claimIDs(ctx, r, owner, now, lease, limit, kinds)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -55,6 +40,39 @@ func (db *DB) Claim(ctx context.Context, owner string, now time.Time, lease time
 		out = append(out, m)
 	}
 	return out, nil
+}
+
+// claimIDs picks the due messages and leases them, in the caller's
+// transaction; it returns those it leased.
+func claimIDs(ctx context.Context, r runner, owner string, now time.Time, lease time.Duration, limit int, kinds []outbox.Kind) ([]string, error) {
+	args := []any{ms(now), ms(now)}
+	for _, k := range kinds {
+		args = append(args, string(k))
+	}
+	q := `SELECT id FROM outbox o WHERE state = 'pending' AND next_at <= ? AND lease_until <= ?
+		AND kind IN (?` + strings.Repeat(", ?", len(kinds)-1) + `)
+		AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.order_key = o.order_key AND e.state = 'pending'
+			AND (e.seq < o.seq OR (e.seq = o.seq AND e.id < o.id)))
+		ORDER BY next_at, seq, id LIMIT ` + strconv.Itoa(limit)
+	if r.dialect == Postgres {
+		q += " FOR UPDATE SKIP LOCKED"
+	}
+	cands, err := queryIDs(ctx, r, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, id := range cands {
+		res, err := r.exec(ctx, `UPDATE outbox SET lease_owner = ?, lease_until = ?
+			WHERE id = ? AND state = 'pending' AND lease_until <= ?`, owner, ms(now.Add(lease)), id, ms(now))
+		if err != nil {
+			return nil, classify("lease outbox", err)
+		}
+		if n, err := res.RowsAffected(); err == nil && n == 1 {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
 }
 
 func queryIDs(ctx context.Context, r runner, q string, args ...any) ([]string, error) {
