@@ -146,9 +146,7 @@ func (a *app) services() error {
 	a.partners = partner.New(a.db, a.now, newID)
 	a.tariffs = tariff.New(a.db, a.db, a.now, newID).WithDefault(assets.DefaultTariff())
 	// tariffs (quotes): services above this line
-	// Until the tariff work is wired, the zero tariff.Service prices
-	// nothing (bookings answer 503 while pricing is unavailable).
-	a.bookings = booking.New(a.db, &tariff.Service{}, a.now, newID, booking.Options{})
+	a.bookings = booking.New(a.db, a.tariffs, a.now, newID, booking.Options{})
 	a.podLinks = pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL)
 	// bookings (bulk booking, wallet, labels): services above this line
 	if err := a.webhookServices(keys); err != nil {

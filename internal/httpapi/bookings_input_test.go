@@ -84,7 +84,9 @@ func TestBookingCSV(t *testing.T) {
 			its[3]["status"] != "refused" || its[3]["row"] != float64(5) {
 			t.Fatalf("CSV refusals: %v %v", its[2], its[3])
 		}
-		if its[1]["price_paise"] != float64(3000) || its[1]["cod_fee_paise"] != float64(5000) {
+		price, fee := e.priceOf(key, map[string]any{"service": "parcel", "weight_g": 1200, "cod_paise": 150000,
+			"dims_cm": map[string]int{"l": 30, "b": 20, "h": 10}, "recipient": map[string]any{"pin": "560034"}})
+		if its[1]["price_paise"] != price || its[1]["cod_fee_paise"] != fee {
 			t.Fatalf("CSV prices: %v", its[1])
 		}
 		if n := e.count("articles"); n != 2 {
@@ -170,8 +172,14 @@ func TestBookingConcurrency(t *testing.T) {
 		if len(seen) != 120 || e.count("articles") != 120 {
 			t.Fatalf("%d distinct ids, %d articles", len(seen), e.count("articles"))
 		}
-		// Two bookings of ₹200 each against a wallet of ₹300.
-		p, key := e.bookingPartner("Thin Wallet", 30_000)
+		// Two bookings against a wallet that pays for one and a half.
+		p, key := e.bookingPartner("Thin Wallet", 0)
+		speed, _ := e.priceOf(key, batch(2)["articles"].([]any)[0].(map[string]any))
+		parcel, _ := e.priceOf(key, batch(2)["articles"].([]any)[1].(map[string]any))
+		cost := int64(5*speed + 5*parcel)
+		if r := e.topUp(p, cost*3/2, "UTR-thin"); r.status != 201 {
+			t.Fatalf("top up: %d %s", r.status, r.body)
+		}
 		codes := make(chan int, 2)
 		for range 2 {
 			wg.Add(1)
@@ -190,7 +198,7 @@ func TestBookingConcurrency(t *testing.T) {
 			t.Fatalf("statuses %v, want one 201 and one 402", got)
 		}
 		w := e.do("GET", "/api/v1/partners/"+p+"/wallet", key, nil).json(t)
-		if w["balance_paise"] != float64(10_000) || e.count("articles WHERE partner_id = '"+p+"'") != 10 {
+		if w["balance_paise"] != float64(cost*3/2-cost) || e.count("articles WHERE partner_id = '"+p+"'") != 10 {
 			t.Fatalf("after the race: %v", w)
 		}
 	})
@@ -222,7 +230,11 @@ func BenchmarkBook1000(b *testing.B) {
 func TestBook1000(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		p, key := e.bookingPartner("Thousand Co", 2_000_000)
+		p, key := e.bookingPartner("Thousand Co", 0)
+		price, _ := e.priceOf(key, bookItem(""))
+		if r := e.topUp(p, int64(1000*price), "UTR-1000"); r.status != 201 {
+			t.Fatalf("top up: %d %s", r.status, r.body)
+		}
 		arts := make([]any, 1000)
 		for i := range arts {
 			arts[i] = bookItem("")

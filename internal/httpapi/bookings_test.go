@@ -9,30 +9,8 @@ import (
 	"dakiya/internal/pod"
 	"dakiya/internal/postal"
 	"dakiya/internal/store"
-	"dakiya/internal/tariff"
 	"dakiya/internal/testkit"
 )
-
-// testPrices stands in for the tariff (written in parallel): ₹10 per
-// started 500 g, and a COD fee of 2 % (at least ₹50). It prices the way
-// tariff.Service does for the booking, through the same interface.
-type testPrices struct{}
-
-func (testPrices) Price(_ context.Context, _ string, r tariff.Request) (tariff.Quote, error) {
-	if r.ToPIN == "999999" {
-		return tariff.Quote{}, postal.Errorf(postal.CodeUnprocessable, "no tariff zone for PIN 999999")
-	}
-	price := postal.Paise((r.WeightG+499)/500) * 1000
-	var fee postal.Paise
-	if r.CODPaise > 0 {
-		fee = max(r.CODPaise*2/100, 5000)
-	}
-	return tariff.Quote{Request: r, PricePaise: price, CODFeePaise: fee, Breakdown: []tariff.Line{{Item: "postage", Paise: price}}}, nil
-}
-
-func (testPrices) Stored(context.Context, string, string) (tariff.Quote, error) {
-	return tariff.Quote{}, postal.Errorf(postal.CodeNotFound, "quote not found")
-}
 
 func podLinks() *pod.Links {
 	l := pod.NewLinks([]byte("pod link key for tests, 32 bytes"), "http://dakiya.test")
@@ -66,6 +44,24 @@ func (e *env) bookingPartner(name string, paise int64) (string, string) {
 		}
 	}
 	return p, e.newKey(p)
+}
+
+// priceOf asks the tariff (POST /quotes) what an item booked from the
+// partner's billing centre (dc-one, 560034) costs the key's partner:
+// its price and its COD fee.
+func (e *env) priceOf(key string, it map[string]any) (float64, float64) {
+	e.t.Helper()
+	q := map[string]any{"service": it["service"], "weight_g": it["weight_g"], "from_pin": "560034",
+		"to_pin": it["recipient"].(map[string]any)["pin"], "cod_paise": it["cod_paise"]}
+	if d, ok := it["dims_cm"]; ok {
+		q["dims_cm"] = d
+	}
+	r := e.do("POST", "/api/v1/quotes", key, q)
+	if r.status != 200 {
+		e.t.Fatalf("quote: %d %s", r.status, r.body)
+	}
+	m := r.json(e.t)
+	return m["price_paise"].(float64), m["cod_fee_paise"].(float64)
 }
 
 func items(r resp, t *testing.T) []map[string]any {
@@ -127,18 +123,23 @@ func TestBookingsAPI(t *testing.T) {
 				t.Fatalf("allocated id %q: %v", id, err)
 			}
 		}
-		// 700 g is ₹20 each; COD 499.00 costs a ₹50 fee (withheld later, not charged now).
-		if its[0]["price_paise"] != float64(2000) || its[0]["cod_fee_paise"] != float64(5000) || res["total_paise"] != float64(6000) || res["wallet_paise"] != float64(94_000) {
-			t.Fatalf("prices: %v", res)
+		// Each is priced by the tariff as a quote would be; the COD fee is
+		// withheld later, not charged now.
+		speed, fee := e.priceOf(key, bookItem(own))
+		parcelPrice, _ := e.priceOf(key, parcel)
+		total := 2*speed + parcelPrice
+		if its[0]["price_paise"] != speed || its[0]["cod_fee_paise"] != fee || fee == 0 || its[2]["price_paise"] != parcelPrice ||
+			res["total_paise"] != total || res["wallet_paise"] != 100_000-total {
+			t.Fatalf("prices: %v (speed post %v, fee %v, parcel %v)", res, speed, fee, parcelPrice)
 		}
 		bid := res["id"].(string)
-		if n := e.count(fmt.Sprintf("articles WHERE partner_id = '%s' AND booking_id = '%s' AND price_paise = 2000 AND status = 'booked'", p, bid)); n != 3 {
+		if n := e.count(fmt.Sprintf("articles WHERE partner_id = '%s' AND booking_id = '%s' AND price_paise > 0 AND status = 'booked'", p, bid)); n != 3 {
 			t.Fatalf("%d articles stored with partner, booking and price", n)
 		}
-		if n := e.count(fmt.Sprintf("wallet_entries WHERE partner_id = '%s' AND kind = 'booking' AND amount_paise = -6000", p)); n != 1 {
+		if n := e.count(fmt.Sprintf("wallet_entries WHERE partner_id = '%s' AND kind = 'booking' AND amount_paise = -%d", p, int(total))); n != 1 {
 			t.Fatalf("%d debits", n)
 		}
-		testRepeat(t, e, key, own)
+		testRepeat(t, e, key, own, speed)
 		testBookingViews(t, e, key, otherKey, bid, its)
 	})
 }
@@ -146,10 +147,10 @@ func TestBookingsAPI(t *testing.T) {
 // testRepeat: booking an id again with the same content is unchanged and
 // free; with other content it is refused as a clash, as is another
 // partner's booking of it.
-func testRepeat(t *testing.T, e *env, key, own string) {
+func testRepeat(t *testing.T, e *env, key, own string, price float64) {
 	t.Helper()
 	r := e.do("POST", "/api/v1/bookings", key, map[string]any{"articles": []any{bookItem(own)}})
-	if its := items(r, t); r.status != 201 || its[0]["status"] != "unchanged" || r.json(t)["total_paise"] != float64(0) || its[0]["price_paise"] != float64(2000) {
+	if its := items(r, t); r.status != 201 || its[0]["status"] != "unchanged" || r.json(t)["total_paise"] != float64(0) || its[0]["price_paise"] != price {
 		t.Fatalf("repeat: %d %s", r.status, r.body)
 	}
 	changed := bookItem(own)
@@ -200,8 +201,64 @@ func testBookingViews(t *testing.T, e *env, key, otherKey, bid string, its []map
 		t.Fatalf("partner article: %d %s", r.status, r.body)
 	}
 	wantProblem(t, e.do("GET", "/api/v1/articles/"+id, otherKey, nil), 404)
+	wantProblem(t, e.do("GET", "/api/v1/articles/"+id, e.newKey(partnerOfKey(t, e, key), "book"), nil), 403)
 	wantProblem(t, e.do("GET", "/api/v1/articles/"+id, e.login("sup2"), nil), 404)
 	if r := e.do("GET", "/api/v1/articles/"+id, e.login("sup1"), nil); r.status != 200 || r.json(t)["dc_id"] != "dc-one" {
 		t.Fatalf("staff view: %d %s", r.status, r.body)
 	}
+}
+
+// TestBookingWithQuote: a booking naming a quote charges the quoted price
+// for the items the quote prices exactly, even after the partner's
+// discount changed, and today's price for the others; an unknown quote, or
+// another partner's, refuses the booking.
+func TestBookingWithQuote(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		p, key := e.bookingPartner("Quote Co", 1_000_000)
+		_, otherKey := e.bookingPartner("Other Quote Co", 1_000_000)
+		it := bookItem("")
+		r := e.do("POST", "/api/v1/quotes", key, map[string]any{"service": "speed_post", "weight_g": 700, "from_pin": "560034",
+			"to_pin": "560034", "cod_paise": 49900})
+		if r.status != 200 {
+			t.Fatalf("quote: %d %s", r.status, r.body)
+		}
+		quote := r.json(t)
+		if r := e.do("PATCH", "/api/v1/partners/"+p, e.login("admin"), map[string]any{"discount_bp": 2000}); r.status != 200 {
+			t.Fatalf("discount: %d %s", r.status, r.body)
+		}
+		heavy := bookItem("")
+		heavy["weight_g"] = 1700
+		heavyPrice, _ := e.priceOf(key, heavy)
+		body := map[string]any{"quote_id": quote["quote_id"], "articles": []any{it, heavy}}
+		r = e.do("POST", "/api/v1/bookings", key, body)
+		its := items(r, t)
+		if r.status != 201 || its[0]["price_paise"] != quote["price_paise"] || its[1]["price_paise"] != heavyPrice {
+			t.Fatalf("with a quote: %d %s (quoted %v, heavy %v)", r.status, r.body, quote["price_paise"], heavyPrice)
+		}
+		if fresh, _ := e.priceOf(key, it); fresh == quote["price_paise"] {
+			t.Fatal("the discount did not change the price, so the test shows nothing")
+		}
+		got := e.do("GET", "/api/v1/bookings/"+r.json(t)["id"].(string), key, nil).json(t)
+		if got["quote_id"] != quote["quote_id"] {
+			t.Fatalf("booking's quote: %v", got["quote_id"])
+		}
+		wantProblem(t, e.do("POST", "/api/v1/bookings", otherKey, body), 404)
+		body["quote_id"] = "no-such-quote"
+		wantProblem(t, e.do("POST", "/api/v1/bookings", key, body), 404)
+		if n := e.count("bookings"); n != 1 {
+			t.Fatalf("%d bookings", n)
+		}
+	})
+}
+
+// partnerOfKey finds the partner a key belongs to by the key's visible
+// prefix.
+func partnerOfKey(t *testing.T, e *env, key string) string {
+	t.Helper()
+	var id string
+	if err := e.db.QueryRowForTest(context.Background(), "SELECT partner_id FROM api_keys WHERE prefix = ?", key[:len("dk_live_")+6]).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

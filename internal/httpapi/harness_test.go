@@ -102,7 +102,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		Partners: partner.New(db, clock.Now, uuid.NewString),
 		Tariffs:  tariff.New(db, db, clock.Now, uuid.NewString).WithDefault(assets.DefaultTariff()),
 		// tariffs (quotes): deps above this line
-		Bookings: booking.New(db, testPrices{}, clock.Now, uuid.NewString, booking.Options{}),
+		Bookings: booking.New(db, tariff.New(db, db, clock.Now, uuid.NewString).WithDefault(assets.DefaultTariff()), clock.Now, uuid.NewString, booking.Options{}),
 		PODLinks: podLinks(),
 		// bookings (bulk booking, wallet, labels): deps above this line
 		Webhooks: testWebhooks(db, clock.Now),

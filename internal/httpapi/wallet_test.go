@@ -22,9 +22,10 @@ func TestWallet(t *testing.T) {
 		admin, sup1 := e.login("admin"), e.login("sup1")
 		p, key := e.bookingPartner("Wallet Co", 1_000)
 		_, otherKey := e.bookingPartner("Other Wallet Co", 0)
-		// Overdraw: ₹20 against ₹10.
+		// Overdraw: one article against ₹10.
+		price, _ := e.priceOf(key, bookItem(""))
 		r := e.do("POST", "/api/v1/bookings", key, map[string]any{"articles": []any{bookItem(""), bookItem("EE123456789IN")}})
-		if pr := wantProblem(t, r, 402); !strings.Contains(pr["detail"].(string), "top up") || pr["total_paise"] != float64(2000) {
+		if pr := wantProblem(t, r, 402); !strings.Contains(pr["detail"].(string), "top up") || pr["total_paise"] != price || price <= 1_000 {
 			t.Fatalf("overdraw: %v", pr)
 		}
 		if n := e.count("articles") + e.count("bookings") + e.count("s10_series"); n != 0 {
@@ -76,17 +77,18 @@ func testAccount(t *testing.T, e *env, p, key string) {
 	if r.status != 200 || r.json(t)["billing"] != "account" || r.json(t)["discount_bp"] != float64(500) || r.json(t)["name"] != "Wallet Co" {
 		t.Fatalf("patch: %d %s", r.status, r.body)
 	}
+	price, _ := e.priceOf(key, bookItem(""))
 	arts := make([]any, 5)
 	for i := range arts {
 		arts[i] = bookItem("")
 	}
 	r = e.do("POST", "/api/v1/bookings", key, map[string]any{"articles": arts})
-	if r.status != 201 || r.json(t)["billing"] != "account" || r.json(t)["total_paise"] != float64(10_000) {
+	if r.status != 201 || r.json(t)["billing"] != "account" || r.json(t)["total_paise"] != 5*price {
 		t.Fatalf("on-account booking: %d %s", r.status, r.body)
 	}
 	w := e.do("GET", "/api/v1/partners/"+p+"/wallet", key, nil).json(t)
 	months := w["months"].([]any)
-	if w["balance_paise"] != float64(7_000) || len(months) != 1 || months[0].(map[string]any)["total_paise"] != float64(10_000) ||
+	if w["balance_paise"] != float64(7_000) || len(months) != 1 || months[0].(map[string]any)["total_paise"] != 5*price ||
 		months[0].(map[string]any)["month"] != "2026-11" || months[0].(map[string]any)["articles"] != float64(5) {
 		t.Fatalf("on-account wallet: %v", w)
 	}

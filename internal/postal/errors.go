@@ -13,21 +13,24 @@ type Code string
 
 // The error codes. Their HTTP status lives in one table in httpapi.
 const (
-	CodeInvalid         Code = "invalid"          // malformed or invalid input
-	CodeUnauthenticated Code = "unauthenticated"  // missing, invalid or expired credentials
-	CodeForbidden       Code = "forbidden"        // authenticated but not allowed
-	CodeNotFound        Code = "not_found"        // unknown, or in another centre
-	CodeConflict        Code = "conflict"         // state conflict or request in flight
-	CodeTooLarge        Code = "too_large"        // body or file over its limit
-	CodeUnsupported     Code = "unsupported"      // media type not accepted
-	CodeUnprocessable   Code = "unprocessable"    // well-formed but refused
-	CodeLocked          Code = "locked"           // attempts exhausted
-	CodeAlreadyDone     Code = "already_done"     // the action already happened: a final answer, never retried
-	CodePaymentRequired Code = "payment_required" // the wallet cannot pay; retry after a top-up
-	CodeRateLimited     Code = "rate_limited"     // too many requests
-	CodeUnavailable     Code = "unavailable"      // a dependency is down
-	CodeInternal        Code = "internal"         // a bug or an unexpected failure
+	CodeInvalid         Code = "invalid"         // malformed or invalid input
+	CodeUnauthenticated Code = "unauthenticated" // missing, invalid or expired credentials
+	CodeForbidden       Code = "forbidden"       // authenticated but not allowed
+	CodeNotFound        Code = "not_found"       // unknown, or in another centre
+	CodeConflict        Code = "conflict"        // state conflict or request in flight
+	CodeTooLarge        Code = "too_large"       // body or file over its limit
+	CodeUnsupported     Code = "unsupported"     // media type not accepted
+	CodeUnprocessable   Code = "unprocessable"   // well-formed but refused
+	CodeLocked          Code = "locked"          // attempts exhausted
+	CodeAlreadyDone     Code = "already_done"    // the action already happened: a final answer, never retried
+	CodeRateLimited     Code = "rate_limited"    // too many requests
+	CodeUnavailable     Code = "unavailable"     // a dependency is down
+	CodeInternal        Code = "internal"        // a bug or an unexpected failure
 )
+
+// CodePaymentRequired refuses a partner's booking that its wallet cannot pay
+// for (402). It is not final: after a top-up the same request may pass.
+const CodePaymentRequired Code = "payment_required"
 
 // FieldError names one invalid field of an input.
 type FieldError struct {
