@@ -32,7 +32,9 @@ func TestONDCServed(t *testing.T) {
 	}
 	base, stop, done := startServe(t, env)
 	var p struct{ ID string }
-	postJSON(t, base+"/api/v1/partners", login(t, base, "admin"), map[string]any{"name": "Buyer App", "billing_dc": "blr-koramangala"}, 201, &p)
+	adm := login(t, base, "admin")
+	postJSON(t, base+"/api/v1/partners", adm, map[string]any{"name": "Buyer App", "billing_dc": "blr-koramangala"}, 201, &p)
+	postJSON(t, base+"/api/v1/partners/"+p.ID+"/keys", adm, map[string]any{"scopes": []string{"ondc"}}, 201, nil)
 	stop()
 	if err := <-done; err != nil {
 		t.Fatal(err)

@@ -254,6 +254,15 @@ func TestONDCRefusals(t *testing.T) {
 		if n := len(b.states()); n != 1 || e.count("outbox") != 1 {
 			t.Fatalf("a repeated search was answered %d times", n)
 		}
+		admin := e.login("admin")
+		keys := e.do("GET", "/api/v1/partners/"+f.pid+"/keys", admin, nil).json(t)["items"].([]any)
+		if r := e.do("DELETE", "/api/v1/partners/"+f.pid+"/keys/"+keys[0].(map[string]any)["id"].(string), admin, nil); r.status != 204 {
+			t.Fatalf("revoke: %d %s", r.status, r.body)
+		}
+		nack("the buyer app's ondc key revoked", b.send(e, f.url, "search", search(), txn), 403, "60005")
+		if e.count("outbox") != 1 {
+			t.Fatal("a refused buyer app's search was answered")
+		}
 		b.failures(t)
 	})
 }

@@ -158,6 +158,7 @@ func newONDC(t *testing.T, db *store.DB) *ondcFix {
 	t.Helper()
 	e := newEnv(t, db)
 	f := &ondcFix{e: e, db: db, pid: e.newPartner("Buyer App", "dc-one")}
+	e.newKey(f.pid, "ondc") // the buyer app is enabled by a live key with the ondc scope
 	spec, err := ondctest.Load()
 	if err != nil {
 		t.Fatal(err)

@@ -10,8 +10,10 @@
 //   - A buyer app is a partner: the registry file (DAKIYA_ONDC_REGISTRY, a
 //     JSON array of {subscriber_id, unique_key_id, signing_public_key,
 //     partner_id}) lists its signing keys and names the partner its bap_id
-//     books and is billed as. No API key is involved: the signature is the
-//     credential, and the signer must be the request's bap_id.
+//     books and is billed as. The signature is the credential (the signer
+//     must be the request's bap_id); the partner must also hold a live API
+//     key with the ondc scope, so an admin turns a buyer app off by revoking
+//     it (its secret is never sent: Beckn has no place for it).
 //   - The delivery OTP: the buyer app's code (update's end.authorization,
 //     or a static code in end.instructions code 5) is recorded and echoed in
 //     end.authorization of every later document, as the spec places it. At

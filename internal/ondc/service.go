@@ -10,6 +10,7 @@ import (
 	"errors"
 	"math/big"
 	"net/http"
+	"slices"
 	"time"
 
 	"dakiya/internal/article"
@@ -23,6 +24,8 @@ import (
 // Store is what the adapter needs from the database.
 type Store interface {
 	Partner(ctx context.Context, id string) (partner.Partner, error)
+	// Keys lists a partner's API keys.
+	Keys(ctx context.Context, partnerID string) ([]partner.Key, error)
 	DC(ctx context.Context, id string) (centre.DC, error)
 	// PINCentres maps each PIN code a beat lists to its centre.
 	PINCentres(ctx context.Context) (map[string]string, error)
@@ -127,10 +130,10 @@ func (s *Service) Handle(ctx context.Context, action string, body []byte, auth s
 	if !ok {
 		return nack(http.StatusForbidden, Errorf("POLICY-ERROR", ErrInvalidSignature, "%s is not a registered buyer app", req.Context.BapID)), nil
 	}
-	if _, err := s.store.Partner(ctx, partnerID); postal.IsCode(err, postal.CodeNotFound) {
-		return nack(http.StatusForbidden, Errorf("POLICY-ERROR", ErrInvalidSignature, "%s books as no partner of ours", req.Context.BapID)), nil
-	} else if err != nil {
+	if ok, err := s.enabled(ctx, partnerID, now); err != nil {
 		return Answer{}, err
+	} else if !ok {
+		return nack(http.StatusForbidden, Errorf("POLICY-ERROR", ErrInvalidSignature, "%s has no live API key with the ondc scope", req.Context.BapID)), nil
 	}
 	if e, err := s.serve(ctx, action, partnerID, req); err != nil || e != nil {
 		if err != nil {
@@ -139,6 +142,26 @@ func (s *Service) Handle(ctx context.Context, action string, body []byte, auth s
 		return nack(e.status, e.err), nil
 	}
 	return Answer{Status: http.StatusOK, Body: ACK()}, nil
+}
+
+// enabled reports whether partnerID may use the network: it exists and
+// holds a live (unrevoked, unexpired) API key with the ondc scope, so an
+// admin turns a buyer app off by revoking that key, without touching the
+// registry file.
+func (s *Service) enabled(ctx context.Context, partnerID string, now time.Time) (bool, error) {
+	keys, err := s.store.Keys(ctx, partnerID)
+	if postal.IsCode(err, postal.CodeNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	for _, k := range keys {
+		if k.RevokedAt == nil && (k.ExpiresAt == nil || now.Before(*k.ExpiresAt)) && slices.Contains(k.Scopes, postal.ScopeONDC) {
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // refusal is a request refused with a NACK.
