@@ -197,6 +197,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// webhooks (outbox, dispatcher): deps above this line
 		Remit: a.remit,
 		// remittances (partner COD): deps above this line
+		ONDC: a.ondc,
 		// ondc (LOG11 adapter): deps above this line
 	})
 }

@@ -21,6 +21,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/objstore"
+	"dakiya/internal/ondc"
 	"dakiya/internal/otp"
 	"dakiya/internal/outbox"
 	"dakiya/internal/partner"
@@ -66,6 +67,7 @@ type app struct {
 	// webhooks (outbox, dispatcher): fields above this line
 	remit *remit.Service
 	// remittances (partner COD): fields above this line
+	ondc *ondc.Service // nil unless DAKIYA_ONDC_REGISTRY is set
 	// ondc (LOG11 adapter): fields above this line
 }
 
@@ -155,6 +157,9 @@ func (a *app) services() error {
 	// webhooks (outbox, dispatcher): services above this line
 	a.remit = remit.New(a.db, a.now, newID)
 	// remittances (partner COD): services above this line
+	if err := a.ondcService(keys); err != nil {
+		return fmt.Errorf("ondc: %w", err)
+	}
 	// ondc (LOG11 adapter): services above this line
 	return nil
 }

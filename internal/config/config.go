@@ -59,6 +59,8 @@ type Config struct {
 	LoginConcurrency int
 	// Outbox tunes the dispatcher of webhook and ONDC messages.
 	Outbox Outbox
+	// ONDC configures the ONDC logistics adapter.
+	ONDC ONDC
 }
 
 // Proofs configures proofs of delivery.
@@ -141,6 +143,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
+	c.ONDC, err = loadONDC(env, readFile, c.PublicURL, c.Production()) // after validate: it defaults PublicURL
+	errs = append(errs, err)
 	if err := errors.Join(errs...); err != nil {
 		return Config{}, fmt.Errorf("config: %w", err)
 	}

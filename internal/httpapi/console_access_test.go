@@ -204,6 +204,7 @@ var consoleUnchecked = map[string]string{
 	"GET /console":                         "the console's page, static (its data comes from the routes checked here)",
 	"POST /api/v1/tariffs":                 "admins only (tariffs_test: a supervisor is refused, a key is 401)",
 	"POST /api/v1/quotes":                  "partners' keys with book only, each its own quotes (tariffs_test: staff 401, no book 403)",
+	"POST /ondc/:action":                   "ONDC network participants, verified by their Ed25519 signature against the registry file, never a staff token (ondc_test)",
 
 	// webhooks: subscriptions and delivery logs are the partner's (its key) or an admin's
 	"POST /api/v1/webhooks":       "a partner's key only (webhooks_test: a staff token is 401, a key without the scope 403)",

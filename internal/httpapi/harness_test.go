@@ -30,6 +30,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
 	"dakiya/internal/objstore"
+	"dakiya/internal/ondc"
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
 	"dakiya/internal/postal"
@@ -109,6 +110,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// webhooks (outbox, dispatcher): deps above this line
 		Remit: remit.New(db, clock.Now, uuid.NewString),
 		// remittances (partner COD): deps above this line
+		ONDC: ondcService(t, db, clock.Now, ondc.Registry{}),
 		// ondc (LOG11 adapter): deps above this line
 	}
 	deps.Articles.WithWindows(deps.Slots)

@@ -79,6 +79,9 @@ func (a *api) routes(e *echo.Echo) {
 	}
 
 	v1.Any("/*", a.unknownAPI)
+	if a.ondc != nil { // ONDC network participants (LOG11), signed; outside /api/v1
+		e.POST("/ondc/:action", a.ondcAction, noStore)
+	}
 	shell := a.app.shell
 	e.GET("/slot/:token", slotPage(shell), rateLimit(a.limits.slotRead))
 	e.GET("/sw.js", shell.serviceWorker)

@@ -23,6 +23,7 @@ import (
 	"dakiya/internal/idem"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
+	"dakiya/internal/ondc"
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
 	"dakiya/internal/pod"
@@ -103,6 +104,8 @@ type Deps struct {
 	// leaves its routes out.
 	Remit *remit.Service
 	// remittances (partner COD): deps above this line
+	// ONDC serves POST /ondc/{action} (LOG11 adapter); nil leaves it out.
+	ONDC *ondc.Service
 	// ondc (LOG11 adapter): deps above this line
 }
 
@@ -141,6 +144,7 @@ type api struct {
 	// webhooks (outbox, dispatcher): fields above this line
 	remit *remit.Service
 	// remittances (partner COD): fields above this line
+	ondc *ondc.Service
 	// ondc (LOG11 adapter): fields above this line
 }
 
@@ -181,6 +185,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// webhooks (outbox, dispatcher): set above this line
 	a.remit = d.Remit
 	// remittances (partner COD): set above this line
+	a.ondc = d.ONDC
 	// ondc (LOG11 adapter): set above this line
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}

@@ -37,3 +37,7 @@ func (k Keyring) Key(purpose string) []byte {
 	}
 	return key
 }
+
+// PurposeONDCSigning derives the ONDC signing key's seed in development
+// (production names a key file).
+const PurposeONDCSigning = "dakiya ondc-signing v1"
