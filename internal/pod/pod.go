@@ -5,14 +5,11 @@
 package pod
 
 import (
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
-	"strconv"
 	"strings"
 	"time"
 
 	"dakiya/internal/postal"
+	"dakiya/internal/signed"
 )
 
 // TTL is how long a link stays valid.
@@ -41,38 +38,17 @@ func (l Links) URL(proofID string, now time.Time) string {
 // Expiry is when a link made at now stops working.
 func Expiry(now time.Time) time.Time { return now.Add(TTL).Truncate(time.Second) }
 
-// Token is base64url("id.expiry") "." base64url(first 16 bytes of
-// HMAC-SHA256 over it).
+// Token is the signed token of a link to proof id made at now.
 func (l Links) Token(proofID string, now time.Time) string {
-	payload := proofID + "." + strconv.FormatInt(Expiry(now).Unix(), 10)
-	enc := base64.RawURLEncoding
-	return enc.EncodeToString([]byte(payload)) + "." + enc.EncodeToString(l.mac(payload))
-}
-
-func (l Links) mac(payload string) []byte {
-	m := hmac.New(sha256.New, l.key)
-	m.Write([]byte(payload))
-	return m.Sum(nil)[:16]
+	return signed.Token(l.key, proofID, Expiry(now))
 }
 
 // Parse checks a token and returns the proof it names. A malformed,
 // altered or expired token is not found, so a guesser learns nothing.
 func (l Links) Parse(token string, now time.Time) (string, error) {
-	bad := postal.Errorf(postal.CodeNotFound, "this proof-of-delivery link is not valid or has expired")
-	p, s, ok := strings.Cut(token, ".")
-	if !ok || len(token) > 300 {
-		return "", bad
-	}
-	enc := base64.RawURLEncoding
-	payload, err1 := enc.DecodeString(p)
-	sig, err2 := enc.DecodeString(s)
-	if err1 != nil || err2 != nil || !hmac.Equal(sig, l.mac(string(payload))) {
-		return "", bad
-	}
-	id, exp, ok := strings.Cut(string(payload), ".")
-	unix, err := strconv.ParseInt(exp, 10, 64)
-	if !ok || err != nil || id == "" || !now.Before(time.Unix(unix, 0)) {
-		return "", bad
+	id, exp, ok := signed.Parse(l.key, token, 300)
+	if !ok || id == "" || !now.Before(exp) {
+		return "", postal.Errorf(postal.CodeNotFound, "this proof-of-delivery link is not valid or has expired")
 	}
 	return id, nil
 }
