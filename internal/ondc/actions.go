@@ -409,24 +409,14 @@ func (s *Service) confirmed(ctx context.Context, partnerID string, req Request) 
 	return o, nil, nil
 }
 
-func (s *Service) status(ctx context.Context, partnerID string, req Request) (*refusal, error) {
+// report answers status and track: the confirmed order's on_status or
+// on_track (rendered when it is sent, so it tells the state of that moment).
+func (s *Service) report(ctx context.Context, partnerID string, req Request, callback string) (*refusal, error) {
 	o, r, err := s.confirmed(ctx, partnerID, req)
 	if r != nil || err != nil {
 		return r, err
 	}
-	msg, err := s.callback(o, req, "on_status", nil)
-	if err != nil {
-		return nil, err
-	}
-	return nil, s.store.SaveONDCOrder(ctx, o, msg)
-}
-
-func (s *Service) track(ctx context.Context, partnerID string, req Request) (*refusal, error) {
-	o, r, err := s.confirmed(ctx, partnerID, req)
-	if r != nil || err != nil {
-		return r, err
-	}
-	msg, err := s.callback(o, req, "on_track", nil)
+	msg, err := s.callback(o, req, callback, nil)
 	if err != nil {
 		return nil, err
 	}

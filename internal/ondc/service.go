@@ -187,10 +187,8 @@ func (s *Service) serve(ctx context.Context, action, partnerID string, req Reque
 		return s.init(ctx, partnerID, req)
 	case "confirm":
 		return s.confirm(ctx, partnerID, req)
-	case "status":
-		return s.status(ctx, partnerID, req)
-	case "track":
-		return s.track(ctx, partnerID, req)
+	case "status", "track":
+		return s.report(ctx, partnerID, req, "on_"+action)
 	case "cancel":
 		return s.cancel(ctx, partnerID, req)
 	}
