@@ -2,6 +2,8 @@ package httpapi_test
 
 import (
 	"bytes"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"regexp"
 	"slices"
@@ -118,4 +120,61 @@ func TestOpenAPIRoutes(t *testing.T) {
 		}
 		t.Logf("%d routes, %d documented operations, %d exceptions", len(routed), len(documented), len(routeExceptions))
 	})
+}
+
+// TestOpenAPIContractCatches: the contract check is not vacuous: on a
+// contract of its own (so nothing here counts as exercised), answers the
+// document does not allow are each reported, and a documented one is not.
+func TestOpenAPIContractCatches(t *testing.T) {
+	c, err := loadContract(assets.OpenAPI())
+	if err != nil {
+		t.Fatal(err)
+	}
+	partner := `{"id":"p1","name":"Acme","billing_dc":"dc-one","discount_bp":0,"created_at":"2026-11-25T04:30:00Z"}`
+	for _, x := range []struct {
+		name, method, path, reqBody string
+		status                      int
+		ctype, body, want           string
+	}{
+		{"documented", "GET", "/api/v1/partners", "", 200, "application/json", `{"items":[` + partner + `]}`, ""},
+		{"wrong type", "GET", "/api/v1/partners", "", 200, "application/json", `{"items":[{"id":1}]}`, "$.items[0].id: got number"},
+		{"missing field", "GET", "/api/v1/partners/p1", "", 200, "application/json", `{"id":"p1"}`, "missing propert"},
+		{"undocumented status", "GET", "/api/v1/partners", "", 418, "application/problem+json", `{}`, "418"},
+		{"wrong content type", "GET", "/api/v1/partners", "", 200, "text/plain", `hi`, "text/plain"},
+		{"problem not a problem", "GET", "/api/v1/partners", "", 403, "application/problem+json", `{"status":403}`, "missing propert"},
+		{"missing required header", "GET", "/api/v1/partners", "", 401, "application/problem+json",
+			`{"type":"urn:dakiya:problem:unauthenticated","title":"Unauthorized","status":401,"detail":"x"}`, "WWW-Authenticate"},
+		{"route not documented", "GET", "/api/v1/nowhere", "", 200, "application/json", `{}`, "no documented path"},
+		{"method not documented", "PUT", "/api/v1/partners", "", 200, "application/json", `{}`, "no PUT on /api/v1/partners"},
+		{"accepted what the document refuses", "POST", "/api/v1/partners", `{"name":"X","billing_dc":"dc-one","bogus":1}`,
+			201, "application/json", partner, "the document refuses it"},
+	} {
+		t.Run(x.name, func(t *testing.T) {
+			h := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", x.ctype)
+				w.Header().Set("X-Request-Id", "r1")
+				w.WriteHeader(x.status)
+				_, _ = w.Write([]byte(x.body))
+			})
+			req := httptest.NewRequest(x.method, x.path, strings.NewReader(x.reqBody))
+			req.Header.Set("Authorization", "Bearer t")
+			if x.reqBody != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			in := &teeBody{ReadCloser: req.Body}
+			req.Body = in
+			rec := &recorder{ResponseWriter: httptest.NewRecorder()}
+			h.ServeHTTP(rec, req)
+			got := strings.Join(c.verify(req, in.rest(), rec), "\n")
+			switch {
+			case x.want == "" && got != "":
+				t.Fatalf("a documented answer was reported: %s", got)
+			case x.want != "" && !strings.Contains(got, x.want):
+				t.Fatalf("want a report naming %q, got %q", x.want, got)
+			}
+		})
+	}
+	if got := c.unexercised(); slices.Contains(got, "GET /api/v1/partners (listPartners)") {
+		t.Fatalf("the documented answer did not count as exercised: %v", got)
+	}
 }
