@@ -106,11 +106,11 @@ func loadContract(spec []byte) (*contract, error) {
 	if err != nil {
 		return nil, fmt.Errorf("openapi: build the model of assets/openapi.yaml: %w", err)
 	}
-	v, errs := validator.NewValidator(doc)
+	v, errs := validator.NewValidator(doc, strict()...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("openapi: validator for assets/openapi.yaml: %v", errs)
 	}
-	heads, errs := validator.NewValidator(doc, config.WithoutResponseBodyValidation())
+	heads, errs := validator.NewValidator(doc, append(strict(), config.WithoutResponseBodyValidation())...)
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("openapi: validator for assets/openapi.yaml: %v", errs)
 	}
@@ -123,6 +123,20 @@ func loadContract(spec []byte) (*contract, error) {
 		}
 	}
 	return c, nil
+}
+
+// strict makes the validator report what the document does not declare: a
+// property of a JSON body its schema does not name (even where
+// additionalProperties would allow it), a query parameter, and a header of
+// a response that lists its headers, save the headers info.description
+// and the apiKey scheme say every answer carries, and the Idempotency-Key
+// the console sends with every write (only the operations that declare it
+// read it).
+func strict() []config.Option {
+	return []config.Option{config.WithStrictMode(), config.WithStrictIgnoredHeadersExtra(
+		"content-security-policy", "x-content-type-options", "referrer-policy", "x-frame-options",
+		"permissions-policy", "cross-origin-opener-policy", "content-encoding",
+		"x-ratelimit-limit", "x-ratelimit-remaining", "idempotency-key")}
 }
 
 // documentErrors validates the document against the OpenAPI 3.1 schema.
