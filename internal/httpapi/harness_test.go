@@ -130,7 +130,7 @@ func (e *env) replica(d httpapi.Deps) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
+	srv := httptest.NewServer(apiContract.check(e.t, h)) // every answer held to assets/openapi.yaml
 	e.t.Cleanup(srv.Close)
 	return srv.URL
 }

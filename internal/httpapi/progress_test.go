@@ -203,7 +203,7 @@ func streamServer(t *testing.T, e *env, ps httpapi.ProgressStream, cfg func(*htt
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewUnstartedServer(h)
+	srv := httptest.NewUnstartedServer(apiContract.check(t, h))
 	if cfg != nil {
 		cfg(srv.Config)
 	}
