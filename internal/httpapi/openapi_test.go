@@ -130,7 +130,7 @@ func TestOpenAPIContractCatches(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	partner := `{"id":"p1","name":"Acme","billing_dc":"dc-one","discount_bp":0,"created_at":"2026-11-25T04:30:00Z"}`
+	partner := `{"id":"p1","name":"Acme","billing_dc":"dc-one","discount_bp":0,"billing":"prepaid","wallet_paise":0,"created_at":"2026-11-25T04:30:00Z"}`
 	for _, x := range []struct {
 		name, method, path, reqBody string
 		status                      int
