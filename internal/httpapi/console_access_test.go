@@ -215,6 +215,7 @@ var consoleUnchecked = map[string]string{
 	"GET /api/v1/bookings/:id":            "the booking partner's key only (bookings_test: another partner's key is 404)",
 	"GET /api/v1/bookings/:id/labels.pdf": "the booking partner's key only (bookings_test: another partner's key is 404)",
 	"GET /api/v1/pod/:token":              "public by a signed, expiring link to one proof (bookings_test: altered and expired links are 404)",
+	"GET /api/v1/partner":                 "a partner's key only: its own partner (partners_test: a staff token is 401)",
 	// partner API routes not used by staff: reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

@@ -68,3 +68,14 @@ func (a *api) revokeKey(c echo.Context) error {
 	}
 	return c.NoContent(http.StatusNoContent)
 }
+
+// myPartner returns the partner of the calling key: how a partner's system
+// learns its own id, billing and wallet.
+func (a *api) myPartner(c echo.Context) error {
+	caller, _ := partnerOf(c)
+	p, err := a.partners.Get(c.Request().Context(), caller.ID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, p)
+}

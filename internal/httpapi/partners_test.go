@@ -63,6 +63,10 @@ func TestPartnersAndKeys(t *testing.T) {
 		if r := e.do("GET", "/api/v1/partners/"+acme, key, nil); r.status != 200 || r.json(t)["name"] != "Acme Books" {
 			t.Fatalf("own partner: %d %s", r.status, r.body)
 		}
+		if r := e.do("GET", "/api/v1/partner", key, nil); r.status != 200 || r.json(t)["id"] != acme {
+			t.Fatalf("the key's own partner: %d %s", r.status, r.body)
+		}
+		wantProblem(t, e.do("GET", "/api/v1/partner", admin, nil), 401)
 		wantProblem(t, e.do("GET", "/api/v1/partners/"+other, key, nil), 404)
 		wantProblem(t, e.do("GET", "/api/v1/partners/"+other+"/keys", key, nil), 404)
 		wantProblem(t, e.do("GET", "/api/v1/partners", key, nil), 401)

@@ -96,6 +96,7 @@ func (a *api) partnerRoutes(v1, s *echo.Group) {
 	s.POST("/partners", a.createPartner)
 	s.GET("/partners", a.listPartners)
 	v1.GET("/partners/:id", a.getPartner, a.staffOrKey(""))
+	v1.GET("/partner", a.myPartner, a.partnerKey(""))
 	s.POST("/partners/:id/keys", a.createKey)
 	v1.GET("/partners/:id/keys", a.listKeys, a.staffOrKey(""))
 	s.DELETE("/partners/:id/keys/:key_id", a.revokeKey)
