@@ -156,9 +156,20 @@ type ondcFix struct {
 
 func newONDC(t *testing.T, db *store.DB) *ondcFix {
 	t.Helper()
+	return newONDCWith(t, db, 1_000_000)
+}
+
+// newONDCWith is newONDC with wallet paise in the buyer app's wallet.
+func newONDCWith(t *testing.T, db *store.DB, wallet int64) *ondcFix {
+	t.Helper()
 	e := newEnv(t, db)
 	f := &ondcFix{e: e, db: db, pid: e.newPartner("Buyer App", "dc-one")}
 	e.newKey(f.pid, "ondc") // the buyer app is enabled by a live key with the ondc scope
+	if wallet > 0 {         // its orders are paid from its wallet
+		if r := e.topUp(f.pid, wallet, "NEFT-ONDC-1"); r.status != 201 {
+			t.Fatalf("top up: %d %s", r.status, r.body)
+		}
+	}
 	spec, err := ondctest.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -376,4 +387,54 @@ func fulfillment(doc map[string]any) map[string]any {
 func asJSON(v any) []byte {
 	b, _ := json.Marshal(v)
 	return b
+}
+
+// TestONDCPaidFromTheWallet: a confirmed order is paid from the buyer
+// app's prepaid wallet in the booking's transaction (a ledger entry of the
+// article's price, referring to the order).
+func TestONDCPaidFromTheWallet(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		f := newONDC(t, db)
+		o := f.book(t, uuid.NewString(), "CASH_ON_DELIVERY_FLOW", "search_1_LOGISITCS")
+		w := f.e.do("GET", "/api/v1/partners/"+f.pid+"/wallet", f.e.login("admin"), nil).json(t)
+		var price float64
+		for _, en := range w["entries"].([]any) {
+			if en := en.(map[string]any); en["reference"] == o.ID {
+				price = -en["amount_paise"].(float64)
+			}
+		}
+		if price <= 0 || w["balance_paise"].(float64) != 1_000_000-price {
+			t.Fatalf("the order %s was not paid from the wallet: %v", o.ID, w)
+		}
+	})
+}
+
+// TestONDCUnpaidConfirm: a buyer app whose wallet holds too little gets a
+// NACK (65001) to confirm, and nothing is stored: no confirmed order, no
+// article, no debit.
+func TestONDCUnpaidConfirm(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		f := newONDCWith(t, db, 0)
+		txn := uuid.NewString()
+		search := flowStep(t, "CASH_ON_DELIVERY_FLOW", "search_1_LOGISITCS")
+		setAt(search, "message.intent.fulfillment.end.location.address.area_code", "560034")
+		f.ack(t, txn, "search", search)
+		doc := flowStep(t, "CASH_ON_DELIVERY_FLOW", "init_LOGISTICS")
+		drop(doc)
+		f.e.clock.Advance(time.Minute)
+		f.ack(t, txn, "init", doc)
+		articles := f.e.count("articles")
+		doc = flowStep(t, "CASH_ON_DELIVERY_FLOW", "confirm_LOGISTICS")
+		drop(doc)
+		f.e.clock.Advance(time.Minute)
+		r := f.b.send(f.e, f.url, "confirm", doc, txn)
+		if r.status != 422 || !strings.Contains(string(r.body), `"NACK"`) || !strings.Contains(string(r.body), `"65001"`) {
+			t.Fatalf("confirm on an empty wallet: %d %s", r.status, r.body)
+		}
+		ourAnswer(t, r)
+		if f.e.count("articles") != articles || f.e.count("ondc_orders WHERE article_id IS NOT NULL AND article_id <> ''") != 0 ||
+			f.e.count("wallet_entries") != 0 {
+			t.Fatal("a refused confirm stored something")
+		}
+	})
 }

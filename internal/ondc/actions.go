@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -377,6 +378,10 @@ func (s *Service) book(ctx context.Context, req Request, o Order, place string, 
 			return nil, err
 		}
 		err = s.store.BookONDC(ctx, o, a, evs, msg)
+		var unpaid *postal.Error
+		if errors.As(err, &unpaid) && unpaid.Code == postal.CodePaymentRequired {
+			return refuse(http.StatusUnprocessableEntity, ErrConfirmFailed, "%s", unpaid.Message), nil
+		}
 		if !postal.IsCode(err, postal.CodeConflict) {
 			return nil, err
 		}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"time"
 
 	"dakiya/internal/article"
 	"dakiya/internal/booking"
@@ -188,35 +189,54 @@ func s10(indicator string, serial int64, country string) (string, error) {
 // refuses the booking if the wallet holds less; an on-account partner is
 // not debited.
 func charge(ctx context.Context, r runner, b booking.Batch, res *booking.Result) error {
-	var billing string
-	var balance int64
-	if err := r.queryRow(ctx, "SELECT billing, wallet_paise FROM partners WHERE id = ?", b.PartnerID).Scan(&billing, &balance); err != nil {
-		return classify("charge", err)
-	}
-	res.Billing = partner.Billing(billing)
-	if res.Billing != partner.BillingPrepaid {
-		return nil
-	}
-	if res.TotalPaise > 0 {
-		total := int64(res.TotalPaise)
-		err := r.queryRow(ctx, `UPDATE partners SET wallet_paise = wallet_paise - ? WHERE id = ? AND wallet_paise >= ?
-			RETURNING wallet_paise`, total, b.PartnerID, total).Scan(&balance)
-		if errors.Is(err, sql.ErrNoRows) {
-			return &postal.Error{Code: postal.CodePaymentRequired, Extra: map[string]any{"wallet_paise": balance, "total_paise": total},
-				Message: fmt.Sprintf("the wallet holds %s and this booking costs %s: top up the wallet, then book again; nothing was booked",
-					postal.Paise(balance).Rupees(), postal.Paise(total).Rupees())}
-		}
-		if err != nil {
-			return classify("charge", err)
-		}
-		_, err = r.exec(ctx, `INSERT INTO wallet_entries (id, partner_id, kind, amount_paise, balance_paise, reference, actor_id, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, b.ID, b.PartnerID, booking.EntryBooking, -total, balance, b.ID, b.KeyID, ms(b.CreatedAt))
-		if err != nil {
-			return classify("charge", err)
-		}
+	billing, balance, err := debitWallet(ctx, r, debit{partnerID: b.PartnerID, entryID: b.ID, reference: b.ID, actorID: b.KeyID,
+		total: int64(res.TotalPaise), at: b.CreatedAt, what: "this booking"})
+	res.Billing = billing
+	if err != nil || billing != partner.BillingPrepaid {
+		return err
 	}
 	res.WalletPaise = &balance
 	return nil
+}
+
+// debit is one charge to a partner's wallet.
+type debit struct {
+	partnerID, entryID, reference, actorID string
+	total                                  int64
+	at                                     time.Time
+	what                                   string // what is paid for, in the refusal's words
+}
+
+// debitWallet charges a prepaid partner's wallet d.total and writes the
+// ledger entry, inside the caller's transaction; the UPDATE's condition
+// makes two charges racing for the last rupees pay once. A wallet holding
+// less is refused (payment required) with nothing changed; an on-account
+// partner is not debited. It returns the billing mode and the balance.
+func debitWallet(ctx context.Context, r runner, d debit) (partner.Billing, int64, error) {
+	var billing string
+	var balance int64
+	if err := r.queryRow(ctx, "SELECT billing, wallet_paise FROM partners WHERE id = ?", d.partnerID).Scan(&billing, &balance); err != nil {
+		return "", 0, classify("charge", err)
+	}
+	if partner.Billing(billing) != partner.BillingPrepaid || d.total <= 0 {
+		return partner.Billing(billing), balance, nil
+	}
+	err := r.queryRow(ctx, `UPDATE partners SET wallet_paise = wallet_paise - ? WHERE id = ? AND wallet_paise >= ?
+		RETURNING wallet_paise`, d.total, d.partnerID, d.total).Scan(&balance)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", 0, &postal.Error{Code: postal.CodePaymentRequired, Extra: map[string]any{"wallet_paise": balance, "total_paise": d.total},
+			Message: fmt.Sprintf("the wallet holds %s and %s costs %s: top up the wallet, then try again; nothing was booked",
+				postal.Paise(balance).Rupees(), d.what, postal.Paise(d.total).Rupees())}
+	}
+	if err != nil {
+		return "", 0, classify("charge", err)
+	}
+	_, err = r.exec(ctx, `INSERT INTO wallet_entries (id, partner_id, kind, amount_paise, balance_paise, reference, actor_id, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, d.entryID, d.partnerID, booking.EntryBooking, -d.total, balance, d.reference, d.actorID, ms(d.at))
+	if err != nil {
+		return "", 0, classify("charge", err)
+	}
+	return partner.BillingPrepaid, balance, nil
 }
 
 // keepBooking stores the booking with its result and its idempotent answer.

@@ -109,9 +109,11 @@ func (db *DB) SaveONDCOrder(ctx context.Context, o ondc.Order, m outbox.Message)
 	})
 }
 
-// BookONDC confirms o, writes its on_confirm m, and books its article for
-// o's partner with its first events (which write their on_status), in one
-// transaction. A taken article id is a conflict.
+// BookONDC confirms o, writes its on_confirm m, books its article for o's
+// partner with its first events (which write their on_status), and pays
+// for it from a prepaid partner's wallet, in one transaction. A taken
+// article id is a conflict; a wallet holding too little is payment
+// required, with nothing stored.
 func (db *DB) BookONDC(ctx context.Context, o ondc.Order, a article.Article, evs []article.Event, m outbox.Message) error {
 	return db.inTx(ctx, "book ondc order", func(r runner) error {
 		art := o.ArticleID
@@ -129,6 +131,10 @@ func (db *DB) BookONDC(ctx context.Context, o ondc.Order, a article.Article, evs
 		}
 		if _, err := r.exec(ctx, "UPDATE ondc_orders SET article_id = ? WHERE id = ?", art, o.ID); err != nil {
 			return classify("book ondc article", err)
+		}
+		if _, _, err := debitWallet(ctx, r, debit{partnerID: o.PartnerID, entryID: "ondc-" + o.ID, reference: o.ID,
+			total: int64(a.PricePaise), at: a.CreatedAt, what: "this ONDC order"}); err != nil {
+			return err
 		}
 		for _, e := range evs {
 			if err := insertEvent(ctx, r, a.ID, e); err != nil {
