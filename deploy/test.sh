@@ -45,7 +45,7 @@ go vet ./... || exit 1
 deploy/vulncheck.sh || { banner "govulncheck: vulnerable code reached, or the check could not run (see above)"; exit 1; }
 
 echo "go test -race -count=1 ./...   (verbose log: var/test.log)"
-go test -race -count=1 -timeout 20m -v ./... >var/test.log 2>&1
+go test -race -count=1 -timeout 40m -v ./... >var/test.log 2>&1
 rc=$?
 
 grep -E '^(ok|FAIL|\?)\s' var/test.log | grep -v 'no test files'
