@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -67,21 +68,24 @@ func DecodeCSV(body []byte) ([]Input, []ItemError, error) {
 
 // csvHeader maps each column of a header row to its name.
 func csvHeader(head []string) ([]string, error) {
+	return CSVHeader(head, csvColumns, csvColumns[:csvRequired])
+}
+
+// CSVHeader maps each column of a CSV header row to its name (trimmed,
+// lower case): each must be one of known, at most once, and every one of
+// required must be there. Bookings read their wider header with it too.
+func CSVHeader(head, known, required []string) ([]string, error) {
 	seen := map[string]bool{}
 	cols := make([]string, len(head))
 	for i, h := range head {
 		name := strings.ToLower(strings.TrimSpace(h))
-		known := false
-		for _, c := range csvColumns {
-			known = known || c == name
-		}
-		if !known || seen[name] {
+		if !slices.Contains(known, name) || seen[name] {
 			return nil, postal.Invalid("bad CSV header", postal.FieldError{Field: "header",
-				Message: fmt.Sprintf("column %d must be one of %s, each once", i+1, strings.Join(csvColumns, ","))})
+				Message: fmt.Sprintf("column %d must be one of %s, each once", i+1, strings.Join(known, ","))})
 		}
 		seen[name], cols[i] = true, name
 	}
-	for _, c := range csvColumns[:csvRequired] {
+	for _, c := range required {
 		if !seen[c] {
 			return nil, postal.Invalid("bad CSV header", postal.FieldError{Field: "header", Message: "no " + c + " column"})
 		}

@@ -81,7 +81,7 @@ func DecodeCSV(body []byte, quoteID string) (Request, error) {
 	if err != nil || len(records) == 0 {
 		return Request{}, postal.Invalid("malformed CSV: send a header row and one article per row")
 	}
-	cols, err := header(records[0])
+	cols, err := article.CSVHeader(records[0], CSVColumns(), requiredColumns)
 	if err != nil {
 		return Request{}, err
 	}
@@ -103,31 +103,6 @@ func DecodeCSV(body []byte, quoteID string) (Request, error) {
 		}
 	}
 	return req, nil
-}
-
-// header maps each column of a header row to its name.
-func header(head []string) ([]string, error) {
-	known := CSVColumns()
-	seen := map[string]bool{}
-	cols := make([]string, len(head))
-	for i, h := range head {
-		name := strings.ToLower(strings.TrimSpace(h))
-		ok := false
-		for _, c := range known {
-			ok = ok || c == name
-		}
-		if !ok || seen[name] {
-			return nil, postal.Invalid("bad CSV header", postal.FieldError{Field: "header",
-				Message: fmt.Sprintf("column %d must be one of %s, each once", i+1, strings.Join(known, ","))})
-		}
-		seen[name], cols[i] = true, name
-	}
-	for _, c := range requiredColumns {
-		if !seen[c] {
-			return nil, postal.Invalid("bad CSV header", postal.FieldError{Field: "header", Message: "no " + c + " column"})
-		}
-	}
-	return cols, nil
 }
 
 // readRow reads one data row into it, or says why it cannot.
