@@ -20,7 +20,7 @@
 // through the API here, and again by the Go test.
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS, shotAround } from './lib.mjs';
 
 const { base, direct, control, shots } = args('console-admin');
 const { api, signIn, token } = client(direct);
@@ -66,11 +66,7 @@ const text = async (page, id) => (await page.textContent(T(id)))?.trim() ?? '';
 // shot saves what the 1280 × 800 window shows: the top of the screen, or
 // the part around the element named by focus.
 async function shot(page, name, focus) {
-  await page.evaluate((id) => {
-    const el = id && document.querySelector(`[data-testid="${id}"]`);
-    if (el) el.scrollIntoView({ block: 'center' }); else window.scrollTo(0, 0);
-  }, focus);
-  await page.screenshot({ path: join(shots, `console-admin-${name}.png`) });
+  await shotAround(page, join(shots, `console-admin-${name}.png`), focus);
 }
 
 // tab opens an admin tab by clicking it and waits for its section.

@@ -21,7 +21,7 @@
 // by the Go test.
 import { join } from 'node:path';
 import { createServer } from 'node:http';
-import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, setLang, T, STEP_MS } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, setLang, T, STEP_MS, shotAround } from './lib.mjs';
 
 const { base, direct, shots } = args('console-partners', false);
 const { api, token } = client(direct);
@@ -57,11 +57,7 @@ const text = async (page, id) => (await page.textContent(T(id)))?.trim() ?? '';
 
 // shot saves what the window shows around the element named by focus.
 async function shot(page, name, focus) {
-  await page.evaluate((id) => {
-    const el = id && document.querySelector(`[data-testid="${id}"]`);
-    if (el) el.scrollIntoView({ block: 'center' }); else window.scrollTo(0, 0);
-  }, focus);
-  await page.screenshot({ path: join(shots, `console-partners-${name}.png`) });
+  await shotAround(page, join(shots, `console-partners-${name}.png`), focus);
 }
 
 // receiver is a webhook receiver on a free loopback port: what it got.

@@ -140,6 +140,16 @@ export async function setLang(page, l) {
   await page.waitForSelector(`[data-testid="view"][data-lang="${l}"]`);
 }
 
+// shotAround saves what the window shows to path: the top of the screen,
+// or the part around the element whose test id is focus.
+export async function shotAround(page, path, focus) {
+  await page.evaluate((id) => {
+    const el = id && document.querySelector(`[data-testid="${id}"]`);
+    if (el) el.scrollIntoView({ block: 'center' }); else window.scrollTo(0, 0);
+  }, focus);
+  await page.screenshot({ path });
+}
+
 export function failed(err) {
   console.error(`FAILED: ${err instanceof Check ? err.message : err.stack}`);
   process.exitCode = 1;
