@@ -25,6 +25,10 @@ DAKIYA_ROUTE_TABLE=1 GOMAXPROCS=1 go test -count=1 -run TestRouteQualityTable -v
   { cat var/bench-route.txt; exit 1; }
 sed -E 's/^[[:space:]]+//' var/bench-route.txt | grep -E '^\||^mean|^seed' | tee -a "$out"
 
+# large tsp: sections above this line
+# vrp: sections above this line
+# forecast: sections above this line
+
 say ""
 say "### Manifest build and the phone's manifest fetch (200 stops) over loopback"
 say ""

@@ -53,6 +53,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return addUser(ctx, env, rest)
 	case "routebench":
 		return routebench(ctx, env, rest)
+	// vrpbench: commands above this line
+	// forecast: commands above this line
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -69,6 +69,9 @@ type app struct {
 	// remittances (partner COD): fields above this line
 	ondc *ondc.Service // nil unless DAKIYA_ONDC_REGISTRY is set
 	// ondc (LOG11 adapter): fields above this line
+	// forecast and festivals (fc.): fields above this line
+	// rosters and beat plans (plan.): fields above this line
+	// sorting (sort.): fields above this line
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -161,6 +164,9 @@ func (a *app) services() error {
 		return fmt.Errorf("ondc: %w", err)
 	}
 	// ondc (LOG11 adapter): services above this line
+	// forecast and festivals (fc.): services above this line
+	// rosters and beat plans (plan.): services above this line
+	// sorting (sort.): services above this line
 	return nil
 }
 

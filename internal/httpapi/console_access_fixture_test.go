@@ -172,6 +172,9 @@ func consoleChecks(fx fixture) []consoleCheck {
 		c("POST", "/api/v1/manifests/:id/dispatch", "/api/v1/manifests/{manifest}/dispatch", nil),
 		c("POST", "/api/v1/manifests/:id/amend", "/api/v1/manifests/{manifest}/amend", func(fx fixture) any { return map[string]any{"remove": []string{fx.other}} }),
 		// partners (ptn.): console checks above this line
+		// forecast and festivals (fc.): console checks above this line
+		// rosters and beat plans (plan.): console checks above this line
+		// sorting (sort.): console checks above this line
 	}, partnerChecks(c)...)
 }
 

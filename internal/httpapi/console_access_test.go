@@ -217,6 +217,9 @@ var consoleUnchecked = map[string]string{
 	"GET /api/v1/pod/:token":              "public by a signed, expiring link to one proof (bookings_test: altered and expired links are 404)",
 	"GET /api/v1/partner":                 "a partner's key only: its own partner (partners_test: a staff token is 401)",
 	// partner API routes not used by staff: reasons above this line
+	// forecast and festivals (fc.): reasons above this line
+	// rosters and beat plans (plan.): reasons above this line
+	// sorting (sort.): reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",
 }

@@ -112,6 +112,9 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// remittances (partner COD): deps above this line
 		ONDC: ondcService(t, db, clock.Now, ondc.Registry{}),
 		// ondc (LOG11 adapter): deps above this line
+		// forecast and festivals (fc.): deps above this line
+		// rosters and beat plans (plan.): deps above this line
+		// sorting (sort.): deps above this line
 	}
 	deps.Articles.WithWindows(deps.Slots)
 	e := &env{t: t, db: db, clock: clock, logs: logs, links: links, store: objects, deps: deps}

@@ -74,6 +74,10 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/manifests/:id/dispatch", a.dispatchManifest)
 	s.POST("/manifests/:id/amend", a.amendManifest)
 
+	// forecast and festivals (fc.): routes above this line
+	// rosters and beat plans (plan.): routes above this line
+	// sorting (sort.): routes above this line
+
 	if a.partners != nil {
 		a.partnerRoutes(v1, s)
 	}

@@ -107,6 +107,9 @@ type Deps struct {
 	// ONDC serves POST /ondc/{action} (LOG11 adapter); nil leaves it out.
 	ONDC *ondc.Service
 	// ondc (LOG11 adapter): deps above this line
+	// forecast and festivals (fc.): deps above this line
+	// rosters and beat plans (plan.): deps above this line
+	// sorting (sort.): deps above this line
 }
 
 type api struct {
@@ -146,6 +149,9 @@ type api struct {
 	// remittances (partner COD): fields above this line
 	ondc *ondc.Service
 	// ondc (LOG11 adapter): fields above this line
+	// forecast and festivals (fc.): fields above this line
+	// rosters and beat plans (plan.): fields above this line
+	// sorting (sort.): fields above this line
 }
 
 // publicLimiters are the public endpoints' buckets, one set per handler.
@@ -187,6 +193,9 @@ func New(d Deps) (*echo.Echo, error) {
 	// remittances (partner COD): set above this line
 	a.ondc = d.ONDC
 	// ondc (LOG11 adapter): set above this line
+	// forecast and festivals (fc.): set above this line
+	// rosters and beat plans (plan.): set above this line
+	// sorting (sort.): set above this line
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}
 	}

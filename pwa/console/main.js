@@ -20,6 +20,9 @@ const screens = [
   { name: 'cash', load: () => import('./cash.js') },
   { name: 'charts', load: () => import('./charts.js') },
   { name: 'partners', admin: true, load: () => import('./partners.js') },
+  // forecast and festivals (fc.): screens above this line
+  // rosters and beat plans (plan.): screens above this line
+  // sorting (sort.): screens above this line
   { name: 'admin', load: () => import('./admin.js') },
 ];
 

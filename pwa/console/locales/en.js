@@ -762,4 +762,7 @@ export default {
   'ptn.tariffs.message': 'Problem',
   'ptn.remit.nothing': 'Nothing to pay',
   // partners (ptn.): keys above this line
+  // forecast and festivals (fc.): keys above this line
+  // rosters and beat plans (plan.): keys above this line
+  // sorting (sort.): keys above this line
 };

@@ -761,4 +761,7 @@ export default {
   'ptn.tariffs.message': 'समस्या',
   'ptn.remit.nothing': 'भेजने को कुछ नहीं',
   // partners (ptn.): keys above this line
+  // forecast and festivals (fc.): keys above this line
+  // rosters and beat plans (plan.): keys above this line
+  // sorting (sort.): keys above this line
 };
