@@ -114,6 +114,9 @@ func insertEvent(ctx context.Context, r runner, id string, e article.Event) erro
 	if err != nil {
 		return classify("insert event", err)
 	}
+	if err := countArrival(ctx, r, id, e); err != nil {
+		return err
+	}
 	return emitEvent(ctx, r, id, e)
 }
 
