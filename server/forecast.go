@@ -167,3 +167,13 @@ func readSeries(r io.Reader) (forecast.Series, error) {
 	}
 	return s, err
 }
+
+// defaultFestivals is the built-in festival calendar; it is embedded and
+// tested, so it always parses.
+func defaultFestivals() []forecast.Festival {
+	fs, err := forecast.ReadFestivals(bytes.NewReader(assets.Festivals()))
+	if err != nil {
+		panic("forecast: built-in festival calendar: " + err.Error())
+	}
+	return fs
+}

@@ -16,6 +16,7 @@ import (
 	"dakiya/internal/auth"
 	"dakiya/internal/booking"
 	"dakiya/internal/centre"
+	"dakiya/internal/forecast"
 	"dakiya/internal/manifest"
 	"dakiya/internal/partner"
 	"dakiya/internal/postal"
@@ -52,7 +53,16 @@ type Deps struct {
 	// wallet, an API key and a first booking.
 	Partners *partner.Service
 	Bookings *booking.Service
-	Now      func() time.Time
+	// Arrivals, when set, receives each centre's generated year of
+	// arrivals (history.go) as imported history, shaped by Festivals.
+	Arrivals  ArrivalImporter
+	Festivals []forecast.Festival
+	Now       func() time.Time
+}
+
+// ArrivalImporter writes history into the arrivals rollup.
+type ArrivalImporter interface {
+	ImportArrivals(ctx context.Context, dc string, as []forecast.Arrival) error
 }
 
 // Summary counts what Load created. AlreadyLoaded reports that the demo
@@ -131,7 +141,27 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 	if err := l.schedule(ctx, sup, dc.ID); err != nil {
 		return err
 	}
-	return l.dispatchFirst(ctx, sup, dc.ID)
+	if err := l.dispatchFirst(ctx, sup, dc.ID); err != nil {
+		return err
+	}
+	return l.history(ctx, dc)
+}
+
+// history imports the centre's generated year of arrivals, ending
+// yesterday in its zone.
+func (l *loader) history(ctx context.Context, dc centre.DC) error {
+	if l.d.Arrivals == nil {
+		return nil
+	}
+	loc, err := time.LoadLocation(dc.TimeZone)
+	if err != nil {
+		loc = time.UTC
+	}
+	as := CentreHistory(dc.ID, l.d.Festivals, slot.Today(l.d.Now(), loc))
+	if err := l.d.Arrivals.ImportArrivals(ctx, dc.ID, as); err != nil {
+		return fmt.Errorf("demo: import arrivals of %s: %w", dc.ID, err)
+	}
+	return nil
 }
 
 // dispatchFirst builds and dispatches the manifests of the centre's

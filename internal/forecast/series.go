@@ -72,3 +72,13 @@ func FromPoints(points map[string]float64) (Series, error) {
 	}
 	return s, nil
 }
+
+// Arrival is a count of articles received at a centre in one hour of one
+// date (in the centre's zone) for one service: a cell of the arrivals
+// rollup.
+type Arrival struct {
+	Date    string `json:"date"`
+	Hour    int    `json:"hour"`
+	Service string `json:"service"`
+	Count   int64  `json:"count"`
+}

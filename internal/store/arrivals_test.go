@@ -40,7 +40,7 @@ func TestArrivalsRollup(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want := []store.Arrival{
+		want := []forecast.Arrival{
 			{Date: "2026-11-24", Hour: 0, Service: "parcel", Count: 1},
 			{Date: "2026-11-24", Hour: 0, Service: "registered", Count: 2},
 			{Date: "2026-11-24", Hour: 9, Service: "parcel", Count: 1},
@@ -52,7 +52,7 @@ func TestArrivalsRollup(t *testing.T) {
 		if err := db.AppendEvent(ctx, id, article.StatusBooked, recv, nil); err == nil {
 			t.Fatal("a second receipt from booked: want a conflict")
 		}
-		if err := db.ImportArrivals(ctx, "dc-one", []store.Arrival{{Date: "2026-11-24", Hour: 9, Service: "parcel", Count: 40}}); err != nil {
+		if err := db.ImportArrivals(ctx, "dc-one", []forecast.Arrival{{Date: "2026-11-24", Hour: 9, Service: "parcel", Count: 40}}); err != nil {
 			t.Fatal(err)
 		}
 		got, _ = db.Arrivals(ctx, "dc-one", "2026-11-24", "2026-11-24")
