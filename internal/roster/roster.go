@@ -33,6 +33,7 @@ type Postman struct {
 	Name       string
 	HomeBeatID string // "" when the postman walks no beat (a reliever)
 	WeeklyOff  int    // 0 (Sunday) to 6, or NoWeeklyOff
+	Disabled   bool   // may not sign in: never on the roster
 }
 
 // Entry overrides the default for one postman on one date, in one slot
@@ -122,6 +123,9 @@ func ForDay(cal slot.Calendar, date string, postmen []Postman, entries []Entry) 
 	for _, sl := range cal.Runs(t) {
 		sr := SlotRoster{Slot: sl, Postmen: make([]Duty, 0, len(postmen))}
 		for _, p := range postmen {
+			if p.Disabled {
+				continue
+			}
 			d := Resolve(p, date, t.Weekday(), sl, entries)
 			if d.Status == OnDuty {
 				sr.Rostered++

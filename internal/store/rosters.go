@@ -9,14 +9,14 @@ import (
 	"dakiya/internal/roster"
 )
 
-// RosterPostmen lists a centre's enabled postmen by name with their home
-// beat (the first they walk) and weekly off day.
+// RosterPostmen lists a centre's postmen by name with their home beat (the
+// first they walk) and weekly off day; disabled ones are marked.
 func (db *DB) RosterPostmen(ctx context.Context, dcID string) ([]roster.Postman, error) {
 	rows, err := db.run().query(ctx, `SELECT u.id, u.name,
 		COALESCE((SELECT MIN(b.id) FROM beats b WHERE b.postman_id = u.id AND b.dc_id = u.dc_id), ''),
-		w.weekday
+		w.weekday, u.disabled
 		FROM users u LEFT JOIN roster_weekly_offs w ON w.user_id = u.id
-		WHERE u.dc_id = ? AND u.role = 'postman' AND u.disabled = 0 ORDER BY u.name, u.id`, dcID)
+		WHERE u.dc_id = ? AND u.role = 'postman' ORDER BY u.name, u.id`, dcID)
 	if err != nil {
 		return nil, classify("roster postmen", err)
 	}
@@ -25,10 +25,11 @@ func (db *DB) RosterPostmen(ctx context.Context, dcID string) ([]roster.Postman,
 	for rows.Next() {
 		var p roster.Postman
 		var wd sql.NullInt64
-		if err := rows.Scan(&p.UserID, &p.Name, &p.HomeBeatID, &wd); err != nil {
+		var disabled int
+		if err := rows.Scan(&p.UserID, &p.Name, &p.HomeBeatID, &wd, &disabled); err != nil {
 			return nil, classify("roster postmen", err)
 		}
-		p.WeeklyOff = roster.NoWeeklyOff
+		p.WeeklyOff, p.Disabled = roster.NoWeeklyOff, disabled != 0
 		if wd.Valid {
 			p.WeeklyOff = int(wd.Int64)
 		}
