@@ -29,6 +29,7 @@ commands:
   demo        load the demo data set (refused in production)
   adduser     add a member of staff; the password is read from standard input
   routebench  [-budget 1s] [-seed N] FILE.tsp…: solve TSPLIB instances, one JSON line each
+  vrpbench    [-budget 10s] [-seed N] FILE.txt…: solve Solomon VRPTW instances, verified, one JSON line each
   help        show this text
 
 Configuration comes from the environment; see README.md.
@@ -53,6 +54,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return addUser(ctx, env, rest)
 	case "routebench":
 		return routebench(ctx, env, rest)
+	case "vrpbench":
+		return vrpbench(ctx, env, rest)
 	// vrpbench: commands above this line
 	// forecast: commands above this line
 	case "help", "-h", "--help":
