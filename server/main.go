@@ -29,6 +29,7 @@ commands:
   demo        load the demo data set (refused in production)
   adduser     add a member of staff; the password is read from standard input
   routebench  [-budget 1s] [-seed N] FILE.tsp…: solve TSPLIB instances, one JSON line each
+  vrpbench    [-budget 10s] [-seed N] FILE.txt…: solve Solomon VRPTW instances, verified, one JSON line each
   forecast    [-horizon 14] [-folds 8] [-festivals FILE] FILE.csv: backtest the demand forecast on
               date,count lines (festivals default to the built-in calendar), one JSON line a fold
   help        show this text
@@ -55,6 +56,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return addUser(ctx, env, rest)
 	case "routebench":
 		return routebench(ctx, env, rest)
+	case "vrpbench":
+		return vrpbench(ctx, env, rest)
 	// vrpbench: commands above this line
 	case "forecast":
 		return forecastCmd(ctx, env, rest)

@@ -28,6 +28,7 @@ import (
 	"dakiya/internal/pod"
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
+	"dakiya/internal/roster"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
@@ -70,6 +71,7 @@ type app struct {
 	ondc *ondc.Service // nil unless DAKIYA_ONDC_REGISTRY is set
 	// ondc (LOG11 adapter): fields above this line
 	// forecast and festivals (fc.): fields above this line
+	rosters *roster.Service
 	// rosters and beat plans (plan.): fields above this line
 	// sorting (sort.): fields above this line
 }
@@ -165,6 +167,7 @@ func (a *app) services() error {
 	}
 	// ondc (LOG11 adapter): services above this line
 	// forecast and festivals (fc.): services above this line
+	a.rosters = roster.New(a.db, a.now)
 	// rosters and beat plans (plan.): services above this line
 	// sorting (sort.): services above this line
 	return nil

@@ -173,6 +173,10 @@ func consoleChecks(fx fixture) []consoleCheck {
 		c("POST", "/api/v1/manifests/:id/amend", "/api/v1/manifests/{manifest}/amend", func(fx fixture) any { return map[string]any{"remove": []string{fx.other}} }),
 		// partners (ptn.): console checks above this line
 		// forecast and festivals (fc.): console checks above this line
+		c("GET", "/api/v1/dcs/:dc/roster", "/api/v1/dcs/{dc}/roster?from=2026-11-25&to=2026-11-27", nil),
+		c("PUT", "/api/v1/dcs/:dc/roster/:date/:user_id", "/api/v1/dcs/{dc}/roster/2026-11-27/{postman}", fixed(map[string]any{"status": "leave"})),
+		c("DELETE", "/api/v1/dcs/:dc/roster/:date/:user_id", "/api/v1/dcs/{dc}/roster/2026-11-27/{postman}", nil),
+		c("PUT", "/api/v1/dcs/:dc/roster/weekly-off/:user_id", "/api/v1/dcs/{dc}/roster/weekly-off/{postman}", fixed(map[string]any{"weekday": 3})),
 		// rosters and beat plans (plan.): console checks above this line
 		// sorting (sort.): console checks above this line
 	}, partnerChecks(c)...)

@@ -37,6 +37,7 @@ import (
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
+	"dakiya/internal/roster"
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
 	"dakiya/internal/store"
@@ -113,6 +114,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		ONDC: ondcService(t, db, clock.Now, ondc.Registry{}),
 		// ondc (LOG11 adapter): deps above this line
 		// forecast and festivals (fc.): deps above this line
+		Rosters: roster.New(db, clock.Now),
 		// rosters and beat plans (plan.): deps above this line
 		// sorting (sort.): deps above this line
 	}

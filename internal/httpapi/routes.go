@@ -75,6 +75,12 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/manifests/:id/amend", a.amendManifest)
 
 	// forecast and festivals (fc.): routes above this line
+	if a.rosters != nil {
+		s.GET("/dcs/:dc/roster", a.getRoster)
+		s.PUT("/dcs/:dc/roster/weekly-off/:user_id", a.putWeeklyOff)
+		s.PUT("/dcs/:dc/roster/:date/:user_id", a.putRosterEntry)
+		s.DELETE("/dcs/:dc/roster/:date/:user_id", a.deleteRosterEntry)
+	}
 	// rosters and beat plans (plan.): routes above this line
 	// sorting (sort.): routes above this line
 

@@ -30,6 +30,7 @@ import (
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
+	"dakiya/internal/roster"
 	"dakiya/internal/slot"
 	"dakiya/internal/stats"
 	"dakiya/internal/tariff"
@@ -108,6 +109,8 @@ type Deps struct {
 	ONDC *ondc.Service
 	// ondc (LOG11 adapter): deps above this line
 	// forecast and festivals (fc.): deps above this line
+	// Rosters keeps who is on duty per date and slot.
+	Rosters *roster.Service
 	// rosters and beat plans (plan.): deps above this line
 	// sorting (sort.): deps above this line
 }
@@ -150,6 +153,7 @@ type api struct {
 	ondc *ondc.Service
 	// ondc (LOG11 adapter): fields above this line
 	// forecast and festivals (fc.): fields above this line
+	rosters *roster.Service
 	// rosters and beat plans (plan.): fields above this line
 	// sorting (sort.): fields above this line
 }
@@ -194,6 +198,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.ondc = d.ONDC
 	// ondc (LOG11 adapter): set above this line
 	// forecast and festivals (fc.): set above this line
+	a.rosters = d.Rosters
 	// rosters and beat plans (plan.): set above this line
 	// sorting (sort.): set above this line
 	if a.app == nil {
