@@ -199,6 +199,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// remittances (partner COD): deps above this line
 		ONDC: a.ondc,
 		// ondc (LOG11 adapter): deps above this line
+		Demand: a.demand,
 		// forecast and festivals (fc.): deps above this line
 		Rosters: a.rosters,
 		// rosters and beat plans (plan.): deps above this line

@@ -17,6 +17,7 @@ import (
 	"dakiya/internal/cod"
 	"dakiya/internal/config"
 	"dakiya/internal/delivery"
+	"dakiya/internal/demand"
 	"dakiya/internal/dispatch"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
@@ -70,6 +71,7 @@ type app struct {
 	// remittances (partner COD): fields above this line
 	ondc *ondc.Service // nil unless DAKIYA_ONDC_REGISTRY is set
 	// ondc (LOG11 adapter): fields above this line
+	demand *demand.Service
 	// forecast and festivals (fc.): fields above this line
 	rosters *roster.Service
 	// rosters and beat plans (plan.): fields above this line
@@ -166,6 +168,7 @@ func (a *app) services() error {
 		return fmt.Errorf("ondc: %w", err)
 	}
 	// ondc (LOG11 adapter): services above this line
+	a.demand = demand.New(a.db, a.db, defaultFestivals(), a.now)
 	// forecast and festivals (fc.): services above this line
 	a.rosters = roster.New(a.db, a.now)
 	// rosters and beat plans (plan.): services above this line

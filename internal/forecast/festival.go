@@ -13,7 +13,8 @@ import (
 // Date and stay changed for After days from it. Festivals of the same
 // Name share one estimated effect.
 type Festival struct {
-	Date   string `json:"date"` // YYYY-MM-DD
+	ID     string `json:"id,omitempty"` // its key in the stored calendar
+	Date   string `json:"date"`         // YYYY-MM-DD
 	Name   string `json:"name"`
 	Region string `json:"region"` // "" for all India
 	Before int    `json:"before_days"`

@@ -25,7 +25,7 @@ const (
 // Point is the forecast for one day: the median and the 80 % and 95 %
 // prediction intervals, in counts.
 type Point struct {
-	Date string  `json:"date"`
+	Date string  `json:"date,omitempty"`
 	Mean float64 `json:"expected"`
 	Lo80 float64 `json:"lo80"`
 	Hi80 float64 `json:"hi80"`

@@ -217,6 +217,12 @@ var consoleUnchecked = map[string]string{
 	"GET /api/v1/pod/:token":              "public by a signed, expiring link to one proof (bookings_test: altered and expired links are 404)",
 	"GET /api/v1/partner":                 "a partner's key only: its own partner (partners_test: a staff token is 401)",
 	// partner API routes not used by staff: reasons above this line
+	"GET /api/v1/dcs/:dc/forecast":          "supervisor of the centre or admin (forecast_test: a postman 403, another centre's supervisor 404)",
+	"GET /api/v1/dcs/:dc/forecast/backtest": "supervisor of the centre or admin (forecast_test: a postman 403, another centre's supervisor 404)",
+	"GET /api/v1/festivals":                 "any member of staff reads the calendar (forecast_test: no token 401)",
+	"POST /api/v1/festivals":                "admins only (forecast_test: a supervisor 403)",
+	"PUT /api/v1/festivals/:id":             "admins only (forecast_test: a postman 403)",
+	"DELETE /api/v1/festivals/:id":          "admins only (forecast_test: a supervisor 403)",
 	// forecast and festivals (fc.): reasons above this line
 	// rosters and beat plans (plan.): reasons above this line
 	// sorting (sort.): reasons above this line

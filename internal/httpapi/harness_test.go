@@ -26,6 +26,7 @@ import (
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/delivery"
+	"dakiya/internal/demand"
 	"dakiya/internal/httpapi"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
@@ -113,6 +114,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// remittances (partner COD): deps above this line
 		ONDC: ondcService(t, db, clock.Now, ondc.Registry{}),
 		// ondc (LOG11 adapter): deps above this line
+		Demand: demand.New(db, db, testFestivals(t), clock.Now),
 		// forecast and festivals (fc.): deps above this line
 		Rosters: roster.New(db, clock.Now),
 		// rosters and beat plans (plan.): deps above this line

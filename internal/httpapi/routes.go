@@ -74,6 +74,14 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/manifests/:id/dispatch", a.dispatchManifest)
 	s.POST("/manifests/:id/amend", a.amendManifest)
 
+	if a.demand != nil {
+		s.GET("/dcs/:dc/forecast", a.getForecast)
+		s.GET("/dcs/:dc/forecast/backtest", a.getBacktest)
+		s.GET("/festivals", a.listFestivals)
+		s.POST("/festivals", a.createFestival)
+		s.PUT("/festivals/:id", a.updateFestival)
+		s.DELETE("/festivals/:id", a.deleteFestival)
+	}
 	// forecast and festivals (fc.): routes above this line
 	if a.rosters != nil {
 		s.GET("/dcs/:dc/roster", a.getRoster)

@@ -20,6 +20,7 @@ import (
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
 	"dakiya/internal/delivery"
+	"dakiya/internal/demand"
 	"dakiya/internal/idem"
 	"dakiya/internal/manifest"
 	"dakiya/internal/notify"
@@ -108,6 +109,9 @@ type Deps struct {
 	// ONDC serves POST /ondc/{action} (LOG11 adapter); nil leaves it out.
 	ONDC *ondc.Service
 	// ondc (LOG11 adapter): deps above this line
+	// Demand forecasts each centre's slots and keeps the festival
+	// calendar; nil leaves the forecast and festival routes out.
+	Demand *demand.Service
 	// forecast and festivals (fc.): deps above this line
 	// Rosters keeps who is on duty per date and slot.
 	Rosters *roster.Service
@@ -152,6 +156,7 @@ type api struct {
 	// remittances (partner COD): fields above this line
 	ondc *ondc.Service
 	// ondc (LOG11 adapter): fields above this line
+	demand *demand.Service
 	// forecast and festivals (fc.): fields above this line
 	rosters *roster.Service
 	// rosters and beat plans (plan.): fields above this line
@@ -197,6 +202,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// remittances (partner COD): set above this line
 	a.ondc = d.ONDC
 	// ondc (LOG11 adapter): set above this line
+	a.demand = d.Demand
 	// forecast and festivals (fc.): set above this line
 	a.rosters = d.Rosters
 	// rosters and beat plans (plan.): set above this line

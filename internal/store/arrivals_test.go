@@ -69,7 +69,7 @@ func TestFestivalsStore(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
-		defaults := []store.StoredFestival{{ID: "f1", Festival: forecast.Festival{Date: "2026-11-08", Name: "Diwali", Before: 10, After: 2}}}
+		defaults := []forecast.Festival{{ID: "f1", Date: "2026-11-08", Name: "Diwali", Before: 10, After: 2}}
 		if ok, err := db.LoadFestivals(ctx, defaults, now); err != nil || !ok {
 			t.Fatalf("first load: %v %v", ok, err)
 		}
@@ -79,7 +79,7 @@ func TestFestivalsStore(t *testing.T) {
 		if ok, err := db.LoadFestivals(ctx, defaults, now); err != nil || ok {
 			t.Fatalf("second load: %v %v", ok, err)
 		}
-		f := store.StoredFestival{ID: "f2", Festival: forecast.Festival{Date: "2026-12-25", Name: "Christmas", Before: 7, After: 1}}
+		f := forecast.Festival{ID: "f2", Date: "2026-12-25", Name: "Christmas", Before: 7, After: 1}
 		if err := db.CreateFestival(ctx, f, now); err != nil {
 			t.Fatal(err)
 		}
@@ -98,7 +98,7 @@ func TestFestivalsStore(t *testing.T) {
 		if _, err := db.Festival(ctx, "f1"); postal.ErrorCode(err) != postal.CodeNotFound {
 			t.Errorf("deleted festival: %v", err)
 		}
-		if err := db.UpdateFestival(ctx, store.StoredFestival{ID: "nope"}, now); postal.ErrorCode(err) != postal.CodeNotFound {
+		if err := db.UpdateFestival(ctx, forecast.Festival{ID: "nope"}, now); postal.ErrorCode(err) != postal.CodeNotFound {
 			t.Errorf("update of none: %v", err)
 		}
 	})

@@ -9,16 +9,10 @@ import (
 	"dakiya/internal/forecast"
 )
 
-// StoredFestival is a festival of the calendar with its id.
-type StoredFestival struct {
-	ID string `json:"id"`
-	forecast.Festival
-}
-
 // LoadFestivals fills the festival calendar with defaults the first time it
 // is used, and never again (so deleted festivals stay deleted). It reports
 // whether it loaded them.
-func (db *DB) LoadFestivals(ctx context.Context, defaults []StoredFestival, now time.Time) (bool, error) {
+func (db *DB) LoadFestivals(ctx context.Context, defaults []forecast.Festival, now time.Time) (bool, error) {
 	var n int
 	if err := db.run().queryRow(ctx, "SELECT COUNT(*) FROM festivals_loaded").Scan(&n); err != nil || n > 0 {
 		return false, classify("festivals loaded", err)
@@ -45,15 +39,15 @@ func (db *DB) LoadFestivals(ctx context.Context, defaults []StoredFestival, now 
 }
 
 // Festivals returns the festival calendar in date order.
-func (db *DB) Festivals(ctx context.Context) ([]StoredFestival, error) {
+func (db *DB) Festivals(ctx context.Context) ([]forecast.Festival, error) {
 	rows, err := db.run().query(ctx, `SELECT id, date, name, region, before_days, after_days FROM festivals ORDER BY date, name`)
 	if err != nil {
 		return nil, classify("festivals", err)
 	}
 	defer rows.Close()
-	out := []StoredFestival{}
+	out := []forecast.Festival{}
 	for rows.Next() {
-		var f StoredFestival
+		var f forecast.Festival
 		if err := rows.Scan(&f.ID, &f.Date, &f.Name, &f.Region, &f.Before, &f.After); err != nil {
 			return nil, classify("festivals", err)
 		}
@@ -63,8 +57,8 @@ func (db *DB) Festivals(ctx context.Context) ([]StoredFestival, error) {
 }
 
 // Festival returns one festival.
-func (db *DB) Festival(ctx context.Context, id string) (StoredFestival, error) {
-	f := StoredFestival{ID: id}
+func (db *DB) Festival(ctx context.Context, id string) (forecast.Festival, error) {
+	f := forecast.Festival{ID: id}
 	err := db.run().queryRow(ctx, `SELECT date, name, region, before_days, after_days FROM festivals WHERE id = ?`, id).
 		Scan(&f.Date, &f.Name, &f.Region, &f.Before, &f.After)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -75,7 +69,7 @@ func (db *DB) Festival(ctx context.Context, id string) (StoredFestival, error) {
 
 // CreateFestival adds a festival; a conflict if one of that name is on
 // that date already.
-func (db *DB) CreateFestival(ctx context.Context, f StoredFestival, now time.Time) error {
+func (db *DB) CreateFestival(ctx context.Context, f forecast.Festival, now time.Time) error {
 	_, err := db.run().exec(ctx, `INSERT INTO festivals (id, date, name, region, before_days, after_days, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, f.ID, f.Date, f.Name, f.Region, f.Before, f.After, ms(now))
 	return classify("create festival", err)
@@ -83,7 +77,7 @@ func (db *DB) CreateFestival(ctx context.Context, f StoredFestival, now time.Tim
 
 // UpdateFestival replaces a festival's fields; not found if there is no
 // such festival.
-func (db *DB) UpdateFestival(ctx context.Context, f StoredFestival, now time.Time) error {
+func (db *DB) UpdateFestival(ctx context.Context, f forecast.Festival, now time.Time) error {
 	res, err := db.run().exec(ctx, `UPDATE festivals SET date = ?, name = ?, region = ?, before_days = ?, after_days = ?,
 		updated_at = ? WHERE id = ?`, f.Date, f.Name, f.Region, f.Before, f.After, ms(now), f.ID)
 	if err != nil {
