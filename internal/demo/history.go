@@ -123,11 +123,14 @@ func festivalFactor(fs []forecast.Festival, day time.Time, s postal.Service) flo
 	return f
 }
 
-// historySpecs are the demo centres' histories: Koramangala busier and
-// growing faster than Jaipur City.
+// historySpecs are the demo centres' histories, sized to their staff: a
+// postman carries about 95 letter equivalents a day (morning and evening
+// norms) and the mix averages 1.57 letter equivalents an article, so
+// Koramangala's three postmen take about 180 articles a day and Jaipur
+// City's one about 60. Mondays and festival weeks go beyond that.
 var historySpecs = map[string]HistorySpec{
-	"blr-koramangala": {Base: 420, Trend: 0.10, Seed: 101},
-	"jaipur-city":     {Base: 300, Trend: 0.06, Seed: 202},
+	"blr-koramangala": {Base: 150, Trend: 0.10, Seed: 101},
+	"jaipur-city":     {Base: 55, Trend: 0.06, Seed: 202},
 }
 
 // HistoryDays is how much history the demo imports: a year.

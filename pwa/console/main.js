@@ -20,6 +20,7 @@ const screens = [
   { name: 'cash', load: () => import('./cash.js') },
   { name: 'charts', load: () => import('./charts.js') },
   { name: 'partners', admin: true, load: () => import('./partners.js') },
+  { name: 'forecast', load: () => import('./forecast.js') },
   // forecast and festivals (fc.): screens above this line
   // rosters and beat plans (plan.): screens above this line
   // sorting (sort.): screens above this line
