@@ -27,6 +27,25 @@ sed -E 's/^[[:space:]]+//' var/bench-route.txt | grep -E '^\||^mean|^seed' | tee
 
 # large tsp: sections above this line
 # vrp: sections above this line
+say ""
+say "### Demand forecast backtest: each demo centre's generated year to 2026-11-30, 8 folds of 14 days"
+say ""
+go build -o var/dakiya-bench ./server
+{
+  echo "| centre | days | MASE | sMAPE | seasonal naive MASE | seasonal naive sMAPE |"
+  echo "|---|---|---|---|---|---|"
+  for dc in blr-koramangala jaipur-city; do
+    var/dakiya-bench forecast -export-demo "$dc" -end 2026-12-01 >"var/forecast-$dc.csv"
+    days=$(($(wc -l <"var/forecast-$dc.csv") - 1))
+    var/dakiya-bench forecast -horizon 14 -folds 8 "var/forecast-$dc.csv" | tail -n 1 |
+      awk -v dc="$dc" -v days="$days" '{
+        m = $0; sub(/.*"mase":/, "", m); sub(/,.*/, "", m)
+        s = $0; sub(/.*"smape":/, "", s); sub(/,.*/, "", s)
+        nm = $0; sub(/.*"naive_mase_measured":/, "", nm); sub(/,.*/, "", nm)
+        ns = $0; sub(/.*"naive_smape":/, "", ns); sub(/,.*/, "", ns)
+        printf "| %s | %d | %.3f | %.1f %% | %.3f | %.1f %% |\n", dc, days, m, s, nm, ns }'
+  done
+} | tee -a "$out"
 # forecast: sections above this line
 
 say ""

@@ -10,11 +10,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"dakiya/assets"
+	"dakiya/internal/demo"
 	"dakiya/internal/forecast"
 )
 
@@ -45,7 +47,7 @@ func forecastCmd(ctx context.Context, env environment, args []string) error {
 	fs := flag.NewFlagSet("forecast", flag.ContinueOnError)
 	fs.SetOutput(env.stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: dakiya forecast [-horizon 14] [-folds 8] [-festivals FILE.csv] FILE.csv")
+		fmt.Fprintln(fs.Output(), "usage: dakiya forecast [-horizon 14] [-folds 8] [-festivals FILE.csv] FILE.csv\n       dakiya forecast -export-demo CENTRE [-end YYYY-MM-DD]")
 		fmt.Fprintln(fs.Output(), "FILE.csv holds date,count lines (YYYY-MM-DD, daily, gaps allowed, optional header).")
 		fmt.Fprintln(fs.Output(), "Festivals default to the built-in calendar (assets/festivals.csv).")
 		fs.PrintDefaults()
@@ -53,8 +55,13 @@ func forecastCmd(ctx context.Context, env environment, args []string) error {
 	horizon := fs.Int("horizon", 14, "days forecast from each fold's origin (1 to 120)")
 	folds := fs.Int("folds", 8, "rolling-origin folds")
 	festFile := fs.String("festivals", "", "festival calendar CSV (date,name,region,before_days,after_days); empty: the built-in one")
+	export := fs.String("export-demo", "", "instead: print the demo centre's generated daily totals (a year before -end) as date,count")
+	end := fs.String("end", "2026-12-01", "with -export-demo: the day after the history's last")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *export != "" {
+		return exportDemo(env.stdout, *export, *end)
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
@@ -166,6 +173,34 @@ func readSeries(r io.Reader) (forecast.Series, error) {
 		return s, fmt.Errorf("the series spans %d days; at most %d", len(s.Values), maxSeriesDays)
 	}
 	return s, err
+}
+
+// exportDemo prints a demo centre's generated history (the one the demo
+// imports into the arrivals rollup) as daily totals, for benchmarks and
+// for judging the model outside the server.
+func exportDemo(w io.Writer, dc, end string) error {
+	if _, err := time.Parse(time.DateOnly, end); err != nil {
+		return fmt.Errorf("forecast: -end %q is not a YYYY-MM-DD date", end)
+	}
+	as := demo.CentreHistory(dc, defaultFestivals(), end)
+	if as == nil {
+		return fmt.Errorf("forecast: the demo has no history for %q (it has %s)", dc, strings.Join(demo.HistoryCentres(), ", "))
+	}
+	totals := map[string]int64{}
+	for _, a := range as {
+		totals[a.Date] += a.Count
+	}
+	dates := make([]string, 0, len(totals))
+	for d := range totals {
+		dates = append(dates, d)
+	}
+	slices.Sort(dates)
+	b := bufio.NewWriter(w)
+	fmt.Fprintln(b, "date,count")
+	for _, d := range dates {
+		fmt.Fprintf(b, "%s,%d\n", d, totals[d])
+	}
+	return b.Flush()
 }
 
 // defaultFestivals is the built-in festival calendar; it is embedded and

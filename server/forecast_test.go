@@ -104,3 +104,27 @@ func TestForecastCommandBadInput(t *testing.T) {
 		})
 	}
 }
+
+// TestForecastExportDemo: the demo's generated year comes out as a series
+// the command reads back, and the model beats seasonal naive on it.
+func TestForecastExportDemo(t *testing.T) {
+	csv, err := runForecast(t, "-export-demo", "jaipur-city", "-end", "2026-12-01")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if lines := strings.Count(csv, "\n"); lines != 366 || !strings.HasPrefix(csv, "date,count\n2025-12-01,") {
+		t.Fatalf("%d lines, starting %q", lines, csv[:min(len(csv), 40)])
+	}
+	out, err := runForecast(t, writeFile(t, "demo.csv", csv))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sum struct{ MASE, NaiveMASE float64 }
+	last := strings.TrimSpace(out[strings.LastIndex(strings.TrimSpace(out), "\n")+1:])
+	if err := json.Unmarshal([]byte(last), &sum); err != nil || sum.MASE >= 1 {
+		t.Errorf("summary %q: %v", last, err)
+	}
+	if _, err := runForecast(t, "-export-demo", "dc-nowhere"); err == nil {
+		t.Error("an unknown centre: want an error")
+	}
+}

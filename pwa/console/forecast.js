@@ -14,7 +14,10 @@ import { band } from './fc-chart.js';
 const DAYS = 14;
 const SLOTS = ['morning', 'evening', 'sunday'];
 
-const day = (d) => new Date(`${d}T12:00:00`).toLocaleDateString(current() === 'hi' ? 'hi-IN' : 'en-IN', { weekday: 'short', day: 'numeric', month: 'short' });
+const fmt = (d, o) => new Date(`${d}T12:00:00`).toLocaleDateString(current() === 'hi' ? 'hi-IN' : 'en-IN', o);
+const day = (d) => fmt(d, { weekday: 'short', day: 'numeric', month: 'short' });
+const tick = (d) => fmt(d, { weekday: 'short', day: 'numeric' }); // an axis label: Wed 2
+const full = (d) => fmt(d, { day: 'numeric', month: 'short', year: 'numeric' });
 const one = (v) => num(Math.round(v));
 
 // screen draws the forecast for the centre in the scope bar.
@@ -29,7 +32,7 @@ export async function screen(ctx) {
   const rows = flatten(fc, roster);
   const festivals = ctx.admin ? await (await import('./fc-festivals.js')).editor(ctx) : null;
   return section('screen-forecast', t('fc.title'),
-    h('p', { testid: 'fc-window' }, t('fc.window', { from: day(fc.from), to: day(to), hfrom: day(fc.history_from), hto: day(fc.history_to) })),
+    h('p', { testid: 'fc-window' }, t('fc.window', { from: day(fc.from), to: day(to), hfrom: full(fc.history_from), hto: full(fc.history_to) })),
     tomorrow(rows.filter((r) => r.date === fc.from)),
     h('div', { class: 'charts' }, SLOTS.filter((sl) => rows.some((r) => r.slot === sl)).map((sl) => slotFigure(sl, rows.filter((r) => r.slot === sl)))),
     numbers(rows), backtest(bt), festivals);
@@ -60,11 +63,11 @@ function tomorrow(rows) {
 
 // slotFigure is one slot's two pictures: articles with bands, postmen needed vs rostered.
 function slotFigure(sl, rows) {
-  const points = rows.map((r) => ({ label: day(r.date), expected: r.expected, lo80: r.lo80, hi80: r.hi80, lo95: r.lo95, hi95: r.hi95, short: r.short,
+  const points = rows.map((r) => ({ label: tick(r.date), expected: r.expected, lo80: r.lo80, hi80: r.hi80, lo95: r.lo95, hi95: r.hi95, short: r.short,
     title: t('fc.point', { date: day(r.date), n: one(r.expected), lo: one(r.lo80), hi: one(r.hi80) }) }));
   const total = rows.reduce((a, r) => a + r.expected, 0);
   const shortDays = rows.filter((r) => r.short);
-  const groups = rows.map((r) => ({ label: day(r.date), bars: [
+  const groups = rows.map((r) => ({ label: tick(r.date), bars: [
     { value: r.postmen_needed, cls: r.short ? 'fc-needed fc-short' : 'fc-needed', title: t('fc.bar.needed', { date: day(r.date), n: r.postmen_needed }) },
     { value: r.rostered || 0, cls: 'fc-rostered', title: t('fc.bar.rostered', { date: day(r.date), n: r.rostered ?? 0 }) },
   ] }));
