@@ -68,7 +68,7 @@ async function supervisor() {
   const slots = [...new Set(rows.map((r) => r.slot))];
   for (const sl of slots) {
     const n = rows.filter((r) => r.slot === sl).length;
-    const points = await sup.$$(`${T(`fc-band-${sl}`)} circle.fc-point`);
+    const points = await sup.$$(`${T(`fc-band-${sl}`)} circle.fc-pt`);
     check(points.length === n, `the ${sl} band has ${points.length} points, want ${n}`);
     const bars = await sup.$$(`${T(`fc-staff-${sl}`)} rect.chart-bar`);
     check(bars.length >= n, `the ${sl} staffing chart has ${bars.length} bars for ${n} days`);

@@ -1,7 +1,7 @@
 // The forecast's band chart, inline SVG like charts-svg.js: for each date
 // the expected articles as a line with points, the 80 % and 95 % prediction
 // intervals as shaded bands behind it. role="img" with the summary given;
-// each point is a circle of class "fc-point" with a <title> of its numbers.
+// each point is a circle of class "fc-pt" with a <title> of its numbers.
 // Colours come from console.css (the strict CSP allows no inline style).
 import { ticks } from './charts-svg.js';
 
@@ -38,12 +38,12 @@ export function band(points, { label, testid, fmt = String, axis = '', height = 
     return [...up, ...down].join(' ');
   };
   if (points.length) {
-    svg.append(s('polygon', { points: area('lo95', 'hi95'), class: 'fc-band95' }),
-      s('polygon', { points: area('lo80', 'hi80'), class: 'fc-band80' }),
+    svg.append(s('polygon', { points: area('lo95', 'hi95'), class: 'fc-b95' }),
+      s('polygon', { points: area('lo80', 'hi80'), class: 'fc-b80' }),
       s('polyline', { points: points.map((p, i) => `${x(i)},${y(p.expected)}`).join(' '), class: 'fc-line' }));
   }
   points.forEach((p, i) => {
-    svg.append(s('circle', { cx: x(i), cy: y(p.expected), r: 4, class: `fc-point${p.short ? ' fc-short' : ''}` }, s('title', {}, p.title)),
+    svg.append(s('circle', { cx: x(i), cy: y(p.expected), r: 4, class: `fc-pt${p.short ? ' fc-short' : ''}` }, s('title', {}, p.title)),
       s('text', { x: x(i), y: mt + ph + 18, 'text-anchor': 'middle', class: 'chart-tick' }, p.label));
   });
   svg.append(s('line', { x1: ml, x2: W - mr, y1: y(0), y2: y(0), class: 'chart-axis' }),

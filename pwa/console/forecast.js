@@ -68,22 +68,22 @@ function slotFigure(sl, rows) {
   const total = rows.reduce((a, r) => a + r.expected, 0);
   const shortDays = rows.filter((r) => r.short);
   const groups = rows.map((r) => ({ label: tick(r.date), bars: [
-    { value: r.postmen_needed, cls: r.short ? 'fc-needed fc-short' : 'fc-needed', title: t('fc.bar.needed', { date: day(r.date), n: r.postmen_needed }) },
-    { value: r.rostered || 0, cls: 'fc-rostered', title: t('fc.bar.rostered', { date: day(r.date), n: r.rostered ?? 0 }) },
+    { value: r.postmen_needed, cls: r.short ? 's-morning' : 't-out', title: t('fc.bar.needed', { date: day(r.date), n: r.postmen_needed }) },
+    { value: r.rostered || 0, cls: 's-sunday', title: t('fc.bar.rostered', { date: day(r.date), n: r.rostered ?? 0 }) },
   ] }));
   return h('section', { class: 'chart', testid: `fc-slot-${sl}`, 'aria-labelledby': `fc-slot-${sl}-h` },
     h('h3', { id: `fc-slot-${sl}-h` }, t('fc.slot.h', { slot: t(`slot.${sl}`) })),
     band(points, { label: t('fc.band.aria', { slot: t(`slot.${sl}`), n: one(total), days: rows.length }), testid: `fc-band-${sl}`, fmt: num, axis: t('fc.axis.articles') }),
     h('ul', { class: 'chart-legend' },
-      h('li', {}, h('span', { class: 'chart-swatch fc-swatch-line', 'aria-hidden': 'true' }), t('fc.legend.expected')),
-      h('li', {}, h('span', { class: 'chart-swatch fc-swatch-80', 'aria-hidden': 'true' }), t('fc.legend.80')),
-      h('li', {}, h('span', { class: 'chart-swatch fc-swatch-95', 'aria-hidden': 'true' }), t('fc.legend.95'))),
+      h('li', {}, h('span', { class: 'chart-swatch fc-pt', 'aria-hidden': 'true' }), t('fc.legend.expected')),
+      h('li', {}, h('span', { class: 'chart-swatch fc-b80', 'aria-hidden': 'true' }), t('fc.legend.80')),
+      h('li', {}, h('span', { class: 'chart-swatch fc-b95', 'aria-hidden': 'true' }), t('fc.legend.95'))),
     columns(groups, { label: t('fc.staff.aria', { slot: t(`slot.${sl}`), short: shortDays.length, days: rows.length }), testid: `fc-staff-${sl}`,
       fmt: num, axis: t('fc.axis.postmen'), height: 220 }),
     h('ul', { class: 'chart-legend' },
-      h('li', {}, h('span', { class: 'chart-swatch fc-needed', 'aria-hidden': 'true' }), t('fc.legend.needed')),
-      h('li', {}, h('span', { class: 'chart-swatch fc-rostered', 'aria-hidden': 'true' }), t('fc.legend.rostered')),
-      h('li', {}, h('span', { class: 'chart-swatch fc-short', 'aria-hidden': 'true' }), t('fc.legend.short'))));
+      h('li', {}, h('span', { class: 'chart-swatch t-out', 'aria-hidden': 'true' }), t('fc.legend.needed')),
+      h('li', {}, h('span', { class: 'chart-swatch s-sunday', 'aria-hidden': 'true' }), t('fc.legend.rostered')),
+      h('li', {}, h('span', { class: 'chart-swatch s-morning', 'aria-hidden': 'true' }), t('fc.legend.short'))));
 }
 
 // numbers is every date and slot as a table, understaffed rows marked.
