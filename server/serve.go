@@ -201,6 +201,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// ondc (LOG11 adapter): deps above this line
 		// forecast and festivals (fc.): deps above this line
 		// rosters and beat plans (plan.): deps above this line
+		Sorting: a.sorting,
 		// sorting (sort.): deps above this line
 	})
 }

@@ -30,6 +30,7 @@ import (
 	"dakiya/internal/remit"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
+	"dakiya/internal/sorting"
 	"dakiya/internal/store"
 	"dakiya/internal/tariff"
 	"dakiya/internal/webhook"
@@ -71,6 +72,7 @@ type app struct {
 	// ondc (LOG11 adapter): fields above this line
 	// forecast and festivals (fc.): fields above this line
 	// rosters and beat plans (plan.): fields above this line
+	sorting *sorting.Service
 	// sorting (sort.): fields above this line
 }
 
@@ -166,6 +168,7 @@ func (a *app) services() error {
 	// ondc (LOG11 adapter): services above this line
 	// forecast and festivals (fc.): services above this line
 	// rosters and beat plans (plan.): services above this line
+	a.sorting = sorting.New(a.db, a.now)
 	// sorting (sort.): services above this line
 	return nil
 }

@@ -38,6 +38,7 @@ import (
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
 	"dakiya/internal/slot"
+	"dakiya/internal/sorting"
 	"dakiya/internal/stats"
 	"dakiya/internal/store"
 	"dakiya/internal/tariff"
@@ -114,6 +115,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// ondc (LOG11 adapter): deps above this line
 		// forecast and festivals (fc.): deps above this line
 		// rosters and beat plans (plan.): deps above this line
+		Sorting: sorting.New(db, clock.Now),
 		// sorting (sort.): deps above this line
 	}
 	deps.Articles.WithWindows(deps.Slots)

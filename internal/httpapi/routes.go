@@ -76,6 +76,9 @@ func (a *api) routes(e *echo.Echo) {
 
 	// forecast and festivals (fc.): routes above this line
 	// rosters and beat plans (plan.): routes above this line
+	if a.sorting != nil {
+		a.sortRoutes(s)
+	}
 	// sorting (sort.): routes above this line
 
 	if a.partners != nil {

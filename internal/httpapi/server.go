@@ -31,6 +31,7 @@ import (
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
 	"dakiya/internal/slot"
+	"dakiya/internal/sorting"
 	"dakiya/internal/stats"
 	"dakiya/internal/tariff"
 	"dakiya/internal/webhook"
@@ -109,6 +110,9 @@ type Deps struct {
 	// ondc (LOG11 adapter): deps above this line
 	// forecast and festivals (fc.): deps above this line
 	// rosters and beat plans (plan.): deps above this line
+	// Sorting answers the sorting screen (sort plans and scans); nil
+	// leaves its routes out.
+	Sorting *sorting.Service
 	// sorting (sort.): deps above this line
 }
 
@@ -151,6 +155,7 @@ type api struct {
 	// ondc (LOG11 adapter): fields above this line
 	// forecast and festivals (fc.): fields above this line
 	// rosters and beat plans (plan.): fields above this line
+	sorting *sorting.Service
 	// sorting (sort.): fields above this line
 }
 
@@ -195,6 +200,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// ondc (LOG11 adapter): set above this line
 	// forecast and festivals (fc.): set above this line
 	// rosters and beat plans (plan.): set above this line
+	a.sorting = d.Sorting
 	// sorting (sort.): set above this line
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}

@@ -764,5 +764,7 @@ export default {
   // partners (ptn.): keys above this line
   // forecast and festivals (fc.): keys above this line
   // rosters and beat plans (plan.): keys above this line
+  'adm.role.sorter': 'Sorter',
+  'rev.role.sorter': 'sorter',
   // sorting (sort.): keys above this line
 };

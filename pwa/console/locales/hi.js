@@ -763,5 +763,7 @@ export default {
   // partners (ptn.): keys above this line
   // forecast and festivals (fc.): keys above this line
   // rosters and beat plans (plan.): keys above this line
+  'adm.role.sorter': 'छँटाई कर्मी',
+  'rev.role.sorter': 'छँटाई कर्मी',
   // sorting (sort.): keys above this line
 };
