@@ -13,8 +13,9 @@
 // id goes to the problem case; the per-beat counts reach what each beat
 // expects. The network comes back, the queued scans sync, the server's
 // counts equal the phone's, and each postman's manifest lists its stops
-// in case order. Screenshots: pwa-sort-en.png, pwa-sort-hi.png,
-// pwa-sort-problem.png. The last line is `E2E RESULT {json}`.
+// in case order; the supervisor's console shows every beat sorted and
+// prints the plan. Screenshots: pwa-sort-en.png, pwa-sort-hi.png,
+// pwa-sort-problem.png, console-sorting.png. The last line is `E2E RESULT {json}`.
 import { args, client, networkControl, launch, deadline, watch, noPageErrors, signInAt, check, log, failed, end, sleep, T, shotAround } from './lib.mjs';
 import { join } from 'node:path';
 
@@ -124,6 +125,22 @@ async function run(browser) {
       prev = c;
     }
   }
+  // The supervisor's console shows the same counts, and prints the plan.
+  const con = watch(await (await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-IN' })).newPage(), 'supervisor');
+  await signInAt(con, base, 'supervisor1');
+  await con.waitForURL(/\/console/);
+  await con.click(T('nav-sorting'));
+  await con.waitForSelector(T('screen-sorting'));
+  await con.fill(T('scope-date'), s.date);
+  await con.selectOption(T('scope-slot'), s.slot);
+  for (const b of s.plan.beats) {
+    await con.waitForFunction(([id, x]) => document.querySelector(`[data-testid="sortc-sorted-${id}"]`)?.textContent === `${x} of ${x}`,
+      [b.id, b.expected]);
+  }
+  const [pdf] = await Promise.all([con.waitForEvent('download'), con.click(T('sortc-print'))]);
+  check(/^sort-plan-.*\.pdf$/.test(pdf.suggestedFilename()), `printed plan: ${pdf.suggestedFilename()}`);
+  await shotAround(con, join(shots, 'console-sorting.png'));
+  log('console: every beat sorted, plan printed');
   noPageErrors();
   console.log(`E2E RESULT ${JSON.stringify({ date: s.date, slot: s.slot, articles: n, beats: s.plan.beats.length,
     manifests: s.manifests, problem: unknown, version })}`);

@@ -118,16 +118,14 @@ function resultPanel(p) {
   if (last.problem) {
     const c = p.problem_colour;
     const why = t(`sort.reason.${last.problem.reason}`);
-    return h('div', { class: 'sort-result problem', testid: 'sort-result', 'data-beat': '', role: 'status',
-      style: `background:${c.background};color:${c.ink}` },
+    return h('div', { class: `sort-result problem sort-c${c.index}`, testid: 'sort-result', 'data-beat': '', role: 'status' },
     h('div', { class: 'sort-case', testid: 'sort-case' }, '!'),
     h('p', { class: 'sort-beat', testid: 'sort-problem' }, t('sort.problem'), ': ', why),
     last.problem.detail ? h('p', {}, last.problem.detail) : null,
     h('p', { class: 'sort-id' }, last.id));
   }
   const b = last.beat;
-  return h('div', { class: 'sort-result', testid: 'sort-result', 'data-beat': b.id, role: 'status',
-    style: `background:${b.colour.background};color:${b.colour.ink}` },
+  return h('div', { class: `sort-result sort-c${b.colour.index}`, testid: 'sort-result', 'data-beat': b.id, role: 'status' },
   h('div', { class: 'sort-case', testid: 'sort-case', 'aria-label': t('sort.case', { n: last.case }) }, String(last.case)),
   h('p', { class: 'sort-beat', testid: 'sort-beat' }, t('sort.beat', { beat: b.name, postman: b.postman_name })),
   h('p', { class: 'sort-id' }, last.id));
@@ -137,7 +135,7 @@ function counts(p) {
   return h('ul', { class: 'sort-counts', testid: 'sort-counts' }, p.beats.map((b) => {
     const n = sorted(p, b);
     return h('li', { testid: `sort-count-${b.id}`, 'data-sorted': n, 'data-expected': b.expected },
-      h('span', { class: 'sort-swatch', style: `background:${b.colour.background};color:${b.colour.ink}` }, b.name),
+      h('span', { class: `sort-swatch sort-c${b.colour.index}` }, b.name),
       ' ', b.postman_name, ': ', t('sort.count', { n, of: b.expected }));
   }));
 }

@@ -219,10 +219,6 @@ var consoleUnchecked = map[string]string{
 	// partner API routes not used by staff: reasons above this line
 	// forecast and festivals (fc.): reasons above this line
 	// rosters and beat plans (plan.): reasons above this line
-	"GET /api/v1/dcs/:dc/sort-plan":          "the sorting screen in the app, not the console (sorting_test: postman 403, other centre 404, sorter elsewhere 403)",
-	"GET /api/v1/dcs/:dc/sort-plan.pdf":      "the printed sort plan, opened as a PDF (sorting_test: postman 403, unknown postman 404)",
-	"GET /api/v1/dcs/:dc/sort-plan/progress": "the sorting screen in the app (sorting_test: postman 403)",
-	"POST /api/v1/dcs/:dc/sort-scans":        "the sorting screen's scans from the app's queue (sorting_test: postman 403, other centre 404, bad input 400/413/415)",
 	// sorting (sort.): reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",
 	"* /*":        "the app's static files",

@@ -17,9 +17,12 @@ import (
 )
 
 // Colour is a beat's colour on the sorting screen: the background and the
-// ink that reads on it (contrast at least 4.5:1). The beat's name is always
+// ink that reads on it (contrast at least 4.5:1), and its place in the
+// palette (the app's style sheet has a class for each, sort-c0 …, since
+// the pages' policy allows no inline style). The beat's name is always
 // shown too: colour is never the only signal.
 type Colour struct {
+	Index      int    `json:"index"`
 	Background string `json:"background"`
 	Ink        string `json:"ink"`
 }
@@ -27,13 +30,18 @@ type Colour struct {
 // palette is the beats' colours, strong and far apart; a centre's beats
 // take them in the order of their ids.
 var palette = [...]Colour{
-	{"#B3261E", "#FFFFFF"}, {"#1565C0", "#FFFFFF"}, {"#2E7D32", "#FFFFFF"}, {"#F9A825", "#000000"},
-	{"#6A1B9A", "#FFFFFF"}, {"#00838F", "#FFFFFF"}, {"#EF6C00", "#000000"}, {"#AD1457", "#FFFFFF"},
-	{"#4E342E", "#FFFFFF"}, {"#C0CA33", "#000000"}, {"#283593", "#FFFFFF"}, {"#37474F", "#FFFFFF"},
+	{0, "#B3261E", "#FFFFFF"}, {1, "#1565C0", "#FFFFFF"}, {2, "#2E7D32", "#FFFFFF"}, {3, "#F9A825", "#000000"},
+	{4, "#6A1B9A", "#FFFFFF"}, {5, "#00838F", "#FFFFFF"}, {6, "#EF6C00", "#000000"}, {7, "#AD1457", "#FFFFFF"},
+	{8, "#4E342E", "#FFFFFF"}, {9, "#C0CA33", "#000000"}, {10, "#283593", "#FFFFFF"}, {11, "#37474F", "#FFFFFF"},
 }
 
-// ProblemColour is the problem case's colour, unlike any beat's.
-var ProblemColour = Colour{Background: "#212121", Ink: "#FFEB3B"}
+// ProblemColour is the problem case's colour, unlike any beat's (class
+// sort-c12).
+var ProblemColour = Colour{Index: len(palette), Background: "#212121", Ink: "#FFEB3B"}
+
+// Palette returns the beats' colours and then the problem case's, in
+// index order.
+func Palette() []Colour { return append(palette[:len(palette):len(palette)], ProblemColour) }
 
 // Beat is one beat of the plan: whose bag it fills and how far the sorting
 // has got.

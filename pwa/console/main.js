@@ -22,6 +22,7 @@ const screens = [
   { name: 'partners', admin: true, load: () => import('./partners.js') },
   // forecast and festivals (fc.): screens above this line
   // rosters and beat plans (plan.): screens above this line
+  { name: 'sorting', load: () => import('./sorting.js') },
   // sorting (sort.): screens above this line
   { name: 'admin', load: () => import('./admin.js') },
 ];
