@@ -183,10 +183,23 @@ function scanner() {
   return h('div', { class: 'stack' }, form, cam, video);
 }
 
+// styled loads the sorting style sheet once (kept off the first load; the
+// service worker has it for offline use).
+export function styled() {
+  let link = document.querySelector('link[href="/sort.css"]');
+  if (!link) {
+    link = h('link', { rel: 'stylesheet', href: '/sort.css' });
+    link.ready = new Promise((resolve) => { link.onload = link.onerror = resolve; });
+    document.head.append(link);
+  }
+  return link.ready || Promise.resolve();
+}
+
 // sortScreen draws the screen. A scan, or a sync, redraws only the parts
 // that change (the result, the counts, what waits), so the field being
 // typed in is never replaced under the sorter's fingers.
 export async function sortScreen(rerender, ...more) {
+  await styled();
   const p = await plan();
   const head = h('h2', { id: 'sort-h' }, t('sort.title'));
   if (!p) {

@@ -18,7 +18,7 @@ import (
 
 // Colour is a beat's colour on the sorting screen: the background and the
 // ink that reads on it (contrast at least 4.5:1), and its place in the
-// palette (the app's style sheet has a class for each, sort-c0 …, since
+// palette (the sorting style sheet has a class for each, sort-c0 …, since
 // the pages' policy allows no inline style). The beat's name is always
 // shown too: colour is never the only signal.
 type Colour struct {

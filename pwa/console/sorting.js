@@ -8,6 +8,7 @@ import { t, date } from '../i18n.js';
 import { section, getJSON, fetchBlob, download, problemBox, table } from './kit.js';
 
 export async function screen(ctx) {
+  if (!document.querySelector('link[href="/sort.css"]')) document.head.append(h('link', { rel: 'stylesheet', href: '/sort.css' }));
   const q = `date=${ctx.date}&slot=${ctx.slot}`;
   const dc = encodeURIComponent(ctx.dc);
   let body;
