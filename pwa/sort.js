@@ -109,9 +109,14 @@ export function send() {
   return sending;
 }
 
-// sorted is a beat's count: the server's (every sorter's) or this phone's,
-// whichever has seen more.
-const sorted = (p, b) => Math.max(b.sorted, p.scanned.filter((id) => p.places.some((x) => x.article_id === id && x.beat_id === b.id)).length);
+// sorted counts each beat's articles: the server's count (every sorter's)
+// or this phone's, whichever has seen more.
+function sorted(p) {
+  const mine = new Set(p.scanned);
+  const local = new Map();
+  for (const x of p.places) if (mine.has(x.article_id)) local.set(x.beat_id, (local.get(x.beat_id) || 0) + 1);
+  return new Map(p.beats.map((b) => [b.id, Math.max(b.sorted, local.get(b.id) || 0)]));
+}
 
 function resultPanel(p) {
   if (!last) return h('div', { class: 'sort-result idle', testid: 'sort-result' }, h('p', {}, t('sort.ready')));
@@ -132,8 +137,9 @@ function resultPanel(p) {
 }
 
 function counts(p) {
+  const done = sorted(p);
   return h('ul', { class: 'sort-counts', testid: 'sort-counts' }, p.beats.map((b) => {
-    const n = sorted(p, b);
+    const n = done.get(b.id);
     return h('li', { testid: `sort-count-${b.id}`, 'data-sorted': n, 'data-expected': b.expected },
       h('span', { class: `sort-swatch sort-c${b.colour.index}` }, b.name),
       ' ', b.postman_name, ': ', t('sort.count', { n, of: b.expected }));
