@@ -13,7 +13,8 @@
 // id goes to the problem case; the per-beat counts reach what each beat
 // expects. The network comes back, the queued scans sync, the server's
 // counts equal the phone's, and each postman's manifest lists its stops
-// in case order; the supervisor's console shows every beat sorted and
+// in case order; the drafts are built again and the next scan says so
+// (the plan is downloaded again); the supervisor's console shows every beat sorted and
 // prints the plan. Screenshots: pwa-sort-en.png, pwa-sort-hi.png,
 // pwa-sort-problem.png, console-sorting.png. The last line is `E2E RESULT {json}`.
 import { args, client, networkControl, launch, deadline, watch, noPageErrors, signInAt, check, log, failed, end, sleep, T, shotAround } from './lib.mjs';
@@ -125,6 +126,20 @@ async function run(browser) {
       prev = c;
     }
   }
+  // The drafts built again after sorting started: the next scan is answered
+  // stale, the screen asks for the plan again, and downloading it clears that.
+  const again = await api('POST', `/api/v1/dcs/${DC}/manifests`, sup, { date: s.date, slot: s.slot });
+  check(again.status === 201, `rebuild: ${again.status} ${again.text.slice(0, 200)}`);
+  const [firstID, firstPlace] = s.want.entries().next().value;
+  await sortOne(page, firstID, firstPlace.beat);
+  await page.waitForSelector(T('sort-stale'), { timeout: 20_000 });
+  await page.click('.sort-more summary');
+  await page.click(`.sort-more ${T('sort-download')}`);
+  await page.waitForFunction((v) => document.querySelector('[data-testid="sort-plan"]')?.dataset.version !== v, version);
+  const latest = await page.getAttribute(T('sort-plan'), 'data-version');
+  check(!(await page.$(T('sort-stale'))), 'the screen still says stale after the plan was downloaded again');
+  log(`the rebuild was noticed; plan ${version} → ${latest}`);
+
   // The supervisor's console shows the same counts, and prints the plan.
   const con = watch(await (await browser.newContext({ viewport: { width: 1100, height: 800 }, locale: 'en-IN' })).newPage(), 'supervisor');
   await signInAt(con, base, 'supervisor1');
@@ -143,7 +158,7 @@ async function run(browser) {
   log('console: every beat sorted, plan printed');
   noPageErrors();
   console.log(`E2E RESULT ${JSON.stringify({ date: s.date, slot: s.slot, articles: n, beats: s.plan.beats.length,
-    manifests: s.manifests, problem: unknown, version })}`);
+    manifests: s.manifests, problem: unknown, version: latest })}`);
 }
 
 const browser = await launch();
