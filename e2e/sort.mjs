@@ -66,7 +66,13 @@ async function run(browser) {
   const sup = await token('supervisor1');
   const s = await slotToSort(sup);
   log(`slot ${s.date} ${s.slot}: ${s.want.size} articles on ${s.manifests.length} drafts`);
-  page = watch(await (await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-IN' })).newPage(), 'sorter');
+  const phone = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'en-IN' });
+  // What the screen speaks, kept instead of said (a headless browser has no voice).
+  await phone.addInitScript(() => {
+    window.spoken = [];
+    if (window.speechSynthesis) window.speechSynthesis.speak = (u) => window.spoken.push({ text: u.text, lang: u.lang });
+  });
+  page = watch(await phone.newPage(), 'sorter');
   await signInAt(page, base, 'sorter1');
   await page.waitForSelector(T('screen-sort'));
   await page.fill(T('sort-date'), s.date);
@@ -90,6 +96,11 @@ async function run(browser) {
     n++;
   }
   log(`sorted ${n} articles offline`);
+  const spoken = await page.evaluate(() => window.spoken);
+  const lastID = [...s.want.keys()].pop();
+  const lastSaid = `Beat ${s.plan.beats.find((b) => b.id === s.want.get(lastID).beat).name}, case ${s.want.get(lastID).case}`;
+  check(spoken.length === n && spoken[n - 1].text === lastSaid && spoken[n - 1].lang === 'en-IN',
+    `spoken: ${spoken.length} times, last ${JSON.stringify(spoken.at(-1))}, want "${lastSaid}"`);
   for (const b of s.plan.beats) {
     const c = page.locator(T(`sort-count-${b.id}`));
     check(await c.getAttribute('data-sorted') === String(b.expected) && await c.getAttribute('data-expected') === String(b.expected),
