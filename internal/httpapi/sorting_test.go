@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -103,7 +102,7 @@ func TestSortPlanAPI(t *testing.T) {
 		version := p["version"].(string)
 		testSortScans(t, e, sorter, version, ids, lost)
 		testSortAccess(t, e, sorter)
-		testSortPDF(t, e, sup1, sorter)
+		testSortPDF(t, e, sup1, sorter, beat["postman_id"].(string))
 		// A rebuild after sorting started: the plan's version moves on, and
 		// a scan made with the old one is answered stale (and still kept).
 		if r := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup1, map[string]string{"date": "2026-11-25", "slot": "evening"}); r.status != 201 {
@@ -244,11 +243,11 @@ func testSortAccess(t *testing.T, e *env, sorter string) {
 	}
 }
 
-func testSortPDF(t *testing.T, e *env, sup, sorter string) {
+func testSortPDF(t *testing.T, e *env, sup, sorter, postman string) {
 	t.Helper()
 	q := "/api/v1/dcs/dc-one/sort-plan.pdf?date=2026-11-25&slot=evening"
-	for _, tok := range []string{sup, sorter} {
-		r := e.do("GET", q, tok, nil)
+	for _, path := range []string{q, q + "&postman=" + postman} {
+		r := e.do("GET", path, sorter, nil)
 		if r.status != 200 || r.header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(r.body), "%PDF") {
 			t.Fatalf("pdf: %d %s", r.status, r.header)
 		}
@@ -256,5 +255,8 @@ func testSortPDF(t *testing.T, e *env, sup, sorter string) {
 	wantProblem(t, e.do("GET", q+"&postman=nobody", sup, nil), 404)
 	wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/sort-plan.pdf?slot=evening", sup, nil), 400)
 	wantProblem(t, e.do("GET", q, e.login("post1"), nil), 403)
-	_ = time.Second
+	wantProblem(t, e.do("GET", q, e.login("sup2"), nil), 404)
+	if r := e.do("GET", q, sup, nil); r.status != 200 || r.header.Get("Content-Disposition") == "" {
+		t.Fatalf("pdf for the supervisor: %d %v", r.status, r.header)
+	}
 }
