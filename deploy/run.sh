@@ -68,6 +68,7 @@ cat <<TXT
     admin                                   all centres
     supervisor1, postman1, postman2, postman3   Koramangala, Bengaluru
     supervisor2, postman4                   Jaipur City
+    sorter1 (Koramangala), sorter2 (Jaipur) the app's sorting screen
 
   Try:  curl -s -H 'Content-Type: application/json' \\
           -d '{"username":"supervisor1","password":"dakiya-demo"}' http://$addr/api/v1/auth/login

@@ -70,6 +70,11 @@ let drawn = null; // the address of the screen on show
 
 async function screenFor(parts) {
   if (!api.user() || parts[0] === 'login') return loginScreen();
+  // A sorter only sorts; a supervisor or an admin sorts at #/sort.
+  if (api.user().role === 'sorter' || (parts[0] === 'sort' && !api.postman())) {
+    if (!api.signedIn()) throw new api.AuthError('signed out');
+    return (await import('./sort.js')).sortScreen(render, h('div', { class: 'row' }, logoutButton()));
+  }
   if (!api.postman()) return toConsole();
   if (parts[0] === 'sync') return syncScreen(render);
   if (parts[0] !== 'm') return todayScreen();

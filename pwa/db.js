@@ -1,16 +1,19 @@
 // IndexedDB, the phone's durable store: kv (session-free app data such as
-// manifests and UPI links), outbox (actions waiting to sync) and done (each
-// article's local outcome).
+// manifests, UPI links and the sort plan), outbox (actions waiting to
+// sync), done (each article's local outcome) and sortq (sorting scans
+// waiting to sync).
 let dbp;
 
 function open() {
   dbp ||= new Promise((resolve, reject) => {
-    const req = indexedDB.open('dakiya', 1);
+    const req = indexedDB.open('dakiya', 2);
     req.onupgradeneeded = () => {
       const db = req.result;
-      db.createObjectStore('kv');
-      db.createObjectStore('outbox', { keyPath: 'id' });
-      db.createObjectStore('done', { keyPath: 'article_id' });
+      const make = (name, opts) => { if (!db.objectStoreNames.contains(name)) db.createObjectStore(name, opts); };
+      make('kv');
+      make('outbox', { keyPath: 'id' });
+      make('done', { keyPath: 'article_id' });
+      make('sortq', { keyPath: 'id' }); // version 2
     };
     req.onsuccess = () => resolve(req.result);
     req.onerror = () => reject(req.error);

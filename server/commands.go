@@ -86,7 +86,7 @@ func addUser(ctx context.Context, env environment, args []string) error {
 	var role string
 	fs.StringVar(&n.Username, "username", "", "login name")
 	fs.StringVar(&n.Name, "name", "", "full name")
-	fs.StringVar(&role, "role", "", "postman, supervisor or admin")
+	fs.StringVar(&role, "role", "", "postman, supervisor, sorter or admin")
 	fs.StringVar(&n.DCID, "dc", "", "delivery centre id (not for admins)")
 	fs.StringVar(&n.Locale, "locale", "en", "en or hi")
 	if err := fs.Parse(args); err != nil {

@@ -203,6 +203,7 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// forecast and festivals (fc.): deps above this line
 		Rosters: a.rosters,
 		// rosters and beat plans (plan.): deps above this line
+		Sorting: a.sorting,
 		// sorting (sort.): deps above this line
 	})
 }

@@ -32,6 +32,7 @@ import (
 	"dakiya/internal/roster"
 	"dakiya/internal/secret"
 	"dakiya/internal/slot"
+	"dakiya/internal/sorting"
 	"dakiya/internal/store"
 	"dakiya/internal/tariff"
 	"dakiya/internal/webhook"
@@ -75,6 +76,7 @@ type app struct {
 	// forecast and festivals (fc.): fields above this line
 	rosters *roster.Service
 	// rosters and beat plans (plan.): fields above this line
+	sorting *sorting.Service
 	// sorting (sort.): fields above this line
 }
 
@@ -172,6 +174,7 @@ func (a *app) services() error {
 	// forecast and festivals (fc.): services above this line
 	a.rosters = roster.New(a.db, a.now)
 	// rosters and beat plans (plan.): services above this line
+	a.sorting = sorting.New(a.db, a.now)
 	// sorting (sort.): services above this line
 	return nil
 }

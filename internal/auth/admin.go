@@ -119,11 +119,11 @@ func (s *Service) apply(ctx context.Context, u *User, in Patch) (bool, error) {
 func checkRole(role postal.Role, dc string) error {
 	switch {
 	case !role.Valid():
-		return postal.Invalid("invalid change", postal.FieldError{Field: "role", Message: "must be postman, supervisor or admin"})
+		return postal.Invalid("invalid change", postal.FieldError{Field: "role", Message: "must be postman, supervisor, sorter or admin"})
 	case role == postal.RoleAdmin && dc != "":
 		return postal.Invalid("invalid change", postal.FieldError{Field: "dc_id", Message: "an admin belongs to no centre"})
 	case role != postal.RoleAdmin && dc == "":
-		return postal.Invalid("invalid change", postal.FieldError{Field: "dc_id", Message: "required for postmen and supervisors"})
+		return postal.Invalid("invalid change", postal.FieldError{Field: "dc_id", Message: "required for postmen, supervisors and sorters"})
 	}
 	return nil
 }

@@ -37,13 +37,13 @@ func (n *NewUser) validate() error {
 		add("name", "required, at most 100 characters")
 	}
 	if !n.Role.Valid() {
-		add("role", "must be postman, supervisor or admin")
+		add("role", "must be postman, supervisor, sorter or admin")
 	}
 	if n.Role == postal.RoleAdmin && n.DCID != "" {
 		add("dc_id", "an admin belongs to no centre")
 	}
 	if n.Role != postal.RoleAdmin && n.DCID == "" {
-		add("dc_id", "required for postmen and supervisors")
+		add("dc_id", "required for postmen, supervisors and sorters")
 	}
 	if n.Locale != "en" && n.Locale != "hi" {
 		add("locale", "must be en or hi")

@@ -127,6 +127,9 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 	if err != nil {
 		return err
 	}
+	if err := l.sorter(ctx, dc.ID, c.sorter); err != nil {
+		return err
+	}
 	if err := l.beats(ctx, dc, c, users); err != nil {
 		return err
 	}
@@ -224,6 +227,17 @@ func (l *loader) staff(ctx context.Context, dcID string, people []staff) (map[st
 		l.sum.Users++
 	}
 	return out, nil
+}
+
+// sorter creates the centre's sorter, who only sorts (the app's sorting
+// screen).
+func (l *loader) sorter(ctx context.Context, dcID string, s staff) error {
+	if _, err := l.d.Auth.CreateUser(ctx, auth.NewUser{Username: s.username, Name: s.name, Role: postal.RoleSorter,
+		DCID: dcID, Locale: s.locale, Password: Password}); err != nil {
+		return fmt.Errorf("demo: create user %s: %w", s.username, err)
+	}
+	l.sum.Users++
+	return nil
 }
 
 // beats creates one beat per sector around the centre, each with the

@@ -12,6 +12,7 @@ import (
 type centreSpec struct {
 	dc         centre.DC
 	supervisor staff
+	sorter     staff // sorts arriving articles into the postmen's cases
 	postmen    []staff
 	beats      []beatSpec // one per sector around the centre, clockwise from north
 	articles   int
@@ -59,6 +60,7 @@ func koramangala() centreSpec {
 			Lat: 12.9352, Lon: 77.6245, TimeZone: "Asia/Kolkata", UPIVPA: "koramangala.dc@ippb",
 		},
 		supervisor: staff{"supervisor1", "Shobha Ramachandran", "en"},
+		sorter:     staff{"sorter1", "Girish Naik", "en"},
 		postmen: []staff{
 			{"postman1", "Manjunath Gowda", "en"},
 			{"postman2", "Ravi Kumar Yadav", "hi"},
@@ -121,6 +123,7 @@ func jaipurCity() centreSpec {
 			Lat: 26.9157, Lon: 75.8036, TimeZone: "Asia/Kolkata", UPIVPA: "jaipurcity.dc@ippb",
 		},
 		supervisor: staff{"supervisor2", "Rajendra Singh Shekhawat", "hi"},
+		sorter:     staff{"sorter2", "Kamla Devi Meena", "hi"},
 		postmen:    []staff{{"postman4", "Mohan Lal Meena", "hi"}},
 		beats:      []beatSpec{{"city", "Jaipur City (walled city, C-Scheme, Bani Park)", "postman4"}},
 		articles:   80,

@@ -178,6 +178,12 @@ func consoleChecks(fx fixture) []consoleCheck {
 		c("DELETE", "/api/v1/dcs/:dc/roster/:date/:user_id", "/api/v1/dcs/{dc}/roster/2026-11-27/{postman}", nil),
 		c("PUT", "/api/v1/dcs/:dc/roster/weekly-off/:user_id", "/api/v1/dcs/{dc}/roster/weekly-off/{postman}", fixed(map[string]any{"weekday": 3})),
 		// rosters and beat plans (plan.): console checks above this line
+		c("GET", "/api/v1/dcs/:dc/sort-plan", "/api/v1/dcs/{dc}/sort-plan?"+day, nil),
+		c("GET", "/api/v1/dcs/:dc/sort-plan/progress", "/api/v1/dcs/{dc}/sort-plan/progress?"+day, nil),
+		c("GET", "/api/v1/dcs/:dc/sort-plan.pdf", "/api/v1/dcs/{dc}/sort-plan.pdf?"+day, nil),
+		c("POST", "/api/v1/dcs/:dc/sort-scans", "/api/v1/dcs/{dc}/sort-scans", fixed(map[string]any{"date": "2026-11-25", "slot": "evening",
+			"scans": []any{map[string]any{"id": "8d1c4f0e-0000-4000-8000-000000000001", "article_id": "EE123456789IN",
+				"plan_version": "0123456789abcdef", "at": "2026-11-25T05:00:00Z"}}})),
 		// sorting (sort.): console checks above this line
 	}, partnerChecks(c)...)
 }

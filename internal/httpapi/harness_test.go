@@ -40,6 +40,7 @@ import (
 	"dakiya/internal/remit"
 	"dakiya/internal/roster"
 	"dakiya/internal/slot"
+	"dakiya/internal/sorting"
 	"dakiya/internal/stats"
 	"dakiya/internal/store"
 	"dakiya/internal/tariff"
@@ -118,6 +119,7 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// forecast and festivals (fc.): deps above this line
 		Rosters: roster.New(db, clock.Now),
 		// rosters and beat plans (plan.): deps above this line
+		Sorting: sorting.New(db, clock.Now),
 		// sorting (sort.): deps above this line
 	}
 	deps.Articles.WithWindows(deps.Slots)

@@ -143,6 +143,9 @@ func (a *api) staff(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.SetRequest(c.Request().WithContext(postal.WithPrincipal(c.Request().Context(), p)))
 		c.Set("logger", logger(c).With("user", p.Username))
+		if err := sorterMay(c, p); err != nil {
+			return err
+		}
 		return next(c)
 	}
 }

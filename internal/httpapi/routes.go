@@ -90,6 +90,9 @@ func (a *api) routes(e *echo.Echo) {
 		s.DELETE("/dcs/:dc/roster/:date/:user_id", a.deleteRosterEntry)
 	}
 	// rosters and beat plans (plan.): routes above this line
+	if a.sorting != nil {
+		a.sortRoutes(s)
+	}
 	// sorting (sort.): routes above this line
 
 	if a.partners != nil {

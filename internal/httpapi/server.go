@@ -33,6 +33,7 @@ import (
 	"dakiya/internal/remit"
 	"dakiya/internal/roster"
 	"dakiya/internal/slot"
+	"dakiya/internal/sorting"
 	"dakiya/internal/stats"
 	"dakiya/internal/tariff"
 	"dakiya/internal/webhook"
@@ -116,6 +117,9 @@ type Deps struct {
 	// Rosters keeps who is on duty per date and slot.
 	Rosters *roster.Service
 	// rosters and beat plans (plan.): deps above this line
+	// Sorting answers the sorting screen (sort plans and scans); nil
+	// leaves its routes out.
+	Sorting *sorting.Service
 	// sorting (sort.): deps above this line
 }
 
@@ -160,6 +164,7 @@ type api struct {
 	// forecast and festivals (fc.): fields above this line
 	rosters *roster.Service
 	// rosters and beat plans (plan.): fields above this line
+	sorting *sorting.Service
 	// sorting (sort.): fields above this line
 }
 
@@ -206,6 +211,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// forecast and festivals (fc.): set above this line
 	a.rosters = d.Rosters
 	// rosters and beat plans (plan.): set above this line
+	a.sorting = d.Sorting
 	// sorting (sort.): set above this line
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}

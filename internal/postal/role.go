@@ -10,12 +10,16 @@ const (
 	RolePostman    Role = "postman"
 	RoleSupervisor Role = "supervisor"
 	RoleAdmin      Role = "admin"
+	// RoleSorter sorts the centre's arriving articles into the postmen's
+	// cases: it may read the centre's sort plan and record scans, nothing
+	// else.
+	RoleSorter Role = "sorter"
 )
 
 // Valid reports whether r is one of the known roles.
 func (r Role) Valid() bool {
 	switch r {
-	case RolePostman, RoleSupervisor, RoleAdmin:
+	case RolePostman, RoleSupervisor, RoleAdmin, RoleSorter:
 		return true
 	}
 	return false

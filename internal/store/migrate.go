@@ -19,14 +19,39 @@ var migrationFiles embed.FS
 // starting together from migrating at once.
 const migrationLock = 0x64616b697961 // "dakiya"
 
-// Migration is one embedded schema change.
+// foreignKeysOff is the first line of a SQLite migration that rebuilds a
+// table others refer to (SQLite's documented twelve-step procedure): it
+// runs with foreign keys off on its connection, and commits only if
+// PRAGMA foreign_key_check then finds nothing wrong.
+const foreignKeysOff = "-- dakiya:foreign-keys-off"
+
+// Migration is one embedded schema change. A migration written once for
+// both databases is NNNN_name.sql; one that must differ comes as
+// NNNN_name.sqlite.sql and NNNN_name.postgres.sql, one version.
 type Migration struct {
 	Version int
 	Name    string
 	SQL     string
+	// Dialect is the only database the migration is for; "" for both.
+	Dialect Dialect
 }
 
-// Migrations lists the embedded migrations in the order they apply.
+// For reports whether m applies to database d.
+func (m Migration) For(d Dialect) bool { return m.Dialect == "" || m.Dialect == d }
+
+// dialectOf names the database a migration file is for, by its suffix.
+func dialectOf(base string) Dialect {
+	switch {
+	case strings.HasSuffix(base, ".sqlite.sql"):
+		return SQLite
+	case strings.HasSuffix(base, ".postgres.sql"):
+		return Postgres
+	}
+	return ""
+}
+
+// Migrations lists the embedded migrations in the order they apply; a
+// version written per database appears once for each.
 func Migrations() ([]Migration, error) {
 	entries, err := fs.Glob(migrationFiles, "migrations/*.sql")
 	if err != nil {
@@ -43,15 +68,33 @@ func Migrations() ([]Migration, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: migration %s: %w", base, err)
 		}
-		out = append(out, Migration{Version: v, Name: base, SQL: string(b)})
+		out = append(out, Migration{Version: v, Name: base, SQL: string(b), Dialect: dialectOf(base)})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Version < out[j].Version })
-	for i := 1; i < len(out); i++ {
-		if out[i].Version == out[i-1].Version {
-			return nil, fmt.Errorf("store: two migrations numbered %d", out[i].Version)
-		}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Version < out[j].Version })
+	if err := checkVersions(out); err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// checkVersions refuses two migrations of one version for one database,
+// and a version written for one database only.
+func checkVersions(all []Migration) error {
+	for i := 0; i < len(all); {
+		j, seen := i, map[Dialect]bool{}
+		for ; j < len(all) && all[j].Version == all[i].Version; j++ {
+			d := all[j].Dialect
+			if seen[d] || seen[""] || (d == "" && j > i) {
+				return fmt.Errorf("store: two migrations numbered %d", all[i].Version)
+			}
+			seen[d] = true
+		}
+		if len(seen) == 1 && !seen[""] {
+			return fmt.Errorf("store: migration %d is written for one database only", all[i].Version)
+		}
+		i = j
+	}
+	return nil
 }
 
 // Migrate applies every embedded migration not yet applied, each in its own
@@ -79,7 +122,10 @@ func (db *DB) Migrate(ctx context.Context, now time.Time) (int, error) {
 	}
 	applied := 0
 	for _, m := range all {
-		done, err := db.apply(ctx, conn, m, now)
+		if !m.For(db.dialect) {
+			continue
+		}
+		done, err := db.applyOne(ctx, conn, m, now)
 		if err != nil {
 			return applied, err
 		}
@@ -90,8 +136,23 @@ func (db *DB) Migrate(ctx context.Context, now time.Time) (int, error) {
 	return applied, nil
 }
 
-// apply runs one migration in a transaction unless it is already recorded.
-func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration, now time.Time) (bool, error) {
+// applyOne applies m, with foreign keys off around it when a SQLite
+// migration asks for that (PRAGMA foreign_keys is a no-op inside a
+// transaction, so it is set on the connection before and after).
+func (db *DB) applyOne(ctx context.Context, conn *sql.Conn, m Migration, now time.Time) (bool, error) {
+	if db.dialect != SQLite || !strings.HasPrefix(m.SQL, foreignKeysOff) {
+		return db.apply(ctx, conn, m, now, false)
+	}
+	if _, err := conn.ExecContext(ctx, "PRAGMA foreign_keys = OFF"); err != nil {
+		return false, classify("migrate: foreign keys off", err)
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA foreign_keys = ON")
+	return db.apply(ctx, conn, m, now, true)
+}
+
+// apply runs one migration in a transaction unless it is already recorded;
+// with check, the transaction commits only if no foreign key is broken.
+func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration, now time.Time, check bool) (bool, error) {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return false, classify("migrate: begin", err)
@@ -108,6 +169,11 @@ func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration, now time.T
 	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return false, classify("migrate: "+m.Name, err)
 	}
+	if check {
+		if err := foreignKeysHold(ctx, tx, m.Name); err != nil {
+			return false, err
+		}
+	}
 	if _, err := r.exec(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
 		m.Version, m.Name, ms(now)); err != nil {
 		return false, classify("migrate: record", err)
@@ -116,4 +182,25 @@ func (db *DB) apply(ctx context.Context, conn *sql.Conn, m Migration, now time.T
 		return false, classify("migrate: commit", err)
 	}
 	return true, nil
+}
+
+// foreignKeysHold reports a row that refers to a missing one, as PRAGMA
+// foreign_key_check finds it inside the migration's transaction.
+func foreignKeysHold(ctx context.Context, tx *sql.Tx, name string) error {
+	rows, err := tx.QueryContext(ctx, "PRAGMA foreign_key_check")
+	if err != nil {
+		return classify("migrate: foreign key check", err)
+	}
+	defer rows.Close()
+	if rows.Next() {
+		var table string
+		var rowid sql.NullInt64
+		var parent string
+		var fk int
+		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
+			return classify("migrate: foreign key check", err)
+		}
+		return fmt.Errorf("store: migration %s breaks a foreign key: %s row %d refers to a missing %s", name, table, rowid.Int64, parent)
+	}
+	return classify("migrate: foreign key check", rows.Err())
 }

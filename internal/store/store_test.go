@@ -26,8 +26,14 @@ func TestMigrateIsIdempotent(t *testing.T) {
 		if err := db.QueryRowForTest(context.Background(), "SELECT COUNT(*) FROM schema_migrations").Scan(&recorded); err != nil {
 			t.Fatal(err)
 		}
-		if recorded != len(ms) {
-			t.Fatalf("recorded %d migrations, embedded %d", recorded, len(ms))
+		mine := 0
+		for _, m := range ms {
+			if m.For(db.Dialect()) {
+				mine++
+			}
+		}
+		if recorded != mine {
+			t.Fatalf("recorded %d migrations, embedded %d", recorded, mine)
 		}
 	})
 }

@@ -7,7 +7,7 @@ import { t } from '../i18n.js';
 import { getJSON, send, table, field, status } from './kit.js';
 import { sub, form, value, invalid, refused } from './adm-kit.js';
 
-const ROLES = ['postman', 'supervisor', 'admin'];
+const ROLES = ['postman', 'supervisor', 'sorter', 'admin'];
 
 // view draws the staff list and, for an admin, the form to add someone.
 export async function view(ctx) {

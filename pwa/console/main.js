@@ -23,6 +23,7 @@ const screens = [
   { name: 'forecast', load: () => import('./forecast.js') },
   // forecast and festivals (fc.): screens above this line
   // rosters and beat plans (plan.): screens above this line
+  { name: 'sorting', load: () => import('./sorting.js') },
   // sorting (sort.): screens above this line
   { name: 'admin', load: () => import('./admin.js') },
 ];

@@ -817,5 +817,23 @@ export default {
   'fc.fest.deleted': '{name} on {date} deleted.',
   // forecast and festivals (fc.): keys above this line
   // rosters and beat plans (plan.): keys above this line
+  'adm.role.sorter': 'Sorter',
+  'rev.role.sorter': 'sorter',
+  'con.nav.sorting': 'Sorting',
+  'sortc.title': 'Sorting',
+  'sortc.scope': "Sort plan of {dc}, {date}, {slot}, from the slot's draft manifests.",
+  'sortc.col.beat': 'Beat',
+  'sortc.col.postman': 'Postman',
+  'sortc.col.cases': 'Cases',
+  'sortc.col.sorted': 'Sorted',
+  'sortc.sorted': '{n} of {of}',
+  'sortc.empty': 'No draft manifests in this slot yet: build them on the slots screen first.',
+  'sortc.problems': { one: '{n} article for the problem case', other: '{n} articles for the problem case' },
+  'sortc.col.article': 'Article',
+  'sortc.col.reason': 'Why',
+  'sortc.noProblems': 'None: every scheduled article has a case.',
+  'sortc.version': 'Plan version {v}: it changes when the manifests are built again.',
+  'sortc.print': 'Print the sort plan (PDF)',
+  'sortc.open': 'Open the sorting screen',
   // sorting (sort.): keys above this line
 };

@@ -816,5 +816,23 @@ export default {
   'fc.fest.deleted': '{date} का {name} हटाया गया।',
   // forecast and festivals (fc.): keys above this line
   // rosters and beat plans (plan.): keys above this line
+  'adm.role.sorter': 'छँटाई कर्मी',
+  'rev.role.sorter': 'छँटाई कर्मी',
+  'con.nav.sorting': 'छँटाई',
+  'sortc.title': 'छँटाई',
+  'sortc.scope': '{dc}, {date}, {slot} की छँटाई योजना, स्लॉट के ड्राफ़्ट मैनिफ़ेस्ट से।',
+  'sortc.col.beat': 'बीट',
+  'sortc.col.postman': 'डाकिया',
+  'sortc.col.cases': 'खाने',
+  'sortc.col.sorted': 'छँटे',
+  'sortc.sorted': '{of} में से {n}',
+  'sortc.empty': 'इस स्लॉट में अभी कोई ड्राफ़्ट मैनिफ़ेस्ट नहीं: पहले स्लॉट स्क्रीन पर बनाएँ।',
+  'sortc.problems': { one: 'समस्या खाने के लिए {n} वस्तु', other: 'समस्या खाने के लिए {n} वस्तुएँ' },
+  'sortc.col.article': 'वस्तु',
+  'sortc.col.reason': 'कारण',
+  'sortc.noProblems': 'कोई नहीं: हर तय वस्तु का खाना है।',
+  'sortc.version': 'योजना संस्करण {v}: मैनिफ़ेस्ट फिर से बनने पर बदलता है।',
+  'sortc.print': 'छँटाई योजना छापें (PDF)',
+  'sortc.open': 'छँटाई स्क्रीन खोलें',
   // sorting (sort.): keys above this line
 };
