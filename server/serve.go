@@ -200,7 +200,8 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		ONDC: a.ondc,
 		// ondc (LOG11 adapter): deps above this line
 		// forecast and festivals (fc.): deps above this line
-		Rosters: a.rosters,
+		Rosters:   a.rosters,
+		BeatPlans: a.beatPlans,
 		// rosters and beat plans (plan.): deps above this line
 		// sorting (sort.): deps above this line
 	})

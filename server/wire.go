@@ -12,6 +12,7 @@ import (
 	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/beatplan"
 	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
@@ -71,7 +72,8 @@ type app struct {
 	ondc *ondc.Service // nil unless DAKIYA_ONDC_REGISTRY is set
 	// ondc (LOG11 adapter): fields above this line
 	// forecast and festivals (fc.): fields above this line
-	rosters *roster.Service
+	rosters   *roster.Service
+	beatPlans *beatplan.Service
 	// rosters and beat plans (plan.): fields above this line
 	// sorting (sort.): fields above this line
 }
@@ -168,6 +170,9 @@ func (a *app) services() error {
 	// ondc (LOG11 adapter): services above this line
 	// forecast and festivals (fc.): services above this line
 	a.rosters = roster.New(a.db, a.now)
+	bp := a.cfg.BeatPlan
+	a.beatPlans = beatplan.New(a.db, a.manifests, a.now, newID, beatplan.Settings{SpeedKMH: bp.SpeedKMH, StopSeconds: bp.StopSeconds,
+		ArticleSeconds: bp.ArticleSeconds, AwayCostM: bp.AwayCostM, Budget: bp.Budget})
 	// rosters and beat plans (plan.): services above this line
 	// sorting (sort.): services above this line
 	return nil

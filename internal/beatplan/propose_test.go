@@ -45,7 +45,7 @@ func settings() Settings {
 
 // check verifies what every proposal must hold: each household whole on
 // one route or unplaced, every article once, no route over capacity.
-func check(t *testing.T, in Input, p Proposal) {
+func checkProposal(t *testing.T, in Input, p Proposal) {
 	t.Helper()
 	seen := map[string]int{}
 	for _, r := range p.Routes {
@@ -80,7 +80,7 @@ func check(t *testing.T, in Input, p Proposal) {
 func TestHomeBeatsKeptWhenTheLoadAllows(t *testing.T) {
 	in := town(10, 2)
 	p := Propose(context.Background(), in, settings())
-	check(t, in, p)
+	checkProposal(t, in, p)
 	if len(p.Routes) != 3 || len(p.Unplaced) != 0 || len(p.FixedUnassigned) != 0 {
 		t.Fatalf("proposal: %d routes, %+v unplaced, %+v fixed unassigned", len(p.Routes), p.Unplaced, p.FixedUnassigned)
 	}
@@ -98,7 +98,7 @@ func TestOnLeaveBeatSharedOut(t *testing.T) {
 	in := town(10, 2)
 	in.Roster.Postmen[0].Status = roster.Leave // pe, beat-e
 	p := Propose(context.Background(), in, settings())
-	check(t, in, p)
+	checkProposal(t, in, p)
 	if len(p.Routes) != 2 || len(p.Unplaced) != 0 {
 		t.Fatalf("proposal: %d routes, unplaced %+v", len(p.Routes), p.Unplaced)
 	}
@@ -122,7 +122,7 @@ func TestCapacityAndWindowRespected(t *testing.T) {
 	in.Capacity = 3000
 	in.Roster.Postmen[2].Status = roster.WeeklyOff
 	p := Propose(context.Background(), in, settings())
-	check(t, in, p)
+	checkProposal(t, in, p)
 	if len(p.Unplaced) == 0 {
 		t.Fatal("108 letters fit two postmen of 30")
 	}
@@ -150,7 +150,7 @@ func TestIdleAndRelief(t *testing.T) {
 		roster.Duty{UserID: "relief", Name: "Relief", Status: roster.OnDuty, CoversBeatID: "beat-n"},
 		roster.Duty{UserID: "spare", Name: "Spare", Status: roster.OnDuty})
 	p := Propose(context.Background(), in, settings())
-	check(t, in, p)
+	checkProposal(t, in, p)
 	if len(p.Idle) != 1 || p.Idle[0].UserID != "spare" || len(p.Routes) != 3 || len(p.FixedUnassigned) != 0 {
 		t.Fatalf("idle %+v, %d routes, fixed unassigned %+v", p.Idle, len(p.Routes), p.FixedUnassigned)
 	}

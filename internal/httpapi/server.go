@@ -16,6 +16,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/beatplan"
 	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
@@ -111,6 +112,9 @@ type Deps struct {
 	// forecast and festivals (fc.): deps above this line
 	// Rosters keeps who is on duty per date and slot.
 	Rosters *roster.Service
+	// BeatPlans proposes balanced beats and keeps the slots' choices;
+	// nil leaves their routes out.
+	BeatPlans *beatplan.Service
 	// rosters and beat plans (plan.): deps above this line
 	// sorting (sort.): deps above this line
 }
@@ -153,7 +157,8 @@ type api struct {
 	ondc *ondc.Service
 	// ondc (LOG11 adapter): fields above this line
 	// forecast and festivals (fc.): fields above this line
-	rosters *roster.Service
+	rosters   *roster.Service
+	beatPlans *beatplan.Service
 	// rosters and beat plans (plan.): fields above this line
 	// sorting (sort.): fields above this line
 }
@@ -199,6 +204,7 @@ func New(d Deps) (*echo.Echo, error) {
 	// ondc (LOG11 adapter): set above this line
 	// forecast and festivals (fc.): set above this line
 	a.rosters = d.Rosters
+	a.beatPlans = d.BeatPlans
 	// rosters and beat plans (plan.): set above this line
 	// sorting (sort.): set above this line
 	if a.app == nil {

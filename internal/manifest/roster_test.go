@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"dakiya/internal/auth"
+	"dakiya/internal/beatplan"
 	"dakiya/internal/manifest"
 	"dakiya/internal/postal"
 	"dakiya/internal/roster"
@@ -86,7 +87,7 @@ func TestBuildFollowsTheRosterAndAPlan(t *testing.T) {
 			{PostmanID: f.PostmanB.UserID, BeatID: "beat-b", ArticleIDs: []string{b1, a1}},
 			{PostmanID: relief.ID, BeatID: "beat-a", ArticleIDs: []string{a2}},
 		}})
-		sp := store.StoredPlan{ID: "plan-1", DCID: "dc-one", Date: day, Slot: postal.SlotEvening, Body: plan, CreatedBy: "sup", CreatedAt: f.Clock.Now()}
+		sp := beatplan.Record{ID: "plan-1", DCID: "dc-one", Date: day, Slot: postal.SlotEvening, Body: plan, CreatedBy: "sup", CreatedAt: f.Clock.Now()}
 		if err := db.SaveBeatPlan(ctx, sp); err != nil {
 			t.Fatal(err)
 		}

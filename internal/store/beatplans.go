@@ -7,31 +7,21 @@ import (
 	"errors"
 	"time"
 
+	"dakiya/internal/beatplan"
 	"dakiya/internal/manifest"
 	"dakiya/internal/postal"
 )
 
-// StoredPlan is a balanced-beat proposal as stored: its slot, its JSON
-// body, and whether the slot follows it now.
-type StoredPlan struct {
-	ID, DCID, Date string
-	Slot           postal.Slot
-	Body           []byte
-	CreatedBy      string
-	CreatedAt      time.Time
-	Chosen         bool
-}
-
 // SaveBeatPlan stores a proposal.
-func (db *DB) SaveBeatPlan(ctx context.Context, p StoredPlan) error {
+func (db *DB) SaveBeatPlan(ctx context.Context, p beatplan.Record) error {
 	_, err := db.run().exec(ctx, `INSERT INTO beat_plans (id, dc_id, date, slot, body, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.DCID, p.Date, string(p.Slot), string(p.Body), p.CreatedBy, ms(p.CreatedAt))
 	return classify("save beat plan", err)
 }
 
 // BeatPlan returns a stored proposal.
-func (db *DB) BeatPlan(ctx context.Context, id string) (StoredPlan, error) {
-	var p StoredPlan
+func (db *DB) BeatPlan(ctx context.Context, id string) (beatplan.Record, error) {
+	var p beatplan.Record
 	var sl, body string
 	var at int64
 	var chosen sql.NullString
@@ -39,17 +29,17 @@ func (db *DB) BeatPlan(ctx context.Context, id string) (StoredPlan, error) {
 		FROM beat_plans p LEFT JOIN beat_plan_choices c ON c.dc_id = p.dc_id AND c.date = p.date AND c.slot = p.slot
 		WHERE p.id = ?`, id).Scan(&p.ID, &p.DCID, &p.Date, &sl, &body, &p.CreatedBy, &at, &chosen)
 	if errors.Is(err, sql.ErrNoRows) {
-		return StoredPlan{}, notFound("beat plan")
+		return beatplan.Record{}, notFound("beat plan")
 	}
 	if err != nil {
-		return StoredPlan{}, classify("beat plan", err)
+		return beatplan.Record{}, classify("beat plan", err)
 	}
 	p.Slot, p.Body, p.CreatedAt, p.Chosen = postal.Slot(sl), []byte(body), fromMS(at), chosen.String == p.ID
 	return p, nil
 }
 
 // ChooseBeatPlan makes a slot follow a plan, replacing its earlier choice.
-func (db *DB) ChooseBeatPlan(ctx context.Context, p StoredPlan, by string, at time.Time) error {
+func (db *DB) ChooseBeatPlan(ctx context.Context, p beatplan.Record, by string, at time.Time) error {
 	_, err := db.run().exec(ctx, `INSERT INTO beat_plan_choices (dc_id, date, slot, plan_id, chosen_by, chosen_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (dc_id, date, slot) DO UPDATE SET plan_id = excluded.plan_id,
 		chosen_by = excluded.chosen_by, chosen_at = excluded.chosen_at`,
