@@ -21,6 +21,8 @@ const screens = [
   { name: 'charts', load: () => import('./charts.js') },
   { name: 'partners', admin: true, load: () => import('./partners.js') },
   // forecast and festivals (fc.): screens above this line
+  { name: 'roster', load: () => import('./plan-roster.js') },
+  { name: 'beatplan', load: () => import('./plan-beats.js') },
   // rosters and beat plans (plan.): screens above this line
   // sorting (sort.): screens above this line
   { name: 'admin', load: () => import('./admin.js') },
