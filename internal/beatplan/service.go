@@ -23,6 +23,8 @@ type Record struct {
 	CreatedBy      string
 	CreatedAt      time.Time
 	Chosen         bool
+	// Routes are the plan's manifests (written with it, not read back).
+	Routes []manifest.PlanRoute
 }
 
 // Store is what beat plans need from the database.
@@ -147,6 +149,9 @@ func (s *Service) Propose(ctx context.Context, p postal.Principal, dcID string, 
 		return Proposal{}, fmt.Errorf("beatplan: encode: %w", err)
 	}
 	rec := Record{ID: out.ID, DCID: dcID, Date: req.Date, Slot: req.Slot, Body: body, CreatedBy: p.UserID, CreatedAt: out.CreatedAt}
+	for _, r := range out.Routes {
+		rec.Routes = append(rec.Routes, r.PlanRoute)
+	}
 	if err := s.store.SaveBeatPlan(ctx, rec); err != nil {
 		return Proposal{}, err
 	}

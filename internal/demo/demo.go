@@ -120,6 +120,9 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 	if err := l.beats(ctx, dc, c, users); err != nil {
 		return err
 	}
+	if err := l.relievers(ctx, dc.ID); err != nil {
+		return err
+	}
 	items, err := l.plan.articles(c)
 	if err != nil {
 		return err

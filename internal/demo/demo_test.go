@@ -71,7 +71,7 @@ func TestLoad(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		d := deps(t, db, func() time.Time { return wednesday })
-		want := demo.Summary{Centres: 2, Beats: 4, Users: 7, Articles: 320}
+		want := demo.Summary{Centres: 2, Beats: 4, Users: 10, Articles: 320}
 		if got := load(t, d); got != want {
 			t.Fatalf("first Load = %+v, want %+v", got, want)
 		}

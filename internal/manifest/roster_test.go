@@ -83,11 +83,13 @@ func TestBuildFollowsTheRosterAndAPlan(t *testing.T) {
 		if who, got := articlesOn(t, f, res, "beat-a"); who != relief.ID || len(got) != 2 || len(res.Unassigned) != 0 {
 			t.Fatalf("reliever: %s %v %+v", who, got, res)
 		}
-		plan, _ := json.Marshal(manifest.Plan{ID: "plan-1", Routes: []manifest.PlanRoute{
+		routes := []manifest.PlanRoute{
 			{PostmanID: f.PostmanB.UserID, BeatID: "beat-b", ArticleIDs: []string{b1, a1}},
 			{PostmanID: relief.ID, BeatID: "beat-a", ArticleIDs: []string{a2}},
-		}})
-		sp := beatplan.Record{ID: "plan-1", DCID: "dc-one", Date: day, Slot: postal.SlotEvening, Body: plan, CreatedBy: "sup", CreatedAt: f.Clock.Now()}
+		}
+		plan, _ := json.Marshal(manifest.Plan{ID: "plan-1", Routes: routes})
+		sp := beatplan.Record{ID: "plan-1", DCID: "dc-one", Date: day, Slot: postal.SlotEvening, Body: plan, CreatedBy: "sup",
+			CreatedAt: f.Clock.Now(), Routes: routes}
 		if err := db.SaveBeatPlan(ctx, sp); err != nil {
 			t.Fatal(err)
 		}
@@ -111,6 +113,18 @@ func TestBuildFollowsTheRosterAndAPlan(t *testing.T) {
 		}
 		if _, got := articlesOn(t, f, res, "beat-a"); len(got) != 3 || strings.Contains(strings.Join(got, ","), b1) {
 			t.Fatalf("fixed beat-a again: %v", got)
+		}
+		// Chosen again, the plan's drafts go out: a1 with postb on beat-b.
+		if err := db.ChooseBeatPlan(ctx, sp, "sup", f.Clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range build().Manifests {
+			if _, err := f.svc.Dispatch(ctx, f.Supervisor, m.ID); err != nil {
+				t.Fatalf("dispatch %s: %v", m.BeatID, err)
+			}
+		}
+		if a, err := db.Article(ctx, a1); err != nil || a.Status != "out_for_delivery" {
+			t.Fatalf("a1 after dispatch: %+v %v", a.Status, err)
 		}
 	})
 }

@@ -12,11 +12,24 @@ import (
 	"dakiya/internal/postal"
 )
 
-// SaveBeatPlan stores a proposal.
+// SaveBeatPlan stores a proposal with the beat each of its articles goes
+// to.
 func (db *DB) SaveBeatPlan(ctx context.Context, p beatplan.Record) error {
-	_, err := db.run().exec(ctx, `INSERT INTO beat_plans (id, dc_id, date, slot, body, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.DCID, p.Date, string(p.Slot), string(p.Body), p.CreatedBy, ms(p.CreatedAt))
-	return classify("save beat plan", err)
+	return db.inTx(ctx, "save beat plan", func(x runner) error {
+		if _, err := x.exec(ctx, `INSERT INTO beat_plans (id, dc_id, date, slot, body, created_by, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.DCID, p.Date, string(p.Slot), string(p.Body), p.CreatedBy, ms(p.CreatedAt)); err != nil {
+			return classify("save beat plan", err)
+		}
+		for _, r := range p.Routes {
+			for _, a := range r.ArticleIDs {
+				if _, err := x.exec(ctx, "INSERT INTO beat_plan_articles (plan_id, article_id, beat_id) VALUES (?, ?, ?)",
+					p.ID, a, r.BeatID); err != nil {
+					return classify("save beat plan article", err)
+				}
+			}
+		}
+		return nil
+	})
 }
 
 // BeatPlan returns a stored proposal.
