@@ -138,7 +138,12 @@ func (p *plan) solve(ctx context.Context) {
 	res := route.SolveVRP(ctx, prob, route.VRPOptions{Budget: p.set.Budget, Seed: p.set.Seed,
 		MaxIterations: p.set.MaxIterations, AwayCost: p.set.AwayCostM})
 	p.out.Iterations = res.Iterations
-	for v, jobs := range p.restore(prob, res.Routes) {
+	routes, absent := p.restore(prob, res.Routes), res.Unassigned
+	if fixed, left := p.homeFirst(ctx, prob); len(left) < len(absent) ||
+		len(left) == len(absent) && p.objective(prob, fixed) < p.objective(prob, routes) {
+		routes, absent = fixed, left // the solver found nothing better than the fixed beats
+	}
+	for v, jobs := range routes {
 		r := &p.out.Routes[v]
 		prev := 0
 		for _, node := range jobs {
@@ -151,7 +156,7 @@ func (p *plan) solve(ctx context.Context) {
 		r.Balanced.DistanceM += p.cost.Dist(prev, 0)
 		r.Balanced.TravelS += p.travel.Dist(prev, 0)
 	}
-	for _, node := range res.Unassigned {
+	for _, node := range absent {
 		h := p.jobs[node-1]
 		p.out.Unplaced = append(p.out.Unplaced, Unplaced{Stop: stopOf(h), Reason: p.why(node, h)})
 	}

@@ -84,6 +84,9 @@ func TestHomeBeatsKeptWhenTheLoadAllows(t *testing.T) {
 	if len(p.Routes) != 3 || len(p.Unplaced) != 0 || len(p.FixedUnassigned) != 0 {
 		t.Fatalf("proposal: %d routes, %+v unplaced, %+v fixed unassigned", len(p.Routes), p.Unplaced, p.FixedUnassigned)
 	}
+	if p.Balanced.DistanceM > p.Fixed.DistanceM {
+		t.Errorf("balanced %d m, more than the fixed beats' %d m with nobody away", p.Balanced.DistanceM, p.Fixed.DistanceM)
+	}
 	for _, r := range p.Routes {
 		if r.Moved != 0 || r.Balanced.Articles != 20 || r.Fixed.Articles != 20 || r.BeatID != r.HomeBeatID {
 			t.Errorf("%s: moved %d, %d articles (fixed %d), beat %s", r.PostmanID, r.Moved, r.Balanced.Articles, r.Fixed.Articles, r.BeatID)

@@ -1,6 +1,11 @@
 package beatplan
 
-import "dakiya/internal/route"
+import (
+	"context"
+
+	"dakiya/internal/manifest"
+	"dakiya/internal/route"
+)
 
 // restore brings households home in blocks: for each postman, all their
 // home households that another route serves move back together (each at
@@ -99,4 +104,66 @@ func (p *plan) objective(prob route.VRP, routes [][]int) int64 {
 		o += prob.Cost.Dist(prev, 0)
 	}
 	return o
+}
+
+// homeFirst is the fixed beats as a candidate plan: each postman's home
+// households in the order Build would walk them (dropping from the end
+// what does not fit), then the rest each at its cheapest feasible place.
+// It returns the routes and the job nodes left out.
+func (p *plan) homeFirst(ctx context.Context, prob route.VRP) ([][]int, []int) {
+	routes := make([][]int, len(prob.Vehicles))
+	byStop := make(map[string]int, len(p.jobs))
+	home := make([][]manifest.Stop, len(prob.Vehicles))
+	var pool []int
+	for i, h := range p.jobs {
+		byStop[h.Stop.StopID] = i + 1
+		if v := prob.Jobs[i].Home; v >= 0 {
+			home[v] = append(home[v], h.Stop)
+		} else {
+			pool = append(pool, i+1)
+		}
+	}
+	for v := range routes {
+		if len(home[v]) == 0 {
+			continue
+		}
+		for _, st := range p.in.Tour(ctx, p.out.Routes[v].BeatID, home[v]) {
+			routes[v] = append(routes[v], byStop[st.StopID])
+		}
+		for len(routes[v]) > 0 && !p.feasible(prob, routes[v], v) {
+			pool = append(pool, routes[v][len(routes[v])-1])
+			routes[v] = routes[v][:len(routes[v])-1]
+		}
+	}
+	var out []int
+	for _, node := range pool {
+		if !p.place(prob, routes, node) {
+			out = append(out, node)
+		}
+	}
+	return routes, out
+}
+
+// place puts node in the route where it costs least and fits.
+func (p *plan) place(prob route.VRP, routes [][]int, node int) bool {
+	best, bestV := int64(-1), -1
+	var bestR []int
+	for v := range routes {
+		r := cheapest(prob.Cost, routes[v], node)
+		if !p.feasible(prob, r, v) {
+			continue
+		}
+		c := p.objective(prob, [][]int{r}) - p.objective(prob, [][]int{routes[v]})
+		if h := prob.Jobs[node-1].Home; h >= 0 && h != v {
+			c += p.set.AwayCostM
+		}
+		if best < 0 || c < best {
+			best, bestV, bestR = c, v, r
+		}
+	}
+	if bestV < 0 {
+		return false
+	}
+	routes[bestV] = bestR
+	return true
 }
