@@ -90,7 +90,13 @@ type VRPResult struct {
 // respects its vehicle's capacity and window and every job's window; a job
 // that cannot be placed is reported in Unassigned, never forced in.
 func SolveVRP(ctx context.Context, p VRP, opt VRPOptions) VRPResult {
+	return solveVRP(ctx, p, opt, defaultTuning())
+}
+
+// solveVRP is SolveVRP with the search parameters given.
+func solveVRP(ctx context.Context, p VRP, opt VRPOptions, tune tuning) VRPResult {
 	m := newModel(p, opt)
+	m.tune = tune
 	res := VRPResult{Routes: make([][]int, len(p.Vehicles))}
 	for i := range res.Routes {
 		res.Routes[i] = []int{}
@@ -131,6 +137,7 @@ type model struct {
 	vehCost   int64     // added per used vehicle when fewer
 	absCost   int64     // added per absent job; dominates everything else
 	neigh     [][]int32 // per node, the other job nodes nearest first
+	tune      tuning    // search parameters
 }
 
 // newModel copies p into flat arrays and sets the penalty weights.
