@@ -23,11 +23,12 @@ type tuning struct {
 	fleetFrom  float64 // share of the budget when the fleet phase starts
 	fleetTo    float64 // share of the budget when it ends
 	t0, tf     float64 // annealing temperatures, in mean edge costs
+	local      bool    // run the local search after each recreate
 }
 
 // defaultTuning returns what SolveVRP uses.
 func defaultTuning() tuning {
-	return tuning{avgRemoved: 10, maxString: 10, blink: 0.01, fleetFrom: 0.45, fleetTo: 0.75, t0: 2, tf: 0.02}
+	return tuning{avgRemoved: 10, maxString: 10, blink: 0.01, fleetFrom: 0.45, fleetTo: 0.75, t0: 2, tf: 0.02, local: true}
 }
 
 // control tracks the budget: time, iterations and cancellation.
@@ -119,6 +120,7 @@ func (m *model) anneal(best *sol, c *control, rng *rand.Rand, w *work, from, unt
 	cur, trial := best.clone(), best.clone()
 	curObj, bestObj := cur.objective(), best.objective()
 	t0, tf := m.temperatures(best)
+	margin := int64(t0) // trials this close to the best get the local search
 	for {
 		f, ok := c.progress()
 		if !ok || f >= until {
@@ -126,10 +128,17 @@ func (m *model) anneal(best *sol, c *control, rng *rand.Rand, w *work, from, unt
 		}
 		c.iters++
 		trial.copyFrom(cur)
+		clear(trial.dirty)
 		trial.ruin(rng, w)
 		trial.order(rng, w)
 		trial.recreate(rng, m.tune.blink, nil)
 		obj := trial.objective()
+		if m.tune.local && obj < bestObj+margin {
+			// polish only the promising trials: the local search costs
+			// several recreates
+			trial.improve(trial.dirty)
+			obj = trial.objective()
+		}
 		temp := t0 * math.Pow(tf/t0, (f-from)/(until-from))
 		if float64(obj) < float64(curObj)-temp*math.Log(rng.Float64()) {
 			cur, trial = trial, cur
