@@ -163,3 +163,32 @@ func TestIdleAndRelief(t *testing.T) {
 		}
 	}
 }
+
+// TestOverloadedBeatShared: a festival week's heavy beat (60 letters for a
+// postman who carries 54) sheds households to its light neighbours while
+// the fixed beats leave its postman over capacity.
+func TestOverloadedBeatShared(t *testing.T) {
+	in := town(5, 2)
+	heavy := town(30, 2)
+	in.Households = in.Households[5:] // beat-n and beat-w keep 5 households each
+	for _, h := range heavy.Households {
+		if h.BeatID == "beat-e" {
+			in.Households = append(in.Households, h)
+		}
+	}
+	p := Propose(context.Background(), in, settings())
+	checkProposal(t, in, p)
+	if len(p.Unplaced) != 0 || p.Fixed.Over != 1 || p.Balanced.Over != 0 {
+		t.Fatalf("unplaced %d, over: fixed %d balanced %d", len(p.Unplaced), p.Fixed.Over, p.Balanced.Over)
+	}
+	moved := 0
+	for _, r := range p.Routes {
+		moved += r.Moved
+		if r.PostmanID == "pe" && (!r.Fixed.OverCapacity || r.Moved != 0 || r.Balanced.Load > 54) {
+			t.Errorf("pe: %+v moved %d", r, r.Moved)
+		}
+	}
+	if moved < 3 || moved > 10 {
+		t.Errorf("%d households moved; 3 (6 letters) is the least that fits", moved)
+	}
+}
