@@ -19,6 +19,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/partner"
 	"dakiya/internal/postal"
+	"dakiya/internal/roster"
 	"dakiya/internal/slot"
 )
 
@@ -53,6 +54,9 @@ type Deps struct {
 	Partners *partner.Service
 	Bookings *booking.Service
 	Now      func() time.Time
+	// Rosters, when set, puts the postmen on Sunday duty in the Sunday
+	// slots the demo schedules into.
+	Rosters *roster.Service
 }
 
 // Summary counts what Load created. AlreadyLoaded reports that the demo
@@ -132,6 +136,9 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 		return err
 	}
 	if err := l.schedule(ctx, sup, dc.ID); err != nil {
+		return err
+	}
+	if err := l.sundayDuty(ctx, sup, dc, beatPostmen(c, users)); err != nil {
 		return err
 	}
 	return l.dispatchFirst(ctx, sup, dc.ID)
