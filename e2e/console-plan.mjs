@@ -14,7 +14,7 @@
 // builds and dispatches. It prints what it did; the Go test checks the server holds
 // the same: postman2 has no manifest and the others carry every article.
 import { join } from 'node:path';
-import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS, shotAround } from './lib.mjs';
+import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS, shotAround, setLang } from './lib.mjs';
 
 const { base, direct, shots } = args('console-plan', false);
 const { api } = client(direct);
@@ -124,6 +124,16 @@ try {
   await page.click(T('plan-choose'));
   await said('plan-status', /^Plan chosen/);
   check(/is chosen/.test(await text('plan-state')), `state: ${await text('plan-state')}`);
+
+  // ---- the same plan in Hindi, drawn again from the server ----
+  await setLang(page, 'hi');
+  await see('plan-compare');
+  check(await text('plan-propose') === 'संतुलित बीटें प्रस्तावित करें' && /चुनी गई है/.test(await text('plan-state')),
+    `in Hindi: "${await text('plan-propose')}", "${await text('plan-state')}"`);
+  log(`in Hindi: "${await text('plan-state')}"`);
+  await shot('compare-hi', 'plan-compare');
+  await setLang(page, 'en');
+  await see('plan-compare');
 
   // ---- build and dispatch on the slots screen ----
   await page.click(T('plan-to-slots'));
