@@ -26,6 +26,49 @@ DAKIYA_ROUTE_TABLE=1 GOMAXPROCS=1 go test -count=1 -run TestRouteQualityTable -v
 sed -E 's/^[[:space:]]+//' var/bench-route.txt | grep -E '^\||^mean|^seed' | tee -a "$out"
 
 # large tsp: sections above this line
+say ""
+say "### VRP with time windows: Solomon's 56 instances, 10 s each on one core (vehicles first, then distance)"
+say ""
+# Each instance runs in its own `dakiya vrpbench` process with GOMAXPROCS=1,
+# two at a time; vrpbench verifies its solution independently and fails on
+# any violated window or capacity, which is counted here as infeasible.
+solomon=${DAKIYA_SOLOMON:-$PWD/../shared/data/solomon}
+if [[ -s $solomon/best_known.json ]]; then
+  go build -o var/vrp-dakiya ./server
+  rm -rf var/vrp && mkdir -p var/vrp
+  ls "$solomon"/*.txt | xargs -P 2 -I{} sh -c \
+    'n=$(basename "{}" .txt); GOMAXPROCS=1 var/vrp-dakiya vrpbench -budget 10s "{}" >"var/vrp/$n.json" 2>"var/vrp/$n.err" || echo "$n: $(cat var/vrp/$n.err)" >>var/vrp/failed'
+  cat var/vrp/*.json >var/bench-vrp.jsonl
+  awk -v failed="$(cat var/vrp/failed 2>/dev/null | wc -l)" '
+    FNR == NR {
+      if (match($0, /"[A-Z0-9]+": *\{/)) { name = substr($0, RSTART + 1, RLENGTH - 1); sub(/".*/, "", name) }
+      if ($0 ~ /"best_known_cost"/) { v = $0; gsub(/[^0-9.]/, "", v); bk[name] = v }
+      if ($0 ~ /"solved_with_vehicles"/) { v = $0; gsub(/[^0-9]/, "", v); bv[name] = v }
+      next
+    }
+    function field(k,   v) {
+      if (!match($0, "\"" k "\":[^,]*")) return ""
+      v = substr($0, RSTART, RLENGTH); sub(/^"[a-z]+":"?/, "", v); sub(/"$/, "", v); return v
+    }
+    {
+      name = field("name"); veh = field("vehicles"); d = field("distance"); ms = field("ms")
+      gap = 100 * (d - bk[name]) / bk[name]; sum += gap; n++
+      cls = name; sub(/[0-9][0-9]$/, "", cls); csum[cls] += gap; cn[cls]++
+      ex = veh - bv[name]; if (n == 1 || ex > maxex) maxex = ex
+      printf "| %s | %d / %d | %.2f | %.2f | %.2f | %d |\n", name, veh, bv[name], d, bk[name], gap, ms
+    }
+    END {
+      printf "\nmean gap %.2f %% over %d instances", sum / n, n
+      split("C1 C2 R1 R2 RC1 RC2", order, " ")
+      for (i = 1; i <= 6; i++) if (cn[order[i]]) printf "; %s %.2f %%", order[i], csum[order[i]] / cn[order[i]]
+      printf "\nmost vehicles over the best known: %+d; infeasible or failed: %d\n", maxex, failed
+    }' "$solomon/best_known.json" var/bench-vrp.jsonl |
+    { echo "| instance | vehicles (ours / best known) | distance | best known | gap % | ms |"; echo "|---|---|---|---|---|---|"; cat; } | tee -a "$out"
+  if [[ -s var/vrp/failed ]]; then cat var/vrp/failed; exit 1; fi
+else
+  say "(not measured: no Solomon data at $solomon; set DAKIYA_SOLOMON)"
+fi
+
 # vrp: sections above this line
 say ""
 say "### Demand forecast backtest: each demo centre's generated year to 2026-11-30, 8 folds of 14 days"

@@ -45,7 +45,7 @@ func loadDemo(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer a.close()
-	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Slots: a.slots, Manifests: a.manifests,
+	s, err := demo.Load(ctx, demo.Deps{Centres: a.centres, Auth: a.auth, Users: a.db, Articles: a.articles, Slots: a.slots, Manifests: a.manifests, Rosters: a.rosters,
 		Partners: a.partners, Bookings: a.bookings, Arrivals: a.db, Festivals: defaultFestivals(), Now: a.now})
 	if err != nil {
 		return fmt.Errorf("demo: %w", err)

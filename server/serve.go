@@ -201,7 +201,8 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// ondc (LOG11 adapter): deps above this line
 		Demand: a.demand,
 		// forecast and festivals (fc.): deps above this line
-		Rosters: a.rosters,
+		Rosters:   a.rosters,
+		BeatPlans: a.beatPlans,
 		// rosters and beat plans (plan.): deps above this line
 		Sorting: a.sorting,
 		// sorting (sort.): deps above this line

@@ -12,6 +12,7 @@ import (
 	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/beatplan"
 	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
@@ -74,7 +75,8 @@ type app struct {
 	// ondc (LOG11 adapter): fields above this line
 	demand *demand.Service
 	// forecast and festivals (fc.): fields above this line
-	rosters *roster.Service
+	rosters   *roster.Service
+	beatPlans *beatplan.Service
 	// rosters and beat plans (plan.): fields above this line
 	sorting *sorting.Service
 	// sorting (sort.): fields above this line
@@ -173,6 +175,9 @@ func (a *app) services() error {
 	a.demand = demand.New(a.db, a.db, defaultFestivals(), a.now)
 	// forecast and festivals (fc.): services above this line
 	a.rosters = roster.New(a.db, a.now)
+	bp := a.cfg.BeatPlan
+	a.beatPlans = beatplan.New(a.db, a.manifests, a.now, newID, beatplan.Settings{SpeedKMH: bp.SpeedKMH, StopSeconds: bp.StopSeconds,
+		ArticleSeconds: bp.ArticleSeconds, AwayCostM: bp.AwayCostM, Budget: bp.Budget})
 	// rosters and beat plans (plan.): services above this line
 	a.sorting = sorting.New(a.db, a.now)
 	// sorting (sort.): services above this line

@@ -61,6 +61,8 @@ type Config struct {
 	Outbox Outbox
 	// ONDC configures the ONDC logistics adapter.
 	ONDC ONDC
+	// BeatPlan tunes balanced-beat proposals.
+	BeatPlan BeatPlan
 }
 
 // Proofs configures proofs of delivery.
@@ -140,6 +142,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.Outbox, err = loadOutbox(env)
 	errs = append(errs, err)
 	c.DevOutbox, err = loadFlag(env, "DAKIYA_DEV_OUTBOX")
+	errs = append(errs, err)
+	c.BeatPlan, err = loadBeatPlan(env)
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())

@@ -20,6 +20,7 @@ import (
 	"dakiya/internal/manifest"
 	"dakiya/internal/partner"
 	"dakiya/internal/postal"
+	"dakiya/internal/roster"
 	"dakiya/internal/slot"
 )
 
@@ -58,6 +59,9 @@ type Deps struct {
 	Arrivals  ArrivalImporter
 	Festivals []forecast.Festival
 	Now       func() time.Time
+	// Rosters, when set, puts the postmen on Sunday duty in the Sunday
+	// slots the demo schedules into.
+	Rosters *roster.Service
 }
 
 // ArrivalImporter writes history into the arrivals rollup.
@@ -133,6 +137,9 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 	if err := l.beats(ctx, dc, c, users); err != nil {
 		return err
 	}
+	if err := l.relievers(ctx, dc.ID); err != nil {
+		return err
+	}
 	items, err := l.plan.articles(c)
 	if err != nil {
 		return err
@@ -142,6 +149,9 @@ func (l *loader) centre(ctx context.Context, c centreSpec) error {
 		return err
 	}
 	if err := l.schedule(ctx, sup, dc.ID); err != nil {
+		return err
+	}
+	if err := l.sundayDuty(ctx, sup, dc, beatPostmen(c, users)); err != nil {
 		return err
 	}
 	if err := l.dispatchFirst(ctx, sup, dc.ID); err != nil {

@@ -14,7 +14,9 @@ import (
 	"dakiya/internal/auth"
 	"dakiya/internal/centre"
 	"dakiya/internal/demo"
+	"dakiya/internal/manifest"
 	"dakiya/internal/postal"
+	"dakiya/internal/roster"
 	"dakiya/internal/slot"
 	"dakiya/internal/store"
 	"dakiya/internal/testkit"
@@ -71,7 +73,7 @@ func TestLoad(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		d := deps(t, db, func() time.Time { return wednesday })
-		want := demo.Summary{Centres: 2, Beats: 4, Users: 9, Articles: 320}
+		want := demo.Summary{Centres: 2, Beats: 4, Users: 12, Articles: 320}
 		if got := load(t, d); got != want {
 			t.Fatalf("first Load = %+v, want %+v", got, want)
 		}
@@ -263,7 +265,21 @@ func TestLoadOnSunday(t *testing.T) {
 	// centre's zone decides the day.
 	sunday := time.Date(2026, 11, 28, 20, 0, 0, 0, time.UTC)
 	db := testkit.DB(t)
-	load(t, deps(t, db, func() time.Time { return sunday }))
+	now := func() time.Time { return sunday }
+	d := deps(t, db, now)
+	d.Rosters = roster.New(db, now)
+	load(t, d)
+	// The roster has nobody on duty in a Sunday slot unless told: the
+	// demo puts the beats' postmen on Sunday duty, so this Sunday's slot
+	// builds with a manifest for each beat.
+	mf := manifest.New(db, now, uuid.NewString, manifest.Options{RouteBudget: 20 * time.Millisecond})
+	for _, wc := range wantCentres {
+		sup := postal.Principal{Role: postal.RoleAdmin, UserID: "admin"}
+		res, err := mf.Build(context.Background(), sup, wc.id, "2026-11-29", postal.SlotSunday)
+		if err != nil || len(res.Manifests) != len(wc.postmen) || len(res.Unassigned) != 0 {
+			t.Errorf("%s: Sunday build %+v %v", wc.id, res, err)
+		}
+	}
 	n := 0
 	for _, wc := range wantCentres {
 		for _, a := range articles(t, db, wc.id) {

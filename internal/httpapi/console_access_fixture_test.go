@@ -177,6 +177,7 @@ func consoleChecks(fx fixture) []consoleCheck {
 		c("PUT", "/api/v1/dcs/:dc/roster/:date/:user_id", "/api/v1/dcs/{dc}/roster/2026-11-27/{postman}", fixed(map[string]any{"status": "leave"})),
 		c("DELETE", "/api/v1/dcs/:dc/roster/:date/:user_id", "/api/v1/dcs/{dc}/roster/2026-11-27/{postman}", nil),
 		c("PUT", "/api/v1/dcs/:dc/roster/weekly-off/:user_id", "/api/v1/dcs/{dc}/roster/weekly-off/{postman}", fixed(map[string]any{"weekday": 3})),
+		c("POST", "/api/v1/dcs/:dc/beat-plans", "/api/v1/dcs/{dc}/beat-plans", fixed(map[string]any{"date": "2026-11-26", "slot": "morning"})),
 		// rosters and beat plans (plan.): console checks above this line
 		c("GET", "/api/v1/dcs/:dc/sort-plan", "/api/v1/dcs/{dc}/sort-plan?"+day, nil),
 		c("GET", "/api/v1/dcs/:dc/sort-plan/progress", "/api/v1/dcs/{dc}/sort-plan/progress?"+day, nil),

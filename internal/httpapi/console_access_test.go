@@ -224,6 +224,9 @@ var consoleUnchecked = map[string]string{
 	"PUT /api/v1/festivals/:id":             "admins only (forecast_test: a postman 403)",
 	"DELETE /api/v1/festivals/:id":          "admins only (forecast_test: a supervisor 403)",
 	// forecast and festivals (fc.): reasons above this line
+	"GET /api/v1/dcs/:dc/beat-plans/:id":           "a plan of the centre, made in the test (beatplans_test: postman 403, other centre 404, through another centre 404)",
+	"POST /api/v1/dcs/:dc/beat-plans/:id/choose":   "a plan of the centre, made in the test (beatplans_test: postman 403, other centre 404, nothing stored)",
+	"DELETE /api/v1/dcs/:dc/beat-plans/:id/choice": "a plan of the centre, made in the test (beatplans_test: postman 403, unknown plan 404, nothing changed)",
 	// rosters and beat plans (plan.): reasons above this line
 	// sorting (sort.): reasons above this line
 	"* /api/v1/*": "unknown API paths: 404 for everyone",

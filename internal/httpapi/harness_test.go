@@ -22,6 +22,7 @@ import (
 	"dakiya/assets"
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/beatplan"
 	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
@@ -117,7 +118,8 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// ondc (LOG11 adapter): deps above this line
 		Demand: demand.New(db, db, testFestivals(t), clock.Now),
 		// forecast and festivals (fc.): deps above this line
-		Rosters: roster.New(db, clock.Now),
+		Rosters:   roster.New(db, clock.Now),
+		BeatPlans: beatplan.New(db, mf, clock.Now, uuid.NewString, testBeatPlanSettings()),
 		// rosters and beat plans (plan.): deps above this line
 		Sorting: sorting.New(db, clock.Now),
 		// sorting (sort.): deps above this line

@@ -89,6 +89,12 @@ func (a *api) routes(e *echo.Echo) {
 		s.PUT("/dcs/:dc/roster/:date/:user_id", a.putRosterEntry)
 		s.DELETE("/dcs/:dc/roster/:date/:user_id", a.deleteRosterEntry)
 	}
+	if a.beatPlans != nil {
+		s.POST("/dcs/:dc/beat-plans", a.proposeBeatPlan)
+		s.GET("/dcs/:dc/beat-plans/:id", a.getBeatPlan)
+		s.POST("/dcs/:dc/beat-plans/:id/choose", a.chooseBeatPlan)
+		s.DELETE("/dcs/:dc/beat-plans/:id/choice", a.clearBeatPlan)
+	}
 	// rosters and beat plans (plan.): routes above this line
 	if a.sorting != nil {
 		a.sortRoutes(s)

@@ -16,6 +16,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/auth"
+	"dakiya/internal/beatplan"
 	"dakiya/internal/booking"
 	"dakiya/internal/centre"
 	"dakiya/internal/cod"
@@ -116,6 +117,9 @@ type Deps struct {
 	// forecast and festivals (fc.): deps above this line
 	// Rosters keeps who is on duty per date and slot.
 	Rosters *roster.Service
+	// BeatPlans proposes balanced beats and keeps the slots' choices;
+	// nil leaves their routes out.
+	BeatPlans *beatplan.Service
 	// rosters and beat plans (plan.): deps above this line
 	// Sorting answers the sorting screen (sort plans and scans); nil
 	// leaves its routes out.
@@ -162,7 +166,8 @@ type api struct {
 	// ondc (LOG11 adapter): fields above this line
 	demand *demand.Service
 	// forecast and festivals (fc.): fields above this line
-	rosters *roster.Service
+	rosters   *roster.Service
+	beatPlans *beatplan.Service
 	// rosters and beat plans (plan.): fields above this line
 	sorting *sorting.Service
 	// sorting (sort.): fields above this line
@@ -210,6 +215,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.demand = d.Demand
 	// forecast and festivals (fc.): set above this line
 	a.rosters = d.Rosters
+	a.beatPlans = d.BeatPlans
 	// rosters and beat plans (plan.): set above this line
 	a.sorting = d.Sorting
 	// sorting (sort.): set above this line

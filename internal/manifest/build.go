@@ -91,9 +91,15 @@ type slotCtx struct {
 }
 
 // Build makes the drafts for a centre's slot: every article scheduled then
-// goes to its beat's postman, a household's articles become one stop, and
-// the stops are ordered from the centre and back. Rebuilding a draft bumps
-// its version; a dispatched manifest is left alone (amend it instead).
+// goes to the postman who walks its beat that slot (the beat's postman if
+// the roster has them on duty, else a reliever covering the beat), a
+// household's articles become one stop, and the stops are ordered from the
+// centre and back. When the slot follows a chosen balanced plan, the plan
+// decides each article's manifest and the stops' order; articles the plan
+// does not hold go by their own beat. A beat nobody walks has its articles
+// reported unassigned with the reason, and its draft removed. Rebuilding a
+// draft bumps its version; a dispatched manifest is left alone (amend it
+// instead).
 func (s *Service) Build(ctx context.Context, p postal.Principal, dcID, date string, sl postal.Slot) (BuildResult, error) {
 	sc, err := s.slotFor(ctx, p, dcID, date, sl)
 	if err != nil {
@@ -103,11 +109,16 @@ func (s *Service) Build(ctx context.Context, p postal.Principal, dcID, date stri
 	if err != nil {
 		return BuildResult{}, err
 	}
-	res := BuildResult{Manifests: []Summary{}, Unassigned: []Unassigned{}}
-	byBeat := map[string][]article.Article{}
-	for _, a := range arts {
-		byBeat[a.BeatID] = append(byBeat[a.BeatID], a)
+	crew, err := s.crew(ctx, sc)
+	if err != nil {
+		return BuildResult{}, err
 	}
+	plan, err := s.store.ChosenPlan(ctx, dcID, date, sl)
+	if err != nil {
+		return BuildResult{}, err
+	}
+	res := BuildResult{Manifests: []Summary{}, Unassigned: []Unassigned{}}
+	byBeat, planned := plan.assign(arts)
 	// A draft whose articles all moved away is rebuilt empty, so it never
 	// goes out with articles that are no longer its own.
 	drafts, err := s.store.Manifests(ctx, Filter{DCID: dcID, Date: date, Slot: sl, Status: StatusDraft})
@@ -120,11 +131,21 @@ func (s *Service) Build(ctx context.Context, p postal.Principal, dcID, date stri
 		}
 	}
 	for _, id := range sortedKeys(byBeat) {
-		if err := s.buildBeat(ctx, sc, id, byBeat[id], &res); err != nil {
+		if err := s.buildBeat(ctx, sc, crew, id, byBeat[id], planned[id], &res); err != nil {
 			return BuildResult{}, err
 		}
 	}
 	return res, nil
+}
+
+// crew reads who walks each beat in the slot.
+func (s *Service) crew(ctx context.Context, sc slotCtx) (Crew, error) {
+	day, err := s.store.RosterDay(ctx, sc.dc.ID, sc.date)
+	if err != nil {
+		return Crew{}, err
+	}
+	sr, _ := day.Slot(sc.slot)
+	return CrewFor(sc.dc, sc.date, sc.slot, sr), nil
 }
 
 // slotFor checks the caller and that the slot runs that day.
@@ -165,20 +186,22 @@ func sortedKeys[V any](m map[string]V) []string {
 	return keys
 }
 
-// buildBeat makes or rebuilds one beat's draft.
-func (s *Service) buildBeat(ctx context.Context, sc slotCtx, beatID string, arts []article.Article, res *BuildResult) error {
-	beat, ok := beatOf(sc.dc, beatID)
-	reason := ""
-	switch {
-	case !ok:
-		reason = "no beat covers this address"
-	case beat.PostmanID == "":
-		reason = "beat " + beatID + " has no postman"
-	}
+// buildBeat makes or rebuilds one beat's draft for the postman walking
+// it; planned keeps the articles' order (a chosen plan's) instead of
+// optimising it.
+func (s *Service) buildBeat(ctx context.Context, sc slotCtx, crew Crew, beatID string, arts []article.Article, planned bool, res *BuildResult) error {
+	beat, _ := beatOf(sc.dc, beatID)
+	walker, reason := crew.Walker(beatID)
 	prev, err := s.store.ManifestFor(ctx, sc.dc.ID, beatID, sc.date, sc.slot)
 	switch {
 	case err != nil && !postal.IsCode(err, postal.CodeNotFound):
 		return err
+	case err == nil && prev.Status == StatusDraft && (reason != "" || prev.PostmanID != walker):
+		// Nobody or someone else walks the beat now: the old draft goes.
+		if err := s.store.DeleteDraft(ctx, prev.ID, prev.Version); err != nil {
+			return err
+		}
+		prev = Record{}
 	case reason == "" && err == nil && prev.Status == StatusDispatched:
 		reason = "the manifest " + prev.ID + " is already dispatched; amend it to add this article"
 	}
@@ -188,7 +211,7 @@ func (s *Service) buildBeat(ctx context.Context, sc slotCtx, beatID string, arts
 		}
 		return nil
 	}
-	r, err := s.draft(ctx, sc, beat, arts, prev)
+	r, err := s.draft(ctx, sc, beat, walker, arts, prev, planned)
 	if err != nil {
 		return err
 	}
@@ -208,23 +231,32 @@ func beatOf(dc centre.DC, id string) (centre.Beat, bool) {
 	return centre.Beat{}, false
 }
 
-// draft lays out a beat's articles as a manifest record.
-func (s *Service) draft(ctx context.Context, sc slotCtx, beat centre.Beat, arts []article.Article, prev Record) (Record, error) {
-	m := Manifest{ID: prev.ID, Version: prev.Version + 1, DCID: sc.dc.ID, BeatID: beat.ID, PostmanID: beat.PostmanID,
+// draft lays out a beat's articles as a manifest record for its walker.
+func (s *Service) draft(ctx context.Context, sc slotCtx, beat centre.Beat, walker string, arts []article.Article, prev Record, planned bool) (Record, error) {
+	m := Manifest{ID: prev.ID, Version: prev.Version + 1, DCID: sc.dc.ID, BeatID: beat.ID, PostmanID: walker,
 		Date: sc.date, Slot: sc.slot, Window: sc.window, Status: StatusDraft}
 	if m.ID == "" {
 		m.ID = s.newID()
 	}
-	s.layout(ctx, &m, sc.dc, arts)
+	s.layout(ctx, &m, sc.dc, arts, planned)
 	return render(m, booked(arts), sc.capacity, s.now())
 }
 
-// layout groups articles into stops and orders them.
-func (s *Service) layout(ctx context.Context, m *Manifest, dc centre.DC, arts []article.Article) {
-	m.Stops, m.DistanceM = s.order(ctx, m, dc, s.stops(arts))
+// layout groups articles into stops and orders them (or keeps their
+// order, when planned).
+func (s *Service) layout(ctx context.Context, m *Manifest, dc centre.DC, arts []article.Article, planned bool) {
+	if planned {
+		m.Stops, m.DistanceM = Keep(dc, s.stops(arts))
+	} else {
+		m.Stops, m.DistanceM = s.Tour(ctx, dc, m.DCID+m.BeatID+m.Date+string(m.Slot), s.stops(arts))
+	}
 	setUPI(m, dc)
 	m.Centre = &Point{Lat: dc.Lat, Lon: dc.Lon}
 }
+
+// Households groups articles into stops, a household each, in the order
+// the articles come.
+func (s *Service) Households(arts []article.Article) []Stop { return s.stops(arts) }
 
 // stops groups articles by household, each group one stop.
 func (s *Service) stops(arts []article.Article) []Stop {
@@ -248,12 +280,41 @@ func (s *Service) stops(arts []article.Article) []Stop {
 	return out
 }
 
-// order puts the stops with coordinates in the optimiser's order from the
-// centre and back, then those without, by address; it returns the tour's
-// length in metres.
-func (s *Service) order(ctx context.Context, m *Manifest, dc centre.DC, stops []Stop) ([]Stop, int64) {
-	var placed, unplaced []Stop
-	points := []route.LatLon{{Lat: dc.Lat, Lon: dc.Lon}}
+// Tour puts the stops with coordinates in the optimiser's order from the
+// centre and back (seeded by key, so the same stops give the same tour),
+// then those without, by address; it returns the tour's length in metres.
+func (s *Service) Tour(ctx context.Context, dc centre.DC, key string, stops []Stop) ([]Stop, int64) {
+	placed, unplaced, points := split(dc, stops)
+	seed := sha256.Sum256([]byte(key))
+	res := route.Solve(ctx, route.GeoMatrix(points, Circuity), route.Options{Budget: s.opt.RouteBudget,
+		Seed: uint64(seed[0])<<8 | uint64(seed[1]), MaxNoImprove: 2000})
+	out := make([]Stop, 0, len(stops))
+	for _, node := range res.Order[1:] {
+		out = append(out, placed[node-1])
+	}
+	return number(append(out, unplaced...)), res.Length
+}
+
+// Keep keeps the stops with coordinates in their order from the centre and
+// back, then those without, by address; it returns the tour's length in
+// metres.
+func Keep(dc centre.DC, stops []Stop) ([]Stop, int64) {
+	placed, unplaced, points := split(dc, stops)
+	m := route.GeoMatrix(points, Circuity)
+	var length int64
+	for i := 1; i < len(points); i++ {
+		length += m.Dist(i-1, i)
+	}
+	if len(points) > 1 {
+		length += m.Dist(len(points)-1, 0)
+	}
+	return number(append(placed, unplaced...)), length
+}
+
+// split parts stops into those with coordinates (with the centre first in
+// points) and those without, sorted by address.
+func split(dc centre.DC, stops []Stop) (placed, unplaced []Stop, points []route.LatLon) {
+	points = []route.LatLon{{Lat: dc.Lat, Lon: dc.Lon}}
 	for _, st := range stops {
 		if st.Lat == nil || st.Lon == nil {
 			unplaced = append(unplaced, st)
@@ -263,18 +324,15 @@ func (s *Service) order(ctx context.Context, m *Manifest, dc centre.DC, stops []
 		points = append(points, route.LatLon{Lat: *st.Lat, Lon: *st.Lon})
 	}
 	sort.Slice(unplaced, func(i, j int) bool { return unplaced[i].Address < unplaced[j].Address })
-	seed := sha256.Sum256([]byte(m.DCID + m.BeatID + m.Date + string(m.Slot)))
-	res := route.Solve(ctx, route.GeoMatrix(points, Circuity), route.Options{Budget: s.opt.RouteBudget,
-		Seed: uint64(seed[0])<<8 | uint64(seed[1]), MaxNoImprove: 2000})
-	out := make([]Stop, 0, len(stops))
-	for _, node := range res.Order[1:] {
-		out = append(out, placed[node-1])
+	return placed, unplaced, points
+}
+
+// number sets the stops' seq in order.
+func number(stops []Stop) []Stop {
+	for i := range stops {
+		stops[i].Seq = i + 1
 	}
-	out = append(out, unplaced...)
-	for i := range out {
-		out[i].Seq = i + 1
-	}
-	return out, res.Length
+	return stops
 }
 
 // booked sums the articles' load in hundredths of a letter.

@@ -253,7 +253,7 @@ func (s *Service) Amend(ctx context.Context, p postal.Principal, id string, am A
 		return Summary{}, err
 	}
 	m.Version++
-	s.layout(ctx, &m, dc, arts)
+	s.layout(ctx, &m, dc, arts, false)
 	codes, err := s.keepChecks(ctx, m.ID, &m, dc)
 	if err != nil {
 		return Summary{}, err

@@ -168,4 +168,5 @@ type Store interface {
 	// (r.Assignments; storing their codes and queueing their SMS) and the
 	// removed ones out of it, back to the counter.
 	Amend(ctx context.Context, r Record, added, removed []string, out, held article.Event, codes []otp.Issued) error
+	PlanStore
 }

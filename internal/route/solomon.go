@@ -88,12 +88,12 @@ func ParseSolomon(r io.Reader) (*Solomon, error) {
 		}
 		upper := strings.ToUpper(text)
 		switch {
+		case upper == "VEHICLE":
+			section = "vehicle"
+			continue
 		case in.Name == "" && section == "":
 			in.Name = text
 			section = "name"
-			continue
-		case upper == "VEHICLE":
-			section = "vehicle"
 			continue
 		case upper == "CUSTOMER":
 			section = "customer"

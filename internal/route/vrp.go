@@ -90,7 +90,13 @@ type VRPResult struct {
 // respects its vehicle's capacity and window and every job's window; a job
 // that cannot be placed is reported in Unassigned, never forced in.
 func SolveVRP(ctx context.Context, p VRP, opt VRPOptions) VRPResult {
+	return solveVRP(ctx, p, opt, defaultTuning())
+}
+
+// solveVRP is SolveVRP with the search parameters given.
+func solveVRP(ctx context.Context, p VRP, opt VRPOptions, tune tuning) VRPResult {
 	m := newModel(p, opt)
+	m.tune = tune
 	res := VRPResult{Routes: make([][]int, len(p.Vehicles))}
 	for i := range res.Routes {
 		res.Routes[i] = []int{}
@@ -131,6 +137,7 @@ type model struct {
 	vehCost   int64     // added per used vehicle when fewer
 	absCost   int64     // added per absent job; dominates everything else
 	neigh     [][]int32 // per node, the other job nodes nearest first
+	tune      tuning    // search parameters
 }
 
 // newModel copies p into flat arrays and sets the penalty weights.
@@ -227,6 +234,11 @@ type sol struct {
 	late   [][]int64 // per vehicle and position: latest service start
 	absent []int     // job nodes not on any route
 	where  []int     // per node, its vehicle or -1
+	pos    []int     // per node on a route, its position there
+	dirty  []bool    // per vehicle: route changed since the flags were cleared
+
+	loadBuf [2][][1]int64 // scratch for the local search
+	awayBuf [2][][2]int64
 }
 
 // newSol returns a solution with every job absent.
@@ -234,7 +246,7 @@ func newSol(m *model) *sol {
 	V := len(m.veh)
 	s := &sol{m: m, routes: make([][]int, V), load: make([]int64, V),
 		dist: make([]int64, V), away: make([]int64, V), early: make([][]int64, V),
-		late: make([][]int64, V), where: make([]int, m.n+1)}
+		late: make([][]int64, V), where: make([]int, m.n+1), pos: make([]int, m.n+1), dirty: make([]bool, V)}
 	for i := 1; i <= m.n; i++ {
 		s.absent = append(s.absent, i)
 		s.where[i] = -1
@@ -254,6 +266,7 @@ func (s *sol) copyFrom(o *sol) {
 	copy(s.dist, o.dist)
 	copy(s.away, o.away)
 	copy(s.where, o.where)
+	copy(s.pos, o.pos)
 	s.absent = append(s.absent[:0], o.absent...)
 }
 
@@ -304,6 +317,7 @@ func (s *sol) update(v int) {
 		dist += m.c(prev, u)
 		away += m.awayOf(u, v)
 		s.where[u] = v
+		s.pos[u] = k
 		prev = u
 	}
 	if n > 0 {
@@ -317,6 +331,7 @@ func (s *sol) update(v int) {
 		next = u
 	}
 	s.load[v], s.dist[v], s.away[v] = load, dist, away
+	s.dirty[v] = true
 }
 
 // depart returns the node at position k-1 of v's route (the depot for k ==

@@ -132,6 +132,10 @@ func (s *sol) recreate(rng *rand.Rand, blink float64, allow []bool) {
 	m := s.m
 	left := s.absent[:0]
 	pending := append([]int(nil), s.absent...)
+	b := blinker{state: rng.Uint64() | 1, threshold: uint64(blink * (1 << 63) * 2)}
+	if blink <= 0 {
+		b.threshold = 0
+	}
 	for _, u := range pending {
 		bv, bk := -1, -1
 		var best int64
@@ -150,20 +154,15 @@ func (s *sol) recreate(rng *rand.Rand, blink float64, allow []bool) {
 			if s.load[v]+m.dem[u] > m.veh[v].Capacity {
 				continue
 			}
-			for k := 0; k <= len(r); k++ {
-				if blink > 0 && rng.Float64() < blink {
-					continue
-				}
-				c, ok := s.insertCost(u, v, k)
-				if !ok {
-					continue
-				}
-				if len(r) == 0 && m.fewer {
-					c += m.vehCost
-				}
-				if bv < 0 || c < best {
-					bv, bk, best = v, k, c
-				}
+			c, k := s.scan(u, v, &b)
+			if k < 0 {
+				continue
+			}
+			if len(r) == 0 && m.fewer {
+				c += m.vehCost
+			}
+			if bv < 0 || c < best {
+				bv, bk, best = v, k, c
 			}
 		}
 		if bv < 0 {
@@ -173,4 +172,64 @@ func (s *sol) recreate(rng *rand.Rand, blink float64, allow []bool) {
 		s.insert(u, bv, bk)
 	}
 	s.absent = left
+}
+
+// blinker draws the blinks: a xorshift generator, cheaper than rand for
+// one draw per insertion position.
+type blinker struct {
+	state, threshold uint64
+}
+
+// skip reports whether to skip the next position.
+func (b *blinker) skip() bool {
+	if b.threshold == 0 {
+		return false
+	}
+	x := b.state
+	x ^= x << 13
+	x ^= x >> 7
+	x ^= x << 17
+	b.state = x
+	return x < b.threshold
+}
+
+// scan returns the cheapest feasible position for u in v's route, with
+// blinks, and its cost (with any away penalty); position -1 if none. It
+// is insertCost unrolled over the route: the departure time from each
+// position and the latest start at the next are read in one pass, and the
+// scan stops once the previous stop cannot start before u's due time
+// (earliest starts only grow along a route).
+func (s *sol) scan(u, v int, b *blinker) (int64, int) {
+	m := s.m
+	N := m.n + 1
+	r, early, late := s.routes[v], s.early[v], s.late[v]
+	cu := m.cost[u*N : (u+1)*N]
+	tu := m.trv[u*N : (u+1)*N]
+	readyU, dueU, svcU := m.ready[u], m.due[u], m.svc[u]
+	away := m.awayOf(u, v)
+	veh := m.veh[v]
+	best, pos := int64(0), -1
+	p, dep := 0, veh.Start
+	for k := 0; k <= len(r); k++ {
+		q, lt := 0, veh.End
+		if k < len(r) {
+			q, lt = r[k], late[k]
+		}
+		if k > 0 && early[k-1] > dueU {
+			break
+		}
+		if lt >= readyU && !b.skip() {
+			st := max(readyU, dep+tu[p])
+			if st <= dueU && st+svcU+tu[q] <= lt {
+				c := cu[p] + cu[q] - m.cost[p*N+q]
+				if pos < 0 || c < best {
+					best, pos = c, k
+				}
+			}
+		}
+		if k < len(r) {
+			p, dep = q, early[k]+m.svc[q]
+		}
+	}
+	return best + away, pos
 }

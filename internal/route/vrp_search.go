@@ -15,15 +15,21 @@ import (
 	"time"
 )
 
-// SISR parameters: about avgRemoved jobs per ruin, in strings of at most
-// maxString jobs; blink is the chance to skip an insertion position.
-const (
-	avgRemoved = 10.0
-	maxString  = 10.0
-	blinkRate  = 0.01
-	// fleetShare is the part of the budget the fleet phase may use.
-	fleetShare = 0.5
-)
+// tuning holds the search's parameters.
+type tuning struct {
+	avgRemoved float64 // jobs removed per ruin, on average (SISR's c̄)
+	maxString  float64 // longest string removed (SISR's Lmax)
+	blink      float64 // chance to skip an insertion position
+	fleetFrom  float64 // share of the budget when the fleet phase starts
+	fleetTo    float64 // share of the budget when it ends
+	t0, tf     float64 // annealing temperatures, in mean edge costs
+	local      bool    // run the local search after each recreate
+}
+
+// defaultTuning returns what SolveVRP uses.
+func defaultTuning() tuning {
+	return tuning{avgRemoved: 10, maxString: 10, blink: 0.01, fleetFrom: 0.45, fleetTo: 0.75, t0: 2, tf: 0.02, local: true}
+}
 
 // control tracks the budget: time, iterations and cancellation.
 type control struct {
@@ -76,10 +82,22 @@ func (m *model) search(ctx context.Context, s *sol, opt VRPOptions) (*sol, int) 
 	c := newControl(ctx, opt)
 	w := newWork(m)
 	best := s.clone()
-	if m.fewer {
-		best = m.fleet(best, c, rng, w)
+	if !m.fewer {
+		m.anneal(best, c, rng, w, 0, 1)
+		return best, c.iters
 	}
-	m.anneal(best, c, rng, w)
+	// Vehicles first: anneal (whose vehicle penalty already empties
+	// routes), then try to remove whole routes, then anneal the result.
+	m.anneal(best, c, rng, w, 0, m.tune.fleetFrom)
+	if _, ok := c.progress(); ok {
+		reduced := m.fleet(best.clone(), c, rng, w, m.tune.fleetTo)
+		if reduced.objective() < best.objective() {
+			best = reduced
+		}
+	}
+	if f, ok := c.progress(); ok {
+		m.anneal(best, c, rng, w, f, 1)
+	}
 	return best, c.iters
 }
 
@@ -96,23 +114,32 @@ func newWork(m *model) *work {
 }
 
 // anneal runs ruin and recreate from best under simulated annealing until
-// the budget is spent, keeping the best solution in best.
-func (m *model) anneal(best *sol, c *control, rng *rand.Rand, w *work) {
+// the budget's share until is spent (cooling from share from), keeping the
+// best solution in best.
+func (m *model) anneal(best *sol, c *control, rng *rand.Rand, w *work, from, until float64) {
 	cur, trial := best.clone(), best.clone()
 	curObj, bestObj := cur.objective(), best.objective()
 	t0, tf := m.temperatures(best)
+	margin := int64(t0) // trials this close to the best get the local search
 	for {
 		f, ok := c.progress()
-		if !ok {
+		if !ok || f >= until {
 			return
 		}
 		c.iters++
 		trial.copyFrom(cur)
+		clear(trial.dirty)
 		trial.ruin(rng, w)
 		trial.order(rng, w)
-		trial.recreate(rng, blinkRate, nil)
+		trial.recreate(rng, m.tune.blink, nil)
 		obj := trial.objective()
-		temp := t0 * math.Pow(tf/t0, f)
+		if m.tune.local && obj < bestObj+margin {
+			// polish only the promising trials: the local search costs
+			// several recreates
+			trial.improve(trial.dirty)
+			obj = trial.objective()
+		}
+		temp := t0 * math.Pow(tf/t0, (f-from)/(until-from))
 		if float64(obj) < float64(curObj)-temp*math.Log(rng.Float64()) {
 			cur, trial = trial, cur
 			curObj = obj
@@ -139,7 +166,7 @@ func (m *model) temperatures(s *sol) (float64, float64) {
 	if edges > 0 && d > 0 {
 		mean = float64(d) / float64(edges)
 	}
-	return 0.5 * mean, 0.005 * mean
+	return m.tune.t0 * mean, m.tune.tf * mean
 }
 
 // fleet tries to serve every job with fewer vehicles: it empties the
@@ -147,7 +174,7 @@ func (m *model) temperatures(s *sol) (float64, float64) {
 // routes, accepting a solution with fewer absent jobs or whose absent
 // jobs were absent less often, until none are absent; then it repeats
 // with one route less. It returns the solution with the fewest vehicles.
-func (m *model) fleet(best *sol, c *control, rng *rand.Rand, w *work) *sol {
+func (m *model) fleet(best *sol, c *control, rng *rand.Rand, w *work, until float64) *sol {
 	var demand, capMax int64
 	for u := 1; u <= m.n; u++ {
 		demand += m.dem[u]
@@ -171,7 +198,7 @@ func (m *model) fleet(best *sol, c *control, rng *rand.Rand, w *work) *sol {
 	target := len(best.absent) // jobs no vehicle could take stay out
 	for {
 		f, ok := c.progress()
-		if !ok || f >= fleetShare {
+		if !ok || f >= until {
 			return best
 		}
 		if len(cur.absent) <= target {
@@ -190,7 +217,7 @@ func (m *model) fleet(best *sol, c *control, rng *rand.Rand, w *work) *sol {
 		trial.copyFrom(cur)
 		trial.ruin(rng, w)
 		trial.order(rng, w)
-		trial.recreate(rng, blinkRate, w.allow)
+		trial.recreate(rng, m.tune.blink, w.allow)
 		for _, u := range trial.absent {
 			absCount[u]++
 		}
@@ -245,8 +272,8 @@ func (s *sol) ruin(rng *rand.Rand, w *work) {
 	if assigned == 0 {
 		return
 	}
-	ls := min(maxString, float64(assigned)/float64(used))
-	ksMax := 4*avgRemoved/(1+ls) - 1
+	ls := min(m.tune.maxString, float64(assigned)/float64(used))
+	ksMax := 4*m.tune.avgRemoved/(1+ls) - 1
 	ks := int(rng.Float64()*ksMax) + 1
 	seed := 1 + rng.IntN(m.n)
 	for s.where[seed] < 0 {

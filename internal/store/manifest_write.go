@@ -105,9 +105,14 @@ func storeCodes(ctx context.Context, x runner, codes []otp.Issued, at time.Time)
 // manifest's postman, if it is still scheduled for the manifest's slot.
 func sendOut(ctx context.Context, x runner, id string, r manifest.Record, ev article.Event) error {
 	var n, moved int
-	if err := x.queryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN COALESCE(beat_id, '') <> ? THEN 1 END) FROM articles
-		WHERE id = ? AND status = ? AND sched_date = ? AND sched_slot = ?`,
-		r.BeatID, id, string(article.StatusScheduled), r.Date, string(r.Slot)).Scan(&n, &moved); err != nil {
+	// An article off its own beat is in place when the slot's chosen beat
+	// plan puts it on this manifest's beat.
+	if err := x.queryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN COALESCE(a.beat_id, '') <> ? AND NOT EXISTS (
+			SELECT 1 FROM beat_plan_choices c JOIN beat_plan_articles pa ON pa.plan_id = c.plan_id
+			WHERE c.dc_id = a.dc_id AND c.date = a.sched_date AND c.slot = a.sched_slot AND pa.article_id = a.id AND pa.beat_id = ?)
+		THEN 1 END) FROM articles a
+		WHERE a.id = ? AND a.status = ? AND a.sched_date = ? AND a.sched_slot = ?`,
+		r.BeatID, r.BeatID, id, string(article.StatusScheduled), r.Date, string(r.Slot)).Scan(&n, &moved); err != nil {
 		return classify("dispatch: check", err)
 	}
 	if n != 1 {

@@ -22,6 +22,8 @@ const screens = [
   { name: 'partners', admin: true, load: () => import('./partners.js') },
   { name: 'forecast', load: () => import('./forecast.js') },
   // forecast and festivals (fc.): screens above this line
+  { name: 'roster', load: () => import('./plan-roster.js') },
+  { name: 'beatplan', load: () => import('./plan-beats.js') },
   // rosters and beat plans (plan.): screens above this line
   { name: 'sorting', load: () => import('./sorting.js') },
   // sorting (sort.): screens above this line

@@ -41,6 +41,16 @@ CREATE TABLE beat_plans (
 );
 CREATE INDEX beat_plans_slot ON beat_plans (dc_id, date, slot);
 
+-- The beat whose manifest carries each article of a plan, so a dispatch
+-- knows an article off its own beat is there by the chosen plan.
+CREATE TABLE beat_plan_articles (
+    plan_id    TEXT NOT NULL REFERENCES beat_plans (id),
+    article_id TEXT NOT NULL REFERENCES articles (id),
+    beat_id    TEXT NOT NULL,
+    PRIMARY KEY (plan_id, article_id)
+);
+CREATE INDEX beat_plan_articles_article ON beat_plan_articles (article_id);
+
 -- The plan a slot's build follows; no row: the fixed beats.
 CREATE TABLE beat_plan_choices (
     dc_id     TEXT NOT NULL REFERENCES dcs (id),
