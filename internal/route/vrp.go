@@ -28,7 +28,7 @@ type VRP struct {
 	// (1..len(Jobs)) is Jobs[i-1].
 	Cost Matrix
 	// Travel is the travel time between nodes, in the units of windows and
-	// service; nil means Cost.
+	// service; nil means Cost. Like every Matrix it is symmetric.
 	Travel   Matrix
 	Jobs     []Job
 	Vehicles []Vehicle
@@ -86,7 +86,8 @@ type VRPResult struct {
 }
 
 // SolveVRP builds routes for p's jobs with a regret insertion, then
-// improves them by ruin and recreate under the budget. Every returned route
+// improves them by ruin and recreate (with 2-opt and 2-opt* on promising
+// trials) under the budget, on the calling goroutine. Every returned route
 // respects its vehicle's capacity and window and every job's window; a job
 // that cannot be placed is reported in Unassigned, never forced in.
 func SolveVRP(ctx context.Context, p VRP, opt VRPOptions) VRPResult {

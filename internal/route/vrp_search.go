@@ -3,9 +3,12 @@ package route
 // This file holds the VRP search: slack-induced string removals (SISR,
 // Christiaens & Vanden Berghe 2020) ruin a few strings of neighbouring
 // jobs, a greedy insertion with blinks recreates the solution, and
-// simulated annealing decides what to keep. With FewerVehicles a fleet
-// phase first removes whole routes and keeps ruining and recreating until
-// their jobs fit elsewhere.
+// simulated annealing decides what to keep; trials close to the best are
+// polished by the local search of vrp_ls.go. With FewerVehicles (where a
+// used vehicle costs more than any distance) the budget is split: anneal
+// for 45 %, then a fleet phase until 75 % that empties whole routes and
+// ruins and recreates until their jobs fit elsewhere, then anneal again
+// from the solution with the fewest vehicles.
 
 import (
 	"context"
