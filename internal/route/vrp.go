@@ -378,13 +378,3 @@ func (s *sol) insert(u, v, k int) {
 	s.where[u] = v
 	s.update(v)
 }
-
-// servable reports whether vehicle v could serve u alone.
-func (m *model) servable(u, v int) bool {
-	veh := m.veh[v]
-	if m.dem[u] > veh.Capacity {
-		return false
-	}
-	st := max(m.ready[u], veh.Start+m.t(0, u))
-	return st <= m.due[u] && st+m.svc[u]+m.t(u, 0) <= veh.End
-}
