@@ -449,3 +449,44 @@ func TestVRPLocalSearchMoves(t *testing.T) {
 		t.Fatalf("vehicles first: %v %v", s.routes[0], s.routes[1])
 	}
 }
+
+func TestVRPScanMatchesInsertCost(t *testing.T) {
+	// scan is insertCost unrolled with early exits; on every route and for
+	// every job of another route they must find the same cheapest place.
+	p := randomVRP(8, 80, 6)
+	for i := range p.Vehicles {
+		p.Vehicles[i].Capacity = 200 // room left on most routes: windows bind
+	}
+	for i := range p.Jobs {
+		p.Jobs[i].Due += 150
+	}
+	p.Vehicles[2].Start, p.Vehicles[2].End = 100, 450
+	m := newModel(p, VRPOptions{AwayCost: 7})
+	m.tune = defaultTuning()
+	s := newSol(m)
+	m.construct(s)
+	checked := 0
+	for v := range s.routes {
+		for u := 1; u <= m.n; u++ {
+			if s.where[u] == v {
+				continue
+			}
+			want, wantPos := noPlace, -1
+			for k := 0; k <= len(s.routes[v]); k++ {
+				if c, ok := s.insertCost(u, v, k); ok && (wantPos < 0 || c < want) {
+					want, wantPos = c, k
+				}
+			}
+			got, pos := s.bestIn(u, v)
+			if got != want || pos != wantPos {
+				t.Fatalf("job %d on vehicle %d: scan %d at %d, insertCost %d at %d", u, v, got, pos, want, wantPos)
+			}
+			if pos >= 0 {
+				checked++
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d feasible placements compared", checked)
+	}
+}
