@@ -87,7 +87,9 @@ type VRPResult struct {
 
 // SolveVRP builds routes for p's jobs with a regret insertion, then
 // improves them by ruin and recreate (with 2-opt and 2-opt* on promising
-// trials) under the budget, on the calling goroutine. Every returned route
+// trials) under the budget, on the calling goroutine. The budget bounds
+// the search, not the construction before it (about 0.05 s for 300 jobs
+// and 0.6 s for 1000 on ten vehicles, one core). Every returned route
 // respects its vehicle's capacity and window and every job's window; a job
 // that cannot be placed is reported in Unassigned, never forced in.
 func SolveVRP(ctx context.Context, p VRP, opt VRPOptions) VRPResult {
