@@ -129,3 +129,16 @@ func TestVrpbenchErrors(t *testing.T) {
 		t.Errorf("unnamed instance: %v %q", err, out)
 	}
 }
+
+func TestVrpbenchCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	getenv := func(string) string { return "" }
+	if err := run(context.Background(), []string{"dakiya", "help"}, getenv, strings.NewReader(""), &out, &errOut); err != nil ||
+		!strings.Contains(out.String(), "vrpbench    [-budget 10s]") {
+		t.Fatalf("help: %v %q", err, out.String())
+	}
+	err := run(context.Background(), []string{"dakiya", "vrpbench"}, getenv, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "give one or more Solomon") {
+		t.Fatalf("vrpbench without files: %v", err)
+	}
+}
