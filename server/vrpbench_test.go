@@ -107,7 +107,7 @@ func TestVrpbenchErrors(t *testing.T) {
 	}{
 		{"no files", nil, "give one or more Solomon"},
 		{"missing file", []string{good, filepath.Join(tmp, "nope.txt")}, "no such file"},
-		{"malformed file", []string{good, bad}, `bad.txt: line 9: column 5: "zero" is not an integer`},
+		{"malformed file", []string{good, bad}, `bad.txt: solomon: line 9: column 5: "zero" is not an integer`},
 		{"bad flag", []string{"-budget", "soon", good}, "invalid value"},
 		{"unknown flag", []string{"-fast", good}, "flag provided but not defined"},
 		{"zero budget", []string{"-budget", "0s", good}, "-budget must be positive"},
