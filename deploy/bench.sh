@@ -58,6 +58,7 @@ if [[ -s $solomon/best_known.json ]]; then
       printf "| %s | %d / %d | %.2f | %.2f | %.2f | %d |\n", name, veh, bv[name], d, bk[name], gap, ms
     }
     END {
+      if (n == 0) { printf "\nno instance solved; infeasible or failed: %d\n", failed; exit }
       printf "\nmean gap %.2f %% over %d instances", sum / n, n
       split("C1 C2 R1 R2 RC1 RC2", order, " ")
       for (i = 1; i <= 6; i++) if (cn[order[i]]) printf "; %s %.2f %%", order[i], csum[order[i]] / cn[order[i]]

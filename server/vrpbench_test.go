@@ -107,7 +107,7 @@ func TestVrpbenchErrors(t *testing.T) {
 	}{
 		{"no files", nil, "give one or more Solomon"},
 		{"missing file", []string{good, filepath.Join(tmp, "nope.txt")}, "no such file"},
-		{"malformed file", []string{good, bad}, `bad.txt: line 9: column 5: "zero" is not an integer`},
+		{"malformed file", []string{good, bad}, `bad.txt: solomon: line 9: column 5: "zero" is not an integer`},
 		{"bad flag", []string{"-budget", "soon", good}, "invalid value"},
 		{"unknown flag", []string{"-fast", good}, "flag provided but not defined"},
 		{"zero budget", []string{"-budget", "0s", good}, "-budget must be positive"},
@@ -127,5 +127,18 @@ func TestVrpbenchErrors(t *testing.T) {
 	out, _, err := runVrpbench("-budget", "10ms", good)
 	if err != nil || !strings.HasPrefix(out, `{"name":"tiny","n":2,"vehicles":1,"distance":20,"ms":`) || !strings.HasSuffix(out, `"routes":[[1,2]]}`+"\n") {
 		t.Errorf("unnamed instance: %v %q", err, out)
+	}
+}
+
+func TestVrpbenchCommand(t *testing.T) {
+	var out, errOut bytes.Buffer
+	getenv := func(string) string { return "" }
+	if err := run(context.Background(), []string{"dakiya", "help"}, getenv, strings.NewReader(""), &out, &errOut); err != nil ||
+		!strings.Contains(out.String(), "vrpbench    [-budget 10s]") {
+		t.Fatalf("help: %v %q", err, out.String())
+	}
+	err := run(context.Background(), []string{"dakiya", "vrpbench"}, getenv, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "give one or more Solomon") {
+		t.Fatalf("vrpbench without files: %v", err)
 	}
 }

@@ -74,6 +74,15 @@ type Solomon struct {
 // integer columns (CUST NO., XCOORD., YCOORD., DEMAND, READY TIME, DUE
 // DATE, SERVICE TIME) whose first row is the depot. Errors name the line.
 func ParseSolomon(r io.Reader) (*Solomon, error) {
+	in, err := parseSolomon(r)
+	if err != nil {
+		return nil, fmt.Errorf("solomon: %w", err)
+	}
+	return in, nil
+}
+
+// parseSolomon is ParseSolomon without the error prefix.
+func parseSolomon(r io.Reader) (*Solomon, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	in := &Solomon{}

@@ -180,7 +180,7 @@ func TestSolveVRPSolomon(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		res := SolveVRP(context.Background(), in.VRP(), VRPOptions{MaxIterations: 1500, Seed: 1, FewerVehicles: true})
+		res := SolveVRP(context.Background(), in.VRP(), VRPOptions{MaxIterations: 1000, Seed: 1, FewerVehicles: true})
 		if len(res.Unassigned) != 0 {
 			t.Fatalf("%s: unassigned %v", name, res.Unassigned)
 		}

@@ -28,7 +28,7 @@ type VRP struct {
 	// (1..len(Jobs)) is Jobs[i-1].
 	Cost Matrix
 	// Travel is the travel time between nodes, in the units of windows and
-	// service; nil means Cost.
+	// service; nil means Cost. Like every Matrix it is symmetric.
 	Travel   Matrix
 	Jobs     []Job
 	Vehicles []Vehicle
@@ -86,7 +86,10 @@ type VRPResult struct {
 }
 
 // SolveVRP builds routes for p's jobs with a regret insertion, then
-// improves them by ruin and recreate under the budget. Every returned route
+// improves them by ruin and recreate (with 2-opt and 2-opt* on promising
+// trials) under the budget, on the calling goroutine. The budget bounds
+// the search, not the construction before it (about 0.05 s for 300 jobs
+// and 0.6 s for 1000 on ten vehicles, one core). Every returned route
 // respects its vehicle's capacity and window and every job's window; a job
 // that cannot be placed is reported in Unassigned, never forced in.
 func SolveVRP(ctx context.Context, p VRP, opt VRPOptions) VRPResult {
@@ -376,14 +379,4 @@ func (s *sol) insert(u, v, k int) {
 	s.routes[v] = slices.Insert(s.routes[v], k, u)
 	s.where[u] = v
 	s.update(v)
-}
-
-// servable reports whether vehicle v could serve u alone.
-func (m *model) servable(u, v int) bool {
-	veh := m.veh[v]
-	if m.dem[u] > veh.Capacity {
-		return false
-	}
-	st := max(m.ready[u], veh.Start+m.t(0, u))
-	return st <= m.due[u] && st+m.svc[u]+m.t(u, 0) <= veh.End
 }

@@ -13,14 +13,14 @@ const noPlace = int64(-1) << 62
 // its cost (opening an empty vehicle costs vehCost when vehicles come
 // first), or noPlace.
 func (s *sol) bestIn(u, v int) (int64, int) {
-	best, pos := noPlace, -1
-	for k := 0; k <= len(s.routes[v]); k++ {
-		c, ok := s.insertCost(u, v, k)
-		if ok && (pos < 0 || c < best) {
-			best, pos = c, k
-		}
+	if s.load[v]+s.m.dem[u] > s.m.veh[v].Capacity {
+		return noPlace, -1
 	}
-	if pos >= 0 && len(s.routes[v]) == 0 && s.m.fewer {
+	best, pos := s.scan(u, v, &blinker{})
+	if pos < 0 {
+		return noPlace, -1
+	}
+	if len(s.routes[v]) == 0 && s.m.fewer {
 		best += s.m.vehCost
 	}
 	return best, pos

@@ -3,9 +3,12 @@ package route
 // This file holds the VRP search: slack-induced string removals (SISR,
 // Christiaens & Vanden Berghe 2020) ruin a few strings of neighbouring
 // jobs, a greedy insertion with blinks recreates the solution, and
-// simulated annealing decides what to keep. With FewerVehicles a fleet
-// phase first removes whole routes and keeps ruining and recreating until
-// their jobs fit elsewhere.
+// simulated annealing decides what to keep; trials close to the best are
+// polished by the local search of vrp_ls.go. With FewerVehicles (where a
+// used vehicle costs more than any distance) the budget is split: anneal
+// for 45 %, then a fleet phase until 75 % that empties whole routes and
+// ruins and recreates until their jobs fit elsewhere, then anneal again
+// from the solution with the fewest vehicles.
 
 import (
 	"context"
@@ -106,6 +109,22 @@ type work struct {
 	ruined []bool
 	allow  []bool
 	keys   []int64
+	parked []int // absent jobs left out of this iteration's recreate
+}
+
+// park keeps at most k of the jobs already absent (chosen at random) for
+// this iteration's recreate and moves the rest to w.parked, so that an
+// overloaded fleet with many jobs left over does not make every
+// iteration try them all.
+func (s *sol) park(rng *rand.Rand, w *work, k int) {
+	w.parked = w.parked[:0]
+	if len(s.absent) <= k {
+		return
+	}
+	a := s.absent
+	rng.Shuffle(len(a), func(i, j int) { a[i], a[j] = a[j], a[i] })
+	w.parked = append(w.parked, a[k:]...)
+	s.absent = a[:k]
 }
 
 func newWork(m *model) *work {
@@ -129,9 +148,11 @@ func (m *model) anneal(best *sol, c *control, rng *rand.Rand, w *work, from, unt
 		c.iters++
 		trial.copyFrom(cur)
 		clear(trial.dirty)
+		trial.park(rng, w, 2*int(m.tune.avgRemoved))
 		trial.ruin(rng, w)
 		trial.order(rng, w)
 		trial.recreate(rng, m.tune.blink, nil)
+		trial.absent = append(trial.absent, w.parked...)
 		obj := trial.objective()
 		if m.tune.local && obj < bestObj+margin {
 			// polish only the promising trials: the local search costs

@@ -259,8 +259,9 @@ func bruteForceVRP(p VRP) int64 {
 }
 
 func TestSolveVRPMatchesBruteForce(t *testing.T) {
+	compared := 0
 	for seed := uint64(1); seed <= 6; seed++ {
-		p := randomVRP(seed, 7, 3)
+		p := randomVRP(seed, 6, 3)
 		for i := range p.Jobs {
 			p.Jobs[i].Home = -1
 			p.Jobs[i].Demand *= 2
@@ -275,9 +276,13 @@ func TestSolveVRPMatchesBruteForce(t *testing.T) {
 			}
 			continue
 		}
+		compared++
 		if len(res.Unassigned) != 0 || res.Distance != want {
 			t.Errorf("seed %d: distance %d unassigned %v, optimum %d", seed, res.Distance, res.Unassigned, want)
 		}
+	}
+	if compared < 4 {
+		t.Fatalf("only %d of 6 random instances were feasible", compared)
 	}
 }
 
@@ -380,5 +385,108 @@ func TestSolveVRPBudgetAndCancel(t *testing.T) {
 	checkVRP(t, p, VRPOptions{}, res)
 	if res.Iterations > 64 {
 		t.Fatalf("%d iterations after cancel", res.Iterations)
+	}
+}
+
+// solWith builds a solution of p with the given routes.
+func solWith(p VRP, opt VRPOptions, routes ...[]int) *sol {
+	m := newModel(p, opt)
+	m.tune = defaultTuning()
+	s := newSol(m)
+	s.absent = s.absent[:0]
+	for v, r := range routes {
+		s.routes[v] = append([]int(nil), r...)
+		s.update(v)
+	}
+	return s
+}
+
+func TestVRPLocalSearchMoves(t *testing.T) {
+	// A square walked corner to corner crosses itself; 2-opt uncrosses it.
+	pts := [][2]float64{{0, 0}, {0, 10}, {10, 10}, {10, 0}}
+	jobs := []Job{{Demand: 1, Home: -1}, {Demand: 1, Home: -1}, {Demand: 1, Home: -1}}
+	p := planar(pts, jobs, fleet(2, 10, 1000))
+	s := solWith(p, VRPOptions{}, []int{2, 1, 3})
+	if !s.twoOpt(0) || !slices.Equal(s.routes[0], []int{1, 2, 3}) && !slices.Equal(s.routes[0], []int{3, 2, 1}) || s.dist[0] != 40 {
+		t.Fatalf("2-opt: %v, distance %d", s.routes[0], s.dist[0])
+	}
+	// The same crossing, but job 2 must be served first: no reversal is
+	// feasible, so the route stays.
+	p.Jobs[1].Due = 15
+	s = solWith(p, VRPOptions{}, []int{2, 1, 3})
+	if s.twoOpt(0) || !slices.Equal(s.routes[0], []int{2, 1, 3}) {
+		t.Fatalf("2-opt broke a window: %v", s.routes[0])
+	}
+	// Two routes that each go out to one side and cross back to the
+	// other: exchanging tails gives two clean out-and-back routes.
+	pts = [][2]float64{{0, 0}, {-10, 0}, {-10, 1}, {10, 0}, {10, 1}}
+	jobs = []Job{{Demand: 1, Home: -1}, {Demand: 1, Home: -1}, {Demand: 1, Home: -1}, {Demand: 1, Home: -1}}
+	p = planar(pts, jobs, fleet(2, 10, 1000))
+	s = solWith(p, VRPOptions{}, []int{1, 3}, []int{4, 2})
+	before := s.dist[0] + s.dist[1]
+	if !s.twoOptStar(0, 1) || s.dist[0]+s.dist[1] >= before || s.where[1] != s.where[2] || s.where[3] != s.where[4] {
+		t.Fatalf("2-opt*: %v %v, distance %d from %d", s.routes[0], s.routes[1], s.dist[0]+s.dist[1], before)
+	}
+	// With room for two jobs per vehicle, no exchange may put three on one
+	// route.
+	p.Vehicles = fleet(2, 2, 1000)
+	s = solWith(p, VRPOptions{}, []int{1, 3}, []int{4, 2})
+	s.twoOptStar(0, 1)
+	if s.load[0] > 2 || s.load[1] > 2 {
+		t.Fatalf("2-opt* overloaded a vehicle: %v %v", s.routes[0], s.routes[1])
+	}
+	// Different return times: tails are not exchanged.
+	p.Vehicles[1].End = 900
+	s = solWith(p, VRPOptions{}, []int{1, 3}, []int{4, 2})
+	if s.twoOptStar(0, 1) {
+		t.Fatalf("2-opt* between vehicles with different ends: %v %v", s.routes[0], s.routes[1])
+	}
+	// With vehicles first, merging two routes into one is taken.
+	p.Vehicles = fleet(2, 10, 1000)
+	s = solWith(p, VRPOptions{FewerVehicles: true}, []int{1, 2}, []int{3, 4})
+	s.improve([]bool{true, true})
+	if s.used() != 1 {
+		t.Fatalf("vehicles first: %v %v", s.routes[0], s.routes[1])
+	}
+}
+
+func TestVRPScanMatchesInsertCost(t *testing.T) {
+	// scan is insertCost unrolled with early exits; on every route and for
+	// every job of another route they must find the same cheapest place.
+	p := randomVRP(8, 80, 6)
+	for i := range p.Vehicles {
+		p.Vehicles[i].Capacity = 200 // room left on most routes: windows bind
+	}
+	for i := range p.Jobs {
+		p.Jobs[i].Due += 150
+	}
+	p.Vehicles[2].Start, p.Vehicles[2].End = 100, 450
+	m := newModel(p, VRPOptions{AwayCost: 7})
+	m.tune = defaultTuning()
+	s := newSol(m)
+	m.construct(s)
+	checked := 0
+	for v := range s.routes {
+		for u := 1; u <= m.n; u++ {
+			if s.where[u] == v {
+				continue
+			}
+			want, wantPos := noPlace, -1
+			for k := 0; k <= len(s.routes[v]); k++ {
+				if c, ok := s.insertCost(u, v, k); ok && (wantPos < 0 || c < want) {
+					want, wantPos = c, k
+				}
+			}
+			got, pos := s.bestIn(u, v)
+			if got != want || pos != wantPos {
+				t.Fatalf("job %d on vehicle %d: scan %d at %d, insertCost %d at %d", u, v, got, pos, want, wantPos)
+			}
+			if pos >= 0 {
+				checked++
+			}
+		}
+	}
+	if checked < 100 {
+		t.Fatalf("only %d feasible placements compared", checked)
 	}
 }
