@@ -289,7 +289,7 @@ async function onlyTheirOwn(sup) {
   check(JSON.stringify(rows) === JSON.stringify(['adm-dc-row-jaipur-city']), `the supervisor sees centres ${rows}`);
   await tab(sup, 'staff', 'adm-staff');
   const people = await sup.$$eval('[data-testid^="adm-user-row-"]', (els) => els.map((e) => e.dataset.testid));
-  check(people.sort().join() === 'adm-user-row-postman4,adm-user-row-postman6,adm-user-row-postman7,adm-user-row-supervisor2', `the supervisor sees staff ${people}`);
+  check(people.sort().join() === 'adm-user-row-postman4,adm-user-row-postman6,adm-user-row-postman7,adm-user-row-sorter2,adm-user-row-supervisor2', `the supervisor sees staff ${people}`);
   for (const absent of ['adm-staff-new', 'adm-user-form', 'adm-dc-new', 'adm-staff-filter', 'adm-user-manage-postman4', 'adm-user-toggle-supervisor2']) {
     check(!(await sup.$(T(absent))), `the supervisor is offered ${absent}`);
   }
