@@ -8,10 +8,11 @@ import "context"
 // at 30 the search stalled 3 % above optimum there, at 50 it does not.
 const kickSegment = 50
 
-// run builds a tour by nearest neighbour, takes it to a local optimum and
+// run chooses the candidate edges, builds a tour by nearest neighbour, takes it to a local optimum and
 // then repeats kick-and-repair until stop says so. It returns the best tour
 // and the number of kicks.
 func (s *solver) run(ctx context.Context, stop stopRule) ([]int, int) {
+	s.alphaCandidates(ctx, stop)
 	s.t = newTour(s.nearestNeighbourTour())
 	s.cur = s.tourLength()
 	for c := range s.n {
