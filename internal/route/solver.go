@@ -7,7 +7,8 @@ import (
 )
 
 // neighbours is how many cities each city keeps as candidates for new
-// edges (its alpha-nearest, see alpha.go). Ten is the usual sweet spot for
+// edges (its nearest, or on clustered inputs its alpha-nearest: see
+// alpha.go). Ten is the usual sweet spot for
 // 2-D instances: fewer misses good moves (on fl417, eight leave out three
 // more of a good tour's long edges), more slows every search without
 // finding better tours.
