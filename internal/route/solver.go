@@ -99,13 +99,13 @@ func (s *solver) nearOf(c int32) ([]int32, []int64) {
 	return s.near[lo:hi], s.nd[lo:hi]
 }
 
-// nearestNeighbourTour starts at city 0 and always goes to the nearest
+// nearestNeighbourTour starts at city from and always goes to the nearest
 // unvisited city.
-func (s *solver) nearestNeighbourTour() []int32 {
+func (s *solver) nearestNeighbourTour(from int32) []int32 {
 	n := s.n
 	order := make([]int32, 0, n)
 	seen := make([]bool, n)
-	c := int32(0)
+	c := from
 	for {
 		order = append(order, c)
 		seen[c] = true
