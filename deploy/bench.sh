@@ -25,6 +25,13 @@ DAKIYA_ROUTE_TABLE=1 GOMAXPROCS=1 go test -count=1 -run TestRouteQualityTable -v
   { cat var/bench-route.txt; exit 1; }
 sed -E 's/^[[:space:]]+//' var/bench-route.txt | grep -E '^\||^mean|^seed' | tee -a "$out"
 
+say ""
+say "### Large TSP: 2 s budget on one core, every TSPLIB instance of 400 to 1002 cities"
+say ""
+DAKIYA_ROUTE_LARGE=1 GOMAXPROCS=1 go test -count=1 -run TestRouteLargeTable -v ./internal/route >var/bench-tsp-large.txt 2>&1 ||
+  { cat var/bench-tsp-large.txt; exit 1; }
+sed -E 's/^[[:space:]]+//' var/bench-tsp-large.txt | grep -E '^\||^mean|^seed' | tee -a "$out"
+
 # large tsp: sections above this line
 say ""
 say "### VRP with time windows: Solomon's 56 instances, 10 s each on one core (vehicles first, then distance)"

@@ -103,3 +103,55 @@ func tableSettings(t *testing.T) (seed uint64, budget time.Duration, variant uin
 	}
 	return seed, budget, variant
 }
+
+// largeNames are the shared instances of 400 to 1002 cities.
+func largeNames(t *testing.T, optima map[string]optimum) []string {
+	t.Helper()
+	names := namesBetween(optima, 400, 1002)
+	if len(names) == 0 {
+		t.Fatal("no shared instances of 400 to 1002 cities")
+	}
+	return names
+}
+
+// TestRouteLargeTable solves every shared instance of 400 to 1002 cities
+// with a two-second budget (DAKIYA_ROUTE_BUDGET, DAKIYA_ROUTE_SEED and
+// DAKIYA_ROUTE_VARIANT as for TestRouteQualityTable) and prints the gaps
+// to the optima as a Markdown table, failing above 1 %. It takes about
+// 25 s, so it runs only when DAKIYA_ROUTE_LARGE=1.
+func TestRouteLargeTable(t *testing.T) {
+	if os.Getenv("DAKIYA_ROUTE_LARGE") != "1" {
+		t.Skip("set DAKIYA_ROUTE_LARGE=1 to run (about 25 s)")
+	}
+	seed, budget, variant := tableSettings(t)
+	if os.Getenv("DAKIYA_ROUTE_BUDGET") == "" {
+		budget = 2 * time.Second
+	}
+	dir := tsplibDir(t)
+	optima := loadOptima(t, dir)
+	var out strings.Builder
+	fmt.Fprintf(&out, "seed %d, budget %v, variant %d\n\n| instance | n | optimum | length | gap %% | ms |\n|---|---:|---:|---:|---:|---:|\n", seed, budget, variant)
+	var sum, worst float64
+	names := largeNames(t, optima)
+	for _, name := range names {
+		o := optima[name]
+		in := loadInstance(t, dir, name)
+		if variant > 0 {
+			in = transformed(in, variant, variant%2 == 1, int(variant%4))
+		}
+		m := in.Matrix()
+		res := Solve(context.Background(), m, Options{Budget: budget, Seed: seed})
+		gap := 100 * float64(res.Length-o.Optimum) / float64(o.Optimum)
+		sum, worst = sum+gap, max(worst, gap)
+		fmt.Fprintf(&out, "| %s | %d | %d | %d | %.2f | %d |\n", name, o.N, o.Optimum, res.Length, gap, res.Elapsed.Milliseconds())
+		if res.Length < o.Optimum {
+			t.Errorf("%s: length %d below the optimum %d", name, res.Length, o.Optimum)
+		}
+	}
+	mean := sum / float64(len(names))
+	fmt.Fprintf(&out, "\nmean gap %.3f %%, max %.2f %% over %d instances\n", mean, worst, len(names))
+	t.Log("\n" + out.String())
+	if worst > 1 {
+		t.Errorf("max gap %.2f %% (limit 1 %%)", worst)
+	}
+}

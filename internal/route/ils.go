@@ -8,21 +8,21 @@ import "context"
 // at 30 the search stalled 3 % above optimum there, at 50 it does not.
 const kickSegment = 50
 
-// run builds a tour by nearest neighbour, takes it to a local optimum and
-// then repeats kick-and-repair until stop says so. It returns the best tour
-// and the number of kicks.
+// run chooses the candidate edges, builds a tour by nearest neighbour,
+// takes it to a local optimum and then repeats kick-and-repair until stop
+// says so, starting afresh after restartStale kicks without a gain. It
+// returns the best tour and the number of kicks.
 func (s *solver) run(ctx context.Context, stop stopRule) ([]int, int) {
-	s.t = newTour(s.nearestNeighbourTour())
-	s.cur = s.tourLength()
-	for c := range s.n {
-		s.push(c)
-	}
-	s.localSearch(ctx, stop)
-	s.t.journal = s.t.journal[:0]
+	s.alphaCandidates(ctx, stop)
+	s.restart(ctx, stop, 0)
 	best, bestLen := s.t.order(), s.cur
-	iters, stale := 0, 0
+	iters, stale, flat := 0, 0, 0
 	for !s.finished(ctx, stop, iters, stale) {
 		iters++
+		if flat >= restartStale {
+			s.restart(ctx, stop, int32(s.rng.IntN(int(s.n))))
+			flat = 0
+		}
 		before := s.cur
 		s.cur += s.kick()
 		s.localSearch(ctx, stop)
@@ -33,6 +33,11 @@ func (s *solver) run(ctx context.Context, stop stopRule) ([]int, int) {
 			s.cur = before
 			s.clearQueue()
 		}
+		if s.cur < before {
+			flat = 0
+		} else {
+			flat++
+		}
 		if s.cur < bestLen {
 			best, bestLen, stale = s.t.order(), s.cur, 0
 		} else {
@@ -41,6 +46,31 @@ func (s *solver) run(ctx context.Context, stop stopRule) ([]int, int) {
 	}
 	return toInts(best), iters
 }
+
+// restart builds a tour by nearest neighbour from city from and takes it
+// to a local optimum.
+func (s *solver) restart(ctx context.Context, stop stopRule, from int32) {
+	s.t = newTour(s.nearestNeighbourTour(from))
+	s.cur = s.tourLength()
+	for c := range s.n {
+		s.push(c)
+	}
+	s.localSearch(ctx, stop)
+	s.t.journal = s.t.journal[:0]
+}
+
+// restartStale is how many kicks in a row may fail to shorten the current
+// tour before the search starts again from a new nearest-neighbour tour
+// (from a random city), keeping the best tour so far. On clustered inputs
+// the kicks either find the right order of the clusters early or never:
+// fl417, pr439 and p654, shuffled, mirrored and turned, ended up to 2.7 %
+// above the optimum in 1 run of 4 without restarts and within 0.5 % with
+// them (12,000 kicks). On uniform inputs a search that has gone 3,000
+// kicks without a gain has little left to find nearby, and the restarts
+// took lin318, kroB150, pcb442 and d493 to better tours than before in the
+// same kicks. A stopping rule of fewer kicks without improvement
+// (Options.MaxNoImprove) ends the search before any restart.
+const restartStale = 3000
 
 // finished checks the iteration caps on every kick and the clock and ctx
 // on every fourth, which keeps time.Now out of the profile.

@@ -6,9 +6,12 @@ import (
 	"time"
 )
 
-// neighbours is how many nearest cities each city keeps as candidates for
-// new edges. Ten is the usual sweet spot for 2-D instances: fewer misses
-// good moves, more slows every search without finding better tours.
+// neighbours is how many cities each city keeps as candidates for new
+// edges (its nearest, or on clustered inputs its alpha-nearest: see
+// alpha.go). Ten is the usual sweet spot for
+// 2-D instances: fewer misses good moves (on fl417, eight leave out three
+// more of a good tour's long edges), more slows every search without
+// finding better tours.
 const neighbours = 10
 
 // solver holds one optimisation run: the distances as one dense slice (an
@@ -17,7 +20,7 @@ const neighbours = 10
 type solver struct {
 	n    int32
 	dist []int64 // n×n
-	near []int32 // n×k, nearest first
+	near []int32 // n×k candidates, nearest first
 	nd   []int64 // distances to near, in the same order
 	k    int32
 	rng  *rand.Rand
@@ -46,12 +49,17 @@ func newSolver(m Matrix, seed uint64) *solver {
 	} else {
 		s.dist = DenseOf(m).d
 	}
-	s.near = s.nearestLists()
-	s.nd = make([]int64, len(s.near))
-	for i, c := range s.near {
+	s.setCandidates(s.nearestLists())
+	return s
+}
+
+// setCandidates makes near (n×k) the candidate lists.
+func (s *solver) setCandidates(near []int32) {
+	s.near = near
+	s.nd = make([]int64, len(near))
+	for i, c := range near {
 		s.nd[i] = s.d(int32(i/int(s.k)), c)
 	}
-	return s
 }
 
 // d returns the distance between cities a and b.
@@ -91,13 +99,13 @@ func (s *solver) nearOf(c int32) ([]int32, []int64) {
 	return s.near[lo:hi], s.nd[lo:hi]
 }
 
-// nearestNeighbourTour starts at city 0 and always goes to the nearest
+// nearestNeighbourTour starts at city from and always goes to the nearest
 // unvisited city.
-func (s *solver) nearestNeighbourTour() []int32 {
+func (s *solver) nearestNeighbourTour(from int32) []int32 {
 	n := s.n
 	order := make([]int32, 0, n)
 	seen := make([]bool, n)
-	c := int32(0)
+	c := from
 	for {
 		order = append(order, c)
 		seen[c] = true
@@ -145,6 +153,7 @@ func (s *solver) pushChanged(mark int) {
 // stopRule says when the search ends.
 type stopRule struct {
 	deadline     time.Time // zero: no time limit
+	prepDeadline time.Time // when the ascent must stop; zero: no time limit
 	now          func() time.Time
 	maxIter      int
 	maxNoImprove int
