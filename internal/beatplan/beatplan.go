@@ -21,7 +21,7 @@ type Settings struct {
 	SpeedKMH       float64       `json:"speed_kmh"`       // walking about 5, cycling about 12
 	StopSeconds    int64         `json:"stop_seconds"`    // at each stop
 	ArticleSeconds int64         `json:"article_seconds"` // for each article after a stop's first
-	AwayCostM      int64         `json:"away_cost_m"`     // metres-equivalent for each household moved off its beat
+	AwayCostM      int64         `json:"away_cost_m"`     // metres-equivalent for each household moved off its beat, on top of twice the slot's longest distance
 	Budget         time.Duration `json:"-"`
 	BudgetMS       int64         `json:"budget_ms"`
 	MaxIterations  int           `json:"-"` // tests cap the search instead of timing it
@@ -29,8 +29,8 @@ type Settings struct {
 }
 
 // DefaultSettings are a postman on a bicycle, two minutes a stop and half a
-// minute for each further article, a move off the home beat worth 300 m,
-// and a three-second search.
+// minute for each further article, a move off the home beat worth 300 m
+// beyond what any move can save in distance, and a three-second search.
 func DefaultSettings() Settings {
 	return Settings{SpeedKMH: 10, StopSeconds: 120, ArticleSeconds: 30, AwayCostM: 300, Budget: 3 * time.Second}
 }

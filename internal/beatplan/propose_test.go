@@ -192,3 +192,43 @@ func TestOverloadedBeatShared(t *testing.T) {
 		t.Errorf("%d households moved; 3 (6 letters) is the least that fits", moved)
 	}
 }
+
+// TestOnLeaveTwoAbsorbKeepingTheirOwn: with one postman on leave, the two
+// others take all of the absent postman's households within capacity and
+// the window, and each keeps every household of their own beat, even a
+// postman with one household far from the other's round (the 4 km round
+// trip saved by moving it is no reason to leave that postman idle).
+func TestOnLeaveTwoAbsorbKeepingTheirOwn(t *testing.T) {
+	in := town(14, 1)
+	var hs []Household
+	kept := map[string]int{}
+	for _, h := range in.Households {
+		if h.BeatID == "beat-e" || h.BeatID == "beat-n" && kept["beat-n"] < 8 || h.BeatID == "beat-w" && kept["beat-w"] < 1 {
+			hs = append(hs, h)
+			kept[h.BeatID]++
+		}
+	}
+	in.Households = hs
+	in.Roster.Postmen[0].Status = roster.Leave // pe, beat-e: 14 households
+	p := Propose(context.Background(), in, settings())
+	checkProposal(t, in, p)
+	if len(p.Routes) != 2 || len(p.Unplaced) != 0 || p.Balanced.Articles != 23 || p.Fixed.Unassigned != 14 {
+		t.Fatalf("proposal: %d routes, unplaced %+v, balanced %d articles, fixed leaves %d", len(p.Routes), p.Unplaced, p.Balanced.Articles, p.Fixed.Unassigned)
+	}
+	moved := 0
+	for _, r := range p.Routes {
+		own := 0
+		for _, st := range r.Stops {
+			if st.BeatID == r.HomeBeatID {
+				own++
+			}
+		}
+		if own != kept[r.HomeBeatID] || r.Balanced.OverTime || r.Balanced.Load > r.Balanced.Capacity {
+			t.Errorf("%s keeps %d of the %d households of %s: %+v", r.PostmanID, own, kept[r.HomeBeatID], r.HomeBeatID, r.Balanced)
+		}
+		moved += r.Moved
+	}
+	if moved != 14 {
+		t.Errorf("%d households moved, want beat-e's 14", moved)
+	}
+}

@@ -97,7 +97,7 @@ func (p *plan) objective(prob route.VRP, routes [][]int) int64 {
 		for _, node := range r {
 			o += prob.Cost.Dist(prev, node)
 			if h := prob.Jobs[node-1].Home; h >= 0 && h != v {
-				o += p.set.AwayCostM
+				o += p.away
 			}
 			prev = node
 		}
@@ -155,7 +155,7 @@ func (p *plan) place(prob route.VRP, routes [][]int, node int) bool {
 		}
 		c := p.objective(prob, [][]int{r}) - p.objective(prob, [][]int{routes[v]})
 		if h := prob.Jobs[node-1].Home; h >= 0 && h != v {
-			c += p.set.AwayCostM
+			c += p.away
 		}
 		if best < 0 || c < best {
 			best, bestV, bestR = c, v, r
