@@ -11,7 +11,7 @@ type BeatPlan struct {
 	SpeedKMH       float64       // DAKIYA_BEAT_SPEED_KMH, 1 to 60; 10 (cycling)
 	StopSeconds    int64         // DAKIYA_STOP_SECONDS, 0 to 3600; 120
 	ArticleSeconds int64         // DAKIYA_ARTICLE_SECONDS, each article after a stop's first, 0 to 600; 30
-	AwayCostM      int64         // DAKIYA_BEAT_AWAY_M, metres-equivalent per household moved off its beat, 0 to 100000; 300
+	AwayCostM      int64         // DAKIYA_BEAT_AWAY_M, metres-equivalent per household moved off its beat, beyond twice the slot's longest distance, 0 to 100000; 300
 	Budget         time.Duration // DAKIYA_BEAT_BUDGET, the solver's time, 100ms to 60s; 3s
 }
 
