@@ -197,7 +197,8 @@ func TestOverloadedBeatShared(t *testing.T) {
 // others take all of the absent postman's households within capacity and
 // the window, and each keeps every household of their own beat, even a
 // postman with one household far from the other's round (the 4 km round
-// trip saved by moving it is no reason to leave that postman idle).
+// trip saved by moving it is no reason to leave that postman idle); the
+// absent beat's households go to the nearer round, beat-n's.
 func TestOnLeaveTwoAbsorbKeepingTheirOwn(t *testing.T) {
 	in := town(14, 1)
 	var hs []Household
@@ -227,6 +228,9 @@ func TestOnLeaveTwoAbsorbKeepingTheirOwn(t *testing.T) {
 			t.Errorf("%s keeps %d of the %d households of %s: %+v", r.PostmanID, own, kept[r.HomeBeatID], r.HomeBeatID, r.Balanced)
 		}
 		moved += r.Moved
+		if r.PostmanID == "pw" && r.Moved != 0 {
+			t.Errorf("pw takes %d of beat-e's households, nearer beat-n's round than beat-w's", r.Moved)
+		}
 	}
 	if moved != 14 {
 		t.Errorf("%d households moved, want beat-e's 14", moved)
