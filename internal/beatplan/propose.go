@@ -156,8 +156,9 @@ func (p *plan) solve(ctx context.Context) {
 	res := route.SolveVRP(ctx, prob, route.VRPOptions{Budget: p.set.Budget, Seed: p.set.Seed,
 		MaxIterations: p.set.MaxIterations, AwayCost: p.away})
 	p.out.Iterations = res.Iterations
-	routes, absent := p.restore(prob, res.Routes), res.Unassigned
-	if fixed, left := p.homeFirst(ctx, prob); len(left) < len(absent) ||
+	routes, absent := p.balance(ctx, prob, p.restore(prob, res.Routes)), res.Unassigned
+	fixed, left := p.homeFirst(ctx, prob)
+	if fixed = p.balance(ctx, prob, fixed); len(left) < len(absent) ||
 		len(left) == len(absent) && p.objective(prob, fixed) < p.objective(prob, routes) {
 		routes, absent = fixed, left // the solver found nothing better than the fixed beats
 	}
