@@ -11,7 +11,8 @@
 // beat plan screen the fixed beats leave the absent postman's articles
 // without a postman; the balanced beats give every article to the two
 // postmen still on duty, each within capacity and the slot's window, each
-// keeping their own beat. The supervisor chooses the plan, then on the
+// keeping their own beat, the absent beat shared so that their rounds take
+// comparable time (the shortest at least half the longest). The supervisor chooses the plan, then on the
 // slots screen builds and dispatches. It prints what it did; the Go test
 // checks the server holds the same: no manifest for the postman on leave,
 // the others' dispatched manifests hold every article of the slot, none
@@ -135,6 +136,8 @@ try {
   }
   const moved = m.routes.reduce((s, r) => s + r.balanced.articles - r.fixed.articles, 0);
   check(moved === slot.onBeat, `articles moved to the others: ${moved}, want ${slot.onBeat}`);
+  const mins = m.routes.map((r) => r.balanced.min);
+  check(Math.min(...mins) * 2 >= Math.max(...mins), `the balanced rounds should take comparable time: ${mins.join(', ')} min`);
   log(`fixed beats: ${m.fixed.on} articles on rounds, ${m.fixed.left} without a postman, ${m.fixed.km} km, longest round ${m.fixed.max} min`);
   log(`balanced beats: ${m.balanced.on} on rounds, ${m.balanced.left} without, ${m.balanced.km} km, longest round ${m.balanced.max} min`);
   for (const r of m.routes) {
