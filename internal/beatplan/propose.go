@@ -156,6 +156,11 @@ func (p *plan) solve(ctx context.Context) {
 	res := route.SolveVRP(ctx, prob, route.VRPOptions{Budget: p.set.Budget, Seed: p.set.Seed,
 		MaxIterations: p.set.MaxIterations, AwayCost: p.away})
 	p.out.Iterations = res.Iterations
+	if p.set.Budget > 0 { // balancing gets the solver's budget again at most
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, p.set.Budget)
+		defer cancel()
+	}
 	routes, absent := p.balance(ctx, prob, p.restore(prob, res.Routes)), res.Unassigned
 	fixed, left := p.homeFirst(ctx, prob)
 	if fixed = p.balance(ctx, prob, fixed); len(left) < len(absent) ||
