@@ -4,15 +4,19 @@
 //
 //   node e2e/console-plan.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>
 //
-// The demo supervisor of centre 1 opens the roster for the next morning
-// slot with scheduled articles (tomorrow's, as a rule), sets postman2 on
-// leave in that slot, opens the beat plan screen and proposes balanced
-// beats: the fixed beats leave postman2's beat without a postman and the
-// two others cannot carry it all. Back in the roster the reliever postman5
-// covers postman2's beat; proposed again, the three rounds carry every
-// article. The supervisor chooses the plan, then on the slots screen
-// builds and dispatches. It prints what it did; the Go test checks the server holds
-// the same: postman2 has no manifest and the others carry every article.
+// The demo supervisor of centre 1 picks, from the scheduled articles, the
+// lightest morning slot after today (the day after tomorrow's, in the demo)
+// and the postman whose beat has the most of its articles, and in the
+// roster sets that postman on leave for the slot, with no reliever. On the
+// beat plan screen the fixed beats leave the absent postman's articles
+// without a postman; the balanced beats give every article to the two
+// postmen still on duty, each within capacity and the slot's window, each
+// keeping their own beat, the absent beat shared so that their rounds take
+// comparable time (the shortest at least half the longest). The supervisor chooses the plan, then on the
+// slots screen builds and dispatches. It prints what it did; the Go test
+// checks the server holds the same: no manifest for the postman on leave,
+// the others' dispatched manifests hold every article of the slot, none
+// over capacity.
 import { join } from 'node:path';
 import { args, client, launch, deadline, watch, signInAt, noPageErrors, failed, end, check, log, T, STEP_MS, shotAround, setLang } from './lib.mjs';
 
@@ -20,19 +24,25 @@ const { base, direct, shots } = args('console-plan', false);
 const { api } = client(direct);
 const DC = 'blr-koramangala';
 
-// nextMorning is the earliest morning after today with scheduled articles,
-// and postman2's id from the roster.
-async function nextMorning(sup) {
+// lightestMorning is the morning after today with the fewest scheduled
+// articles (at least two beats' worth), and the postman whose beat has the
+// most of them: the one the supervisor sends on leave.
+async function lightestMorning(sup) {
   const page = (await api('GET', `/api/v1/dcs/${DC}/articles?status=scheduled&limit=1000`, sup)).json;
   const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
-  const days = page.items.map((a) => a.schedule).filter((s) => s.slot === 'morning' && s.date > today).map((s) => s.date).sort();
-  check(days.length, 'the demo centre has no morning slot scheduled after today');
-  const date = days[0];
+  const byDate = new Map();
+  for (const a of page.items) {
+    if (a.schedule.slot !== 'morning' || a.schedule.date <= today || !a.beat_id) continue;
+    byDate.set(a.schedule.date, [...(byDate.get(a.schedule.date) || []), a]);
+  }
+  const days = [...byDate].filter(([, as]) => new Set(as.map((a) => a.beat_id)).size > 1).sort((x, y) => x[1].length - y[1].length || (x[0] < y[0] ? -1 : 1));
+  check(days.length, 'the demo centre has no morning slot after today with articles on two beats');
+  const [date, articles] = days[0];
   const roster = (await api('GET', `/api/v1/dcs/${DC}/roster?from=${date}&to=${date}`, sup)).json;
-  const p2 = roster.postmen.find((p) => p.name === 'Ravi Kumar Yadav');
-  const p5 = roster.postmen.find((p) => p.name === 'Venkatesh Naik');
-  check(p2 && p2.home_beat_id && p5 && !p5.home_beat_id, `postman2 and the reliever postman5 are not on the roster: ${JSON.stringify(roster.postmen)}`);
-  return { date, count: days.filter((d) => d === date).length, postman: p2, reliever: p5 };
+  const perBeat = (b) => articles.filter((a) => a.beat_id === b).length;
+  const walkers = roster.postmen.filter((p) => p.home_beat_id).sort((x, y) => perBeat(y.home_beat_id) - perBeat(x.home_beat_id));
+  check(walkers.length >= 3, `the roster has fewer than three postmen with a beat: ${JSON.stringify(roster.postmen)}`);
+  return { date, articles: articles.map((a) => a.id), postman: walkers[0], others: walkers.slice(1), onBeat: perBeat(walkers[0].home_beat_id) };
 }
 
 const browser = await launch();
@@ -63,25 +73,34 @@ async function setEntry(cell, status, covers, note) {
     && !document.querySelector('[data-testid=plan-entry]'), [cell, status]);
 }
 
-// propose proposes balanced beats for n postmen and reads the totals.
+// propose proposes balanced beats for n postmen and reads the totals and,
+// per postman, the fixed and balanced figures of the comparison table.
 async function propose(n) {
   await page.click(T('plan-propose'));
   await said('plan-status', new RegExp(`^Proposed rounds for ${n} postm`));
-  const rows = await page.$$eval(`${T('plan-compare')} tbody tr`, (trs) => trs.map((tr) => tr.dataset.testid));
-  check(rows.length === n, `routes: ${rows}`);
+  const rows = await page.$$eval(`${T('plan-compare')} tbody tr`, (trs) => trs.map((tr) => ({ id: tr.dataset.testid,
+    cells: [...tr.querySelectorAll('td,th')].map((c) => c.textContent.trim()) })));
+  check(rows.length === n, `routes: ${JSON.stringify(rows)}`);
+  const side = (c) => {
+    const load = /^([\d.]+) of ([\d.]+)$/.exec(c[2]);
+    check(load, `load cell: ${c[2]}`);
+    return { articles: Number(c[0]), stops: Number(c[1]), load: Number(load[1]), capacity: Number(load[2]), km: c[3], min: Number(c[4].replace(/ min$/, '')) };
+  };
+  const routes = rows.map((r) => ({ id: r.id.replace(/^plan-route-/, ''), fixed: side(r.cells.slice(1, 6)), balanced: side(r.cells.slice(6, 11)), moved: Number(r.cells[11]) }));
   const totals = await text('plan-totals');
-  const m = /Beats fixed: (\d+) articles on rounds, (\d+) without[^]*round (\d+) min[^]*Beats balanced: (\d+) articles on rounds, (\d+) without[^]*round (\d+) min/.exec(totals);
+  const m = /Beats fixed: (\d+) articles on rounds, (\d+) without a postman, ([\d.]+) km in all, the longest round (\d+) min[^]*Beats balanced: (\d+) articles on rounds, (\d+) without a postman, ([\d.]+) km in all, the longest round (\d+) min/.exec(totals);
   check(m, `totals: ${totals}`);
-  return { fixedOn: m[1], fixedLeft: m[2], fixedMax: m[3], balOn: m[4], balLeft: m[5], balMax: m[6] };
+  return { routes, fixed: { on: Number(m[1]), left: Number(m[2]), km: m[3], max: Number(m[4]) }, balanced: { on: Number(m[5]), left: Number(m[6]), km: m[7], max: Number(m[8]) } };
 }
 
 let result = {};
 try {
   const sup = (await api('POST', '/api/v1/auth/login', '', { username: 'supervisor1', password: 'dakiya-demo' })).json.access_token;
-  const slot = await nextMorning(sup);
-  log(`the next morning with articles: ${slot.date}, ${slot.count} articles; ${slot.postman.name} walks ${slot.postman.home_beat_id}`);
+  const slot = await lightestMorning(sup);
+  const n = slot.articles.length;
+  log(`the lightest morning after today: ${slot.date}, ${n} articles; ${slot.postman.name} walks ${slot.postman.home_beat_id} (${slot.onBeat} of them)`);
 
-  // ---- the roster: postman2 on leave in that morning slot ----
+  // ---- the roster: that postman on leave in that morning slot ----
   await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('nav-roster');
@@ -92,34 +111,38 @@ try {
   await page.selectOption(T('scope-slot'), 'morning');
   const cell = `plan-cell-${slot.postman.user_id}-${slot.date}-morning`;
   await see(cell);
-  check(await page.getAttribute(T(cell), 'data-status') === 'on_duty', `postman2 is not on duty by default: ${await text(cell)}`);
+  for (const p of [slot.postman, ...slot.others]) {
+    const st = await page.getAttribute(T(`plan-cell-${p.user_id}-${slot.date}-morning`), 'data-status');
+    check(st === 'on_duty', `${p.name} is ${st} by default that morning, not on duty`);
+  }
   const before = Number(await text(`plan-rostered-${slot.date}-morning`));
   await setEntry(cell, 'leave', '', 'family function');
   const after = Number(await text(`plan-rostered-${slot.date}-morning`));
-  check(after === before - 1, `on duty that morning: ${before} before, ${after} after`);
-  log(`postman2 on leave: ${before} → ${after} postmen on duty that morning`);
+  check(after === before - 1 && after === slot.others.length, `on duty that morning: ${before} before, ${after} after`);
+  log(`${slot.postman.name} on leave, no reliever: ${before} → ${after} postmen on duty that morning`);
   await shot('roster', cell);
 
-  // ---- the beat plan: the fixed beats leave postman2's beat unwalked ----
+  // ---- the beat plan: fixed beats against balanced beats ----
   await page.click(T('plan-to-beatplan'));
   await see('screen-beatplan');
-  check(/Ravi Kumar Yadav \(Leave\)/.test(await text('plan-duty')), `who is away: ${await text('plan-duty')}`);
-  let m = await propose(after);
-  check(Number(m.fixedLeft) > 0 && /on leave/.test(await text('plan-fixed-lost')), `why the fixed beats leave articles: ${await text('plan-fixed-lost')}`);
-  log(`one postman short: fixed beats ${m.fixedOn} on rounds, ${m.fixedLeft} without a postman; balanced ${m.balOn} on rounds, ${m.balLeft} without`);
-  await shot('short', 'plan-compare');
-
-  // ---- the reliever covers postman2's beat; balance the three rounds ----
-  await page.click(T('plan-to-roster'));
-  await see('screen-roster');
-  const relief = `plan-cell-${slot.reliever.user_id}-${slot.date}-morning`;
-  await setEntry(relief, 'on_duty', slot.postman.home_beat_id, 'stands in for postman2');
-  check(Number(await text(`plan-rostered-${slot.date}-morning`)) === before, 'the reliever is not counted on duty');
-  await page.click(T('plan-to-beatplan'));
-  await see('screen-beatplan');
-  m = await propose(before);
-  check(Number(m.fixedLeft) === 0 && Number(m.balLeft) === 0 && Number(m.balOn) === slot.count, `with the reliever: ${JSON.stringify(m)}`);
-  log(`with the reliever: fixed beats ${m.fixedOn} on rounds, balanced ${m.balOn}, none left; longest round ${m.fixedMax} → ${m.balMax} min`);
+  check(new RegExp(`${slot.postman.name} \\(Leave\\)`).test(await text('plan-duty')), `who is away: ${await text('plan-duty')}`);
+  const m = await propose(after);
+  check(m.fixed.left === slot.onBeat && m.fixed.on === n - slot.onBeat && /on leave/.test(await text('plan-fixed-lost')),
+    `the fixed beats should leave the ${slot.onBeat} articles of the beat on leave: ${JSON.stringify(m.fixed)}, ${await text('plan-fixed-lost')}`);
+  check(m.balanced.left === 0 && m.balanced.on === n && !await page.$(T('plan-unplaced')), `the balanced beats should place all ${n}: ${JSON.stringify(m.balanced)}`);
+  for (const r of m.routes) {
+    const b = r.balanced;
+    check(b.load <= b.capacity && b.min > 0 && b.articles >= r.fixed.articles, `${r.id}: balanced ${JSON.stringify(b)} against fixed ${JSON.stringify(r.fixed)}`);
+  }
+  const moved = m.routes.reduce((s, r) => s + r.balanced.articles - r.fixed.articles, 0);
+  check(moved === slot.onBeat, `articles moved to the others: ${moved}, want ${slot.onBeat}`);
+  const mins = m.routes.map((r) => r.balanced.min);
+  check(Math.min(...mins) * 2 >= Math.max(...mins), `the balanced rounds should take comparable time: ${mins.join(', ')} min`);
+  log(`fixed beats: ${m.fixed.on} articles on rounds, ${m.fixed.left} without a postman, ${m.fixed.km} km, longest round ${m.fixed.max} min`);
+  log(`balanced beats: ${m.balanced.on} on rounds, ${m.balanced.left} without, ${m.balanced.km} km, longest round ${m.balanced.max} min`);
+  for (const r of m.routes) {
+    log(`  ${r.id}: fixed ${r.fixed.articles} articles, ${r.fixed.load}/${r.fixed.capacity}, ${r.fixed.km} km, ${r.fixed.min} min → balanced ${r.balanced.articles}, ${r.balanced.load}/${r.balanced.capacity}, ${r.balanced.km} km, ${r.balanced.min} min; ${r.moved} households moved`);
+  }
   await shot('compare', 'plan-compare');
   await page.click(T('plan-choose'));
   await said('plan-status', /^Plan chosen/);
@@ -146,12 +169,12 @@ try {
   const sent = await said('man-status', /^Dispatched \d+ manifests/);
   await page.waitForSelector('[data-testid=man-body][aria-busy=false]');
   const cards = await page.$$eval('section[data-testid^="man-beat-"]', (cs) => cs.map((c) => ({ id: c.dataset.manifest, status: c.dataset.status })));
-  check(cards.length === before && cards.every((c) => c.status === 'dispatched'), `after dispatch: ${JSON.stringify(cards)}`);
+  check(cards.length === after && cards.every((c) => c.status === 'dispatched'), `after dispatch: ${JSON.stringify(cards)}`);
   log(`"${built}", then "${sent}"`);
   await shot('dispatched');
 
   noPageErrors();
-  result = { date: slot.date, slot: 'morning', on_leave: slot.postman.user_id, articles: slot.count, manifests: cards.map((c) => c.id) };
+  result = { date: slot.date, slot: 'morning', on_leave: slot.postman.user_id, articles: slot.articles, moved, manifests: cards.map((c) => c.id) };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
   failed(err);

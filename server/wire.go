@@ -177,7 +177,7 @@ func (a *app) services() error {
 	a.rosters = roster.New(a.db, a.now)
 	bp := a.cfg.BeatPlan
 	a.beatPlans = beatplan.New(a.db, a.manifests, a.now, newID, beatplan.Settings{SpeedKMH: bp.SpeedKMH, StopSeconds: bp.StopSeconds,
-		ArticleSeconds: bp.ArticleSeconds, AwayCostM: bp.AwayCostM, Budget: bp.Budget})
+		ArticleSeconds: bp.ArticleSeconds, AwayCostM: bp.AwayCostM, BalanceM: bp.BalanceM, Budget: bp.Budget})
 	// rosters and beat plans (plan.): services above this line
 	a.sorting = sorting.New(a.db, a.now)
 	// sorting (sort.): services above this line

@@ -21,7 +21,8 @@ type Settings struct {
 	SpeedKMH       float64       `json:"speed_kmh"`       // walking about 5, cycling about 12
 	StopSeconds    int64         `json:"stop_seconds"`    // at each stop
 	ArticleSeconds int64         `json:"article_seconds"` // for each article after a stop's first
-	AwayCostM      int64         `json:"away_cost_m"`     // metres-equivalent for each household moved off its beat
+	AwayCostM      int64         `json:"away_cost_m"`     // metres-equivalent for each household moved off its beat, on top of twice the slot's longest distance
+	BalanceM       int64         `json:"balance_m"`       // metres-equivalent for each minute between the longest and the shortest working time; 0 leaves the rounds unbalanced
 	Budget         time.Duration `json:"-"`
 	BudgetMS       int64         `json:"budget_ms"`
 	MaxIterations  int           `json:"-"` // tests cap the search instead of timing it
@@ -29,10 +30,11 @@ type Settings struct {
 }
 
 // DefaultSettings are a postman on a bicycle, two minutes a stop and half a
-// minute for each further article, a move off the home beat worth 300 m,
-// and a three-second search.
+// minute for each further article, a move off the home beat worth 300 m
+// beyond what any move can save in distance, a minute's difference in
+// working time between the postmen worth 200 m, and a three-second search.
 func DefaultSettings() Settings {
-	return Settings{SpeedKMH: 10, StopSeconds: 120, ArticleSeconds: 30, AwayCostM: 300, Budget: 3 * time.Second}
+	return Settings{SpeedKMH: 10, StopSeconds: 120, ArticleSeconds: 30, AwayCostM: 300, BalanceM: 200, Budget: 3 * time.Second}
 }
 
 // Figures are one postman's work in a slot.
@@ -93,6 +95,7 @@ type Totals struct {
 	DistanceM  int64 `json:"distance_m"`
 	TimeS      int64 `json:"time_s"`
 	MaxTimeS   int64 `json:"max_time_s"` // the longest round
+	SpreadS    int64 `json:"spread_s"`   // the longest round's time less the shortest's
 	Over       int   `json:"over"`       // routes over capacity or time
 }
 

@@ -68,6 +68,19 @@ func (p *plan) totals() {
 		p.finish(&r.Fixed, &p.out.Fixed)
 		p.finish(&r.Balanced, &p.out.Balanced)
 	}
+	p.out.Fixed.SpreadS = p.out.Fixed.MaxTimeS - p.shortest(func(r Route) Figures { return r.Fixed })
+	p.out.Balanced.SpreadS = p.out.Balanced.MaxTimeS - p.shortest(func(r Route) Figures { return r.Balanced })
+}
+
+// shortest is the shortest round's time on one side (0 with no routes).
+func (p *plan) shortest(side func(Route) Figures) int64 {
+	var lo int64
+	for i, r := range p.out.Routes {
+		if t := side(r).TimeS; i == 0 || t < lo {
+			lo = t
+		}
+	}
+	return lo
 }
 
 // finish sets a route's time and flags and adds it to its side's totals.

@@ -45,6 +45,7 @@ type plan struct {
 	travel   *route.Dense
 	windowS  int64
 	capacity int64
+	away     int64 // the solver's cost for a household moved off its postman's beat
 }
 
 // Propose balances the slot's households over the postmen on duty who walk
@@ -57,6 +58,7 @@ func Propose(ctx context.Context, in Input, set Settings) Proposal {
 	p.out.Settings.BudgetMS = set.Budget.Milliseconds()
 	p.fleet()
 	unrouted := p.matrices()
+	p.away = set.AwayCostM + 2*longest(p.cost)
 	p.solve(ctx)
 	p.keepUnrouted(unrouted)
 	p.fixed(ctx)
@@ -107,6 +109,22 @@ func (p *plan) matrices() []Household {
 	return unrouted
 }
 
+// longest is the longest distance between two points of m. Twice it bounds
+// what taking one household out of a round can save (by the triangle
+// inequality, which the great circle × circuity keeps), so an away cost
+// above it moves a household off its postman's beat only when capacity or
+// the window demand it, never for distance alone: a postman with a light
+// round keeps it rather than hand it to a neighbour and stand idle.
+func longest(m *route.Dense) int64 {
+	var l int64
+	for i := range m.Len() {
+		for j := i + 1; j < m.Len(); j++ {
+			l = max(l, m.Dist(i, j))
+		}
+	}
+	return l
+}
+
 // seconds is the time to cover metres at the settings' speed, rounded up.
 func (p *plan) seconds(m int64) int64 {
 	return int64(math.Ceil(float64(m) * 3.6 / p.set.SpeedKMH))
@@ -136,10 +154,16 @@ func (p *plan) solve(ctx context.Context) {
 		prob.Vehicles[v] = route.Vehicle{Capacity: p.capacity, Start: 0, End: p.windowS}
 	}
 	res := route.SolveVRP(ctx, prob, route.VRPOptions{Budget: p.set.Budget, Seed: p.set.Seed,
-		MaxIterations: p.set.MaxIterations, AwayCost: p.set.AwayCostM})
+		MaxIterations: p.set.MaxIterations, AwayCost: p.away})
 	p.out.Iterations = res.Iterations
-	routes, absent := p.restore(prob, res.Routes), res.Unassigned
-	if fixed, left := p.homeFirst(ctx, prob); len(left) < len(absent) ||
+	if p.set.Budget > 0 { // balancing gets the solver's budget again at most
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, p.set.Budget)
+		defer cancel()
+	}
+	routes, absent := p.balance(ctx, prob, p.restore(prob, res.Routes)), res.Unassigned
+	fixed, left := p.homeFirst(ctx, prob)
+	if fixed = p.balance(ctx, prob, fixed); len(left) < len(absent) ||
 		len(left) == len(absent) && p.objective(prob, fixed) < p.objective(prob, routes) {
 		routes, absent = fixed, left // the solver found nothing better than the fixed beats
 	}

@@ -192,3 +192,117 @@ func TestOverloadedBeatShared(t *testing.T) {
 		t.Errorf("%d households moved; 3 (6 letters) is the least that fits", moved)
 	}
 }
+
+// onLeaveTwo is the town with beat-e's postman on leave (14 households),
+// beat-n's 8 households near the centre and beat-w's one household; it
+// returns the households each beat keeps.
+func onLeaveTwo() (Input, map[string]int) {
+	in := town(14, 1)
+	var hs []Household
+	kept := map[string]int{}
+	for _, h := range in.Households {
+		if h.BeatID == "beat-e" || h.BeatID == "beat-n" && kept["beat-n"] < 8 || h.BeatID == "beat-w" && kept["beat-w"] < 1 {
+			hs = append(hs, h)
+			kept[h.BeatID]++
+		}
+	}
+	in.Households = hs
+	in.Roster.Postmen[0].Status = roster.Leave // pe, beat-e: 14 households
+	return in, kept
+}
+
+// absorbed checks that the two postmen on duty take all of the absent
+// postman's households within capacity and the window and each keeps
+// every household of their own beat; it returns the households each took.
+func absorbed(t *testing.T, in Input, kept map[string]int, p Proposal) map[string]int {
+	t.Helper()
+	checkProposal(t, in, p)
+	if len(p.Routes) != 2 || len(p.Unplaced) != 0 || p.Balanced.Articles != 23 || p.Fixed.Unassigned != 14 {
+		t.Fatalf("proposal: %d routes, unplaced %+v, balanced %d articles, fixed leaves %d", len(p.Routes), p.Unplaced, p.Balanced.Articles, p.Fixed.Unassigned)
+	}
+	moved, took := 0, map[string]int{}
+	for _, r := range p.Routes {
+		own := 0
+		for _, st := range r.Stops {
+			if st.BeatID == r.HomeBeatID {
+				own++
+			}
+		}
+		if own != kept[r.HomeBeatID] || r.Balanced.OverTime || r.Balanced.Load > r.Balanced.Capacity {
+			t.Errorf("%s keeps %d of the %d households of %s: %+v", r.PostmanID, own, kept[r.HomeBeatID], r.HomeBeatID, r.Balanced)
+		}
+		moved += r.Moved
+		took[r.PostmanID] = r.Moved
+	}
+	if moved != 14 {
+		t.Errorf("%d households moved, want beat-e's 14", moved)
+	}
+	return took
+}
+
+// TestOnLeaveTwoAbsorbKeepingTheirOwn: with one postman on leave, the two
+// others take all of the absent postman's households and each keeps every
+// household of their own beat, even a postman with one household far from
+// the other's round (the 4 km round trip saved by moving it is no reason
+// to leave that postman idle). On distance alone (no balance weight) the
+// absent beat goes to the nearer round, beat-n's; balanced, it is split so
+// that the postmen's working times come closer.
+func TestOnLeaveTwoAbsorbKeepingTheirOwn(t *testing.T) {
+	in, kept := onLeaveTwo()
+	set := settings()
+	set.BalanceM = 0
+	plain := Propose(context.Background(), in, set)
+	if took := absorbed(t, in, kept, plain); took["pw"] != 0 {
+		t.Errorf("on distance alone pw takes %d of beat-e's households, nearer beat-n's round than beat-w's", took["pw"])
+	}
+	p := Propose(context.Background(), in, settings())
+	took := absorbed(t, in, kept, p)
+	if took["pw"] == 0 || took["pn"] == 0 {
+		t.Errorf("balanced, beat-e's households are not split: %v", took)
+	}
+	if p.Balanced.SpreadS >= plain.Balanced.SpreadS || p.Balanced.SpreadS > p.Balanced.MaxTimeS/2 {
+		t.Errorf("spread of working time %d s balanced, %d s on distance alone (longest %d s)", p.Balanced.SpreadS, plain.Balanced.SpreadS, p.Balanced.MaxTimeS)
+	}
+	if p.Balanced.DistanceM < plain.Balanced.DistanceM {
+		t.Errorf("balancing shortened the rounds (%d m against %d m): the distance-only answer was not the shortest", p.Balanced.DistanceM, plain.Balanced.DistanceM)
+	}
+	if plain.Settings.BalanceM != 0 || p.Settings.BalanceM != 200 || p.Fixed.SpreadS != p.Fixed.MaxTimeS-min(p.Routes[0].Fixed.TimeS, p.Routes[1].Fixed.TimeS) {
+		t.Errorf("settings %+v / %+v, fixed totals %+v", plain.Settings, p.Settings, p.Fixed)
+	}
+}
+
+// TestBalancedCaseUnchanged: when every postman has their own beat of the
+// same size, balancing moves nothing: the proposal is the distance-only one.
+func TestBalancedCaseUnchanged(t *testing.T) {
+	in := town(10, 2)
+	set := settings()
+	set.BalanceM = 0
+	plain := Propose(context.Background(), in, set)
+	p := Propose(context.Background(), in, settings())
+	for i, r := range p.Routes {
+		if fmt.Sprint(r.ArticleIDs) != fmt.Sprint(plain.Routes[i].ArticleIDs) || r.Moved != 0 {
+			t.Errorf("%s: %v balanced, %v on distance alone", r.PostmanID, r.ArticleIDs, plain.Routes[i].ArticleIDs)
+		}
+	}
+}
+
+// TestBalancingKeepsRoutesFeasible: a heavy balance weight on tight rounds
+// (capacity and a short window binding) never pushes a route over either,
+// never splits a household and never leaves more unplaced.
+func TestBalancingKeepsRoutesFeasible(t *testing.T) {
+	for _, window := range []time.Duration{4 * time.Hour, 100 * time.Minute} {
+		in := town(12, 3)
+		in.Capacity = 4000
+		in.Window.End = in.Window.Start.Add(window)
+		in.Roster.Postmen[1].Status = roster.Leave
+		set := settings()
+		set.BalanceM = 0
+		plain := Propose(context.Background(), in, set)
+		set.BalanceM = 10_000
+		p := Propose(context.Background(), in, set)
+		checkProposal(t, in, p)
+		if len(p.Unplaced) > len(plain.Unplaced) || p.Balanced.SpreadS > plain.Balanced.SpreadS {
+			t.Errorf("%v: unplaced %d (plain %d), spread %d s (plain %d s)", window, len(p.Unplaced), len(plain.Unplaced), p.Balanced.SpreadS, plain.Balanced.SpreadS)
+		}
+	}
+}

@@ -89,15 +89,26 @@ func (p *plan) feasible(prob route.VRP, r []int, v int) bool {
 	return load <= veh.Capacity && t+prob.Travel.Dist(prev, 0) <= veh.End
 }
 
-// objective is the routes' distance plus the away costs.
+// objective is the routes' distance plus the away costs plus the balance
+// term: BalanceM metres-equivalent for each minute between the longest and
+// the shortest working time.
 func (p *plan) objective(prob route.VRP, routes [][]int) int64 {
+	o := p.routeCost(prob, routes)
+	if p.set.BalanceM > 0 && len(routes) > 1 {
+		o += p.set.BalanceM * p.spread(prob, routes) / 60
+	}
+	return o
+}
+
+// routeCost is the routes' distance plus the away costs.
+func (p *plan) routeCost(prob route.VRP, routes [][]int) int64 {
 	var o int64
 	for v, r := range routes {
 		prev := 0
 		for _, node := range r {
 			o += prob.Cost.Dist(prev, node)
 			if h := prob.Jobs[node-1].Home; h >= 0 && h != v {
-				o += p.set.AwayCostM
+				o += p.away
 			}
 			prev = node
 		}
@@ -153,9 +164,9 @@ func (p *plan) place(prob route.VRP, routes [][]int, node int) bool {
 		if !p.feasible(prob, r, v) {
 			continue
 		}
-		c := p.objective(prob, [][]int{r}) - p.objective(prob, [][]int{routes[v]})
+		c := p.routeCost(prob, [][]int{r}) - p.routeCost(prob, [][]int{routes[v]})
 		if h := prob.Jobs[node-1].Home; h >= 0 && h != v {
-			c += p.set.AwayCostM
+			c += p.away
 		}
 		if best < 0 || c < best {
 			best, bestV, bestR = c, v, r

@@ -78,6 +78,7 @@ type Request struct {
 	StopSeconds    *int64      `json:"stop_seconds"`
 	ArticleSeconds *int64      `json:"article_seconds"`
 	AwayCostM      *int64      `json:"away_cost_m"`
+	BalanceM       *int64      `json:"balance_m"`
 }
 
 // settings applies a request's overrides, checked.
@@ -96,7 +97,7 @@ func (s *Service) settings(req Request) (Settings, error) {
 		max   int64
 		to    *int64
 	}{{"stop_seconds", req.StopSeconds, 3600, &set.StopSeconds}, {"article_seconds", req.ArticleSeconds, 600, &set.ArticleSeconds},
-		{"away_cost_m", req.AwayCostM, 100_000, &set.AwayCostM}} {
+		{"away_cost_m", req.AwayCostM, 100_000, &set.AwayCostM}, {"balance_m", req.BalanceM, 10_000, &set.BalanceM}} {
 		if o.v == nil {
 			continue
 		}

@@ -42,7 +42,7 @@ func TestBeatPlanAPI(t *testing.T) {
 		if r := e.do("PUT", "/api/v1/dcs/dc-one/roster/2026-11-25/"+p1, sup, map[string]any{"status": "leave"}); r.status != 200 {
 			t.Fatalf("leave: %d %s", r.status, r.body)
 		}
-		slot := map[string]any{"date": "2026-11-25", "slot": "evening", "speed_kmh": 5}
+		slot := map[string]any{"date": "2026-11-25", "slot": "evening", "speed_kmh": 5, "balance_m": 50}
 		r := e.do("POST", "/api/v1/dcs/dc-one/beat-plans", sup, slot)
 		if r.status != 201 {
 			t.Fatalf("propose: %d %s", r.status, r.body)
@@ -51,7 +51,8 @@ func TestBeatPlanAPI(t *testing.T) {
 		id := plan["id"].(string)
 		routes := plan["routes"].([]any)
 		if len(routes) != 1 || plan["chosen"] != false || plan["fixed"].(map[string]any)["unassigned"].(float64) != 3 ||
-			plan["balanced"].(map[string]any)["unassigned"].(float64) != 0 || plan["settings"].(map[string]any)["speed_kmh"].(float64) != 5 {
+			plan["balanced"].(map[string]any)["unassigned"].(float64) != 0 || plan["settings"].(map[string]any)["speed_kmh"].(float64) != 5 ||
+			plan["settings"].(map[string]any)["balance_m"].(float64) != 50 || plan["balanced"].(map[string]any)["spread_s"].(float64) != 0 {
 			t.Fatalf("proposal: %s", r.body)
 		}
 		route := routes[0].(map[string]any)
@@ -139,6 +140,7 @@ func TestBeatPlanAPI(t *testing.T) {
 			{"slot not run", "POST", "/api/v1/dcs/dc-one/beat-plans", sup, map[string]any{"date": "2026-11-25", "slot": "sunday"}, 400},
 			{"too fast", "POST", "/api/v1/dcs/dc-one/beat-plans", sup, map[string]any{"date": "2026-11-25", "slot": "evening", "speed_kmh": 200}, 400},
 			{"negative stop", "POST", "/api/v1/dcs/dc-one/beat-plans", sup, map[string]any{"date": "2026-11-25", "slot": "evening", "stop_seconds": -1}, 400},
+			{"balance too heavy", "POST", "/api/v1/dcs/dc-one/beat-plans", sup, map[string]any{"date": "2026-11-25", "slot": "evening", "balance_m": 10_001}, 400},
 			{"unknown field", "POST", "/api/v1/dcs/dc-one/beat-plans", sup, map[string]any{"date": "2026-11-25", "slot": "evening", "vans": 2}, 400},
 			{"malformed", "POST", "/api/v1/dcs/dc-one/beat-plans", sup, "[", 400},
 		} {
