@@ -9,7 +9,7 @@ const NS = 'http://www.w3.org/2000/svg';
 const W = 860;
 
 // s makes an SVG element with attributes and children.
-function s(tag, attrs = {}, ...kids) {
+export function s(tag, attrs = {}, ...kids) {
   const el = document.createElementNS(NS, tag);
   for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
   for (const kid of kids.flat()) if (kid != null) el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));

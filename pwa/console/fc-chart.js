@@ -3,17 +3,9 @@
 // intervals as shaded bands behind it. role="img" with the summary given;
 // each point is a circle of class "fc-pt" with a <title> of its numbers.
 // Colours come from console.css (the strict CSP allows no inline style).
-import { ticks } from './charts-svg.js';
+import { s, ticks } from './charts-svg.js';
 
-const NS = 'http://www.w3.org/2000/svg';
 const W = 860;
-
-function s(tag, attrs = {}, ...kids) {
-  const el = document.createElementNS(NS, tag);
-  for (const [k, v] of Object.entries(attrs)) if (v != null) el.setAttribute(k, String(v));
-  for (const kid of kids.flat()) if (kid != null) el.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
-  return el;
-}
 
 // band draws points [{label, expected, lo80, hi80, lo95, hi95, title}] in
 // date order; fmt writes an axis number, axis names the vertical axis.
