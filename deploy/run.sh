@@ -68,7 +68,10 @@ cat <<TXT
     admin                                   all centres
     supervisor1, postman1, postman2, postman3   Koramangala, Bengaluru
     supervisor2, postman4                   Jaipur City
+    postman5 (Koramangala), postman6, postman7 (Jaipur)   relievers without a beat (rosters)
     sorter1 (Koramangala), sorter2 (Jaipur) the app's sorting screen
+  The console (http://$addr/console): Forecast, Roster, Beat plan and Sorting
+  screens beside the others.
 
   Try:  curl -s -H 'Content-Type: application/json' \\
           -d '{"username":"supervisor1","password":"dakiya-demo"}' http://$addr/api/v1/auth/login
