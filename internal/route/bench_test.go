@@ -55,23 +55,13 @@ func TestRouteQualityTable(t *testing.T) {
 	hits, small := 0, 0
 	for _, name := range names {
 		o := optima[name]
-		in := loadInstance(t, dir, name)
-		if variant > 0 {
-			in = transformed(in, variant, variant%2 == 1, int(variant%4))
-		}
-		m := in.Matrix()
-		res := Solve(context.Background(), m, Options{Budget: budget, Seed: seed})
-		gap := 100 * float64(res.Length-o.Optimum) / float64(o.Optimum)
+		length, gap := tableRow(t, &out, dir, name, o, seed, budget, variant)
 		sum, worst = sum+gap, max(worst, gap)
 		if o.N <= 200 {
 			small++
-			if res.Length == o.Optimum {
+			if length == o.Optimum {
 				hits++
 			}
-		}
-		fmt.Fprintf(&out, "| %s | %d | %d | %d | %.2f | %d |\n", name, o.N, o.Optimum, res.Length, gap, res.Elapsed.Milliseconds())
-		if res.Length < o.Optimum {
-			t.Errorf("%s: length %d below the proven optimum %d", name, res.Length, o.Optimum)
 		}
 	}
 	mean := sum / float64(len(names))
@@ -80,6 +70,24 @@ func TestRouteQualityTable(t *testing.T) {
 	if worst > 1 || mean > 0.5 {
 		t.Errorf("worst gap %.2f %% (limit 1 %%), mean %.3f %% (limit 0.5 %%)", worst, mean)
 	}
+}
+
+// tableRow solves one shared instance (a transformed copy when variant >
+// 0) for the tables above, writes its Markdown row to out, fails the test
+// below the proven optimum, and returns the length and the gap in per cent.
+func tableRow(t *testing.T, out *strings.Builder, dir, name string, o optimum, seed uint64, budget time.Duration, variant uint64) (int64, float64) {
+	t.Helper()
+	in := loadInstance(t, dir, name)
+	if variant > 0 {
+		in = transformed(in, variant, variant%2 == 1, int(variant%4))
+	}
+	res := Solve(context.Background(), in.Matrix(), Options{Budget: budget, Seed: seed})
+	gap := 100 * float64(res.Length-o.Optimum) / float64(o.Optimum)
+	fmt.Fprintf(out, "| %s | %d | %d | %d | %.2f | %d |\n", name, o.N, o.Optimum, res.Length, gap, res.Elapsed.Milliseconds())
+	if res.Length < o.Optimum {
+		t.Errorf("%s: length %d below the proven optimum %d", name, res.Length, o.Optimum)
+	}
+	return res.Length, gap
 }
 
 func tableSettings(t *testing.T) (seed uint64, budget time.Duration, variant uint64) {
@@ -134,19 +142,8 @@ func TestRouteLargeTable(t *testing.T) {
 	var sum, worst float64
 	names := largeNames(t, optima)
 	for _, name := range names {
-		o := optima[name]
-		in := loadInstance(t, dir, name)
-		if variant > 0 {
-			in = transformed(in, variant, variant%2 == 1, int(variant%4))
-		}
-		m := in.Matrix()
-		res := Solve(context.Background(), m, Options{Budget: budget, Seed: seed})
-		gap := 100 * float64(res.Length-o.Optimum) / float64(o.Optimum)
+		_, gap := tableRow(t, &out, dir, name, optima[name], seed, budget, variant)
 		sum, worst = sum+gap, max(worst, gap)
-		fmt.Fprintf(&out, "| %s | %d | %d | %d | %.2f | %d |\n", name, o.N, o.Optimum, res.Length, gap, res.Elapsed.Milliseconds())
-		if res.Length < o.Optimum {
-			t.Errorf("%s: length %d below the optimum %d", name, res.Length, o.Optimum)
-		}
 	}
 	mean := sum / float64(len(names))
 	fmt.Fprintf(&out, "\nmean gap %.3f %%, max %.2f %% over %d instances\n", mean, worst, len(names))
