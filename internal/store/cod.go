@@ -94,6 +94,9 @@ func scanLine(rows *sql.Rows, date string, sl postal.Slot) (cod.Line, error) {
 func (db *DB) AddSettlement(ctx context.Context, s cod.Settlement, answer idem.Completion) error {
 	return db.inTx(ctx, "add settlement", func(x runner) error {
 		if s.CorrectionOf == "" {
+			if err := lockKey(ctx, x, closingKey(s.DCID, s.PostmanID, s.Date, s.Slot), s.At); err != nil {
+				return err
+			}
 			if err := refuseClosed(ctx, x, s); err != nil {
 				return err
 			}
@@ -107,6 +110,13 @@ func (db *DB) AddSettlement(ctx context.Context, s cod.Settlement, answer idem.C
 		}
 		return finishIdem(ctx, x, answer, s.At)
 	})
+}
+
+// closingKey names the lock that orders a slot's plain settlements and its
+// closing: whichever commits second sees the first, so no plain entry lands
+// after the closing it was checked against.
+func closingKey(dc, postman, date string, sl postal.Slot) string {
+	return "cod-closing:" + dc + ":" + postman + ":" + date + ":" + string(sl)
 }
 
 // refuseClosed is a conflict when s's slot is closed for its postman.
@@ -167,9 +177,16 @@ func (db *DB) Settlements(ctx context.Context, dc, date string, sl postal.Slot) 
 // CloseSettlement records a slot's closing unless it has one, and returns
 // the slot's closing; two closings at once both answer the one stored.
 func (db *DB) CloseSettlement(ctx context.Context, c cod.Closing) (cod.Closing, error) {
-	_, err := db.run().exec(ctx, `INSERT INTO cod_closings (dc_id, postman_id, date, slot, settlement_id, closed_by, closed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.DCID, c.PostmanID, c.Date, string(c.Slot), c.SettlementID, c.ClosedBy, ms(c.At))
-	if err = classify("close settlement", err); err != nil && !postal.IsCode(err, postal.CodeConflict) {
+	err := db.inTx(ctx, "close settlement", func(x runner) error {
+		if err := lockKey(ctx, x, closingKey(c.DCID, c.PostmanID, c.Date, c.Slot), c.At); err != nil {
+			return err
+		}
+		_, err := x.exec(ctx, `INSERT INTO cod_closings (dc_id, postman_id, date, slot, settlement_id, closed_by, closed_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			c.DCID, c.PostmanID, c.Date, string(c.Slot), c.SettlementID, c.ClosedBy, ms(c.At))
+		return classify("close settlement", err)
+	})
+	if err != nil {
 		return cod.Closing{}, err
 	}
 	var slot string
