@@ -100,6 +100,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 		}
 	}()
 	cancel = a.startSweeper(wctx, cancel) // stopping now also waits for the sweeper
+	cancel = a.startRevocations(wctx, cancel)
 	cancel = a.startRemitWorker(wctx, cancel)
 	cancel = a.startDispatcher(wctx, cancel)
 	return func() { cancel(); <-done }
@@ -114,6 +115,25 @@ func (a *app) startSweeper(ctx context.Context, stop context.CancelFunc) context
 		a.sweeper.Run(ctx)
 	}()
 	return func() { stop(); <-swept }
+}
+
+// revocationEvery is how often a replica reads the sessions other
+// replicas ended (a disabled user is refused everywhere within it).
+const revocationEvery = 5 * time.Second
+
+// startRevocations loads the recently ended sessions once and then keeps
+// them fresh beside the other workers, so a token of a user disabled on
+// another replica is refused here too without a read per request.
+func (a *app) startRevocations(ctx context.Context, stop context.CancelFunc) context.CancelFunc {
+	if err := a.auth.LoadRevocations(ctx); err != nil {
+		a.log.Warn("loading ended sessions", "error", err.Error())
+	}
+	watched := make(chan struct{})
+	go func() {
+		defer close(watched)
+		a.auth.WatchRevocations(ctx, revocationEvery, a.log.With("worker", "revocations"))
+	}()
+	return func() { stop(); <-watched }
 }
 
 // ensureBucket creates the proof bucket, retrying for a while in case the

@@ -61,6 +61,10 @@ func (s *Service) UpdateUser(ctx context.Context, p postal.Principal, id string,
 	if err := s.store.UpdateUser(ctx, u, at); err != nil {
 		return User{}, err
 	}
+	if at != nil {
+		u.SessionsRevoked = at.UnixMilli()
+		s.ended.merge(map[string]int64{u.ID: u.SessionsRevoked}, at.Add(-revocationWindow).UnixMilli())
+	}
 	return u, nil
 }
 

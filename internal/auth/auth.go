@@ -29,6 +29,10 @@ type User struct {
 	PasswordHash string      `json:"-"`
 	Disabled     bool        `json:"disabled"`
 	CreatedAt    time.Time   `json:"-"`
+	// SessionsRevoked is when the user's sessions were last ended (Unix
+	// ms, 0 for never): access tokens carry it, and one issued before a
+	// later ending is refused.
+	SessionsRevoked int64 `json:"-"`
 }
 
 // RefreshToken is one issued refresh token, known to the store only by the
@@ -54,6 +58,9 @@ type Store interface {
 	// and, when revokeAt is set, revokes every refresh family of u in the
 	// same transaction.
 	UpdateUser(ctx context.Context, u User, revokeAt *time.Time) error
+	// RevokedSessions maps each user whose sessions were ended after since
+	// to when (Unix ms).
+	RevokedSessions(ctx context.Context, since time.Time) (map[string]int64, error)
 	// CreateRefreshFamily starts a login's family with its first token.
 	CreateRefreshFamily(ctx context.Context, first RefreshToken) error
 	RefreshToken(ctx context.Context, hash string) (RefreshToken, error)
@@ -132,6 +139,7 @@ type Service struct {
 	newID  func() string
 	dummy  string        // a hash checked for unknown users, so timing does not tell
 	checks chan struct{} // a slot per password check that may run
+	ended  *revocations  // users whose sessions ended lately, kept in memory
 }
 
 // New returns a Service. key signs access tokens (derive it for
@@ -148,7 +156,7 @@ func New(store Store, key []byte, policy Policy, now func() time.Time, newID fun
 		policy.Checks = DefaultChecks()
 	}
 	return &Service{store: store, tokens: tokens{key: key, now: now}, policy: policy, now: now, newID: newID, dummy: dummy,
-		checks: make(chan struct{}, policy.Checks)}, nil
+		checks: make(chan struct{}, policy.Checks), ended: newRevocations()}, nil
 }
 
 // Session is what a successful login or refresh returns.
@@ -160,9 +168,19 @@ type Session struct {
 	User         User   `json:"user"`
 }
 
-// Authenticate verifies an access token and returns its principal.
+// Authenticate verifies an access token and returns its principal. It
+// reads no database: a token issued before its user's sessions were ended
+// (disabled, new password, role or centre) is refused from the memory that
+// UpdateUser and WatchRevocations keep.
 func (s *Service) Authenticate(raw string) (postal.Principal, error) {
-	return s.tokens.verify(raw)
+	p, rv, err := s.tokens.verify(raw)
+	if err != nil {
+		return postal.Principal{}, err
+	}
+	if s.ended.refuses(p.UserID, rv) {
+		return postal.Principal{}, postal.Errorf(postal.CodeUnauthenticated, "session ended: sign in again")
+	}
+	return p, nil
 }
 
 // session issues an access token and wraps it with the refresh token.

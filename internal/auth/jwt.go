@@ -28,6 +28,8 @@ type accessClaims struct {
 	Username string `json:"usr"`
 	Role     string `json:"role"`
 	DCID     string `json:"dc,omitempty"`
+	// Revoked is the user's SessionsRevoked when the token was issued.
+	Revoked int64 `json:"rv,omitempty"`
 }
 
 // tokens issues and verifies access JWTs, signed with HS256 only.
@@ -47,7 +49,7 @@ func (t tokens) issue(u User) (string, time.Time, error) {
 			IssuedAt:  jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(exp),
 		},
-		Type: tokenType, Username: u.Username, Role: string(u.Role), DCID: u.DCID,
+		Type: tokenType, Username: u.Username, Role: string(u.Role), DCID: u.DCID, Revoked: u.SessionsRevoked,
 	}
 	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.key)
 	if err != nil {
@@ -58,8 +60,9 @@ func (t tokens) issue(u User) (string, time.Time, error) {
 
 // verify checks the token's algorithm (HS256 and nothing else, so neither
 // "none" nor a public-key confusion gets in), signature, issuer, audience,
-// expiry, issue time and type, and returns its principal.
-func (t tokens) verify(raw string) (postal.Principal, error) {
+// expiry, issue time and type, and returns its principal and the user's
+// sessions-ended time it was issued under.
+func (t tokens) verify(raw string) (postal.Principal, int64, error) {
 	var c accessClaims
 	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.key, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -74,11 +77,11 @@ func (t tokens) verify(raw string) (postal.Principal, error) {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			msg = "access token expired"
 		}
-		return postal.Principal{}, postal.Wrap(err, postal.CodeUnauthenticated, msg)
+		return postal.Principal{}, 0, postal.Wrap(err, postal.CodeUnauthenticated, msg)
 	}
 	p := postal.Principal{UserID: c.Subject, Username: c.Username, Role: postal.Role(c.Role), DCID: c.DCID}
 	if c.Type != tokenType || p.UserID == "" || !p.Role.Valid() || (p.Role != postal.RoleAdmin && p.DCID == "") {
-		return postal.Principal{}, postal.Errorf(postal.CodeUnauthenticated, "invalid access token")
+		return postal.Principal{}, 0, postal.Errorf(postal.CodeUnauthenticated, "invalid access token")
 	}
-	return p, nil
+	return p, c.Revoked, nil
 }

@@ -11,14 +11,15 @@ import (
 	"dakiya/internal/postal"
 )
 
-const userColumns = "id, username, name, role, COALESCE(dc_id, ''), locale, password_hash, disabled, created_at"
+const userColumns = "id, username, name, role, COALESCE(dc_id, ''), locale, password_hash, disabled, created_at, sessions_revoked_at"
 
 func scanUser(row interface{ Scan(...any) error }) (auth.User, error) {
 	var u auth.User
 	var role string
 	var disabled int
 	var created int64
-	err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.DCID, &u.Locale, &u.PasswordHash, &disabled, &created)
+	err := row.Scan(&u.ID, &u.Username, &u.Name, &role, &u.DCID, &u.Locale, &u.PasswordHash, &disabled, &created,
+		&u.SessionsRevoked)
 	u.Role, u.Disabled, u.CreatedAt = postal.Role(role), disabled != 0, fromMS(created)
 	return u, err
 }
@@ -290,7 +291,30 @@ func (db *DB) UpdateUser(ctx context.Context, u auth.User, revokeAt *time.Time) 
 		if revokeAt == nil {
 			return nil
 		}
+		if _, err := r.exec(ctx, "UPDATE users SET sessions_revoked_at = ? WHERE id = ?", ms(*revokeAt), u.ID); err != nil {
+			return classify("revoke user access tokens", err)
+		}
 		_, err = r.exec(ctx, "UPDATE refresh_families SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL", ms(*revokeAt), u.ID)
 		return classify("revoke user sessions", err)
 	})
+}
+
+// RevokedSessions returns, for every user whose sessions were ended after
+// since, when that happened (Unix ms).
+func (db *DB) RevokedSessions(ctx context.Context, since time.Time) (map[string]int64, error) {
+	rows, err := db.run().query(ctx, "SELECT id, sessions_revoked_at FROM users WHERE sessions_revoked_at > ?", ms(since))
+	if err != nil {
+		return nil, classify("revoked sessions", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var id string
+		var at int64
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, classify("revoked sessions", err)
+		}
+		out[id] = at
+	}
+	return out, classify("revoked sessions", rows.Err())
 }
