@@ -38,6 +38,17 @@ k8s() { bin/deploycheck k8s "$1" && kubeconform "$1"; }
 compose() { bin/deploycheck compose -env-file deploy/compose.env.example "$1"; }
 dockerfile() { bin/deploycheck dockerfile "$1"; }
 
+# The pinned schemas are what the generator makes (opt-in: it downloads the
+# k8s.io/kubernetes module; deploy/k8s/schemas/README.md).
+if [[ -n ${DEPLOYCHECK_SCHEMAS:-} ]]; then
+  fresh=$(mktemp -d)
+  (cd deploy/tools && go run ./k8sschema -out "$fresh" >/dev/null)
+  diff -r -x README.md deploy/k8s/schemas "$fresh" >/dev/null ||
+    { echo "deploycheck: deploy/k8s/schemas differ from what deploy/tools/k8sschema writes; regenerate them" >&2; rm -rf "$fresh"; exit 1; }
+  rm -rf "$fresh"
+  echo "deploycheck: the pinned Kubernetes schemas are what deploy/tools/k8sschema writes"
+fi
+
 # The real files.
 dockerfile deploy/Dockerfile
 compose deploy/compose.yaml
