@@ -6,6 +6,7 @@
 //	                                        references) and Dakiya's rules
 //	deploycheck k8s [-list] DIR|FILE…       Dakiya's rules for Kubernetes manifests; a DIR is read through
 //	                                        its kustomization.yaml, and -list prints the files it names
+//	deploycheck kustomize DIR               the objects `kubectl apply -k DIR` would apply, as one stream
 //
 // The schema check of Kubernetes manifests is kubeconform's, against the
 // pinned schemas in deploy/k8s/schemas. Each command exits 1 naming every
@@ -28,7 +29,7 @@ func main() {
 	}
 }
 
-const usage = "usage: deploycheck dockerfile FILE… | compose [-env-file F] FILE | k8s [-list] DIR|FILE…"
+const usage = "usage: deploycheck dockerfile FILE… | compose [-env-file F] FILE | k8s [-list] DIR|FILE… | kustomize DIR"
 
 func run(ctx context.Context, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
@@ -41,6 +42,8 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 		return composeCmd(ctx, args[1:])
 	case "k8s":
 		return k8sCmd(args[1:], stdout)
+	case "kustomize":
+		return kustomizeCmd(args[1:], stdout)
 	}
 	return fmt.Errorf("unknown command %q; %s", args[0], usage)
 }
