@@ -44,6 +44,11 @@ go vet ./... || exit 1
 # (deploy/vulncheck.sh; offline but for the module proxy).
 deploy/vulncheck.sh || { banner "govulncheck: vulnerable code reached, or the check could not run (see above)"; exit 1; }
 
+# --- deployment files (issue 14): Dockerfile, compose, Kubernetes manifests,
+# checked without a Docker engine or a cluster (deploy/deploycheck.sh).
+deploy/deploycheck.sh || { banner "deploycheck: a deployment file is broken, or a broken copy was accepted (see above)"; exit 1; }
+# --- end deployment files
+
 echo "go test -race -count=1 ./...   (verbose log: var/test.log)"
 go test -race -count=1 -timeout 40m -v ./... >var/test.log 2>&1
 rc=$?
