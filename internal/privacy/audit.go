@@ -89,10 +89,10 @@ func (s *Service) Audit(ctx context.Context, p postal.Principal, in AuditParams)
 	if err != nil {
 		return AuditPage{}, err
 	}
-	page := AuditPage{Items: items}
-	if len(items) > q.Limit {
-		page.Items = items[:q.Limit]
-		last := page.Items[q.Limit-1]
+	page, limit := AuditPage{Items: items}, q.Limit-1 // the store was asked for one more
+	if len(items) > limit {
+		page.Items = items[:limit]
+		last := page.Items[limit-1]
 		page.Next = encodeCursor(last.At, last.ID)
 	}
 	return page, nil

@@ -15,6 +15,10 @@ import (
 // article (article.Status.Terminal), as SQL.
 const finalStatuses = "('delivered', 'returned')"
 
+// Erased stands in for an erased recipient's name and address (the API
+// promises both are never empty); the phone becomes "".
+const Erased = "(erased)"
+
 // TakeLock takes or renews the lease on job name for owner until until;
 // false when another owner's lease has not run out at now.
 func (db *DB) TakeLock(ctx context.Context, name, owner string, now, until time.Time) (bool, error) {
@@ -118,8 +122,8 @@ func eraseArticles(ctx context.Context, r runner, ids []string, now time.Time) (
 		sql  string
 		args []any
 	}{
-		{`UPDATE articles SET recipient_name = '', recipient_phone = '', address = '', lat = NULL, lon = NULL, digipin = '',
-			erased_at = ? WHERE id IN (` + in + `)`, append([]any{ms(now)}, args...)},
+		{`UPDATE articles SET recipient_name = ?, recipient_phone = '', address = ?, lat = NULL, lon = NULL, digipin = '',
+			erased_at = ? WHERE id IN (` + in + `)`, append([]any{Erased, Erased, ms(now)}, args...)},
 		{`UPDATE article_events SET note = '' WHERE note <> '' AND article_id IN (` + in + `)`, args},
 		{`UPDATE sms SET phone = '', body = '', sealed = NULL,
 			status = CASE WHEN status = 'queued' THEN 'failed' ELSE status END,

@@ -117,7 +117,7 @@ func TestRetentionJob(t *testing.T) {
 			t.Fatalf("first run: %+v %v, want one article erased", rep, err)
 		}
 		got := personalOf(t, db, old)
-		if got.name != "" || got.phone != "" || got.address != "" || got.lat.Valid || !got.erased.Valid ||
+		if got.name != store.Erased || got.phone != "" || got.address != store.Erased || got.lat.Valid || !got.erased.Valid ||
 			got.smsBlank != got.sms || got.receivedBy != "" || got.last4 != "" || got.codes != 0 || got.notes != 0 {
 			t.Fatalf("the old final article after the job: %+v", got)
 		}
