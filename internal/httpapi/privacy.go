@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -17,8 +18,17 @@ func (a *api) privacyRoutes(s *echo.Group) {
 	s.POST("/privacy/erase", a.privacyErase)
 }
 
-// route names the request's route as documented, for the audit log.
-func route(c echo.Context) string { return c.Request().Method + " " + c.Path() }
+// route names the request's route as documented (GET
+// /api/v1/articles/{id}), for the audit log.
+func route(c echo.Context) string {
+	parts := strings.Split(c.Path(), "/")
+	for i, p := range parts {
+		if strings.HasPrefix(p, ":") {
+			parts[i] = "{" + p[1:] + "}"
+		}
+	}
+	return c.Request().Method + " " + strings.Join(parts, "/")
+}
 
 // audit records a view of personal data by the request's principal; with
 // no privacy service (tests of other parts), nothing is recorded.

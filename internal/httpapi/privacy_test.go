@@ -52,7 +52,7 @@ func TestAuditLog(t *testing.T) {
 		}
 		search, view := items[0].(map[string]any), items[1].(map[string]any)
 		if search["action"] != "article.search" || search["subject"] != "dc-one" || search["detail"] != "q=12345" ||
-			search["route"] != "GET /api/v1/dcs/:dc/articles" || search["actor_name"] != "Sup One" {
+			search["route"] != "GET /api/v1/dcs/{dc}/articles" || search["actor_name"] != "Sup One" {
 			t.Fatalf("the search line: %v", search)
 		}
 		if view["action"] != "article.view" || view["subject"] != id || view["actor_role"] != "supervisor" ||
