@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"time"
 
@@ -144,6 +145,9 @@ func eraseArticles(ctx context.Context, r runner, ids []string, now time.Time) (
 	if err := eraseONDCOrders(ctx, r, in, args); err != nil {
 		return nil, err
 	}
+	if err := eraseManifestStops(ctx, r, in, args); err != nil {
+		return nil, err
+	}
 	return ids, nil
 }
 
@@ -165,6 +169,103 @@ func eraseCodes(ctx context.Context, r runner, in string, args []any) error {
 	_, err = r.exec(ctx, `DELETE FROM otp_groups WHERE id IN (`+gin+`)
 		AND NOT EXISTS (SELECT 1 FROM otp_articles o WHERE o.group_id = otp_groups.id)`, gargs...)
 	return classify("erase codes", err)
+}
+
+// eraseManifestStops erases the recipient of each stop, in the stored
+// manifests that carried the articles, whose every article is erased (a
+// stop with an article still in progress keeps its recipient: a postman
+// may still need it). The manifest's ETag stays: a phone's cached copy is
+// its own.
+func eraseManifestStops(ctx context.Context, r runner, in string, args []any) error {
+	rows, err := r.query(ctx, `SELECT id, body FROM manifests WHERE id IN
+		(SELECT manifest_id FROM manifest_articles WHERE article_id IN (`+in+`))`, args...)
+	if err != nil {
+		return classify("erase manifest stops", err)
+	}
+	type manifest struct{ id, body string }
+	var list []manifest
+	for rows.Next() {
+		var m manifest
+		if err := rows.Scan(&m.id, &m.body); err != nil {
+			rows.Close()
+			return classify("erase manifest stops", err)
+		}
+		list = append(list, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return classify("erase manifest stops", err)
+	}
+	for _, m := range list {
+		var doc map[string]any
+		if json.Unmarshal([]byte(m.body), &doc) != nil {
+			continue
+		}
+		stops, _ := doc["stops"].([]any)
+		var all []string
+		for _, st := range stops {
+			all = append(all, items(st)...)
+		}
+		if len(all) == 0 {
+			continue
+		}
+		ain, aargs := placeholders(all)
+		erows, err := r.query(ctx, `SELECT id FROM articles WHERE erased_at IS NOT NULL AND id IN (`+ain+`)`, aargs...)
+		if err != nil {
+			return classify("erase manifest stops", err)
+		}
+		erased, err := scanStrings(erows)
+		if err != nil {
+			return classify("erase manifest stops", err)
+		}
+		gone := map[string]bool{}
+		for _, id := range erased {
+			gone[id] = true
+		}
+		changed := false
+		for _, st := range stops {
+			stop, ok := st.(map[string]any)
+			its := items(st)
+			if !ok || len(its) == 0 || stop["phone"] == "" {
+				continue
+			}
+			every := true
+			for _, id := range its {
+				every = every && gone[id]
+			}
+			if every {
+				stop["recipient_name"], stop["address"], stop["phone"], stop["lat"], stop["lon"] = Erased, Erased, "", nil, nil
+				delete(stop, "digipin")
+				changed = true
+			}
+		}
+		if !changed {
+			continue
+		}
+		b, err := json.Marshal(doc)
+		if err != nil {
+			return fmt.Errorf("erase manifest stops: %w", err)
+		}
+		if _, err := r.exec(ctx, `UPDATE manifests SET body = ? WHERE id = ?`, string(b), m.id); err != nil {
+			return classify("erase manifest stops", err)
+		}
+	}
+	return nil
+}
+
+// items returns the article ids of a manifest stop as decoded JSON.
+func items(stop any) []string {
+	st, _ := stop.(map[string]any)
+	list, _ := st["articles"].([]any)
+	var out []string
+	for _, it := range list {
+		if m, ok := it.(map[string]any); ok {
+			if id, ok := m["id"].(string); ok {
+				out = append(out, id)
+			}
+		}
+	}
+	return out
 }
 
 // eraseONDCOrders keeps of each buyer's order only its id, which the

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -120,6 +121,14 @@ func TestRetentionJob(t *testing.T) {
 		if got.name != store.Erased || got.phone != "" || got.address != store.Erased || got.lat.Valid || !got.erased.Valid ||
 			got.smsBlank != got.sms || got.receivedBy != "" || got.last4 != "" || got.codes != 0 || got.notes != 0 {
 			t.Fatalf("the old final article after the job: %+v", got)
+		}
+		var body string
+		if err := db.QueryRowForTest(ctx, `SELECT body FROM manifests WHERE id = ?`, r.manifest).Scan(&body); err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(body, before[old].name) || strings.Contains(body, before[old].phone) ||
+			!strings.Contains(body, before[recent].name) || !strings.Contains(body, before[recent].phone) {
+			t.Fatalf("the manifest after the job still names the erased recipient, or lost another: %s", body)
 		}
 		if got.events != before[old].events {
 			t.Fatalf("%d events after the job, want the %d kept", got.events, before[old].events)
