@@ -66,5 +66,8 @@ echo "SQLite suite:     $(count '--- PASS: .*/sqlite \(') subtests passed"
 echo "PostgreSQL suite: $(count '--- PASS: .*/postgres \(') subtests passed, $(count 'testkit: postgres database .* created') databases"
 echo "S3 suite:         $(count 'testkit: S3 gateway started') tests against a local Versity S3 Gateway"
 echo "E2E suite:        $(count 'e2e: .* passed in headless Chromium') browser scripts passed in headless Chromium"
+# privacy (retention, audit): the retention job and the audit log, on both databases
+echo "Privacy suite:    $(count '--- PASS: (TestRetentionJob|TestAuditLog|TestPrivacyRequests)/(sqlite|postgres) \(') retention, audit-log and data-principal subtests passed (6 expected)"
+# privacy (retention, audit): block above this line
 echo "tests: $(count '--- PASS:') passed, $(count '--- FAIL:') failed, $(count '--- SKIP:') skipped"
 exit $rc

@@ -34,6 +34,8 @@ commands:
               date,count lines (festivals default to the built-in calendar), one JSON line a fold
   healthcheck [-url URL] [-timeout 3s]: exit 0 when a running server answers 2xx (the image's
               HEALTHCHECK; default /healthz on DAKIYA_ADDR)
+  retention   erase personal data past DAKIYA_RETENTION_DAYS and expire proofs past
+              DAKIYA_PROOF_RETENTION_DAYS now (serve runs it daily), one JSON line
   help        show this text
 
 Configuration comes from the environment; see README.md.
@@ -67,6 +69,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "healthcheck":
 		return healthcheck(ctx, env, rest)
 	// healthcheck: commands above this line
+	case "retention":
+		return retentionCmd(ctx, env, rest)
+	// retention: commands above this line
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -37,6 +37,7 @@ func serve(ctx context.Context, env environment, args []string) error {
 	}
 	defer a.close()
 	a.ensureBucket(ctx)
+	a.configureProofRetention(ctx)
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -103,6 +104,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 	cancel = a.startRevocations(wctx, cancel)
 	cancel = a.startRemitWorker(wctx, cancel)
 	cancel = a.startDispatcher(wctx, cancel)
+	cancel = a.startRetention(wctx, cancel)
 	return func() { cancel(); <-done }
 }
 
@@ -226,6 +228,8 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// rosters and beat plans (plan.): deps above this line
 		Sorting: a.sorting,
 		// sorting (sort.): deps above this line
+		Privacy: a.privacy,
+		// privacy (retention, audit): deps above this line
 	})
 }
 

@@ -28,6 +28,7 @@ import (
 	"dakiya/internal/outbox"
 	"dakiya/internal/partner"
 	"dakiya/internal/pod"
+	"dakiya/internal/privacy"
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
 	"dakiya/internal/roster"
@@ -80,6 +81,8 @@ type app struct {
 	// rosters and beat plans (plan.): fields above this line
 	sorting *sorting.Service
 	// sorting (sort.): fields above this line
+	privacy *privacy.Service
+	// privacy (retention, audit): fields above this line
 }
 
 // newID makes time-ordered ids, which keep database indexes compact.
@@ -181,6 +184,8 @@ func (a *app) services() error {
 	// rosters and beat plans (plan.): services above this line
 	a.sorting = sorting.New(a.db, a.now)
 	// sorting (sort.): services above this line
+	a.privacyService()
+	// privacy (retention, audit): services above this line
 	return nil
 }
 

@@ -63,6 +63,8 @@ type Config struct {
 	ONDC ONDC
 	// BeatPlan tunes balanced-beat proposals.
 	BeatPlan BeatPlan
+	// Retention says how long personal data and proofs are kept.
+	Retention Retention
 }
 
 // Proofs configures proofs of delivery.
@@ -144,6 +146,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.DevOutbox, err = loadFlag(env, "DAKIYA_DEV_OUTBOX")
 	errs = append(errs, err)
 	c.BeatPlan, err = loadBeatPlan(env)
+	errs = append(errs, err)
+	c.Retention, err = loadRetention(env)
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
@@ -282,6 +286,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("metrics_token", mask(c.Metrics.Token)),
 		slog.Bool("metrics_on_main", c.MetricsOnMain()),
 		slog.Int("login_concurrency", c.LoginConcurrency),
+		slog.String("retention", c.Retention.Personal.String()),
+		slog.String("proof_retention", c.Retention.Proofs.String()),
 	)
 }
 

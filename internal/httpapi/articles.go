@@ -7,6 +7,7 @@ import (
 
 	"dakiya/internal/article"
 	"dakiya/internal/postal"
+	"dakiya/internal/privacy"
 )
 
 func (a *api) createArticles(c echo.Context) error {
@@ -55,6 +56,11 @@ func (a *api) listArticles(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	if q.Q != "" { // a search by name or phone reads personal records
+		if err := a.audit(c, privacy.ActionArticleSearch, "dc", c.Param("dc"), "q="+q.Q); err != nil {
+			return err
+		}
+	}
 	return c.JSON(http.StatusOK, page)
 }
 
@@ -67,6 +73,9 @@ func (a *api) getArticle(c echo.Context) error {
 	ctx, p := c.Request().Context(), principal(c)
 	d, err := a.articles.Get(ctx, p, c.Param("id"))
 	if err != nil {
+		return err
+	}
+	if err := a.audit(c, privacy.ActionArticleView, "article", d.ID, ""); err != nil {
 		return err
 	}
 	metas, err := a.proofs.ForArticle(ctx, d.ID)

@@ -36,6 +36,7 @@ import (
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
 	"dakiya/internal/postal"
+	"dakiya/internal/privacy"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
@@ -123,6 +124,8 @@ func newEnvWith(t testing.TB, db *store.DB, policy auth.Policy, ready ...httpapi
 		// rosters and beat plans (plan.): deps above this line
 		Sorting: sorting.New(db, clock.Now),
 		// sorting (sort.): deps above this line
+		Privacy: privacy.New(db, nil, clock.Now, uuid.NewString, privacy.Options{}),
+		// privacy (retention, audit): deps above this line
 	}
 	deps.Articles.WithWindows(deps.Slots)
 	e := &env{t: t, db: db, clock: clock, logs: logs, links: links, store: objects, deps: deps}

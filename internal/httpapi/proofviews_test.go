@@ -28,6 +28,12 @@ func testViews(t *testing.T, e *env, pid string, photo []byte) {
 	if n := e.count("proof_views"); n != before+2 {
 		t.Fatalf("%d views recorded, want %d", n, before+2)
 	}
+	// The same views are in the audit log, newest first.
+	if r := e.do("GET", "/api/v1/audit?subject="+pid+"&limit=2", admin, nil); r.status != 200 ||
+		!strings.Contains(string(r.body), `"action":"proof.content","subject_type":"proof","subject":"`+pid+`","route":"GET /api/v1/proofs/{id}/content"`) ||
+		!strings.Contains(string(r.body), `"action":"proof.metadata"`) {
+		t.Fatalf("the audit log of the proof: %d %s", r.status, r.body)
+	}
 	for _, who := range []string{sup1, admin} {
 		r := e.do("GET", path+"/views", who, nil)
 		if r.status != 200 {

@@ -100,6 +100,10 @@ func (a *api) routes(e *echo.Echo) {
 		a.sortRoutes(s)
 	}
 	// sorting (sort.): routes above this line
+	if a.privacy != nil {
+		a.privacyRoutes(s)
+	}
+	// privacy (retention, audit): routes above this line
 
 	if a.partners != nil {
 		a.partnerRoutes(v1, s)

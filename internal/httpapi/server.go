@@ -29,6 +29,7 @@ import (
 	"dakiya/internal/otp"
 	"dakiya/internal/partner"
 	"dakiya/internal/pod"
+	"dakiya/internal/privacy"
 	"dakiya/internal/progress"
 	"dakiya/internal/proof"
 	"dakiya/internal/remit"
@@ -125,6 +126,10 @@ type Deps struct {
 	// leaves its routes out.
 	Sorting *sorting.Service
 	// sorting (sort.): deps above this line
+	// Privacy keeps the audit log and answers data principals' requests;
+	// nil leaves their routes out and records no views but proofs'.
+	Privacy *privacy.Service
+	// privacy (retention, audit): deps above this line
 }
 
 type api struct {
@@ -171,6 +176,8 @@ type api struct {
 	// rosters and beat plans (plan.): fields above this line
 	sorting *sorting.Service
 	// sorting (sort.): fields above this line
+	privacy *privacy.Service
+	// privacy (retention, audit): fields above this line
 }
 
 // publicLimiters are the public endpoints' buckets, one set per handler.
@@ -218,6 +225,7 @@ func New(d Deps) (*echo.Echo, error) {
 	a.beatPlans = d.BeatPlans
 	// rosters and beat plans (plan.): set above this line
 	a.sorting = d.Sorting
+	a.privacy = d.Privacy
 	// sorting (sort.): set above this line
 	if a.app == nil {
 		a.app = &App{newAppShell(d.PWA)}

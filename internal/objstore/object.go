@@ -50,8 +50,9 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, contentType st
 	sum := sha256.Sum256(data)
 	ctx, cancel := s.withTimeout(ctx)
 	defer cancel()
-	_, err := s.client.PutObject(ctx, s.bucket, key, bytes.NewReader(data), int64(len(data)),
-		putOptions(sum, contentType, meta))
+	opts := putOptions(sum, contentType, meta)
+	s.retain(&opts)
+	_, err := s.client.PutObject(ctx, s.bucket, key, bytes.NewReader(data), int64(len(data)), opts)
 	if isPreconditionFailed(err) {
 		return s.existing(ctx, key, hex.EncodeToString(sum[:]))
 	}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sync/atomic"
 	"time"
 
 	"github.com/minio/minio-go/v7"
@@ -50,6 +51,8 @@ type Store struct {
 	bucket  string
 	region  string
 	timeout time.Duration
+	// lock is set by ConfigureRetention when the bucket has object lock.
+	lock atomic.Pointer[objectLock]
 }
 
 // New validates cfg and builds a Store. It does no network I/O; call Ping or

@@ -4,14 +4,26 @@ import (
 	"context"
 
 	"dakiya/internal/postal"
+	"dakiya/internal/privacy"
 	"dakiya/internal/proof"
 )
 
-// RecordProofView records one view of a proof.
+// RecordProofView records one view of a proof, and the same line in the
+// audit log, in one transaction.
 func (db *DB) RecordProofView(ctx context.Context, v proof.Viewing) error {
-	_, err := db.run().exec(ctx, `INSERT INTO proof_views (id, proof_id, viewer_id, viewer_role, what, at)
+	return db.inTx(ctx, "record proof view", func(r runner) error {
+		_, err := r.exec(ctx, `INSERT INTO proof_views (id, proof_id, viewer_id, viewer_role, what, at)
 		VALUES (?, ?, ?, ?, ?, ?)`, v.ID, v.ProofID, v.ViewerID, string(v.Role), string(v.What), ms(v.At))
-	return classify("record proof view", err)
+		if err != nil {
+			return classify("record proof view", err)
+		}
+		route := "GET /api/v1/proofs/{id}"
+		if v.What == proof.SeenContent {
+			route += "/content"
+		}
+		return recordAudit(ctx, r, privacy.Entry{ID: v.ID, At: v.At, ActorID: v.ViewerID, ActorRole: v.Role,
+			Action: "proof." + string(v.What), SubjectType: "proof", Subject: v.ProofID, Route: route})
+	})
 }
 
 // ProofViews returns a proof's views, oldest first, with the viewers'
