@@ -102,6 +102,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 	cancel = a.startSweeper(wctx, cancel) // stopping now also waits for the sweeper
 	cancel = a.startRemitWorker(wctx, cancel)
 	cancel = a.startDispatcher(wctx, cancel)
+	cancel = a.startPartitionWorker(wctx, cancel)
 	return func() { cancel(); <-done }
 }
 

@@ -63,6 +63,8 @@ type Config struct {
 	ONDC ONDC
 	// BeatPlan tunes balanced-beat proposals.
 	BeatPlan BeatPlan
+	// Partitions tunes PostgreSQL's monthly partitions.
+	Partitions Partitions
 }
 
 // Proofs configures proofs of delivery.
@@ -144,6 +146,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.DevOutbox, err = loadFlag(env, "DAKIYA_DEV_OUTBOX")
 	errs = append(errs, err)
 	c.BeatPlan, err = loadBeatPlan(env)
+	errs = append(errs, err)
+	c.Partitions, err = loadPartitions(env)
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())
