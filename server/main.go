@@ -36,6 +36,8 @@ commands:
               HEALTHCHECK; default /healthz on DAKIYA_ADDR)
   retention   erase personal data past DAKIYA_RETENTION_DAYS and expire proofs past
               DAKIYA_PROOF_RETENTION_DAYS now (serve runs it daily), one JSON line
+  partitions  [-ahead N] [-keep N]: create the coming months' PostgreSQL partitions, move waiting
+              rows into theirs, drop months past the retention; prints JSON
   help        show this text
 
 Configuration comes from the environment; see README.md.
@@ -72,6 +74,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "retention":
 		return retentionCmd(ctx, env, rest)
 	// retention: commands above this line
+	case "partitions":
+		return partitionsCmd(ctx, env, rest)
+	// partitions: commands above this line
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -105,6 +105,7 @@ func (a *app) startWorkers(ctx context.Context) func() {
 	cancel = a.startRemitWorker(wctx, cancel)
 	cancel = a.startDispatcher(wctx, cancel)
 	cancel = a.startRetention(wctx, cancel)
+	cancel = a.startPartitionWorker(wctx, cancel)
 	return func() { cancel(); <-done }
 }
 

@@ -65,6 +65,8 @@ type Config struct {
 	BeatPlan BeatPlan
 	// Retention says how long personal data and proofs are kept.
 	Retention Retention
+	// Partitions tunes PostgreSQL's monthly partitions.
+	Partitions Partitions
 }
 
 // Proofs configures proofs of delivery.
@@ -148,6 +150,8 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.BeatPlan, err = loadBeatPlan(env)
 	errs = append(errs, err)
 	c.Retention, err = loadRetention(env)
+	errs = append(errs, err)
+	c.Partitions, err = loadPartitions(env)
 	errs = append(errs, err)
 	c.TrustedProxies, err = parseCIDRs(getenv("DAKIYA_TRUSTED_PROXIES"))
 	errs = append(errs, err, c.validate())

@@ -8,3 +8,22 @@ func (db *DB) ExecForTest(ctx context.Context, query string, args ...any) error 
 	_, err := db.run().exec(ctx, query, args...)
 	return err
 }
+
+// QueryStringsForTest returns the first column of every row a query finds,
+// as text (e.g. the lines of an EXPLAIN).
+func (db *DB) QueryStringsForTest(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := db.run().query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
