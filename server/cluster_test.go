@@ -58,7 +58,10 @@ type replica struct {
 	mu    sync.Mutex
 	cmd   *exec.Cmd
 	done  chan struct{}
-	log   string // its stdout and stderr
+	// stopping is set when the test stops the process; an exit without
+	// it is a crash.
+	stopping bool
+	log      string // its stdout and stderr
 }
 
 // secretKey is every replica's DAKIYA_SECRET_KEY: a token one signs, the
@@ -110,7 +113,9 @@ func newCluster(t *testing.T, n int, prepare func(env map[string]string)) *clust
 			Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(target); pr.Out.Host = pr.In.Host },
 			Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second},
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-				c.cutOff.Add(1)
+				if c.cutOff.Add(1) <= 3 {
+					c.t.Logf("load balancer: replica %s: %v", target.Host, err)
+				}
 				panic(http.ErrAbortHandler) // the phone's connection drops, as a dead replica's would
 			},
 		}
@@ -181,10 +186,22 @@ func (c *cluster) start(r *replica) {
 		c.t.Fatalf("start replica %d: %v", r.n, err)
 	}
 	done := make(chan struct{})
-	go func() { cmd.Wait(); logf.Close(); close(done) }()
 	r.mu.Lock()
-	r.cmd, r.done = cmd, done
+	r.cmd, r.done, r.stopping = cmd, done, false
 	r.mu.Unlock()
+	go func() {
+		err := cmd.Wait()
+		logf.Close()
+		r.mu.Lock()
+		byUs := r.stopping
+		r.mu.Unlock()
+		if !byUs { // a replica must never die of what happens around it
+			r.up.Store(false)
+			b, _ := os.ReadFile(r.log)
+			c.t.Errorf("replica %d exited by itself (%v):\n%s", r.n, err, tail(string(b), 3000))
+		}
+		close(done)
+	}()
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if res, err := http.Get("http://" + r.addr + "/healthz"); err == nil {
@@ -211,6 +228,7 @@ func (c *cluster) start(r *replica) {
 func (c *cluster) stop(r *replica, sig syscall.Signal) {
 	r.mu.Lock()
 	cmd, done := r.cmd, r.done
+	r.stopping = true
 	r.mu.Unlock()
 	if cmd == nil {
 		return
