@@ -113,6 +113,9 @@ func newCluster(t *testing.T, n int, prepare func(env map[string]string)) *clust
 			Rewrite:   func(pr *httputil.ProxyRequest) { pr.SetURL(target); pr.Out.Host = pr.In.Host },
 			Transport: &http.Transport{MaxIdleConnsPerHost: 64, IdleConnTimeout: 30 * time.Second},
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				if r.Context().Err() != nil {
+					panic(http.ErrAbortHandler) // the phone hung up first
+				}
 				if c.cutOff.Add(1) <= 3 {
 					c.t.Logf("load balancer: replica %s: %v", target.Host, err)
 				}

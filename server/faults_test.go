@@ -51,8 +51,8 @@ func (f *faulty) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	send := func() (*http.Response, error) {
-		c := req.Clone(req.Context())
+	send := func(ctx context.Context) (*http.Response, error) {
+		c := req.Clone(ctx)
 		c.Body = io.NopCloser(bytes.NewReader(body))
 		return f.base.RoundTrip(c)
 	}
@@ -63,7 +63,7 @@ func (f *faulty) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errLost
 	case x < 0.30:
 		f.lost.Add(1)
-		if res, err := send(); err == nil {
+		if res, err := send(req.Context()); err == nil {
 			io.Copy(io.Discard, res.Body)
 			res.Body.Close()
 		}
@@ -71,13 +71,17 @@ func (f *faulty) RoundTrip(req *http.Request) (*http.Response, error) {
 	case x < 0.40:
 		f.doubled.Add(1)
 		go func() {
-			if res, err := send(); err == nil {
+			// The copy lives on its own: it is not called back when the
+			// original's answer arrives.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), 30*time.Second)
+			defer cancel()
+			if res, err := send(ctx); err == nil {
 				io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 			}
 		}()
 	}
-	return send()
+	return send(req.Context())
 }
 
 // fleet is a server that restarts on a fixed address, and phones.
