@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -361,16 +360,6 @@ func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
 	}
 }
 
-// containsAll reports whether s contains each of subs.
-func containsAll(s string, subs ...string) bool {
-	for _, x := range subs {
-		if !strings.Contains(s, x) {
-			return false
-		}
-	}
-	return true
-}
-
 // lander sends phones' requests until they land, as a phone's outbox does,
 // and keeps what they were answered: every distinct 201 body per
 // Idempotency-Key, and a tally of the other answers.
@@ -385,7 +374,7 @@ type lander struct {
 	inFlight atomic.Int64 // 409: the key's first request still runs (or its replica died holding it)
 	outage   atomic.Int64 // 503
 	faults   atomic.Int64 // any other 5xx
-	mu2      sync.Mutex
+	waitMu   sync.Mutex
 	longest  time.Duration // the longest a key took to land
 }
 
@@ -415,9 +404,9 @@ func (l *lander) land(key string, request func() *http.Request) string {
 			}
 			l.answers[key][string(b)] = true
 			l.mu.Unlock()
-			l.mu2.Lock()
+			l.waitMu.Lock()
 			l.longest = max(l.longest, time.Since(start))
-			l.mu2.Unlock()
+			l.waitMu.Unlock()
 			return string(b)
 		case res.StatusCode == 409:
 			l.inFlight.Add(1)
