@@ -432,8 +432,11 @@ func (f *fleet) retry(client *http.Client, key string, request func() *http.Requ
 		case 201:
 			return string(b)
 		case 409, 503:
+			// The first request still runs (slowly, on a loaded
+			// machine) or the database is away: wait as a phone does,
+			// up to about 20 s in all.
 			last = fmt.Sprintf("%d %s", res.StatusCode, b)
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond)
 			continue
 		}
 		f.t.Errorf("key %s: %d %s", key, res.StatusCode, b)
