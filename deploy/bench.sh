@@ -146,6 +146,21 @@ say ""
 DAKIYA_FAULTS_LARGE=1 go test -count=1 -run TestFaultInjectionLarge -v ./server 2>&1 | tee var/bench-faults.txt |
   sed -E 's/^[[:space:]]+//' | grep -E 'outcomes,|^--- (PASS|FAIL)' | sed -E 's/^faults_test.go:[0-9]+: //' | tee -a "$out"
 
+# replicas and chaos (issue 14): block begins
+say ""
+say "### Several replicas and chaos at scale: three \`dakiya serve\` processes on one PostgreSQL and one S3 server behind a round-robin proxy"
+say ""
+# TestReplicas: tokens, refresh rotation and idempotent replays across
+# replicas, SMS and webhooks counted per message, a SIGKILL mid-stream.
+# TestChaos, large: 300 phones × a slot's outcomes and photos through the
+# lossy, duplicating, reordering transport while replicas are SIGKILLed
+# and restarted and PostgreSQL is cut (DAKIYA_CHAOS_SEED, _PHONES).
+go test -count=1 -timeout 30m -run 'TestReplicas$' -v ./server 2>&1 | tee var/bench-replicas.txt |
+  grep -E '^REPLICA RESULT|^--- (PASS|FAIL)' | tee -a "$out"
+DAKIYA_CHAOS_LARGE=1 go test -count=1 -timeout 60m -run 'TestChaos$' -v ./server 2>&1 | tee var/bench-chaos.txt |
+  grep -E '^CHAOS RESULT|^--- (PASS|FAIL)' | tee -a "$out"
+# replicas and chaos (issue 14): block ends
+
 say ""
 say "### The postman's app on a cheap phone and a bad network (e2e/bench.mjs)"
 say ""

@@ -51,8 +51,8 @@ func (f *faulty) RoundTrip(req *http.Request) (*http.Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	send := func() (*http.Response, error) {
-		c := req.Clone(req.Context())
+	send := func(ctx context.Context) (*http.Response, error) {
+		c := req.Clone(ctx)
 		c.Body = io.NopCloser(bytes.NewReader(body))
 		return f.base.RoundTrip(c)
 	}
@@ -63,7 +63,7 @@ func (f *faulty) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, errLost
 	case x < 0.30:
 		f.lost.Add(1)
-		if res, err := send(); err == nil {
+		if res, err := send(req.Context()); err == nil {
 			io.Copy(io.Discard, res.Body)
 			res.Body.Close()
 		}
@@ -71,13 +71,17 @@ func (f *faulty) RoundTrip(req *http.Request) (*http.Response, error) {
 	case x < 0.40:
 		f.doubled.Add(1)
 		go func() {
-			if res, err := send(); err == nil {
+			// The copy lives on its own: it is not called back when the
+			// original's answer arrives.
+			ctx, cancel := context.WithTimeout(context.WithoutCancel(req.Context()), 30*time.Second)
+			defer cancel()
+			if res, err := send(ctx); err == nil {
 				io.Copy(io.Discard, res.Body)
 				res.Body.Close()
 			}
 		}()
 	}
-	return send()
+	return send(req.Context())
 }
 
 // fleet is a server that restarts on a fixed address, and phones.
@@ -89,6 +93,9 @@ type fleet struct {
 	mu       sync.Mutex
 	cancel   context.CancelFunc
 	done     chan error
+	// codeOf, when set, reads an article's code where the SMS went (an
+	// SMS gateway) instead of the development outbox.
+	codeOf func(phone, id string) string
 }
 
 func freeAddr(t *testing.T) string {
@@ -308,6 +315,9 @@ func (f *fleet) postmanJobs(user, date, sl string, n int) []job {
 
 // code reads an article's code from the development outbox.
 func (f *fleet) code(phone, id string) string {
+	if f.codeOf != nil {
+		return f.codeOf(phone, id)
+	}
 	var out struct{ Messages []struct{ Body string } }
 	f.call("GET", "/api/v1/dev/sms?phone="+strings.ReplaceAll(phone, "+", "%2B"), "", nil, &out)
 	re := regexp.MustCompile(id + `\b.*? code (\d{6}) `) // one SMS may list a household's articles
@@ -422,8 +432,11 @@ func (f *fleet) retry(client *http.Client, key string, request func() *http.Requ
 		case 201:
 			return string(b)
 		case 409, 503:
+			// The first request still runs (slowly, on a loaded
+			// machine) or the database is away: wait as a phone does,
+			// up to about 20 s in all.
 			last = fmt.Sprintf("%d %s", res.StatusCode, b)
-			time.Sleep(5 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond)
 			continue
 		}
 		f.t.Errorf("key %s: %d %s", key, res.StatusCode, b)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,8 +12,8 @@ import (
 )
 
 // requestBudget bounds a claimed request once it runs detached from the
-// phone's connection.
-const requestBudget = 30 * time.Second
+// phone's connection; idem.Stale is set by it.
+const requestBudget = idem.RunBudget
 
 // idemRun is a claimed request's work: it makes its change, having the
 // store write r's Completion in the same transaction, and returns the

@@ -94,8 +94,20 @@ func isUnavailable(err error) bool {
 	var netErr net.Error
 	return errors.As(err, &connect) || errors.As(err, &netErr) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, sql.ErrConnDone) ||
-		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNREFUSED) ||
-		errors.Is(err, context.DeadlineExceeded)
+		errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EPIPE) || errors.Is(err, context.DeadlineExceeded) ||
+		lostConnection(err)
+}
+
+// lostConnection reports the pgx errors of a connection that went away
+// under a query (the database restarted, or the network between it and
+// this replica was cut): the connection closed under the query, a
+// timeout reading from it, or a failure pgx knows happened before anything
+// was sent. A retry on another connection may succeed, so they are
+// outages (503), not faults (500).
+func lostConnection(err error) bool {
+	return errors.Is(err, pgconn.ErrConnClosed) || pgconn.Timeout(err) || pgconn.SafeToRetry(err)
 }
 
 // notFound is the error for a row that is not there.
