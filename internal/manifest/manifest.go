@@ -136,6 +136,8 @@ type Store interface {
 	DC(ctx context.Context, id string) (centre.DC, error)
 	Calendar(ctx context.Context, dc string) (slot.Calendar, error)
 	Article(ctx context.Context, id string) (article.Article, error)
+	// ArticlesByID returns those of ids that exist, in a few reads.
+	ArticlesByID(ctx context.Context, ids []string) (map[string]article.Article, error)
 	// ScheduledFor lists a centre's articles scheduled for a slot and not
 	// yet out.
 	ScheduledFor(ctx context.Context, dc, date string, s postal.Slot) ([]article.Article, error)
