@@ -129,6 +129,8 @@ type Record struct {
 type Filter struct {
 	DCID, PostmanID, Date, Status string
 	Slot                          postal.Slot
+	Limit                         int     // at most this many; 0 for MaxPage
+	After                         *Cursor // only those after this one in the list's order
 }
 
 // Store is what manifest needs from the database.
