@@ -32,6 +32,8 @@ commands:
   vrpbench    [-budget 10s] [-seed N] FILE.txt…: solve Solomon VRPTW instances, verified, one JSON line each
   forecast    [-horizon 14] [-folds 8] [-festivals FILE] FILE.csv: backtest the demand forecast on
               date,count lines (festivals default to the built-in calendar), one JSON line a fold
+  sweep       [-all]: delete orphan proof objects once (recent day folders under the sweep lease,
+              or -all: every proof object)
   help        show this text
 
 Configuration comes from the environment; see README.md.
@@ -62,6 +64,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "forecast":
 		return forecastCmd(ctx, env, rest)
 	// forecast: commands above this line
+	case "sweep":
+		return sweepCmd(ctx, env, rest)
+	// sweep (batch): commands above this line
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil
