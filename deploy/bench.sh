@@ -179,6 +179,18 @@ rm -f var/bench-lighthouse.md
 DAKIYA_BENCH=1 go test -count=1 -run TestConsoleLighthouse -v ./server 2>&1 | tee var/bench-lighthouse.txt | grep -E '^--- (PASS|FAIL|SKIP)|SKIPPED|FAILED' || true
 if [[ -s var/bench-lighthouse.md ]]; then tee -a "$out" <var/bench-lighthouse.md; else say "(not measured: see var/bench-lighthouse.txt)"; fi
 
+# --- round trips (batch): begin ---
+say ""
+say "### Round trips: dispatching a 1,000-stop manifest"
+say ""
+# BenchmarkDispatch1000 builds a fresh draft outside the timer each time
+# and reports the SQL statements one dispatch sends (store.DB.SQLCount).
+go test -count=1 -run '^$' -bench 'BenchmarkDispatch1000' -benchtime 3x ./internal/manifest | tee var/bench-dispatch.txt | grep -E '^Benchmark' || true
+awk '/^BenchmarkDispatch1000\// { n=$1; sub(/^BenchmarkDispatch1000\//, "", n); sub(/-[0-9]+$/, "", n)
+       printf "| %s | %.0f ms | %d statements |\n", n, $3/1e6, $5 }' var/bench-dispatch.txt |
+  { echo "| database | dispatch of 1,000 stops | statements |"; echo "|---|---|---|"; cat; } | tee -a "$out"
+# --- round trips (batch): end ---
+
 say ""
 say "### All Go benchmarks"
 say ""

@@ -38,6 +38,8 @@ commands:
               DAKIYA_PROOF_RETENTION_DAYS now (serve runs it daily), one JSON line
   partitions  [-ahead N] [-keep N]: create the coming months' PostgreSQL partitions, move waiting
               rows into theirs, drop months past the retention; prints JSON
+  sweep       [-all]: delete orphan proof objects once (recent day folders under the sweep lease,
+              or -all: every proof object)
   help        show this text
 
 Configuration comes from the environment; see README.md.
@@ -77,6 +79,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "partitions":
 		return partitionsCmd(ctx, env, rest)
 	// partitions: commands above this line
+	case "sweep":
+		return sweepCmd(ctx, env, rest)
+	// sweep (batch): commands above this line
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

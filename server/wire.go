@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/google/uuid"
@@ -140,7 +141,8 @@ func (a *app) services() error {
 	a.objects, a.auth = objects, authSvc
 	a.proofs = proof.New(a.db, objects.Blobs(), a.now, newID, proof.Options{Stream: a.cfg.Proofs.Stream,
 		Limits: proof.Limits{Photo: a.cfg.Proofs.PhotoMax, Signature: a.cfg.Proofs.SignatureMax}})
-	a.sweeper = proof.NewSweeper(a.db, objects.Blobs(), a.now, a.log.With("worker", "proof_sweeper"))
+	host, _ := os.Hostname() // of the replicas, the one holding the sweep lease sweeps
+	a.sweeper = proof.NewSweeper(a.db, objects.Blobs(), a.now, a.log.With("worker", "proof_sweeper")).WithLease(host + "/" + newID())
 	a.centres = centre.New(a.db, a.now, newID)
 	links := slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL)
 	a.articles = article.New(a.db, a.now).WithNotice(links.ReceivedNotice(a.now, newID))

@@ -31,11 +31,12 @@ func (a *api) buildManifests(c echo.Context) error {
 }
 
 func (a *api) listManifests(c echo.Context) error {
-	list, err := a.manifests.List(c.Request().Context(), principal(c), c.Param("dc"), c.QueryParam("date"), c.QueryParam("slot"))
+	page, err := a.manifests.Page(c.Request().Context(), principal(c), c.Param("dc"), c.QueryParam("date"), c.QueryParam("slot"),
+		c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, list)
+	return c.JSON(http.StatusOK, page)
 }
 
 func (a *api) myManifests(c echo.Context) error {

@@ -1,7 +1,10 @@
 package httpapi_test
 
 import (
+	"encoding/base64"
+	"encoding/json"
 	"fmt"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -187,6 +190,40 @@ func testPostmanView(t *testing.T, e *env, path, post1, post2, sup1 string) {
 	list := e.do("GET", "/api/v1/dcs/dc-one/manifests?date=2026-11-25", sup1, nil)
 	if list.status != 200 || !strings.Contains(string(list.body), `"version":2`) {
 		t.Fatalf("centre's manifests: %d %s", list.status, list.body)
+	}
+	testManifestPages(t, e, sup1)
+}
+
+// testManifestPages walks the centre's manifests one to a page over HTTP
+// and has bad cursors and limits refused with a problem.
+func testManifestPages(t *testing.T, e *env, sup1 string) {
+	t.Helper()
+	seen, next, pages := map[string]bool{}, "", 0
+	for ; ; pages++ {
+		r := e.do("GET", "/api/v1/dcs/dc-one/manifests?limit=1&next="+url.QueryEscape(next), sup1, nil)
+		var page struct {
+			Items []struct{ ID string } `json:"items"`
+			Next  string                `json:"next"`
+		}
+		if r.status != 200 || json.Unmarshal(r.body, &page) != nil || len(page.Items) > 1 || pages > 10 {
+			t.Fatalf("page %d: %d %s", pages, r.status, r.body)
+		}
+		for _, m := range page.Items {
+			if seen[m.ID] {
+				t.Fatalf("manifest %s twice", m.ID)
+			}
+			seen[m.ID] = true
+		}
+		if next = page.Next; next == "" {
+			break
+		}
+	}
+	if len(seen) < 1 || pages < 1 { // a full page of one, then the (empty) rest
+		t.Fatalf("walked %d manifests in %d pages", len(seen), pages+1)
+	}
+	for _, q := range []string{"next=not-a-cursor!", "next=" + base64.RawURLEncoding.EncodeToString([]byte("m1|x|y|z|w")),
+		"limit=0", "limit=1001", "limit=ten"} {
+		wantProblem(t, e.do("GET", "/api/v1/dcs/dc-one/manifests?"+q, sup1, nil), 400)
 	}
 }
 

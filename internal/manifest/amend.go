@@ -16,7 +16,19 @@ func (s *Service) amended(ctx context.Context, r Record, am Amendment) ([]articl
 	if len(am.Add)+len(am.Remove) == 0 || len(am.Add)+len(am.Remove) > 500 {
 		return nil, nil, nil, postal.Invalid("an amendment adds or removes 1 to 500 articles")
 	}
-	removed, err := s.checkRemoved(ctx, r, am.Remove)
+	// One read for the manifest's articles and the added ones, whatever
+	// the manifest's size.
+	want := slices.Clone(r.Articles)
+	for _, raw := range am.Add {
+		if id, err := postal.ParseS10(raw); err == nil {
+			want = append(want, string(id))
+		}
+	}
+	known, err := s.store.ArticlesByID(ctx, want)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	removed, err := checkRemoved(r, am.Remove, known)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -25,13 +37,13 @@ func (s *Service) amended(ctx context.Context, r Record, am Amendment) ([]articl
 		if slices.Contains(removed, id) {
 			continue
 		}
-		a, err := s.store.Article(ctx, id)
-		if err != nil {
-			return nil, nil, nil, err
+		a, ok := known[id]
+		if !ok {
+			return nil, nil, nil, postal.Errorf(postal.CodeNotFound, "article not found")
 		}
 		arts = append(arts, a)
 	}
-	added, err := s.checkAdded(ctx, r, am.Add)
+	added, err := s.checkAdded(ctx, r, am.Add, known)
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -42,7 +54,7 @@ func (s *Service) amended(ctx context.Context, r Record, am Amendment) ([]articl
 	return append(arts, added...), ids, removed, nil
 }
 
-func (s *Service) checkRemoved(ctx context.Context, r Record, raw []string) ([]string, error) {
+func checkRemoved(r Record, raw []string, known map[string]article.Article) ([]string, error) {
 	var out []string
 	for i, rawID := range raw {
 		id, err := postal.ParseS10(rawID)
@@ -50,9 +62,9 @@ func (s *Service) checkRemoved(ctx context.Context, r Record, raw []string) ([]s
 			return nil, postal.Invalid("invalid amendment", postal.FieldError{Field: fieldAt("remove", i),
 				Message: "not an article on this manifest"})
 		}
-		a, err := s.store.Article(ctx, string(id))
-		if err != nil {
-			return nil, err
+		a, ok := known[string(id)]
+		if !ok {
+			return nil, postal.Errorf(postal.CodeNotFound, "article not found")
 		}
 		if a.Status != article.StatusOutForDelivery {
 			return nil, postal.Errorf(postal.CodeConflict, "article %s is already %s", a.ID, a.Status)
@@ -62,7 +74,7 @@ func (s *Service) checkRemoved(ctx context.Context, r Record, raw []string) ([]s
 	return out, nil
 }
 
-func (s *Service) checkAdded(ctx context.Context, r Record, raw []string) ([]article.Article, error) {
+func (s *Service) checkAdded(ctx context.Context, r Record, raw []string, known map[string]article.Article) ([]article.Article, error) {
 	var out []article.Article
 	for i, rawID := range raw {
 		bad := postal.Invalid("invalid amendment", postal.FieldError{Field: fieldAt("add", i),
@@ -71,12 +83,9 @@ func (s *Service) checkAdded(ctx context.Context, r Record, raw []string) ([]art
 		if err != nil || slices.Contains(r.Articles, string(id)) || slices.ContainsFunc(out, func(a article.Article) bool { return a.ID == string(id) }) {
 			return nil, bad
 		}
-		a, err := s.store.Article(ctx, string(id))
-		if postal.IsCode(err, postal.CodeNotFound) || (err == nil && a.DCID != r.DCID) {
+		a, ok := known[string(id)]
+		if !ok || a.DCID != r.DCID {
 			return nil, bad
-		}
-		if err != nil {
-			return nil, err
 		}
 		if on, err := s.store.DraftOf(ctx, a.ID); err != nil || on != "" {
 			if err != nil {

@@ -91,9 +91,21 @@ func (s *Service) issueCodes(ctx context.Context, m *Manifest, dc centre.DC, nee
 	if s.opt.Codes == nil {
 		return nil, nil
 	}
+	var ids []string
+	for _, st := range m.Stops {
+		for _, it := range st.Articles {
+			if it.OTPRequired && need(it) {
+				ids = append(ids, it.ID)
+			}
+		}
+	}
+	arts, err := s.store.ArticlesByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	var out []otp.Issued
 	for _, st := range m.Stops {
-		groups, err := s.codeGroups(ctx, st, need)
+		groups, err := codeGroups(st, need, arts)
 		if err != nil {
 			return nil, err
 		}
@@ -120,17 +132,18 @@ type codeGroup struct {
 }
 
 // codeGroups splits a stop's articles that need a code (and for which
-// need holds) by their recipient's phone, in the stop's order.
-func (s *Service) codeGroups(ctx context.Context, st Stop, need func(Item) bool) ([]codeGroup, error) {
+// need holds) by their recipient's phone, in the stop's order; arts holds
+// those articles.
+func codeGroups(st Stop, need func(Item) bool, arts map[string]article.Article) ([]codeGroup, error) {
 	var out []codeGroup
 	index := map[string]int{}
 	for _, it := range st.Articles {
 		if !it.OTPRequired || !need(it) {
 			continue
 		}
-		a, err := s.store.Article(ctx, it.ID)
-		if err != nil {
-			return nil, err
+		a, ok := arts[it.ID]
+		if !ok {
+			return nil, postal.Errorf(postal.CodeNotFound, "article not found")
 		}
 		phone := a.Recipient.Phone
 		k, ok := index[phone]

@@ -129,6 +129,8 @@ type Record struct {
 type Filter struct {
 	DCID, PostmanID, Date, Status string
 	Slot                          postal.Slot
+	Limit                         int     // at most this many; 0 for MaxPage
+	After                         *Cursor // only those after this one in the list's order
 }
 
 // Store is what manifest needs from the database.
@@ -136,6 +138,8 @@ type Store interface {
 	DC(ctx context.Context, id string) (centre.DC, error)
 	Calendar(ctx context.Context, dc string) (slot.Calendar, error)
 	Article(ctx context.Context, id string) (article.Article, error)
+	// ArticlesByID returns those of ids that exist, in a few reads.
+	ArticlesByID(ctx context.Context, ids []string) (map[string]article.Article, error)
 	// ScheduledFor lists a centre's articles scheduled for a slot and not
 	// yet out.
 	ScheduledFor(ctx context.Context, dc, date string, s postal.Slot) ([]article.Article, error)

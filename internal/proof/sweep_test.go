@@ -21,7 +21,7 @@ func TestSweeper(t *testing.T) {
 		f := newFix(t, db)
 		ctx := context.Background()
 		kept := f.upload(t, f.PostmanA, f.articles[0], proof.KindPhoto, prooftest.JPEG(12, 12, 1))
-		orphan := "proofs/dc-one/2026/11/25/" + f.articles[0] + "/0190f2a4-0000-7000-8000-000000000001.jpg"
+		orphan := "proofs/dc-one/" + time.Now().UTC().Format("2006/01/02") + "/" + f.articles[0] + "/0190f2a4-0000-7000-8000-000000000001.jpg"
 		outside := "exports/2026/11/25/report.csv"
 		for _, key := range []string{orphan, outside} {
 			if _, err := f.objects.Put(ctx, key, []byte("no row names this"), "image/jpeg", nil); err != nil {
@@ -54,6 +54,47 @@ func TestSweeper(t *testing.T) {
 			t.Fatalf("orphan younger than a day: swept %d, %v", n, err)
 		}
 		wantKeys(t, f, kept.ObjectKey, young)
+	})
+}
+
+// TestSweepLease runs two sweepers, as two replicas would, on one
+// database: only the one holding the lease sweeps; it removes an orphan
+// in a recent day folder and keeps a proof with its row; once its lease
+// runs out without renewal, the other takes over.
+func TestSweepLease(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		f := newFix(t, db)
+		ctx := context.Background()
+		kept := f.upload(t, f.PostmanA, f.articles[0], proof.KindPhoto, prooftest.JPEG(12, 12, 1))
+		clock := testkit.NewClock(time.Now().Add(proof.OrphanAge + time.Minute))
+		folder := clock.Now().UTC().AddDate(0, 0, -1).Format("2006/01/02")
+		orphan := "proofs/dc-one/" + folder + "/" + f.articles[0] + "/0190f2a4-0000-7000-8000-000000000009.jpg"
+		if _, err := f.objects.Put(ctx, orphan, []byte("no row names this"), "image/jpeg", nil); err != nil {
+			t.Fatal(err)
+		}
+		a := proof.NewSweeper(db, f.objects.Blobs(), clock.Now, discard()).WithLease("replica-a")
+		b := proof.NewSweeper(db, f.objects.Blobs(), clock.Now, discard()).WithLease("replica-b")
+		if ok, err := db.TakeLease(ctx, proof.SweepLease, "replica-a", clock.Now(), 2*proof.SweepEvery); err != nil || !ok {
+			t.Fatalf("first lease: %v %v", ok, err)
+		}
+		if n, err := b.Sweep(ctx); err != nil || n != 0 {
+			t.Fatalf("sweeper without the lease: swept %d, %v", n, err)
+		}
+		wantKeys(t, f, kept.ObjectKey, orphan)
+		if n, err := a.Sweep(ctx); err != nil || n != 1 {
+			t.Fatalf("lease holder: swept %d, %v", n, err)
+		}
+		wantKeys(t, f, kept.ObjectKey)
+		if ok, _ := db.TakeLease(ctx, proof.SweepLease, "replica-b", clock.Now(), 2*proof.SweepEvery); ok {
+			t.Fatal("b took a lease a holds")
+		}
+		clock.Advance(2*proof.SweepEvery + time.Second) // a stopped renewing
+		if ok, err := db.TakeLease(ctx, proof.SweepLease, "replica-b", clock.Now(), 2*proof.SweepEvery); err != nil || !ok {
+			t.Fatalf("b after a's lease ran out: %v %v", ok, err)
+		}
+		if ok, _ := db.TakeLease(ctx, proof.SweepLease, "replica-a", clock.Now(), 2*proof.SweepEvery); ok {
+			t.Fatal("a took back b's lease")
+		}
 	})
 }
 

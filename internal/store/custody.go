@@ -62,27 +62,6 @@ func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error
 	return h, nil
 }
 
-// startCustody gives an article to a manifest's postman under a new
-// assignment, inside a caller's transaction. It replaces the article's
-// previous custody, which an earlier move has ended.
-func startCustody(ctx context.Context, x runner, articleID string, r manifest.Record, at time.Time) error {
-	assignment := r.Assignments[articleID]
-	if assignment == "" {
-		return postal.Errorf(postal.CodeInternal, "no assignment for article %s", articleID)
-	}
-	_, err := x.exec(ctx, `INSERT INTO custody (article_id, assignment_id, manifest_id, postman_id, dc_id, since, ended_at, ended_by)
-		VALUES (?, ?, ?, ?, ?, ?, NULL, '')
-		ON CONFLICT (article_id) DO UPDATE SET assignment_id = excluded.assignment_id, manifest_id = excluded.manifest_id,
-			postman_id = excluded.postman_id, dc_id = excluded.dc_id, since = excluded.since, ended_at = NULL, ended_by = ''`,
-		articleID, assignment, r.ID, r.PostmanID, r.DCID, ms(at))
-	if err != nil {
-		return classify("start custody", err)
-	}
-	_, err = x.exec(ctx, `INSERT INTO custody_history (assignment_id, article_id, manifest_id, postman_id, dc_id, since, ended_at, ended_by)
-		VALUES (?, ?, ?, ?, ?, ?, NULL, '')`, assignment, articleID, r.ID, r.PostmanID, r.DCID, ms(at))
-	return classify("start custody: history", err)
-}
-
 // endCustody ends an article's current custody, if it has one, inside a
 // caller's transaction.
 func endCustody(ctx context.Context, x runner, articleID, by string, at time.Time) error {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
@@ -33,6 +34,7 @@ const (
 type DB struct {
 	sql     *sql.DB
 	dialect Dialect
+	stmts   *atomic.Int64 // statements sent through runners, for SQLCount
 }
 
 // Open connects to dsn: "sqlite:PATH" (the file and its folder are created)
@@ -75,7 +77,7 @@ func openSQLite(path string) (*DB, error) {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
 	sdb.SetMaxOpenConns(8)
-	return &DB{sql: sdb, dialect: SQLite}, nil
+	return &DB{sql: sdb, dialect: SQLite, stmts: new(atomic.Int64)}, nil
 }
 
 func openPostgres(dsn string) (*DB, error) {
@@ -86,7 +88,7 @@ func openPostgres(dsn string) (*DB, error) {
 	sdb.SetMaxOpenConns(20)
 	sdb.SetMaxIdleConns(20)
 	sdb.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{sql: sdb, dialect: Postgres}, nil
+	return &DB{sql: sdb, dialect: Postgres, stmts: new(atomic.Int64)}, nil
 }
 
 // Dialect tells which database this is.
@@ -114,21 +116,42 @@ type runner struct {
 		QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	}
 	dialect Dialect
+	stmts   *atomic.Int64
+}
+
+func (r runner) count() {
+	if r.stmts != nil {
+		r.stmts.Add(1)
+	}
 }
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	r.count()
 	return r.q.ExecContext(ctx, rebind(r.dialect, query), args...)
 }
 
 func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r.count()
 	return r.q.QueryContext(ctx, rebind(r.dialect, query), args...)
 }
 
 func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	r.count()
 	return r.q.QueryRowContext(ctx, rebind(r.dialect, query), args...)
 }
 
-func (db *DB) run() runner { return runner{q: db.sql, dialect: db.dialect} }
+func (db *DB) run() runner { return runner{q: db.sql, dialect: db.dialect, stmts: db.stmts} }
+
+// SQLCount tells how many SQL statements this DB has sent through its
+// queries so far (transaction begin and commit not counted): tests and
+// benchmarks read it before and after an operation to count its round
+// trips.
+func (db *DB) SQLCount() int64 {
+	if db.stmts == nil {
+		return 0
+	}
+	return db.stmts.Load()
+}
 
 // inTx runs fn in one transaction, committing when it returns nil.
 func (db *DB) inTx(ctx context.Context, op string, fn func(r runner) error) error {
@@ -136,7 +159,7 @@ func (db *DB) inTx(ctx context.Context, op string, fn func(r runner) error) erro
 	if err != nil {
 		return classify(op+": begin", err)
 	}
-	if err := fn(runner{q: tx, dialect: db.dialect}); err != nil {
+	if err := fn(runner{q: tx, dialect: db.dialect, stmts: db.stmts}); err != nil {
 		tx.Rollback()
 		return err
 	}

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"time"
 
 	"dakiya/internal/article"
 	"dakiya/internal/manifest"
@@ -57,17 +56,17 @@ func replaceManifestArticles(ctx context.Context, x runner, r manifest.Record) e
 	if _, err := x.exec(ctx, "DELETE FROM manifest_articles WHERE manifest_id = ?", r.ID); err != nil {
 		return classify("clear manifest articles", err)
 	}
+	rows := make([][]any, len(r.Articles))
 	for i, id := range r.Articles {
-		if _, err := x.exec(ctx, "INSERT INTO manifest_articles (manifest_id, article_id, stop_seq) VALUES (?, ?, ?)",
-			r.ID, id, r.StopSeqs[i]); err != nil {
-			return classify("manifest article", err)
-		}
+		rows[i] = []any{r.ID, id, r.StopSeqs[i]}
 	}
-	return nil
+	return insertRows(ctx, x, "manifest article", "INSERT INTO manifest_articles (manifest_id, article_id, stop_seq)", 3, rows, "")
 }
 
 // Dispatch marks a draft dispatched and sends its articles out, each still
-// scheduled for the manifest's slot, in one transaction.
+// scheduled for the manifest's slot, in one transaction; the statements
+// it takes do not grow with the manifest (but for partner-booked
+// articles' messages).
 func (db *DB) Dispatch(ctx context.Context, r manifest.Record, ev article.Event, codes []otp.Issued) error {
 	return db.inTx(ctx, "dispatch", func(x runner) error {
 		res, err := x.exec(ctx, `UPDATE manifests SET status = ?, body = ?, etag = ?, dispatched_at = ?, updated_at = ?
@@ -78,54 +77,61 @@ func (db *DB) Dispatch(ctx context.Context, r manifest.Record, ev article.Event,
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return postal.Errorf(postal.CodeConflict, "the manifest changed meanwhile; reload and try again")
 		}
-		for _, id := range r.Articles {
-			if err := sendOut(ctx, x, id, r, ev); err != nil {
-				return err
-			}
+		if err := checkInPlace(ctx, x, r); err != nil {
+			return err
+		}
+		ev.Note = "manifest " + r.ID
+		if err := appendEvents(ctx, x, r.Articles, article.StatusScheduled, ev, nil); err != nil {
+			return err
+		}
+		if err := startCustodies(ctx, x, r.Articles, r, ev.At); err != nil {
+			return err
 		}
 		return storeCodes(ctx, x, codes, ev.At)
 	})
 }
 
-// storeCodes stores new recipient codes and queues their SMS, one per
-// code.
-func storeCodes(ctx context.Context, x runner, codes []otp.Issued, at time.Time) error {
-	for _, c := range codes {
-		if err := insertOTP(ctx, x, c, at); err != nil {
-			return err
+// checkInPlace checks that every article of a manifest about to go out is
+// still scheduled for its slot and on its beat: the first that is not, in
+// the manifest's order, is a conflict.
+func checkInPlace(ctx context.Context, x runner, r manifest.Record) error {
+	moved := make(map[string]bool, len(r.Articles))
+	// An article off its own beat is in place when the slot's chosen beat
+	// plan puts it on this manifest's beat.
+	err := inChunks(r.Articles, func(chunk []string) error {
+		args := append(append([]any{r.BeatID, r.BeatID}, anys(chunk)...), string(article.StatusScheduled), r.Date, string(r.Slot))
+		rows, err := x.query(ctx, `SELECT a.id, CASE WHEN COALESCE(a.beat_id, '') <> ? AND NOT EXISTS (
+				SELECT 1 FROM beat_plan_choices c JOIN beat_plan_articles pa ON pa.plan_id = c.plan_id
+				WHERE c.dc_id = a.dc_id AND c.date = a.sched_date AND c.slot = a.sched_slot AND pa.article_id = a.id AND pa.beat_id = ?)
+			THEN 1 ELSE 0 END FROM articles a
+			WHERE a.id IN (`+marks(len(chunk))+`) AND a.status = ? AND a.sched_date = ? AND a.sched_slot = ?`, args...)
+		if err != nil {
+			return classify("dispatch: check", err)
 		}
-		if _, err := insertSMS(ctx, x, c.SMS); err != nil {
-			return err
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var off int
+			if err := rows.Scan(&id, &off); err != nil {
+				return classify("dispatch: check", err)
+			}
+			moved[id] = off != 0
+		}
+		return classify("dispatch: check", rows.Err())
+	})
+	if err != nil {
+		return err
+	}
+	for _, id := range r.Articles {
+		off, ok := moved[id]
+		if !ok {
+			return postal.Errorf(postal.CodeConflict, "article %s was rescheduled or changed since the build; rebuild the manifest", id)
+		}
+		if off {
+			return postal.Errorf(postal.CodeConflict, "article %s was moved to another beat since the build; rebuild the manifest", id)
 		}
 	}
 	return nil
-}
-
-// sendOut moves one article out for delivery, into the custody of the
-// manifest's postman, if it is still scheduled for the manifest's slot.
-func sendOut(ctx context.Context, x runner, id string, r manifest.Record, ev article.Event) error {
-	var n, moved int
-	// An article off its own beat is in place when the slot's chosen beat
-	// plan puts it on this manifest's beat.
-	if err := x.queryRow(ctx, `SELECT COUNT(*), COUNT(CASE WHEN COALESCE(a.beat_id, '') <> ? AND NOT EXISTS (
-			SELECT 1 FROM beat_plan_choices c JOIN beat_plan_articles pa ON pa.plan_id = c.plan_id
-			WHERE c.dc_id = a.dc_id AND c.date = a.sched_date AND c.slot = a.sched_slot AND pa.article_id = a.id AND pa.beat_id = ?)
-		THEN 1 END) FROM articles a
-		WHERE a.id = ? AND a.status = ? AND a.sched_date = ? AND a.sched_slot = ?`,
-		r.BeatID, r.BeatID, id, string(article.StatusScheduled), r.Date, string(r.Slot)).Scan(&n, &moved); err != nil {
-		return classify("dispatch: check", err)
-	}
-	if n != 1 {
-		return postal.Errorf(postal.CodeConflict, "article %s was rescheduled or changed since the build; rebuild the manifest", id)
-	}
-	if moved != 0 {
-		return postal.Errorf(postal.CodeConflict, "article %s was moved to another beat since the build; rebuild the manifest", id)
-	}
-	ev.Note = "manifest " + r.ID
-	if err := appendEvent(ctx, x, id, article.StatusScheduled, ev, nil); err != nil {
-		return err
-	}
-	return startCustody(ctx, x, id, r, ev.At)
 }
 
 // Amend replaces a dispatched manifest's content, sends the added articles
@@ -137,24 +143,20 @@ func (db *DB) Amend(ctx context.Context, r manifest.Record, added, removed []str
 		if err := updateManifest(ctx, x, r, manifest.StatusDispatched); err != nil {
 			return err
 		}
-		for _, id := range removed {
-			if err := endCustody(ctx, x, id, endedByAmended, held.At); err != nil {
-				return err
-			}
-			if err := appendEvent(ctx, x, id, article.StatusOutForDelivery, held, nil); err != nil {
-				return err
-			}
+		if err := endCustodies(ctx, x, removed, endedByAmended, held.At); err != nil {
+			return err
 		}
-		for _, id := range added {
-			if err := moveLoad(ctx, x, id, r); err != nil {
-				return err
-			}
-			if err := appendEvent(ctx, x, id, article.StatusScheduled, out, &article.Schedule{Date: r.Date, Slot: r.Slot}); err != nil {
-				return err
-			}
-			if err := startCustody(ctx, x, id, r, out.At); err != nil {
-				return err
-			}
+		if err := appendEvents(ctx, x, removed, article.StatusOutForDelivery, held, nil); err != nil {
+			return err
+		}
+		if err := moveLoads(ctx, x, added, r); err != nil {
+			return err
+		}
+		if err := appendEvents(ctx, x, added, article.StatusScheduled, out, &article.Schedule{Date: r.Date, Slot: r.Slot}); err != nil {
+			return err
+		}
+		if err := startCustodies(ctx, x, added, r, out.At); err != nil {
+			return err
 		}
 		if err := storeCodes(ctx, x, codes, r.At); err != nil {
 			return err
@@ -163,27 +165,57 @@ func (db *DB) Amend(ctx context.Context, r manifest.Record, added, removed []str
 	})
 }
 
-// moveLoad moves an article's booked load from its old slot to the
+// moveLoads moves added articles' booked load from their old slots to the
 // manifest's, without a capacity check: an amendment is a supervisor's
-// decision.
-func moveLoad(ctx context.Context, x runner, id string, r manifest.Record) error {
-	a, err := scanArticle(x.queryRow(ctx, "SELECT "+articleColumns+" FROM articles WHERE id = ?", id))
+// decision. It takes a few statements per slot touched, not per article.
+func moveLoads(ctx context.Context, x runner, ids []string, r manifest.Record) error {
+	type cell struct{ dc, beat, date, slot string }
+	delta := map[cell]int{}
+	var order []cell
+	add := func(c cell, n int) {
+		if _, ok := delta[c]; !ok {
+			order = append(order, c)
+		}
+		delta[c] += n
+	}
+	err := inChunks(ids, func(chunk []string) error {
+		rows, err := x.query(ctx, "SELECT "+articleColumns+" FROM articles WHERE id IN ("+marks(len(chunk))+")", anys(chunk)...)
+		if err != nil {
+			return classify("amend: articles", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			a, err := scanArticle(rows)
+			if err != nil {
+				return classify("amend: articles", err)
+			}
+			if a.BeatID == "" || a.Schedule == nil {
+				continue
+			}
+			load := slot.Load(a.Service)
+			add(cell{a.DCID, a.BeatID, a.Schedule.Date, string(a.Schedule.Slot)}, -load)
+			add(cell{a.DCID, a.BeatID, r.Date, string(r.Slot)}, load)
+		}
+		return classify("amend: articles", rows.Err())
+	})
 	if err != nil {
-		return classify("amend: article", err)
+		return err
 	}
-	if a.BeatID == "" || a.Schedule == nil {
-		return nil
+	for _, c := range order {
+		n := delta[c]
+		if n == 0 {
+			continue
+		}
+		if n > 0 {
+			if _, err := x.exec(ctx, `INSERT INTO slot_loads (dc_id, beat_id, date, slot, booked) VALUES (?, ?, ?, ?, 0)
+				ON CONFLICT DO NOTHING`, c.dc, c.beat, c.date, c.slot); err != nil {
+				return classify("amend: load row", err)
+			}
+		}
+		if _, err := x.exec(ctx, `UPDATE slot_loads SET booked = booked + ? WHERE dc_id = ? AND beat_id = ? AND date = ? AND slot = ?`,
+			n, c.dc, c.beat, c.date, c.slot); err != nil {
+			return classify("amend: move load", err)
+		}
 	}
-	load := slot.Load(a.Service)
-	if _, err := x.exec(ctx, `UPDATE slot_loads SET booked = booked - ? WHERE dc_id = ? AND beat_id = ? AND date = ? AND slot = ?`,
-		load, a.DCID, a.BeatID, a.Schedule.Date, string(a.Schedule.Slot)); err != nil {
-		return classify("amend: free load", err)
-	}
-	if _, err := x.exec(ctx, `INSERT INTO slot_loads (dc_id, beat_id, date, slot, booked) VALUES (?, ?, ?, ?, 0)
-		ON CONFLICT DO NOTHING`, a.DCID, a.BeatID, r.Date, string(r.Slot)); err != nil {
-		return classify("amend: load row", err)
-	}
-	_, err = x.exec(ctx, `UPDATE slot_loads SET booked = booked + ? WHERE dc_id = ? AND beat_id = ? AND date = ? AND slot = ?`,
-		load, a.DCID, a.BeatID, r.Date, string(r.Slot))
-	return classify("amend: book load", err)
+	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
 	"strings"
 
 	"dakiya/internal/article"
@@ -76,8 +77,18 @@ func (db *DB) Manifests(ctx context.Context, f manifest.Filter) ([]manifest.Summ
 	cond(f.Date, "date = ?")
 	cond(string(f.Slot), "slot = ?")
 	cond(f.Status, "status = ?")
+	const rank = "CASE slot WHEN 'morning' THEN 1 WHEN 'evening' THEN 2 ELSE 3 END"
+	if c := f.After; c != nil {
+		r := manifest.SlotRank(c.Slot)
+		where = append(where, "(date > ? OR (date = ? AND ("+rank+" > ? OR ("+rank+" = ? AND (beat_id > ? OR (beat_id = ? AND id > ?))))))")
+		args = append(args, c.Date, c.Date, r, r, c.BeatID, c.BeatID, c.ID)
+	}
+	limit := f.Limit
+	if limit <= 0 || limit > manifest.MaxPage {
+		limit = manifest.MaxPage
+	}
 	rows, err := db.run().query(ctx, "SELECT "+manifestColumns+" FROM manifests WHERE "+strings.Join(where, " AND ")+
-		" ORDER BY date, CASE slot WHEN 'morning' THEN 1 WHEN 'evening' THEN 2 ELSE 3 END, beat_id LIMIT 1000", args...)
+		" ORDER BY date, "+rank+", beat_id, id LIMIT "+strconv.Itoa(limit), args...)
 	if err != nil {
 		return nil, classify("manifests", err)
 	}

@@ -29,26 +29,6 @@ func (db *DB) OTP(ctx context.Context, articleID string) (otp.State, error) {
 	return st, nil
 }
 
-// insertOTP stores a new code and binds its articles to it inside a
-// caller's transaction; an article going out again (after a failed
-// attempt, or amended onto another manifest) leaves its old group for the
-// new one.
-func insertOTP(ctx context.Context, r runner, is otp.Issued, at time.Time) error {
-	st := is.State
-	if _, err := r.exec(ctx, `INSERT INTO otp_groups (id, sealed_seed, counter, resends, attempts, expires_at, check_value, updated_at)
-		VALUES (?, ?, ?, 0, 0, ?, ?, ?)`, st.GroupID, st.Sealed, st.Counter, ms(st.ExpiresAt), st.Check, ms(at)); err != nil {
-		return classify("insert otp group", err)
-	}
-	for _, id := range is.Articles {
-		if _, err := r.exec(ctx, `INSERT INTO otp_articles (article_id, group_id, consumed_at, updated_at) VALUES (?, ?, NULL, ?)
-			ON CONFLICT (article_id) DO UPDATE SET group_id = excluded.group_id, consumed_at = NULL, updated_at = excluded.updated_at`,
-			id, st.GroupID, ms(at)); err != nil {
-			return classify("insert otp", err)
-		}
-	}
-	return nil
-}
-
 // GroupArticles lists the articles a group's code still serves: still in
 // an open custody and not yet used by their delivery.
 func (db *DB) GroupArticles(ctx context.Context, groupID string) ([]string, error) {

@@ -73,13 +73,25 @@ export async function screen(ctx) {
   return el;
 }
 
+// allManifests walks the pages of a slot's manifests.
+async function allManifests(dc, ctx) {
+  const base = `/api/v1/dcs/${dc}/manifests?date=${ctx.date}&slot=${ctx.slot}`;
+  let page = await getJSON(base);
+  const out = [...page.items];
+  while (page.next) {
+    page = await getJSON(`${base}&next=${encodeURIComponent(page.next)}`);
+    out.push(...page.items);
+  }
+  return out;
+}
+
 // content fetches the slot's manifests (each in full), the centre's beats
 // and staff, and draws them.
 async function content(ops, lost) {
   const { ctx } = ops;
   const dc = encodeURIComponent(ctx.dc);
   const [list, beats, users] = await Promise.all([
-    getJSON(`/api/v1/dcs/${dc}/manifests?date=${ctx.date}&slot=${ctx.slot}`),
+    allManifests(dc, ctx),
     getJSON(`/api/v1/dcs/${dc}/beats`).then((b) => b.items),
     getJSON(`/api/v1/users?dc_id=${dc}`).then((u) => u.items).catch(() => []),
   ]);
