@@ -42,6 +42,10 @@ func serve(ctx context.Context, env environment, args []string) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	reg := newRegistry()
+	if err := a.registerOps(reg); err != nil {
+		ln.Close()
+		return err
+	}
 	h, err := a.handler(reg, ln.Addr())
 	if err != nil {
 		ln.Close()

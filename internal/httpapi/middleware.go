@@ -108,6 +108,7 @@ func (a *api) finish(c echo.Context, l *slog.Logger, start time.Time) {
 type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	outcomes *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (metrics, error) {
@@ -119,8 +120,11 @@ func newMetrics(reg prometheus.Registerer) (metrics, error) {
 			Name: "dakiya_http_request_duration_seconds", Help: "HTTP request latency by method, route and status.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"method", "route", "status"}),
+		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dakiya_outcomes_recorded_total", Help: "Delivery outcomes recorded (not replays), by centre and outcome.",
+		}, []string{"dc", "outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.latency} {
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.outcomes} {
 		if err := reg.Register(c); err != nil {
 			return metrics{}, fmt.Errorf("httpapi: metrics: %w", err)
 		}
