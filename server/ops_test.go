@@ -20,9 +20,10 @@ import (
 // sync lag, the SMS and webhook queues and the database pool are there; an
 // outcome recorded through the API moves the outcome counter once (its
 // replay does not) and the request metrics carry the route pattern, not
-// the article's path.
+// the article's path. On SQLite, the dashboard's and the alert rules'
+// expressions are then checked against that scrape (testDeployFiles).
 func TestOpsMetrics(t *testing.T) {
-	t.Run("sqlite", func(t *testing.T) { opsMetrics(t, testEnv(t), 8) })
+	t.Run("sqlite", func(t *testing.T) { testDeployFiles(t, opsMetrics(t, testEnv(t), 8)) })
 	t.Run("postgres", func(t *testing.T) {
 		env := testEnv(t)
 		env["DAKIYA_DB"] = testkit.PostgresURL(t)
@@ -30,7 +31,8 @@ func TestOpsMetrics(t *testing.T) {
 	})
 }
 
-func opsMetrics(t *testing.T, env map[string]string, pool float64) {
+// opsMetrics runs the scenario on env and returns the last scrape.
+func opsMetrics(t *testing.T, env map[string]string, pool float64) map[string]float64 {
 	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
 		t.Fatalf("demo: %v %s", err, out)
 	}
@@ -94,6 +96,7 @@ func opsMetrics(t *testing.T, env map[string]string, pool float64) {
 			t.Fatalf("a raw path in a label: %s", k)
 		}
 	}
+	return after
 }
 
 // scrape reads base/metrics into series → value.

@@ -21,10 +21,18 @@ type errorCounter struct {
 }
 
 func newErrorCounter(next http.RoundTripper, bucket string) *errorCounter {
-	return &errorCounter{next: next, bucket: bucket, errs: prometheus.NewCounterVec(prometheus.CounterOpts{
+	errs := prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "dakiya_s3_errors_total",
 		Help: "Object store requests that failed, by operation (put, get, stat, list, delete, head_bucket, create_bucket) and kind (transport, server, denied).",
-	}, []string{"operation", "kind"})}
+	}, []string{"operation", "kind"})
+	// The proof path's operations start at zero, so that rates and alerts
+	// see the series before the first failure.
+	for _, op := range []string{"put", "get", "stat", "list", "delete"} {
+		for _, kind := range []string{"transport", "server", "denied"} {
+			errs.WithLabelValues(op, kind)
+		}
+	}
+	return &errorCounter{next: next, bucket: bucket, errs: errs}
 }
 
 // RoundTrip sends r and counts it when it fails.
