@@ -33,9 +33,13 @@ type Config struct {
 	S3         S3
 	SecretKey  string // empty until LoadSecret; never logged
 	SecretFrom string // "environment", "file" or "generated"
-	SMS        string
-	SMSURL     string
-	SMSKey     string
+	// SecretKeyPrevious are the secrets a rotation replaced
+	// (DAKIYA_SECRET_KEY_PREVIOUS, comma-separated, newest first): they
+	// verify tokens and open sealed values, but sign and seal nothing.
+	SecretKeyPrevious []string // never logged
+	SMS               string
+	SMSURL            string
+	SMSKey            string
 	// DevOutbox serves the development outbox (GET /api/v1/dev/sms) to
 	// anyone, not only to an admin (DAKIYA_DEV_OUTBOX=1). Either way it is
 	// served only with DAKIYA_SMS=outbox, outside production, on a
@@ -130,6 +134,11 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.S3.AccessKey = secret("DAKIYA_S3_ACCESS_KEY")
 	c.S3.SecretKey = secret("DAKIYA_S3_SECRET_KEY")
 	c.SecretKey = secret("DAKIYA_SECRET_KEY")
+	for _, k := range strings.Split(secret("DAKIYA_SECRET_KEY_PREVIOUS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.SecretKeyPrevious = append(c.SecretKeyPrevious, k)
+		}
+	}
 	if c.SecretKey != "" {
 		c.SecretFrom = "environment"
 	}
@@ -232,6 +241,14 @@ func (c *Config) validate() error {
 	if c.SecretKey != "" && len(c.SecretKey) < MinSecretLen {
 		bad("DAKIYA_SECRET_KEY must be at least %d characters", MinSecretLen)
 	}
+	for _, k := range c.SecretKeyPrevious {
+		if len(k) < MinSecretLen {
+			bad("DAKIYA_SECRET_KEY_PREVIOUS: every key must be at least %d characters", MinSecretLen)
+		}
+		if k == c.SecretKey {
+			bad("DAKIYA_SECRET_KEY_PREVIOUS must not repeat DAKIYA_SECRET_KEY")
+		}
+	}
 	if c.Env == EnvProduction && c.SecretKey == "" {
 		bad("DAKIYA_SECRET_KEY is required in production")
 	}
@@ -267,6 +284,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("s3_access_key", mask(c.S3.AccessKey)),
 		slog.String("s3_secret_key", mask(c.S3.SecretKey)),
 		slog.String("secret_key", mask(c.SecretKey)+" ("+c.SecretFrom+")"),
+		slog.Int("secret_keys_previous", len(c.SecretKeyPrevious)),
 		slog.String("sms", c.SMS),
 		slog.String("sms_url", maskURL(c.SMSURL)),
 		slog.String("sms_key", mask(c.SMSKey)),
