@@ -33,13 +33,15 @@ type Config struct {
 	S3         S3
 	SecretKey  string // empty until LoadSecret; never logged
 	SecretFrom string // "environment", "file" or "generated"
+
 	// SecretKeyPrevious are the secrets a rotation replaced
 	// (DAKIYA_SECRET_KEY_PREVIOUS, comma-separated, newest first): they
 	// verify tokens and open sealed values, but sign and seal nothing.
 	SecretKeyPrevious []string // never logged
-	SMS               string
-	SMSURL            string
-	SMSKey            string
+
+	SMS        string
+	SMSURL     string
+	SMSKey     string
 	// DevOutbox serves the development outbox (GET /api/v1/dev/sms) to
 	// anyone, not only to an admin (DAKIYA_DEV_OUTBOX=1). Either way it is
 	// served only with DAKIYA_SMS=outbox, outside production, on a
