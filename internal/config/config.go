@@ -33,12 +33,6 @@ type Config struct {
 	S3         S3
 	SecretKey  string // empty until LoadSecret; never logged
 	SecretFrom string // "environment", "file" or "generated"
-
-	// SecretKeyPrevious are the secrets a rotation replaced
-	// (DAKIYA_SECRET_KEY_PREVIOUS, comma-separated, newest first): they
-	// verify tokens and open sealed values, but sign and seal nothing.
-	SecretKeyPrevious []string // never logged
-
 	SMS        string
 	SMSURL     string
 	SMSKey     string
@@ -69,6 +63,10 @@ type Config struct {
 	ONDC ONDC
 	// BeatPlan tunes balanced-beat proposals.
 	BeatPlan BeatPlan
+	// SecretKeyPrevious are the secrets a rotation replaced
+	// (DAKIYA_SECRET_KEY_PREVIOUS, comma-separated, newest first): they
+	// verify tokens and open sealed values, but sign and seal nothing.
+	SecretKeyPrevious []string // never logged
 }
 
 // Proofs configures proofs of delivery.
