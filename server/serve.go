@@ -18,6 +18,7 @@ import (
 	"dakiya/internal/notify"
 	"dakiya/internal/progress"
 	"dakiya/internal/stats"
+	"dakiya/internal/tracing"
 	"dakiya/pwa"
 )
 
@@ -36,6 +37,18 @@ func serve(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer a.close()
+	tracer, stopTracing, err := tracing.Setup(ctx, a.cfg.OTelEndpoint, "dakiya", "dev")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(sctx); err != nil {
+			log.Warn("tracing: flush at shutdown", "error", err.Error())
+		}
+	}()
+	a.tracer = tracer
 	a.ensureBucket(ctx)
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {
@@ -210,6 +223,8 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// rosters and beat plans (plan.): deps above this line
 		Sorting: a.sorting,
 		// sorting (sort.): deps above this line
+		Tracer: a.tracer,
+		// tracing (ops.): deps above this line
 	})
 }
 

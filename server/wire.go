@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 
 	"dakiya/assets"
 	"dakiya/internal/article"
@@ -41,6 +42,7 @@ import (
 
 // app is the wired server: configuration, connections and services.
 type app struct {
+	tracer     trace.Tracer // nil: no tracing (DAKIYA_OTEL_ENDPOINT empty)
 	cfg        config.Config
 	log        *slog.Logger
 	now        func() time.Time

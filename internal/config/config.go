@@ -67,6 +67,10 @@ type Config struct {
 	// (DAKIYA_SECRET_KEY_PREVIOUS, comma-separated, newest first): they
 	// verify tokens and open sealed values, but sign and seal nothing.
 	SecretKeyPrevious []string // never logged
+	// OTelEndpoint is where spans go over OTLP/HTTP
+	// (DAKIYA_OTEL_ENDPOINT, e.g. http://otel-collector:4318); empty, the
+	// server traces nothing.
+	OTelEndpoint string
 }
 
 // Proofs configures proofs of delivery.
@@ -134,6 +138,7 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.S3.AccessKey = secret("DAKIYA_S3_ACCESS_KEY")
 	c.S3.SecretKey = secret("DAKIYA_S3_SECRET_KEY")
 	c.SecretKey = secret("DAKIYA_SECRET_KEY")
+	c.OTelEndpoint = env("DAKIYA_OTEL_ENDPOINT", "")
 	for _, k := range strings.Split(secret("DAKIYA_SECRET_KEY_PREVIOUS"), ",") {
 		if k = strings.TrimSpace(k); k != "" {
 			c.SecretKeyPrevious = append(c.SecretKeyPrevious, k)
@@ -285,6 +290,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("s3_secret_key", mask(c.S3.SecretKey)),
 		slog.String("secret_key", mask(c.SecretKey)+" ("+c.SecretFrom+")"),
 		slog.Int("secret_keys_previous", len(c.SecretKeyPrevious)),
+		slog.String("otel_endpoint", c.OTelEndpoint),
 		slog.String("sms", c.SMS),
 		slog.String("sms_url", maskURL(c.SMSURL)),
 		slog.String("sms_key", mask(c.SMSKey)),

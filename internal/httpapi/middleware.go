@@ -12,6 +12,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"dakiya/internal/postal"
 )
@@ -64,6 +68,10 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		l := a.log.With("request_id", id)
 		c.Set("request_id", id)
 		c.Set("logger", l)
+		var span trace.Span
+		if a.tracer != nil {
+			span = a.startSpan(c, id)
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("panic: %v", r)
@@ -72,9 +80,40 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Error(err)
 			}
 			a.finish(c, l, start)
+			if span != nil {
+				endSpan(c, span)
+			}
 		}()
 		return next(c)
 	}
+}
+
+// startSpan starts the request's span, named by its route pattern, under
+// the caller's trace when a traceparent header names one, and puts it in
+// the request's context so the work below it can add its own.
+func (a *api) startSpan(c echo.Context, id string) trace.Span {
+	req := c.Request()
+	route := c.Path()
+	if route == "" {
+		route = "unmatched"
+	}
+	ctx := propagation.TraceContext{}.Extract(req.Context(), propagation.HeaderCarrier(req.Header))
+	ctx, span := a.tracer.Start(ctx, req.Method+" "+route, trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithAttributes(attribute.String("http.request.method", req.Method), attribute.String("http.route", route),
+			attribute.String("dakiya.request_id", id)))
+	c.SetRequest(req.WithContext(ctx))
+	return span
+}
+
+// endSpan records the answer's status on span and ends it; a 5xx marks
+// it failed.
+func endSpan(c echo.Context, span trace.Span) {
+	status := c.Response().Status
+	span.SetAttributes(attribute.Int("http.response.status_code", status))
+	if status >= 500 {
+		span.SetStatus(codes.Error, http.StatusText(status))
+	}
+	span.End()
 }
 
 // finish writes the access log line and the metrics of one request.
