@@ -49,6 +49,9 @@ func serve(ctx context.Context, env environment, args []string) error {
 		}
 	}()
 	a.tracer = tracer
+	if tracer != nil {
+		a.objects.Trace(tracer)
+	}
 	a.ensureBucket(ctx)
 	ln, err := net.Listen("tcp", a.cfg.Addr)
 	if err != nil {

@@ -15,7 +15,7 @@ import (
 // TestTracingSpansArrive: with DAKIYA_OTEL_ENDPOINT set, a request's span,
 // named by its route pattern with its status, reaches an OTLP/HTTP
 // receiver (protobuf) by the time the server has stopped, under the trace
-// the caller's traceparent named.
+// the caller's traceparent named; the object store's calls have spans too.
 func TestTracingSpansArrive(t *testing.T) {
 	var mu sync.Mutex
 	spans := map[string]map[string]any{} // name → attributes
@@ -74,6 +74,7 @@ func TestTracingSpansArrive(t *testing.T) {
 		t.Fatal(err)
 	}
 	res.Body.Close()
+	getJSON(t, base+"/readyz", "", 200, nil) // pings the bucket
 	stop()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v", err)
@@ -89,6 +90,9 @@ func TestTracingSpansArrive(t *testing.T) {
 	}
 	if !traces["GET /api/v1/track/:id 4bf92f3577b34da6a3ce929d0e0e4736"] {
 		t.Fatalf("the span is not under the caller's trace: %v", traces)
+	}
+	if s3, ok := spans["s3 head_bucket"]; !ok || s3["http.response.status_code"] != int64(200) {
+		t.Fatalf("no span of the readiness check's bucket ping: %v", spans)
 	}
 }
 

@@ -7,6 +7,9 @@ import (
 	"strings"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // errorCounter counts the object store's failures as they happen on the
@@ -18,6 +21,7 @@ type errorCounter struct {
 	next   http.RoundTripper
 	bucket string
 	errs   *prometheus.CounterVec
+	tracer trace.Tracer // nil: no spans
 }
 
 func newErrorCounter(next http.RoundTripper, bucket string) *errorCounter {
@@ -37,7 +41,22 @@ func newErrorCounter(next http.RoundTripper, bucket string) *errorCounter {
 
 // RoundTrip sends r and counts it when it fails.
 func (e *errorCounter) RoundTrip(r *http.Request) (*http.Response, error) {
+	var span trace.Span
+	if e.tracer != nil {
+		var ctx context.Context
+		ctx, span = e.tracer.Start(r.Context(), "s3 "+operation(r, e.bucket), trace.WithSpanKind(trace.SpanKindClient),
+			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("aws.s3.bucket", e.bucket)))
+		r = r.WithContext(ctx)
+		defer span.End()
+	}
 	res, err := e.next.RoundTrip(r)
+	if span != nil {
+		if err != nil {
+			span.SetStatus(codes.Error, err.Error())
+		} else {
+			span.SetAttributes(attribute.Int("http.response.status_code", res.StatusCode))
+		}
+	}
 	kind := ""
 	switch {
 	case err != nil:
@@ -93,6 +112,10 @@ func operation(r *http.Request, bucket string) string {
 	}
 	return "other"
 }
+
+// Trace makes a client span of every request to the object store, under
+// the caller's span. Call it before the store is used.
+func (s *Store) Trace(t trace.Tracer) { s.errs.tracer = t }
 
 // Collector is the object store's error counter
 // (dakiya_s3_errors_total), for the server's registry.
