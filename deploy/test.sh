@@ -50,7 +50,7 @@ deploy/deploycheck.sh || { banner "deploycheck: a deployment file is broken, or 
 # --- end deployment files
 
 echo "go test -race -count=1 ./...   (verbose log: var/test.log)"
-go test -race -count=1 -timeout 40m -v ./... >var/test.log 2>&1
+go test -race -count=1 -timeout 70m -v ./... >var/test.log 2>&1
 rc=$?
 
 grep -E '^(ok|FAIL|\?)\s' var/test.log | grep -v 'no test files'

@@ -18,6 +18,7 @@ import (
 	"dakiya/internal/notify"
 	"dakiya/internal/progress"
 	"dakiya/internal/stats"
+	"dakiya/internal/tracing"
 	"dakiya/pwa"
 )
 
@@ -36,6 +37,21 @@ func serve(ctx context.Context, env environment, args []string) error {
 		return err
 	}
 	defer a.close()
+	tracer, stopTracing, err := tracing.Setup(ctx, a.cfg.OTelEndpoint, "dakiya", "dev")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := stopTracing(sctx); err != nil {
+			log.Warn("tracing: flush at shutdown", "error", err.Error())
+		}
+	}()
+	a.tracer = tracer
+	if tracer != nil {
+		a.objects.Trace(tracer)
+	}
 	a.ensureBucket(ctx)
 	a.configureProofRetention(ctx)
 	ln, err := net.Listen("tcp", a.cfg.Addr)
@@ -43,6 +59,10 @@ func serve(ctx context.Context, env environment, args []string) error {
 		return fmt.Errorf("listen: %w", err)
 	}
 	reg := newRegistry()
+	if err := a.registerOps(reg); err != nil {
+		ln.Close()
+		return err
+	}
 	h, err := a.handler(reg, ln.Addr())
 	if err != nil {
 		ln.Close()
@@ -231,6 +251,8 @@ func (a *app) handler(reg *prometheus.Registry, addr net.Addr) (http.Handler, er
 		// sorting (sort.): deps above this line
 		Privacy: a.privacy,
 		// privacy (retention, audit): deps above this line
+		Tracer: a.tracer,
+		// tracing (ops.): deps above this line
 	})
 }
 

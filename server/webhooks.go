@@ -15,7 +15,7 @@ import (
 // dispatcher that sends their messages. Outside production the guard lets
 // messages go to http and loopback receivers.
 func (a *app) webhookServices(keys secret.Keyring) error {
-	sealer, err := secret.NewSealer(keys.Key(secret.PurposeWebhookSeal))
+	sealer, err := secret.NewSealer(keys.Key(secret.PurposeWebhookSeal), keys.Previous(secret.PurposeWebhookSeal)...)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.opentelemetry.io/otel/trace"
 
 	"dakiya/assets"
 	"dakiya/internal/article"
@@ -43,6 +44,7 @@ import (
 
 // app is the wired server: configuration, connections and services.
 type app struct {
+	tracer     trace.Tracer // nil: no tracing (DAKIYA_OTEL_ENDPOINT empty)
 	cfg        config.Config
 	log        *slog.Logger
 	now        func() time.Time
@@ -131,13 +133,14 @@ func (a *app) services() error {
 	if err != nil {
 		return fmt.Errorf("object store: %w", err)
 	}
-	keys := secret.New(a.cfg.SecretKey)
+	keys := secret.New(a.cfg.SecretKey, a.cfg.SecretKeyPrevious...)
 	authPolicy := auth.DefaultPolicy()
 	authPolicy.Checks = a.cfg.LoginConcurrency // 0: auth.DefaultChecks()
 	authSvc, err := auth.New(a.db, keys.Key(secret.PurposeAccessToken), authPolicy, a.now, newID)
 	if err != nil {
 		return err
 	}
+	authSvc.AcceptPrevious(keys.Previous(secret.PurposeAccessToken)...)
 	a.objects, a.auth = objects, authSvc
 	a.proofs = proof.New(a.db, objects.Blobs(), a.now, newID, proof.Options{Stream: a.cfg.Proofs.Stream,
 		Limits: proof.Limits{Photo: a.cfg.Proofs.PhotoMax, Signature: a.cfg.Proofs.SignatureMax}})
@@ -146,11 +149,11 @@ func (a *app) services() error {
 	a.centres = centre.New(a.db, a.now, newID)
 	links := slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL)
 	a.articles = article.New(a.db, a.now).WithNotice(links.ReceivedNotice(a.now, newID))
-	sealer, err := otp.NewSealer(keys.Key(secret.PurposeOTPSeal))
+	sealer, err := otp.NewSealer(keys.Key(secret.PurposeOTPSeal), keys.Previous(secret.PurposeOTPSeal)...)
 	if err != nil {
 		return err
 	}
-	if a.smsSealer, err = notify.NewSealer(keys.Key(secret.PurposeSMSSeal)); err != nil {
+	if a.smsSealer, err = notify.NewSealer(keys.Key(secret.PurposeSMSSeal), keys.Previous(secret.PurposeSMSSeal)...); err != nil {
 		return err
 	}
 	issuer := otp.NewIssuer(sealer, a.smsSealer, otp.DefaultPolicy(), a.now, newID)

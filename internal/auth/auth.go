@@ -159,6 +159,13 @@ func New(store Store, key []byte, policy Policy, now func() time.Time, newID fun
 		checks: make(chan struct{}, policy.Checks), ended: newRevocations()}, nil
 }
 
+// AcceptPrevious lets the access-token keys of a rotation's previous
+// secrets (secret.Keyring.Previous) verify the tokens they signed; only the
+// current key signs. Call it before serving.
+func (s *Service) AcceptPrevious(keys ...[]byte) {
+	s.tokens.previous = append(s.tokens.previous, keys...)
+}
+
 // Session is what a successful login or refresh returns.
 type Session struct {
 	AccessToken  string `json:"access_token"`

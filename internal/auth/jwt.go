@@ -1,6 +1,8 @@
 package auth
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"time"
@@ -32,10 +34,44 @@ type accessClaims struct {
 	Revoked int64 `json:"rv,omitempty"`
 }
 
-// tokens issues and verifies access JWTs, signed with HS256 only.
+// tokens issues and verifies access JWTs, signed with HS256 only. The
+// current key signs, naming itself in the "kid" header; during a rotation
+// of DAKIYA_SECRET_KEY the previous keys still verify the tokens they
+// signed, so nobody is logged out.
 type tokens struct {
-	key []byte
-	now func() time.Time
+	key      []byte
+	previous [][]byte
+	now      func() time.Time
+}
+
+// keyID names a signing key in a token's "kid" header without revealing
+// it: the first 8 bytes of a SHA-256 over a label and the key, in hex.
+func keyID(key []byte) string {
+	h := sha256.New()
+	h.Write([]byte("dakiya access-token key id\x00"))
+	h.Write(key)
+	return hex.EncodeToString(h.Sum(nil)[:8])
+}
+
+// verificationKey returns the key a token's "kid" names: the current one
+// or a previous one. A token without a kid (signed before key ids) is tried
+// with every key; an unknown kid is refused.
+func (t tokens) verificationKey(tok *jwt.Token) (any, error) {
+	kid, _ := tok.Header["kid"].(string)
+	keys := append([][]byte{t.key}, t.previous...)
+	if kid == "" {
+		set := jwt.VerificationKeySet{}
+		for _, k := range keys {
+			set.Keys = append(set.Keys, k)
+		}
+		return set, nil
+	}
+	for _, k := range keys {
+		if keyID(k) == kid {
+			return k, nil
+		}
+	}
+	return nil, errors.New("auth: unknown signing key id")
 }
 
 func (t tokens) issue(u User) (string, time.Time, error) {
@@ -51,7 +87,9 @@ func (t tokens) issue(u User) (string, time.Time, error) {
 		},
 		Type: tokenType, Username: u.Username, Role: string(u.Role), DCID: u.DCID, Revoked: u.SessionsRevoked,
 	}
-	s, err := jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString(t.key)
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, c)
+	tok.Header["kid"] = keyID(t.key)
+	s, err := tok.SignedString(t.key)
 	if err != nil {
 		return "", time.Time{}, fmt.Errorf("auth: sign: %w", err)
 	}
@@ -64,7 +102,7 @@ func (t tokens) issue(u User) (string, time.Time, error) {
 // sessions-ended time it was issued under.
 func (t tokens) verify(raw string) (postal.Principal, int64, error) {
 	var c accessClaims
-	_, err := jwt.ParseWithClaims(raw, &c, func(*jwt.Token) (any, error) { return t.key, nil },
+	_, err := jwt.ParseWithClaims(raw, &c, t.verificationKey,
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
 		jwt.WithIssuer(tokenIssuer),
 		jwt.WithAudience(tokenAudience),

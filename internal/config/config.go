@@ -67,6 +67,14 @@ type Config struct {
 	Retention Retention
 	// Partitions tunes PostgreSQL's monthly partitions.
 	Partitions Partitions
+	// SecretKeyPrevious are the secrets a rotation replaced
+	// (DAKIYA_SECRET_KEY_PREVIOUS, comma-separated, newest first): they
+	// verify tokens and open sealed values, but sign and seal nothing.
+	SecretKeyPrevious []string // never logged
+	// OTelEndpoint is where spans go over OTLP/HTTP
+	// (DAKIYA_OTEL_ENDPOINT, e.g. http://otel-collector:4318); empty, the
+	// server traces nothing.
+	OTelEndpoint string
 }
 
 // Proofs configures proofs of delivery.
@@ -134,6 +142,12 @@ func Load(getenv func(string) string, readFile func(string) ([]byte, error)) (Co
 	c.S3.AccessKey = secret("DAKIYA_S3_ACCESS_KEY")
 	c.S3.SecretKey = secret("DAKIYA_S3_SECRET_KEY")
 	c.SecretKey = secret("DAKIYA_SECRET_KEY")
+	c.OTelEndpoint = env("DAKIYA_OTEL_ENDPOINT", "")
+	for _, k := range strings.Split(secret("DAKIYA_SECRET_KEY_PREVIOUS"), ",") {
+		if k = strings.TrimSpace(k); k != "" {
+			c.SecretKeyPrevious = append(c.SecretKeyPrevious, k)
+		}
+	}
 	if c.SecretKey != "" {
 		c.SecretFrom = "environment"
 	}
@@ -240,6 +254,14 @@ func (c *Config) validate() error {
 	if c.SecretKey != "" && len(c.SecretKey) < MinSecretLen {
 		bad("DAKIYA_SECRET_KEY must be at least %d characters", MinSecretLen)
 	}
+	for _, k := range c.SecretKeyPrevious {
+		if len(k) < MinSecretLen {
+			bad("DAKIYA_SECRET_KEY_PREVIOUS: every key must be at least %d characters", MinSecretLen)
+		}
+		if k == c.SecretKey {
+			bad("DAKIYA_SECRET_KEY_PREVIOUS must not repeat DAKIYA_SECRET_KEY")
+		}
+	}
 	if c.Env == EnvProduction && c.SecretKey == "" {
 		bad("DAKIYA_SECRET_KEY is required in production")
 	}
@@ -275,6 +297,8 @@ func (c Config) LogValue() slog.Value {
 		slog.String("s3_access_key", mask(c.S3.AccessKey)),
 		slog.String("s3_secret_key", mask(c.S3.SecretKey)),
 		slog.String("secret_key", mask(c.SecretKey)+" ("+c.SecretFrom+")"),
+		slog.Int("secret_keys_previous", len(c.SecretKeyPrevious)),
+		slog.String("otel_endpoint", c.OTelEndpoint),
 		slog.String("sms", c.SMS),
 		slog.String("sms_url", maskURL(c.SMSURL)),
 		slog.String("sms_key", mask(c.SMSKey)),

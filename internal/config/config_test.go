@@ -232,3 +232,22 @@ func TestMetricsSettings(t *testing.T) {
 		t.Fatalf("the metrics token is not masked: %s", b.String())
 	}
 }
+
+// TestSecretKeyPrevious: a rotation's previous keys are read as a
+// comma-separated list, refused when short or equal to the current key,
+// and only counted in the log.
+func TestSecretKeyPrevious(t *testing.T) {
+	cur, old1, old2 := strings.Repeat("c", 40), strings.Repeat("a", 40), strings.Repeat("b", 40)
+	m := base()
+	m["DAKIYA_SECRET_KEY"], m["DAKIYA_SECRET_KEY_PREVIOUS"] = cur, old1+", "+old2
+	c, err := Load(getenv(m), noFiles)
+	if err != nil || len(c.SecretKeyPrevious) != 2 || c.SecretKeyPrevious[0] != old1 || c.SecretKeyPrevious[1] != old2 {
+		t.Fatalf("previous keys: %v %v", c.SecretKeyPrevious, err)
+	}
+	for _, bad := range []string{"short", cur} {
+		m["DAKIYA_SECRET_KEY_PREVIOUS"] = bad
+		if _, err := Load(getenv(m), noFiles); err == nil {
+			t.Fatalf("previous key %q accepted", bad)
+		}
+	}
+}

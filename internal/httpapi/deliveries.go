@@ -33,7 +33,11 @@ func (a *api) submitDelivery(c echo.Context) error {
 		if err := strictJSON(body, &in); err != nil {
 			return nil, err
 		}
-		return a.deliveries.Submit(ctx, p, in, r, device)
+		out, err := a.deliveries.Submit(ctx, p, in, r, device)
+		if err == nil {
+			a.metrics.outcomes.WithLabelValues(p.DCID, in.Outcome).Inc()
+		}
+		return out, err
 	})
 }
 

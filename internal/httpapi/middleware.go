@@ -12,6 +12,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"dakiya/internal/postal"
 )
@@ -64,6 +68,10 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 		l := a.log.With("request_id", id)
 		c.Set("request_id", id)
 		c.Set("logger", l)
+		var span trace.Span
+		if a.tracer != nil {
+			span = a.startSpan(c, id)
+		}
 		defer func() {
 			if r := recover(); r != nil {
 				err = fmt.Errorf("panic: %v", r)
@@ -72,9 +80,40 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 				c.Error(err)
 			}
 			a.finish(c, l, start)
+			if span != nil {
+				endSpan(c, span)
+			}
 		}()
 		return next(c)
 	}
+}
+
+// startSpan starts the request's span, named by its route pattern, under
+// the caller's trace when a traceparent header names one, and puts it in
+// the request's context so the work below it can add its own.
+func (a *api) startSpan(c echo.Context, id string) trace.Span {
+	req := c.Request()
+	route := c.Path()
+	if route == "" {
+		route = "unmatched"
+	}
+	ctx := propagation.TraceContext{}.Extract(req.Context(), propagation.HeaderCarrier(req.Header))
+	ctx, span := a.tracer.Start(ctx, req.Method+" "+route, trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithAttributes(attribute.String("http.request.method", req.Method), attribute.String("http.route", route),
+			attribute.String("dakiya.request_id", id)))
+	c.SetRequest(req.WithContext(ctx))
+	return span
+}
+
+// endSpan records the answer's status on span and ends it; a 5xx marks
+// it failed.
+func endSpan(c echo.Context, span trace.Span) {
+	status := c.Response().Status
+	span.SetAttributes(attribute.Int("http.response.status_code", status))
+	if status >= 500 {
+		span.SetStatus(codes.Error, http.StatusText(status))
+	}
+	span.End()
 }
 
 // finish writes the access log line and the metrics of one request.
@@ -108,6 +147,7 @@ func (a *api) finish(c echo.Context, l *slog.Logger, start time.Time) {
 type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	outcomes *prometheus.CounterVec
 }
 
 func newMetrics(reg prometheus.Registerer) (metrics, error) {
@@ -119,8 +159,11 @@ func newMetrics(reg prometheus.Registerer) (metrics, error) {
 			Name: "dakiya_http_request_duration_seconds", Help: "HTTP request latency by method, route and status.",
 			Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"method", "route", "status"}),
+		outcomes: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "dakiya_outcomes_recorded_total", Help: "Delivery outcomes recorded (not replays), by centre and outcome.",
+		}, []string{"dc", "outcome"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.latency} {
+	for _, c := range []prometheus.Collector{m.requests, m.latency, m.outcomes} {
 		if err := reg.Register(c); err != nil {
 			return metrics{}, fmt.Errorf("httpapi: metrics: %w", err)
 		}

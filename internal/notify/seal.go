@@ -24,8 +24,9 @@ type Sealer struct {
 
 // NewSealer returns a Sealer with a 32-byte key (derive it for
 // secret.PurposeSMSSeal).
-func NewSealer(key []byte) (Sealer, error) {
-	box, err := secret.NewSealer(key)
+// It opens with the previous keys too, during a rotation.
+func NewSealer(key []byte, previous ...[]byte) (Sealer, error) {
+	box, err := secret.NewSealer(key, previous...)
 	if err != nil {
 		return Sealer{}, fmt.Errorf("notify: %w", err)
 	}

@@ -53,6 +53,7 @@ type Store struct {
 	timeout time.Duration
 	// lock is set by ConfigureRetention when the bucket has object lock.
 	lock atomic.Pointer[objectLock]
+	errs *errorCounter
 }
 
 // New validates cfg and builds a Store. It does no network I/O; call Ping or
@@ -74,11 +75,12 @@ func New(cfg Config) (*Store, error) {
 	if cfg.Timeout <= 0 {
 		cfg.Timeout = DefaultTimeout
 	}
+	errs := newErrorCounter(newTransport(cfg.Timeout), cfg.Bucket)
 	client, err := minio.New(endpoint.Host, &minio.Options{
 		Creds:     credentials.NewStaticV4(cfg.AccessKey, cfg.SecretKey, ""),
 		Secure:    endpoint.Scheme == "https",
 		Region:    cfg.Region, // known region: no GetBucketLocation round trip
-		Transport: newTransport(cfg.Timeout),
+		Transport: errs,
 		// Needed only so minio-go accepts our precomputed
 		// x-amz-checksum-sha256 header; no trailer is ever sent because
 		// multipart is disabled and the checksum is already set.
@@ -88,7 +90,7 @@ func New(cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("objstore: new client: %w", err)
 	}
-	return &Store{client: client, bucket: cfg.Bucket, region: cfg.Region, timeout: cfg.Timeout}, nil
+	return &Store{client: client, bucket: cfg.Bucket, region: cfg.Region, timeout: cfg.Timeout, errs: errs}, nil
 }
 
 func parseEndpoint(raw string) (*url.URL, error) {

@@ -24,7 +24,9 @@ const seedLen = 20
 type Sealer = secret.Sealer
 
 // NewSealer returns a Sealer with a 32-byte key.
-func NewSealer(key []byte) (Sealer, error) { return secret.NewSealer(key) }
+func NewSealer(key []byte, previous ...[]byte) (Sealer, error) {
+	return secret.NewSealer(key, previous...)
+}
 
 // NewSeed returns a random seed.
 func NewSeed() ([]byte, error) {

@@ -15,24 +15,43 @@ import (
 // base64(nonce || ciphertext), without padding. The zero Sealer opens and
 // seals nothing.
 type Sealer struct {
-	aead cipher.AEAD
+	aead     cipher.AEAD
+	previous []cipher.AEAD // open only: the keys of a rotation's previous secret
 }
 
 // NewSealer returns a Sealer with a 32-byte key (derive it with Key for the
-// purpose it serves).
-func NewSealer(key []byte) (Sealer, error) {
+// purpose it serves). It seals with key and opens with key or any of the
+// previous keys (Keyring.Previous), so values sealed before a rotation stay
+// readable while it lasts.
+func NewSealer(key []byte, previous ...[]byte) (Sealer, error) {
+	aead, err := newAEAD(key)
+	if err != nil {
+		return Sealer{}, err
+	}
+	s := Sealer{aead: aead}
+	for _, p := range previous {
+		old, err := newAEAD(p)
+		if err != nil {
+			return Sealer{}, err
+		}
+		s.previous = append(s.previous, old)
+	}
+	return s, nil
+}
+
+func newAEAD(key []byte) (cipher.AEAD, error) {
 	if len(key) != 32 {
-		return Sealer{}, errors.New("secret: the seal key must be 32 bytes")
+		return nil, errors.New("secret: the seal key must be 32 bytes")
 	}
 	block, err := aes.NewCipher(key)
 	if err != nil {
-		return Sealer{}, fmt.Errorf("secret: seal key: %w", err)
+		return nil, fmt.Errorf("secret: seal key: %w", err)
 	}
 	aead, err := cipher.NewGCM(block)
 	if err != nil {
-		return Sealer{}, fmt.Errorf("secret: seal key: %w", err)
+		return nil, fmt.Errorf("secret: seal key: %w", err)
 	}
-	return Sealer{aead: aead}, nil
+	return aead, nil
 }
 
 // Seal encrypts plain for the owner id.
@@ -58,6 +77,12 @@ func (s Sealer) Open(id, sealed string) ([]byte, error) {
 		return nil, errors.New("secret: malformed sealed value")
 	}
 	plain, err := s.aead.Open(nil, raw[:n], raw[n:], []byte(id))
+	for _, old := range s.previous {
+		if err == nil {
+			break
+		}
+		plain, err = old.Open(nil, raw[:n], raw[n:], []byte(id))
+	}
 	if err != nil {
 		return nil, errors.New("secret: sealed value does not open with this key and id")
 	}

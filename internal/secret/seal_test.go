@@ -52,3 +52,49 @@ func TestSealerBindsKeyAndID(t *testing.T) {
 		t.Error("a short key was accepted")
 	}
 }
+
+// TestSealerRotation: a value sealed with the old key opens with a sealer
+// on the new key that names the old one as previous, and not without it;
+// new values are sealed with the new key.
+func TestSealerRotation(t *testing.T) {
+	oldRing := New("the old master secret, 32+ characters long")
+	newRing := New("the new master secret, 32+ characters long", "the old master secret, 32+ characters long")
+	before, err := NewSealer(oldRing.Key(PurposeOTPSeal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sealed, err := before.Seal("EE123456785IN", []byte("seed"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	during, err := NewSealer(newRing.Key(PurposeOTPSeal), newRing.Previous(PurposeOTPSeal)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := during.Open("EE123456785IN", sealed); err != nil || string(got) != "seed" {
+		t.Fatalf("old value during the rotation: %q %v", got, err)
+	}
+	if _, err := during.Open("EE000000000IN", sealed); err == nil {
+		t.Fatal("opened for another id")
+	}
+	fresh, err := during.Seal("EE123456785IN", []byte("seed 2"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := before.Open("EE123456785IN", fresh); err == nil {
+		t.Fatal("a new value opened with the old key alone: it was not sealed with the new key")
+	}
+	after, err := NewSealer(New("the new master secret, 32+ characters long").Key(PurposeOTPSeal))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := after.Open("EE123456785IN", sealed); err == nil {
+		t.Fatal("an old value opened after the previous key was removed")
+	}
+	if got, err := after.Open("EE123456785IN", fresh); err != nil || string(got) != "seed 2" {
+		t.Fatalf("new value after the rotation: %q %v", got, err)
+	}
+	if len(New("same", "same", "").Previous(PurposeOTPSeal)) != 0 {
+		t.Fatal("the current master or an empty one counted as previous")
+	}
+}

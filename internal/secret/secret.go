@@ -8,9 +8,12 @@ import (
 	"fmt"
 )
 
-// Keyring derives purpose-bound keys from the master secret.
+// Keyring derives purpose-bound keys from the master secret and, during a
+// rotation, from the previous masters, which still open and verify what
+// they made but make nothing new.
 type Keyring struct {
-	master []byte
+	master   []byte
+	previous [][]byte
 }
 
 // Purposes a key may be derived for. Changing one invalidates what was made
@@ -26,12 +29,32 @@ const (
 // PurposeWebhookSeal seals a webhook subscription's signing secret.
 const PurposeWebhookSeal = "dakiya webhook-seal v1"
 
-// New returns a keyring over master.
-func New(master string) Keyring { return Keyring{master: []byte(master)} }
+// New returns a keyring over master, with the previous masters of a
+// rotation (DAKIYA_SECRET_KEY_PREVIOUS), if any.
+func New(master string, previous ...string) Keyring {
+	k := Keyring{master: []byte(master)}
+	for _, p := range previous {
+		if p != "" && p != master {
+			k.previous = append(k.previous, []byte(p))
+		}
+	}
+	return k
+}
 
-// Key derives a 32-byte key for purpose with HKDF-SHA256.
-func (k Keyring) Key(purpose string) []byte {
-	key, err := hkdf.Key(sha256.New, k.master, nil, purpose, 32)
+// Key derives the current 32-byte key for purpose with HKDF-SHA256.
+func (k Keyring) Key(purpose string) []byte { return derive(k.master, purpose) }
+
+// Previous derives purpose's keys from the previous masters, newest first.
+func (k Keyring) Previous(purpose string) [][]byte {
+	var out [][]byte
+	for _, m := range k.previous {
+		out = append(out, derive(m, purpose))
+	}
+	return out
+}
+
+func derive(master []byte, purpose string) []byte {
+	key, err := hkdf.Key(sha256.New, master, nil, purpose, 32)
 	if err != nil { // only for lengths HKDF cannot produce; 32 always fits
 		panic(fmt.Sprintf("secret: derive %q: %v", purpose, err))
 	}
