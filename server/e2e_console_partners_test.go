@@ -132,7 +132,7 @@ func seedPartnerCOD(t *testing.T, base string, env map[string]string) string {
 	postJSON(t, base+"/api/v1/partners", adm, map[string]any{"name": "Sahyadri Books", "billing_dc": "blr-koramangala",
 		"remittance": map[string]string{"account": "50100123456789", "ifsc": "HDFC0000240"}}, 201, &p)
 	var list []struct{ ID, Status string }
-	getJSON(t, base+"/api/v1/dcs/blr-koramangala/manifests", sup, 200, &list)
+	getJSON(t, base+"/api/v1/dcs/blr-koramangala/manifests", sup, 200, &manifestPage{Items: &list})
 	for _, m := range list {
 		if m.Status != "dispatched" {
 			continue

@@ -34,7 +34,7 @@ func TestConsolePlan(t *testing.T) {
 			Over              bool
 		}
 	}
-	getJSON(t, run.base+"/api/v1/dcs/blr-koramangala/manifests?date="+res.Date+"&slot="+res.Slot, sup, 200, &list)
+	getJSON(t, run.base+"/api/v1/dcs/blr-koramangala/manifests?date="+res.Date+"&slot="+res.Slot, sup, 200, &manifestPage{Items: &list})
 	if len(list) != len(res.Manifests) {
 		t.Errorf("%d manifests on the server, the browser saw %d", len(list), len(res.Manifests))
 	}

@@ -67,7 +67,7 @@ func endLastWindow(t *testing.T, base string, env map[string]string) string {
 		Slot   string `json:"slot"`
 		Status string `json:"status"`
 	}
-	getJSON(t, base+"/api/v1/dcs/blr-koramangala/manifests", login(t, base, "supervisor1"), 200, &list)
+	getJSON(t, base+"/api/v1/dcs/blr-koramangala/manifests", login(t, base, "supervisor1"), 200, &manifestPage{Items: &list})
 	var last struct{ ID, BeatID, Date, Slot string }
 	for _, m := range list {
 		if m.Status != "dispatched" || (last.ID != "" && (m.Date != last.Date || m.Slot != last.Slot)) {

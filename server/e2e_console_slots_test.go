@@ -48,7 +48,7 @@ func checkSlotsServerSide(t *testing.T, base, date, slot, moved, to, removed str
 		ID, Status string
 		BeatID     string `json:"beat_id"`
 	}
-	getJSON(t, base+"/api/v1/dcs/blr-koramangala/manifests?date="+date+"&slot="+slot, sup, 200, &list)
+	getJSON(t, base+"/api/v1/dcs/blr-koramangala/manifests?date="+date+"&slot="+slot, sup, 200, &manifestPage{Items: &list})
 	var onTo string
 	for _, m := range list {
 		if m.Status != "dispatched" {
@@ -85,4 +85,9 @@ func checkSlotsServerSide(t *testing.T, base, date, slot, moved, to, removed str
 		t.Errorf("the article %s taken off is %s, want held", removed, a.Status)
 	}
 	t.Logf("%d manifests of %s %s dispatched; %s on %s; %s held", len(list), date, slot, moved, to, removed)
+}
+
+// manifestPage decodes one page of GET /dcs/{dc}/manifests into Items.
+type manifestPage struct {
+	Items any `json:"items"`
 }
