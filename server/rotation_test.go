@@ -8,9 +8,10 @@ import (
 )
 
 // TestSecretKeyRotation runs the servers of a rotation on one database: a
-// token and a queued SMS code made under the old key still work once the
-// key changed with the old one as DAKIYA_SECRET_KEY_PREVIOUS, and the token
-// is refused once the previous key is removed.
+// token, a queued SMS code and a recipient's slot link made under the old
+// key still work once the key changed with the old one as
+// DAKIYA_SECRET_KEY_PREVIOUS, and the token and the link are refused once
+// the previous key is removed.
 func TestSecretKeyRotation(t *testing.T) {
 	env := testEnv(t)
 	oldKey, newKey := strings.Repeat("o", 40), strings.Repeat("n", 40)
@@ -18,10 +19,16 @@ func TestSecretKeyRotation(t *testing.T) {
 	if out, err := runCmd(context.Background(), env, "", "demo"); err != nil {
 		t.Fatalf("demo: %v %s", err, out)
 	}
-	status := func(base, tok string) int {
+	status := func(base, tok string, path ...string) int {
 		t.Helper()
-		req, _ := http.NewRequest("GET", base+"/api/v1/me", nil)
-		req.Header.Set("Authorization", "Bearer "+tok)
+		url := base + "/api/v1/me"
+		if len(path) > 0 {
+			url = base + path[0]
+		}
+		req, _ := http.NewRequest("GET", url, nil)
+		if tok != "" {
+			req.Header.Set("Authorization", "Bearer "+tok)
+		}
 		res, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)
@@ -43,6 +50,10 @@ func TestSecretKeyRotation(t *testing.T) {
 	base, stop := serveWith(oldKey, "")
 	tok := login(t, base, "supervisor1")
 	codes := smsCodes(t, base)
+	link := slotLink(t, codes)
+	if s := status(base, "", link); s != 200 {
+		t.Fatalf("the recipient's slot link before the rotation: %d", s)
+	}
 	stop()
 
 	base, stop = serveWith(newKey, oldKey)
@@ -52,6 +63,9 @@ func TestSecretKeyRotation(t *testing.T) {
 	fresh := login(t, base, "supervisor1")
 	if got := smsCodes(t, base); got != codes || codes == "" {
 		t.Fatalf("the development outbox's codes during the rotation:\n%s\nbefore:\n%s", got, codes)
+	}
+	if s := status(base, "", link); s != 200 {
+		t.Fatalf("the recipient's slot link made under the old key, during the rotation: %d", s)
 	}
 	stop()
 
@@ -63,6 +77,22 @@ func TestSecretKeyRotation(t *testing.T) {
 	if s := status(base, fresh); s != 200 {
 		t.Fatalf("the new key's token after the rotation: %d", s)
 	}
+	if s := status(base, "", link); s != 404 {
+		t.Fatalf("the old key's slot link after the rotation: %d, want 404", s)
+	}
+}
+
+// slotLink returns the API path of the first slot link in SMS bodies:
+// /api/v1/slot-choice/{token} for a message's .../slot/{token}.
+func slotLink(t *testing.T, bodies string) string {
+	t.Helper()
+	_, rest, ok := strings.Cut(bodies, "/slot/")
+	if !ok {
+		t.Fatalf("no slot link in the messages:\n%s", bodies)
+	}
+	tok, _, _ := strings.Cut(rest, "\n")
+	tok = strings.TrimRight(strings.Fields(tok + " ")[0], ".,")
+	return "/api/v1/slot-choice/" + tok
 }
 
 // smsCodes returns the development outbox's messages, codes rendered, to

@@ -21,7 +21,7 @@ func (a *app) webhookServices(keys secret.Keyring) error {
 	}
 	a.guard = dispatch.Guard{Dev: !a.cfg.Production()}
 	a.webhooks = webhook.New(a.db, sealer, a.guard.CheckURL, a.now, newID)
-	links := pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL)
+	links := pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL, keys.Previous(secret.PurposePODLink)...)
 	a.outboxSenders = map[outbox.Kind]outbox.Sender{outbox.KindWebhook: webhook.NewSender(a.db, sealer, links)}
 	return nil
 }

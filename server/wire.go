@@ -147,7 +147,7 @@ func (a *app) services() error {
 	host, _ := os.Hostname() // of the replicas, the one holding the sweep lease sweeps
 	a.sweeper = proof.NewSweeper(a.db, objects.Blobs(), a.now, a.log.With("worker", "proof_sweeper")).WithLease(host + "/" + newID())
 	a.centres = centre.New(a.db, a.now, newID)
-	links := slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL)
+	links := slot.NewLinks(keys.Key(secret.PurposeSlotLink), a.cfg.PublicURL, keys.Previous(secret.PurposeSlotLink)...)
 	a.articles = article.New(a.db, a.now).WithNotice(links.ReceivedNotice(a.now, newID))
 	sealer, err := otp.NewSealer(keys.Key(secret.PurposeOTPSeal), keys.Previous(secret.PurposeOTPSeal)...)
 	if err != nil {
@@ -168,7 +168,7 @@ func (a *app) services() error {
 	a.tariffs = tariff.New(a.db, a.db, a.now, newID).WithDefault(assets.DefaultTariff())
 	// tariffs (quotes): services above this line
 	a.bookings = booking.New(a.db, a.tariffs, a.now, newID, booking.Options{})
-	a.podLinks = pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL)
+	a.podLinks = pod.NewLinks(keys.Key(secret.PurposePODLink), a.cfg.PublicURL, keys.Previous(secret.PurposePODLink)...)
 	// bookings (bulk booking, wallet, labels): services above this line
 	if err := a.webhookServices(keys); err != nil {
 		return err

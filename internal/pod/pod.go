@@ -20,14 +20,16 @@ const Path = "/api/v1/pod/"
 
 // Links makes and checks proof-of-delivery links.
 type Links struct {
-	key     []byte
-	baseURL string
+	key      []byte
+	previous [][]byte
+	baseURL  string
 }
 
 // NewLinks returns Links signing with key (derive it for
 // secret.PurposePODLink) and pointing at baseURL (the server's public URL).
-func NewLinks(key []byte, baseURL string) Links {
-	return Links{key: key, baseURL: strings.TrimRight(baseURL, "/")}
+// Links made with the previous keys of a rotation are still accepted.
+func NewLinks(key []byte, baseURL string, previous ...[]byte) Links {
+	return Links{key: key, previous: previous, baseURL: strings.TrimRight(baseURL, "/")}
 }
 
 // URL returns a link to proof id, valid for TTL from now.
@@ -46,7 +48,7 @@ func (l Links) Token(proofID string, now time.Time) string {
 // Parse checks a token and returns the proof it names. A malformed,
 // altered or expired token is not found, so a guesser learns nothing.
 func (l Links) Parse(token string, now time.Time) (string, error) {
-	id, exp, ok := signed.Parse(l.key, token, 300)
+	id, exp, ok := signed.Parse(l.key, token, 300, l.previous...)
 	if !ok || id == "" || !now.Before(exp) {
 		return "", postal.Errorf(postal.CodeNotFound, "this proof-of-delivery link is not valid or has expired")
 	}

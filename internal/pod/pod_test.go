@@ -37,3 +37,22 @@ func TestLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestLinksSurviveRotation(t *testing.T) {
+	now := time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC)
+	oldKey, newKey := []byte("pod link key before the rotation"), []byte("pod link key after the rotation!")
+	tok := NewLinks(oldKey, "").Token("proof-1", now)
+	if _, err := NewLinks(newKey, "").Parse(tok, now); !postal.IsCode(err, postal.CodeNotFound) {
+		t.Fatalf("old link without the previous key: %v, want not found", err)
+	}
+	during := NewLinks(newKey, "", oldKey)
+	if id, err := during.Parse(tok, now); err != nil || id != "proof-1" {
+		t.Fatalf("old link during the rotation: %q %v", id, err)
+	}
+	if id, err := during.Parse(during.Token("proof-2", now), now); err != nil || id != "proof-2" {
+		t.Fatalf("new link during the rotation: %q %v", id, err)
+	}
+	if _, err := during.Parse(tok, now.Add(TTL)); !postal.IsCode(err, postal.CodeNotFound) {
+		t.Fatalf("expired old link during the rotation: %v, want not found", err)
+	}
+}

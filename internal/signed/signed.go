@@ -27,10 +27,11 @@ func mac(key []byte, payload string) []byte {
 	return m.Sum(nil)[:16]
 }
 
-// Parse reads a token made with key: its id and expiry. ok is false for a
-// token longer than maxLen, malformed, or not made with key; whether it
-// has expired is the caller's to judge.
-func Parse(key []byte, token string, maxLen int) (id string, exp time.Time, ok bool) {
+// Parse reads a token made with key, or with one of the previous keys a
+// rotation replaced: its id and expiry. ok is false for a token longer
+// than maxLen, malformed, or made with none of the keys; whether it has
+// expired is the caller's to judge.
+func Parse(key []byte, token string, maxLen int, previous ...[]byte) (id string, exp time.Time, ok bool) {
 	p, s, found := strings.Cut(token, ".")
 	if !found || len(token) > maxLen {
 		return "", time.Time{}, false
@@ -38,7 +39,7 @@ func Parse(key []byte, token string, maxLen int) (id string, exp time.Time, ok b
 	enc := base64.RawURLEncoding
 	payload, err1 := enc.DecodeString(p)
 	sig, err2 := enc.DecodeString(s)
-	if err1 != nil || err2 != nil || !hmac.Equal(sig, mac(key, string(payload))) {
+	if err1 != nil || err2 != nil || !signedByAny(sig, string(payload), key, previous) {
 		return "", time.Time{}, false
 	}
 	dot := strings.LastIndexByte(string(payload), '.')
@@ -51,4 +52,17 @@ func Parse(key []byte, token string, maxLen int) (id string, exp time.Time, ok b
 		return "", time.Time{}, false
 	}
 	return id, time.Unix(secs, 0), true
+}
+
+// signedByAny reports whether sig is the MAC of payload under key or under
+// one of previous. Every key is tried, so the time taken does not tell
+// which one matched.
+func signedByAny(sig []byte, payload string, key []byte, previous [][]byte) bool {
+	ok := hmac.Equal(sig, mac(key, payload))
+	for _, k := range previous {
+		if hmac.Equal(sig, mac(k, payload)) {
+			ok = true
+		}
+	}
+	return ok
 }

@@ -128,3 +128,19 @@ func TestLinks(t *testing.T) {
 		}
 	}
 }
+
+func TestLinksSurviveRotation(t *testing.T) {
+	now := time.Date(2026, 11, 25, 4, 0, 0, 0, time.UTC)
+	oldKey, newKey := []byte("slot link key before the rotate!"), []byte("slot link key after the rotation")
+	tok := NewLinks(oldKey, "").Token("EE123456785IN", now)
+	if _, err := NewLinks(newKey, "").Parse(tok, now); !postal.IsCode(err, postal.CodeNotFound) {
+		t.Fatalf("old link without the previous key: %v, want not found", err)
+	}
+	during := NewLinks(newKey, "", oldKey)
+	if id, err := during.Parse(tok, now); err != nil || id != "EE123456785IN" {
+		t.Fatalf("old link during the rotation: %q %v", id, err)
+	}
+	if _, err := during.Parse(tok, now.Add(LinkTTL)); !postal.IsCode(err, postal.CodeNotFound) {
+		t.Fatalf("expired old link during the rotation: %v, want not found", err)
+	}
+}
