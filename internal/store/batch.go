@@ -141,8 +141,9 @@ func appendEvents(ctx context.Context, x runner, ids []string, from article.Stat
 		"INSERT INTO article_events (article_id, seq, event, status, at, place, reason_code, actor_id, note)", 9, rows, ""); err != nil {
 		return err
 	}
-	// What an event owes others is rare (an arrival's count, a partner's
-	// messages) and stays per article.
+	// An arrival's count is rare and stays per article; what the events of
+	// partner-booked articles owe is written for all of them at once.
+	var owed []partnerEvent
 	for _, id := range ids {
 		ev := e
 		ev.Seq = nexts[id].seq
@@ -150,15 +151,10 @@ func appendEvents(ctx context.Context, x runner, ids []string, from article.Stat
 			return err
 		}
 		if p := nexts[id].partner; p != nil {
-			if err := emitWebhooks(ctx, x, *p, id, ev); err != nil {
-				return err
-			}
-			if err := emitONDC(ctx, x, *p, id, ev); err != nil {
-				return err
-			}
+			owed = append(owed, partnerEvent{partner: *p, article: id, event: ev})
 		}
 	}
-	return nil
+	return emitPartnerEvents(ctx, x, owed)
 }
 
 // endCustodies is endCustody for many articles.

@@ -2,34 +2,48 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strconv"
 
-	"dakiya/internal/article"
 	"dakiya/internal/ondc"
 	"dakiya/internal/outbox"
 )
 
-// emitONDC enqueues an unsolicited on_status for an ONDC order when its
-// article's fulfillment state changes: rendered at send time in the state
-// the event put it in. A cancelled order's events owe nothing (on_cancel
-// said it).
-func emitONDC(ctx context.Context, r runner, partnerID, articleID string, e article.Event) error {
-	fs := ondc.EventState(e.Event)
-	if fs == "" {
-		return nil
+// ondcMessages are the unsolicited on_status callbacks that events owe
+// ONDC orders whose article's fulfillment state they change: rendered at
+// send time in the state the event put it in. Each confirmed order's seq
+// is taken in one update per chunk of articles; a cancelled order's
+// events owe nothing (on_cancel said it).
+func ondcMessages(ctx context.Context, x runner, evs []partnerEvent) ([]outbox.Message, error) {
+	of := make(map[string]partnerEvent, len(evs))
+	var ids []string
+	for _, pe := range evs {
+		if ondc.EventState(pe.event.Event) != "" {
+			of[pe.article] = pe
+			ids = append(ids, pe.article)
+		}
 	}
-	var id, stage string
-	err := r.queryRow(ctx, "SELECT id, stage FROM ondc_orders WHERE article_id = ?", articleID).Scan(&id, &stage)
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && stage != ondc.StageConfirmed) {
-		return nil
-	}
-	if err != nil {
-		return classify("emit ondc", err)
-	}
-	return enqueueONDC(ctx, r, id, outbox.Message{
-		ID: "ondc-" + articleID + "-" + strconv.Itoa(e.Seq), PartnerID: partnerID, Kind: outbox.KindONDC,
-		Target: id, OrderKey: "ondc:" + id, EventType: ondc.StatusEvent(fs), CreatedAt: e.At,
+	var out []outbox.Message
+	err := inChunks(ids, func(chunk []string) error {
+		rows, err := x.query(ctx, "UPDATE ondc_orders SET seq = seq + 1 WHERE stage = ? AND article_id IN ("+marks(len(chunk))+
+			") RETURNING id, article_id, seq", append([]any{ondc.StageConfirmed}, anys(chunk)...)...)
+		if err != nil {
+			return classify("ondc seq", err)
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id, art string
+			var seq int64
+			if err := rows.Scan(&id, &art, &seq); err != nil {
+				return classify("ondc seq", err)
+			}
+			pe := of[art]
+			out = append(out, outbox.Message{
+				ID: "ondc-" + art + "-" + strconv.Itoa(pe.event.Seq), PartnerID: pe.partner, Kind: outbox.KindONDC,
+				Target: id, OrderKey: "ondc:" + id, Seq: seq, EventType: ondc.StatusEvent(ondc.EventState(pe.event.Event)),
+				CreatedAt: pe.event.At,
+			})
+		}
+		return classify("ondc seq", rows.Err())
 	})
+	return out, err
 }

@@ -11,14 +11,29 @@ import (
 // due at once (m.NextAt) or when the caller says. A message whose id is
 // already stored is left alone, so writing it twice sends it once.
 func enqueue(ctx context.Context, r runner, m outbox.Message) error {
+	_, err := r.exec(ctx, outboxInsert+" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING", outboxRow(m)...)
+	return classify("enqueue", err)
+}
+
+const outboxInsert = "INSERT INTO outbox (id, partner_id, kind, target, order_key, seq, event_type, body, next_at, created_at)"
+
+// outboxRow is m's values in outboxInsert's order; a message with no
+// NextAt is due when it was created.
+func outboxRow(m outbox.Message) []any {
 	next := m.NextAt
 	if next.IsZero() {
 		next = m.CreatedAt
 	}
-	_, err := r.exec(ctx, `INSERT INTO outbox (id, partner_id, kind, target, order_key, seq, event_type, body, next_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-		m.ID, m.PartnerID, string(m.Kind), m.Target, m.OrderKey, m.Seq, m.EventType, string(m.Body), ms(next), ms(m.CreatedAt))
-	return classify("enqueue", err)
+	return []any{m.ID, m.PartnerID, string(m.Kind), m.Target, m.OrderKey, m.Seq, m.EventType, string(m.Body), ms(next), ms(m.CreatedAt)}
+}
+
+// enqueueAll is enqueue for many messages, in multi-row inserts.
+func enqueueAll(ctx context.Context, r runner, msgs []outbox.Message) error {
+	rows := make([][]any, len(msgs))
+	for i, m := range msgs {
+		rows[i] = outboxRow(m)
+	}
+	return insertRows(ctx, r, "enqueue", outboxInsert, 10, rows, "ON CONFLICT (id) DO NOTHING")
 }
 
 // emitEvent writes, in the transaction that records an article's event,
@@ -33,8 +48,5 @@ func emitEvent(ctx context.Context, r runner, articleID string, e article.Event)
 	if partnerID == nil {
 		return nil
 	}
-	if err := emitWebhooks(ctx, r, *partnerID, articleID, e); err != nil {
-		return err
-	}
-	return emitONDC(ctx, r, *partnerID, articleID, e)
+	return emitPartnerEvents(ctx, r, []partnerEvent{{partner: *partnerID, article: articleID, event: e}})
 }

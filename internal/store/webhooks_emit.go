@@ -17,24 +17,19 @@ import (
 // event n is n·seqScale, what follows it n·seqScale + 1.
 const seqScale = 10
 
-// emitWebhooks enqueues an article event for the partner's webhook
-// subscriptions that want it, in the event's transaction. A delivered
+// webhookData is what a webhook says of an article's event. A delivered
 // event's data names its proofs (the sender adds fresh links when it
 // sends).
-func emitWebhooks(ctx context.Context, r runner, partnerID, articleID string, e article.Event) error {
-	typ, ok := webhook.TypeOf(e.Event)
-	if !ok {
-		return nil
-	}
+func webhookData(ctx context.Context, r runner, articleID string, e article.Event) (webhook.Data, error) {
 	data := webhook.EventData(articleID, e)
 	if e.Event == article.EventDelivered {
 		proofs, err := deliveryProofs(ctx, r, articleID)
 		if err != nil {
-			return err
+			return data, err
 		}
 		data.ProofOfDelivery = proofs
 	}
-	return enqueueWebhooks(ctx, r, partnerID, articleID, typ, int64(e.Seq)*seqScale, e, data)
+	return data, nil
 }
 
 // emitCODCollected enqueues article.cod_collected for a delivery that
@@ -57,13 +52,25 @@ func emitCODCollected(ctx context.Context, r runner, d delivery.Delivery, e arti
 }
 
 // enqueueWebhooks writes one message per live subscription of the partner
-// that wants typ. A message's id is derived from its subscription, article
-// and seq, so writing the same event twice queues it once.
+// that wants typ.
 func enqueueWebhooks(ctx context.Context, r runner, partnerID, articleID, typ string, seq int64, e article.Event, data webhook.Data) error {
 	subs, err := liveWebhooks(ctx, r, partnerID)
 	if err != nil {
 		return err
 	}
+	msgs, err := webhookMessages(subs, partnerID, articleID, typ, seq, e, data)
+	if err != nil {
+		return err
+	}
+	return enqueueAll(ctx, r, msgs)
+}
+
+// webhookMessages are the messages of an article's event for those of a
+// partner's subscriptions that want typ. A message's id is derived from
+// its subscription, article and seq, so writing the same event twice
+// queues it once.
+func webhookMessages(subs []webhook.Stored, partnerID, articleID, typ string, seq int64, e article.Event, data webhook.Data) ([]outbox.Message, error) {
+	var out []outbox.Message
 	for _, s := range subs {
 		if !webhook.Wants(s.Events, typ) {
 			continue
@@ -71,15 +78,12 @@ func enqueueWebhooks(ctx context.Context, r runner, partnerID, articleID, typ st
 		id := messageID(s.ID, articleID, seq)
 		body, err := webhook.Body(id, typ, e.At, data)
 		if err != nil {
-			return classify("webhook body", err)
+			return nil, classify("webhook body", err)
 		}
-		m := outbox.Message{ID: id, PartnerID: partnerID, Kind: outbox.KindWebhook, Target: s.ID,
-			OrderKey: s.ID + "/" + articleID, Seq: seq, EventType: typ, Body: body, CreatedAt: e.At}
-		if err := enqueue(ctx, r, m); err != nil {
-			return err
-		}
+		out = append(out, outbox.Message{ID: id, PartnerID: partnerID, Kind: outbox.KindWebhook, Target: s.ID,
+			OrderKey: s.ID + "/" + articleID, Seq: seq, EventType: typ, Body: body, CreatedAt: e.At})
 	}
-	return nil
+	return out, nil
 }
 
 // messageID is "evt_" and 32 hex digits of a hash of what the message is.
