@@ -136,27 +136,15 @@ func TestHoldingIsCustody(t *testing.T) {
 func TestReissueWaitsForACustodyMove(t *testing.T) {
 	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
 		r := newRound(t, db, 1)
-		ctx := context.Background()
-		id := r.ids[0]
-		st, _ := db.OTP(ctx, id)
-		h := holding(t, db, id)
-		next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
-			Start: h.Window[0], End: h.Window[1]})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, err := db.Manifest(ctx, r.manifest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec.Version, rec.ETag = rec.Version+1, `"new"`
+		ctx, id := context.Background(), r.ids[0]
+		rs := pendingResend(t, db, r)
 		sms := countRows(t, db, "sms")
 		busy.Change(t, 300*time.Millisecond, fmt.Sprintf(
 			"UPDATE custody SET ended_at = 1, ended_by = 'held' WHERE article_id = '%s'", id))
-		if err := db.Reissue(ctx, rec, h.AssignmentID, st.Counter, next); !postal.IsCode(err, postal.CodeNotFound) {
+		if err := rs.send(ctx, db); !postal.IsCode(err, postal.CodeNotFound) {
 			t.Fatalf("a resend racing a move off the round: %v, want not found", err)
 		}
-		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || countRows(t, db, "sms") != sms {
+		if now, _ := db.OTP(ctx, id); now.Counter != rs.from.Counter || countRows(t, db, "sms") != sms {
 			t.Fatalf("a code was resent for an article whose custody ended meanwhile: %+v", now)
 		}
 	})
@@ -169,26 +157,14 @@ func TestReissueWaitsForACustodyMove(t *testing.T) {
 func TestReissueBesideAnAmendment(t *testing.T) {
 	testkit.EachBusyDB(t, func(t *testing.T, db *store.DB, busy *testkit.Busy) {
 		r := newRound(t, db, 1)
-		ctx := context.Background()
-		id := r.ids[0]
-		st, _ := db.OTP(ctx, id)
-		h := holding(t, db, id)
-		next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
-			Start: h.Window[0], End: h.Window[1]})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, err := db.Manifest(ctx, r.manifest)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec.Version, rec.ETag = rec.Version+1, `"new"`
+		ctx, id := context.Background(), r.ids[0]
+		rs := pendingResend(t, db, r)
 		amend := busy.Begin(t)
 		if err := amend.Exec(fmt.Sprintf("UPDATE manifests SET updated_at = updated_at WHERE id = '%s'", r.manifest)); err != nil {
 			t.Fatal(err)
 		}
 		done := make(chan error, 1)
-		go func() { done <- db.Reissue(ctx, rec, h.AssignmentID, st.Counter, next) }()
+		go func() { done <- rs.send(ctx, db) }()
 		time.Sleep(300 * time.Millisecond) // the resend is now waiting
 		if err := amend.Exec(fmt.Sprintf("UPDATE custody SET ended_at = 1, ended_by = 'amended' WHERE article_id = '%s'", id)); err != nil {
 			t.Fatalf("the amendment: %v", err)
@@ -237,30 +213,20 @@ func TestCounterBesideAnOutcome(t *testing.T) {
 func TestReissueIsOneTransaction(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
 		r := newRound(t, db, 1)
-		ctx := context.Background()
-		id := r.ids[0]
-		st, _ := db.OTP(ctx, id)
-		h := holding(t, db, id)
-		next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
-			Start: h.Window[0], End: h.Window[1]})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, err := db.Manifest(ctx, r.manifest)
-		if err != nil {
-			t.Fatal(err)
-		}
+		ctx, id := context.Background(), r.ids[0]
+		rs := pendingResend(t, db, r)
+		fresh, st, next := rs.rec, rs.from, rs.next
+		rec := fresh
+		rec.Version, rec.ETag = fresh.Version-1, rs.etag
 		sms := countRows(t, db, "sms")
 		stale := rec // a version already stored: another change won
-		if err := db.Reissue(ctx, stale, h.AssignmentID, st.Counter, next); !postal.IsCode(err, postal.CodeConflict) {
+		if err := db.Reissue(ctx, stale, rs.assignment, st.Counter, next); !postal.IsCode(err, postal.CodeConflict) {
 			t.Fatalf("reissue on a stale manifest: %v, want conflict", err)
 		}
 		if now, _ := db.OTP(ctx, id); now.Counter != st.Counter || now.Check != st.Check || countRows(t, db, "sms") != sms {
 			t.Fatalf("the code moved without its manifest: %+v", now)
 		}
-		fresh := rec
-		fresh.Version, fresh.ETag = rec.Version+1, `"new"`
-		if err := db.Reissue(ctx, fresh, h.AssignmentID, st.Counter+7, next); !postal.IsCode(err, postal.CodeConflict) {
+		if err := db.Reissue(ctx, fresh, rs.assignment, st.Counter+7, next); !postal.IsCode(err, postal.CodeConflict) {
 			t.Fatalf("reissue from a stale counter: %v, want conflict", err)
 		}
 		if m, _ := db.Manifest(ctx, r.manifest); m.Version != rec.Version {
@@ -446,4 +412,39 @@ func TestCustodyHistoryBackfill(t *testing.T) {
 		}
 		check("backfilled")
 	})
+}
+
+// resend is a code resend for a round's first article, ready to store.
+type resend struct {
+	rec        manifest.Record // the manifest's next version
+	etag       string          // the stored version's ETag
+	assignment string
+	from       otp.State
+	next       otp.Issued
+}
+
+// pendingResend prepares the resend of the code of r's first article, as
+// the service would, with the manifest's next version.
+func pendingResend(t *testing.T, db *store.DB, r round) resend {
+	t.Helper()
+	ctx, id := context.Background(), r.ids[0]
+	st, _ := db.OTP(ctx, id)
+	h := holding(t, db, id)
+	next, err := r.issuer.Reissue(st, otp.Group{Articles: []string{id}, Phone: h.Phone, Centre: h.DCName,
+		Start: h.Window[0], End: h.Window[1]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := db.Manifest(ctx, r.manifest)
+	if err != nil {
+		t.Fatal(err)
+	}
+	etag := rec.ETag
+	rec.Version, rec.ETag = rec.Version+1, `"new"`
+	return resend{rec: rec, etag: etag, assignment: h.AssignmentID, from: st, next: next}
+}
+
+// send stores the resend.
+func (rs resend) send(ctx context.Context, db *store.DB) error {
+	return db.Reissue(ctx, rs.rec, rs.assignment, rs.from.Counter, rs.next)
 }
