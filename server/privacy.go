@@ -14,7 +14,7 @@ import (
 // requests from the configuration.
 func (a *app) privacyService() {
 	a.privacy = privacy.New(a.db, a.objects.Blobs(), a.now, newID, privacy.Options{
-		Retention: a.cfg.Retention.Personal, ProofRetention: a.cfg.Retention.Proofs})
+		Retention: a.cfg.Retention.Personal, ProofRetention: a.cfg.Retention.Proofs, AuditRetention: a.cfg.Retention.Audit})
 }
 
 // configureProofRetention asks the bucket once whether it has object lock

@@ -316,6 +316,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int("login_concurrency", c.LoginConcurrency),
 		slog.String("retention", c.Retention.Personal.String()),
 		slog.String("proof_retention", c.Retention.Proofs.String()),
+		slog.String("audit_retention", c.Retention.Audit.String()),
 	)
 }
 

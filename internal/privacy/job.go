@@ -22,6 +22,12 @@ type Report struct {
 	// (the rest are locked until their retention, or already gone, and
 	// left to the bucket's lifecycle rule).
 	ObjectsDeleted int `json:"proof_objects_deleted"`
+	// BeatPlans is how many balanced-beat proposals of slots past the
+	// retention were deleted (they list their recipients' addresses).
+	BeatPlans int `json:"beat_plans_deleted"`
+	// AuditEntries is how many audit log entries past the audit
+	// retention were deleted.
+	AuditEntries int `json:"audit_entries_deleted"`
 }
 
 // RunOnce runs the retention job to the end, in batches, as owner (the
@@ -50,29 +56,25 @@ func (s *Service) RunOnce(ctx context.Context, owner string) (Report, error) {
 		}
 		return nil
 	}
-	for {
-		n, err := s.store.EraseFinalArticles(ctx, cutoff, now, Batch)
-		if err != nil {
-			return r, fmt.Errorf("retention: articles: %w", err)
-		}
-		if r.Articles += n; n < Batch {
-			break
-		}
-		if err := renew(); err != nil {
-			return r, err
-		}
+	if err := batches(&r.Articles, renew, func() (int, error) {
+		return s.store.EraseFinalArticles(ctx, cutoff, now, Batch)
+	}); err != nil {
+		return r, fmt.Errorf("retention: articles: %w", err)
 	}
-	for {
-		n, err := s.store.ClearOldMessages(ctx, cutoff, Batch)
-		if err != nil {
-			return r, fmt.Errorf("retention: messages: %w", err)
-		}
-		if r.Messages += n; n < Batch {
-			break
-		}
-		if err := renew(); err != nil {
-			return r, err
-		}
+	if err := batches(&r.Messages, renew, func() (int, error) {
+		return s.store.ClearOldMessages(ctx, cutoff, Batch)
+	}); err != nil {
+		return r, fmt.Errorf("retention: messages: %w", err)
+	}
+	if err := batches(&r.BeatPlans, renew, func() (int, error) {
+		return s.store.PruneBeatPlans(ctx, cutoff.UTC().Format(time.DateOnly), Batch)
+	}); err != nil {
+		return r, fmt.Errorf("retention: beat plans: %w", err)
+	}
+	if err := batches(&r.AuditEntries, renew, func() (int, error) {
+		return s.store.PruneAuditLog(ctx, now.Add(-s.auditRetention), Batch)
+	}); err != nil {
+		return r, fmt.Errorf("retention: audit log: %w", err)
 	}
 	proofCutoff := now.Add(-s.proofRetention)
 	for {
@@ -96,6 +98,23 @@ func (s *Service) RunOnce(ctx context.Context, owner string) (Report, error) {
 	return r, nil
 }
 
+// batches runs step until it does less than a Batch, adding what it did
+// to total and renewing the lease between batches.
+func batches(total *int, renew func() error, step func() (int, error)) error {
+	for {
+		n, err := step()
+		if err != nil {
+			return err
+		}
+		if *total += n; n < Batch {
+			return nil
+		}
+		if err := renew(); err != nil {
+			return err
+		}
+	}
+}
+
 // Run runs the job now and then every RunEvery until ctx ends, logging
 // each run; a failed run is retried at the next.
 func (s *Service) Run(ctx context.Context, owner string, log *slog.Logger) {
@@ -108,7 +127,8 @@ func (s *Service) Run(ctx context.Context, owner string, log *slog.Logger) {
 			log.Info("retention run skipped: another replica holds it")
 		default:
 			log.Info("retention run", "articles_erased", r.Articles, "messages_cleared", r.Messages,
-				"proofs_expired", r.Proofs, "proof_objects_deleted", r.ObjectsDeleted)
+				"proofs_expired", r.Proofs, "proof_objects_deleted", r.ObjectsDeleted,
+				"beat_plans_deleted", r.BeatPlans, "audit_entries_deleted", r.AuditEntries)
 		}
 		select {
 		case <-ctx.Done():

@@ -21,6 +21,8 @@ const (
 	// DefaultProofRetention is how long a proof is kept, under object lock
 	// where the store supports it.
 	DefaultProofRetention = 400 * 24 * time.Hour
+	// DefaultAuditRetention is how long an audit log entry is kept.
+	DefaultAuditRetention = 365 * 24 * time.Hour
 	// RunEvery is how often the worker runs the job.
 	RunEvery = 24 * time.Hour
 	// Batch is how many articles or proofs one transaction handles.
@@ -52,6 +54,13 @@ type Store interface {
 	// ExpireProofs marks at most limit proofs created before cutoff
 	// expired at now and returns their object keys.
 	ExpireProofs(ctx context.Context, cutoff, now time.Time, limit int) ([]string, error)
+	// PruneBeatPlans deletes at most limit balanced-beat proposals for
+	// slots before date (YYYY-MM-DD), with their articles and choices; it
+	// returns how many it deleted.
+	PruneBeatPlans(ctx context.Context, before string, limit int) (int, error)
+	// PruneAuditLog deletes at most limit audit log entries made before
+	// cutoff; it returns how many it deleted.
+	PruneAuditLog(ctx context.Context, cutoff time.Time, limit int) (int, error)
 	// RecordAudit appends one entry to the audit log.
 	RecordAudit(ctx context.Context, e Entry) error
 	// AuditLog returns a page of the audit log, newest first.
@@ -76,12 +85,14 @@ type Service struct {
 	newID          func() string
 	retention      time.Duration
 	proofRetention time.Duration
+	auditRetention time.Duration
 }
 
 // Options tunes a Service; zero values take the defaults.
 type Options struct {
 	Retention      time.Duration
 	ProofRetention time.Duration
+	AuditRetention time.Duration
 }
 
 // New returns a Service. objects may be nil: expired proofs' objects are
@@ -93,7 +104,11 @@ func New(store Store, objects Objects, now func() time.Time, newID func() string
 	if o.ProofRetention <= 0 {
 		o.ProofRetention = DefaultProofRetention
 	}
-	return &Service{store: store, objects: objects, now: now, newID: newID, retention: o.Retention, proofRetention: o.ProofRetention}
+	if o.AuditRetention <= 0 {
+		o.AuditRetention = DefaultAuditRetention
+	}
+	return &Service{store: store, objects: objects, now: now, newID: newID, retention: o.Retention,
+		proofRetention: o.ProofRetention, auditRetention: o.AuditRetention}
 }
 
 // Retention is how long a final article keeps its recipient's data.

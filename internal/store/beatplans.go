@@ -20,15 +20,13 @@ func (db *DB) SaveBeatPlan(ctx context.Context, p beatplan.Record) error {
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, p.ID, p.DCID, p.Date, string(p.Slot), string(p.Body), p.CreatedBy, ms(p.CreatedAt)); err != nil {
 			return classify("save beat plan", err)
 		}
+		var rows [][]any
 		for _, r := range p.Routes {
 			for _, a := range r.ArticleIDs {
-				if _, err := x.exec(ctx, "INSERT INTO beat_plan_articles (plan_id, article_id, beat_id) VALUES (?, ?, ?)",
-					p.ID, a, r.BeatID); err != nil {
-					return classify("save beat plan article", err)
-				}
+				rows = append(rows, []any{p.ID, a, r.BeatID})
 			}
 		}
-		return nil
+		return insertRows(ctx, x, "save beat plan articles", "INSERT INTO beat_plan_articles (plan_id, article_id, beat_id)", 3, rows, "")
 	})
 }
 

@@ -10,8 +10,11 @@ import (
 
 	"github.com/google/uuid"
 
+	"dakiya/internal/beatplan"
 	"dakiya/internal/delivery"
 	"dakiya/internal/idem"
+	"dakiya/internal/manifest"
+	"dakiya/internal/postal"
 	"dakiya/internal/privacy"
 	"dakiya/internal/proof"
 	"dakiya/internal/store"
@@ -192,4 +195,74 @@ func dumpArticles(t *testing.T, db *store.DB, ids []string) string {
 		out += fmt.Sprintf("%s %q %q %q %v\n", id, name, phone, addr, erased)
 	}
 	return out
+}
+
+// TestRetentionPrunesPlansAndAudit: the retention job deletes the
+// balanced-beat proposals of slots past the retention (with their articles
+// and the slot's choice) and audit log entries past the audit retention,
+// keeps the newer ones, and a second run deletes nothing more.
+func TestRetentionPrunesPlansAndAudit(t *testing.T) {
+	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		r := newRound(t, db, 2)
+		start := r.Clock.Now()
+		plan := func(id string, date time.Time) {
+			p := beatplan.Record{ID: id, DCID: "dc-one", Date: date.Format(time.DateOnly), Slot: postal.SlotEvening,
+				Body: []byte(`{"stops":["12 MG Road"]}`), CreatedBy: r.Supervisor.UserID, CreatedAt: r.Clock.Now(),
+				Routes: []manifest.PlanRoute{{PostmanID: r.PostmanA.UserID, BeatID: "beat-a", ArticleIDs: r.ids}}}
+			if err := db.SaveBeatPlan(ctx, p); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.ChooseBeatPlan(ctx, p, r.Supervisor.UserID, r.Clock.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
+		audit := func(id string) {
+			if err := db.RecordAudit(ctx, privacy.Entry{ID: id, At: r.Clock.Now(), ActorID: r.Supervisor.UserID,
+				ActorRole: postal.RoleSupervisor, Action: "view", SubjectType: "article", Subject: r.ids[0]}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		plan("plan-old", start)
+		audit("audit-old")
+		r.Clock.Advance(300 * day)
+		plan("plan-new", r.Clock.Now())
+		audit("audit-new")
+		rows := func(q string, args ...any) int {
+			var n int
+			if err := db.QueryRowForTest(ctx, q, args...).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		left := func(id string) [3]int {
+			return [3]int{rows("SELECT COUNT(*) FROM beat_plans WHERE id = ?", id),
+				rows("SELECT COUNT(*) FROM beat_plan_articles WHERE plan_id = ?", id),
+				rows("SELECT COUNT(*) FROM beat_plan_choices WHERE plan_id = ?", id)}
+		}
+		if left("plan-old") != [3]int{1, 2, 1} || left("plan-new") != [3]int{1, 2, 1} {
+			t.Fatalf("before the job: %v %v", left("plan-old"), left("plan-new"))
+		}
+
+		// 370 days on: the old plan's slot and the old entry are past their
+		// retentions (90 days, a year); the new plan's slot and the new
+		// entry are 70 days old.
+		r.Clock.Advance(70 * day)
+		svc := privacy.New(db, nil, r.Clock.Now, uuid.NewString, privacy.Options{Retention: 90 * day,
+			ProofRetention: 4000 * day, AuditRetention: 365 * day})
+		rep, err := svc.RunOnce(ctx, "replica-a")
+		if err != nil || rep.BeatPlans != 1 || rep.AuditEntries != 1 {
+			t.Fatalf("the job: %+v %v, want 1 plan and 1 audit entry deleted", rep, err)
+		}
+		if left("plan-old") != [3]int{} || left("plan-new") != [3]int{1, 2, 1} {
+			t.Fatalf("plans left: %v %v", left("plan-old"), left("plan-new"))
+		}
+		if rows("SELECT COUNT(*) FROM audit_log WHERE id = ?", "audit-old") != 0 ||
+			rows("SELECT COUNT(*) FROM audit_log WHERE id = ?", "audit-new") != 1 {
+			t.Fatal("the audit log after the job: the old entry kept or the new one lost")
+		}
+		if rep, err = svc.RunOnce(ctx, "replica-a"); err != nil || rep.BeatPlans != 0 || rep.AuditEntries != 0 {
+			t.Fatalf("second run: %+v %v, want nothing more", rep, err)
+		}
+	})
 }
