@@ -123,8 +123,8 @@ func TestListsPage(t *testing.T) {
 	testkit.EachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		admin, sup1 := e.login("admin"), e.login("sup1")
-		for _, name := range []string{"Beat B", "Beat C", "Beat D"} {
-			if r := e.do("POST", "/api/v1/dcs/dc-one/beats", admin, map[string]any{"name": name, "pins": []string{"560095"}}); r.status != 201 {
+		for i, pin := range []string{"560095", "560096", "560097"} {
+			if r := e.do("POST", "/api/v1/dcs/dc-one/beats", admin, map[string]any{"name": fmt.Sprint("Beat ", i), "pins": []string{pin}}); r.status != 201 {
 				t.Fatalf("beat: %d %s", r.status, r.body)
 			}
 		}
@@ -134,7 +134,7 @@ func TestListsPage(t *testing.T) {
 		}
 		key := ""
 		for range 4 { // made at the same instant: ids break ties
-			key = e.newKey(acme, "webhooks", "track")
+			key = e.newKey(acme, "webhooks", "track", "book")
 		}
 		for i := range 3 {
 			if r := e.do("POST", "/api/v1/webhooks", key, map[string]any{"url": fmt.Sprintf("http://127.0.0.1:9/in%d", i), "events": []string{"*"}}); r.status != 201 {
@@ -142,28 +142,29 @@ func TestListsPage(t *testing.T) {
 			}
 			e.clock.Advance(1)
 		}
-		for i, from := range []string{"2026-01-01", "2026-06-01", "2027-01-01"} {
+		for i, from := range []string{"2026-02-01", "2026-06-01", "2027-01-01"} {
 			if r := e.uploadTariff(admin, fmt.Sprintf("v%d", i+2), from, flatTariff(10000+i)); r.status != 201 {
 				t.Fatalf("tariff: %d %s", r.status, r.body)
 			}
 		}
 		cases := []struct {
+			list             string // the same list (and filter), however asked for
 			path, token, key string
 			limit, atLeast   int
 		}{
-			{"/api/v1/users", admin, "username", 2, 5},
-			{"/api/v1/users?dc_id=dc-one", admin, "username", 2, 3},
-			{"/api/v1/users", sup1, "username", 1, 3},
-			{"/api/v1/dcs", admin, "id", 1, 2},
-			{"/api/v1/dcs/dc-one/beats", sup1, "id", 2, 4},
-			{"/api/v1/partners", admin, "id", 2, 5},
-			{"/api/v1/partners/" + acme + "/keys", admin, "id", 3, 4},
-			{"/api/v1/partners/" + acme + "/keys", key, "id", 1, 4},
-			{"/api/v1/webhooks", key, "id", 2, 3},
-			{"/api/v1/webhooks?partner_id=" + acme, admin, "id", 1, 3},
-			{"/api/v1/festivals", sup1, "id", 7, 20},
-			{"/api/v1/tariffs", admin, "version", 2, 4},
-			{"/api/v1/tariffs", key, "version", 3, 4},
+			{"users", "/api/v1/users", admin, "username", 2, 5},
+			{"users of dc-one", "/api/v1/users?dc_id=dc-one", admin, "username", 2, 3},
+			{"users of dc-one", "/api/v1/users", sup1, "username", 1, 3},
+			{"centres", "/api/v1/dcs", admin, "id", 1, 2},
+			{"beats", "/api/v1/dcs/dc-one/beats", sup1, "id", 2, 4},
+			{"partners", "/api/v1/partners", admin, "id", 2, 5},
+			{"keys", "/api/v1/partners/" + acme + "/keys", admin, "id", 3, 4},
+			{"keys", "/api/v1/partners/" + acme + "/keys", key, "id", 1, 4},
+			{"webhooks", "/api/v1/webhooks", key, "id", 2, 3},
+			{"webhooks", "/api/v1/webhooks?partner_id=" + acme, admin, "id", 1, 3},
+			{"festivals", "/api/v1/festivals", sup1, "id", 7, 20},
+			{"tariffs", "/api/v1/tariffs", admin, "version", 2, 4},
+			{"tariffs", "/api/v1/tariffs", key, "version", 3, 4},
 		}
 		cursors := make([]string, len(cases))
 		for i, c := range cases {
@@ -172,10 +173,10 @@ func TestListsPage(t *testing.T) {
 			})
 		}
 		// A cursor is refused on every other list, and on the same list
-		// under another filter.
-		for i, c := range cases {
+		// under another filter; the same list asked for another way takes it.
+		for _, c := range cases {
 			for j, other := range cases {
-				if i == j || cursors[j] == "" || other.path == c.path {
+				if cursors[j] == "" || other.list == c.list {
 					continue
 				}
 				sep := "?"
@@ -186,5 +187,8 @@ func TestListsPage(t *testing.T) {
 			}
 		}
 		wantProblem(t, e.do("GET", "/api/v1/users?dc_id=dc-two&next="+url.QueryEscape(cursors[1]), admin, nil), 400)
+		if r := e.do("GET", "/api/v1/users?dc_id=dc-one&limit=1&next="+url.QueryEscape(cursors[2]), admin, nil); r.status != 200 {
+			t.Fatalf("a supervisor's cursor of their centre's staff, on the admin's list of it: %d %s", r.status, r.body)
+		}
 	})
 }
