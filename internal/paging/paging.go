@@ -3,7 +3,7 @@
 // pages the same way: a limit from 1 to Max (Default when absent), and a
 // cursor naming the last item's sort key, bound to the list it came from.
 //
-// A cursor is base64url of its key values and a checksum over them and the
+// A cursor is base64url of its key values (a JSON array of strings) and a checksum over them and the
 // list's scope (its name and filters), so a cursor from another list, or
 // one altered in transit, is refused. The checksum is not a secret: the
 // key values are the last item's sort key, which its reader has already
@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -117,7 +118,7 @@ func encode(scope string, key []any) string {
 			parts[i] = fmt.Sprint(v)
 		}
 	}
-	body := []byte(strings.Join(parts, sep))
+	body, _ := json.Marshal(parts) // strings only: cannot fail
 	return base64.RawURLEncoding.EncodeToString(append(body, sum(scope, body)...))
 }
 
@@ -130,8 +131,8 @@ func decode(scope, s string, kinds []Kind) ([]any, bool) {
 	if !bytes.Equal(check, sum(scope, body)) {
 		return nil, false
 	}
-	parts := strings.Split(string(body), sep)
-	if len(parts) != len(kinds) {
+	var parts []string
+	if json.Unmarshal(body, &parts) != nil || len(parts) != len(kinds) {
 		return nil, false
 	}
 	out := make([]any, len(parts))
