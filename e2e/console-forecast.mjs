@@ -95,7 +95,7 @@ async function admin() {
   const tok = await token('admin');
   await adm.goto(`${base}/console#/forecast`);
   await adm.waitForSelector(T('fc-fest-list'));
-  const before = (await api('GET', '/api/v1/festivals', tok)).json.festivals.length;
+  const before = (await api('GET', '/api/v1/festivals', tok)).json.items.length;
   await adm.fill(T('fc-fest-new-date'), FEST.date);
   await adm.fill(T('fc-fest-new-name'), FEST.name);
   await adm.fill(T('fc-fest-new-region'), FEST.region);
@@ -106,13 +106,13 @@ async function admin() {
   await adm.click(T('fc-fest-new-submit'));
   await adm.waitForSelector(T(`fc-fest-${FEST.id}`));
   const got = await api('GET', '/api/v1/festivals', tok);
-  const made = got.json.festivals.find((f) => f.id === FEST.id);
-  check(made && made.before_days === 10 && made.region === FEST.region && got.json.festivals.length === before + 1, `after adding: ${JSON.stringify(made)}`);
+  const made = got.json.items.find((f) => f.id === FEST.id);
+  check(made && made.before_days === 10 && made.region === FEST.region && got.json.items.length === before + 1, `after adding: ${JSON.stringify(made)}`);
   await shot(adm, 'festivals', `fc-fest-${FEST.id}`);
   await adm.click(T(`fc-fest-delete-${FEST.id}`));
   await adm.waitForSelector(T(`fc-fest-${FEST.id}`), { state: 'detached' });
   const after = await api('GET', '/api/v1/festivals', tok);
-  check(after.json.festivals.length === before && !after.json.festivals.some((f) => f.id === FEST.id), 'the festival is still there');
+  check(after.json.items.length === before && !after.json.items.some((f) => f.id === FEST.id), 'the festival is still there');
   log(`admin: ${FEST.name} added (a 40-day window refused first) and deleted; ${before} festivals`);
   return before;
 }

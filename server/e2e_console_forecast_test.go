@@ -43,15 +43,18 @@ func TestConsoleForecast(t *testing.T) {
 			t.Errorf("tomorrow's %s: the API says %+v, the screen %+v", s.Slot, s, got)
 		}
 	}
-	var fs struct{ Festivals []struct{ ID string } }
+	var fs struct {
+		Items []struct{ ID string } `json:"items"`
+		Next  string                `json:"next"`
+	}
 	getJSON(t, run.base+"/api/v1/festivals", sup, 200, &fs)
-	for _, f := range fs.Festivals {
+	for _, f := range fs.Items {
 		if f.ID == res.Added {
 			t.Errorf("festival %s was deleted in the browser but is still listed", f.ID)
 		}
 	}
-	if len(fs.Festivals) != res.Festivals {
-		t.Errorf("%d festivals, want the %d the admin started with", len(fs.Festivals), res.Festivals)
+	if len(fs.Items) != res.Festivals || fs.Next != "" {
+		t.Errorf("%d festivals (next %q), want the %d the admin started with", len(fs.Items), fs.Next, res.Festivals)
 	}
 	for _, r := range run.requests() {
 		if r.User == "supervisor1" && r.Status >= 400 {

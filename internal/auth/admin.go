@@ -5,6 +5,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
 
@@ -17,17 +18,27 @@ type Patch struct {
 }
 
 // Users lists staff: an admin sees everyone (or one centre's with dc), a
-// supervisor their own centre's; a postman is forbidden.
-func (s *Service) Users(ctx context.Context, p postal.Principal, dc string) ([]User, error) {
+// supervisor their own centre's; a postman is forbidden. They come by
+// username in pages of limit after the cursor next (both as sent).
+func (s *Service) Users(ctx context.Context, p postal.Principal, dc, limit, next string) (paging.Page[User], error) {
 	switch {
 	case p.Role == postal.RolePostman:
-		return nil, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin lists staff")
+		return paging.Page[User]{}, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin lists staff")
 	case p.Role != postal.RoleAdmin && dc != "" && dc != p.DCID:
-		return nil, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+		return paging.Page[User]{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
 	case p.Role != postal.RoleAdmin:
 		dc = p.DCID
 	}
-	return s.store.Users(ctx, dc)
+	scope := paging.Scope("users", dc)
+	r, err := paging.Parse(scope, limit, next, paging.Str)
+	if err != nil {
+		return paging.Page[User]{}, err
+	}
+	list, err := s.store.UsersPage(ctx, dc, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[User]{}, err
+	}
+	return paging.Cut(scope, r, list, func(u User) []any { return []any{u.Username} }), nil
 }
 
 // UpdateUser applies a patch. An admin may change anything of anyone but

@@ -53,7 +53,7 @@ type Store interface {
 	UserByID(ctx context.Context, id string) (User, error)
 	CreateUser(ctx context.Context, u User) error
 	// Users lists staff, of one centre when dc is not empty.
-	Users(ctx context.Context, dc string) ([]User, error)
+	UsersPage(ctx context.Context, dc string, after []any, limit int) ([]User, error)
 	// UpdateUser stores u's role, centre, password hash and disabled flag
 	// and, when revokeAt is set, revokes every refresh family of u in the
 	// same transaction.

@@ -84,8 +84,13 @@ func BeatFor(beats []Beat, digipin, pin string) (Beat, bool) {
 // Store is what centre needs from the database.
 type Store interface {
 	DC(ctx context.Context, id string) (DC, error)
-	// DCIDs lists every centre's id in order.
-	DCIDs(ctx context.Context) ([]string, error)
+	// DCsPage lists up to limit centres with their beats by id after the
+	// id in after; only that one when only is not empty.
+	DCsPage(ctx context.Context, only string, after []any, limit int) ([]DC, error)
+	// BeatsPage lists up to limit of a centre's beats by id after the id
+	// in after.
+	BeatsPage(ctx context.Context, dc string, after []any, limit int) ([]Beat, error)
+	DCExists(ctx context.Context, dc string) (bool, error)
 	CreateDC(ctx context.Context, dc DC) error
 	CreateBeat(ctx context.Context, b Beat) error
 	// UpdateBeat stores a beat's name and postman.

@@ -3,43 +3,58 @@ package centre
 import (
 	"context"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
 
-// List returns the centres p may manage, with their beats: every centre
-// for an admin, their own for a supervisor; a postman is forbidden.
-func (s *Service) List(ctx context.Context, p postal.Principal) ([]DC, error) {
+// List returns the centres p may manage by id, with their beats: every
+// centre for an admin, their own for a supervisor; a postman is forbidden.
+// They come in pages of limit after the cursor next (both as sent).
+func (s *Service) List(ctx context.Context, p postal.Principal, limit, next string) (paging.Page[DC], error) {
 	if p.Role == postal.RolePostman {
-		return nil, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin lists centres")
+		return paging.Page[DC]{}, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin lists centres")
 	}
-	ids := []string{p.DCID}
+	only := p.DCID
 	if p.Role == postal.RoleAdmin {
-		var err error
-		if ids, err = s.store.DCIDs(ctx); err != nil {
-			return nil, err
-		}
+		only = ""
 	}
-	out := make([]DC, 0, len(ids))
-	for _, id := range ids {
-		dc, err := s.store.DC(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, dc)
+	scope := paging.Scope("dcs", only)
+	r, err := paging.Parse(scope, limit, next, paging.Str)
+	if err != nil {
+		return paging.Page[DC]{}, err
 	}
-	return out, nil
+	list, err := s.store.DCsPage(ctx, only, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[DC]{}, err
+	}
+	return paging.Cut(scope, r, list, func(dc DC) []any { return []any{dc.ID} }), nil
 }
 
-// Beats returns a centre's beats with their DIGIPIN prefixes, for its
-// supervisor or an admin; a postman is forbidden, staff of another
-// centre are told it does not exist.
-func (s *Service) Beats(ctx context.Context, p postal.Principal, dc string) ([]Beat, error) {
+// Beats returns a centre's beats by id with their DIGIPIN prefixes, for
+// its supervisor or an admin, in pages of limit after the cursor next
+// (both as sent); a postman is forbidden, staff of another centre are told
+// it does not exist.
+func (s *Service) Beats(ctx context.Context, p postal.Principal, dc, limit, next string) (paging.Page[Beat], error) {
 	if !p.CanSeeDC(dc) {
-		return nil, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+		return paging.Page[Beat]{}, postal.Errorf(postal.CodeNotFound, "delivery centre not found")
 	}
 	if p.Role == postal.RolePostman {
-		return nil, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin lists beats")
+		return paging.Page[Beat]{}, postal.Errorf(postal.CodeForbidden, "only a supervisor or an admin lists beats")
 	}
-	got, err := s.store.DC(ctx, dc)
-	return got.Beats, err
+	scope := paging.Scope("beats", dc)
+	r, err := paging.Parse(scope, limit, next, paging.Str)
+	if err != nil {
+		return paging.Page[Beat]{}, err
+	}
+	if ok, err := s.store.DCExists(ctx, dc); err != nil || !ok {
+		if err == nil {
+			err = postal.Errorf(postal.CodeNotFound, "delivery centre not found")
+		}
+		return paging.Page[Beat]{}, err
+	}
+	list, err := s.store.BeatsPage(ctx, dc, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[Beat]{}, err
+	}
+	return paging.Cut(scope, r, list, func(b Beat) []any { return []any{b.ID} }), nil
 }

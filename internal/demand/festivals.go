@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"dakiya/internal/forecast"
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
 
@@ -14,6 +15,7 @@ import (
 type FestivalStore interface {
 	LoadFestivals(ctx context.Context, defaults []forecast.Festival, now time.Time) (bool, error)
 	Festivals(ctx context.Context) ([]forecast.Festival, error)
+	FestivalsPage(ctx context.Context, after []any, limit int) ([]forecast.Festival, error)
 	Festival(ctx context.Context, id string) (forecast.Festival, error)
 	CreateFestival(ctx context.Context, f forecast.Festival, now time.Time) error
 	UpdateFestival(ctx context.Context, f forecast.Festival, now time.Time) error
@@ -22,23 +24,42 @@ type FestivalStore interface {
 
 // festivals returns the calendar, loading the defaults on first use.
 func (s *Service) festivals(ctx context.Context) ([]forecast.Festival, error) {
-	defaults := make([]forecast.Festival, len(s.defaults))
-	for i, f := range s.defaults {
-		f.ID = festivalID(f)
-		defaults[i] = f
-	}
-	if _, err := s.store.LoadFestivals(ctx, defaults, s.now()); err != nil {
+	if err := s.loadFestivals(ctx); err != nil {
 		return nil, err
 	}
 	return s.store.Festivals(ctx)
 }
 
-// Festivals lists the festival calendar for any member of staff.
-func (s *Service) Festivals(ctx context.Context, p postal.Principal) ([]forecast.Festival, error) {
-	if !p.Role.Valid() {
-		return nil, postal.Errorf(postal.CodeForbidden, "staff only")
+// loadFestivals stores the default calendar on first use.
+func (s *Service) loadFestivals(ctx context.Context) error {
+	defaults := make([]forecast.Festival, len(s.defaults))
+	for i, f := range s.defaults {
+		f.ID = festivalID(f)
+		defaults[i] = f
 	}
-	return s.festivals(ctx)
+	_, err := s.store.LoadFestivals(ctx, defaults, s.now())
+	return err
+}
+
+// Festivals lists the festival calendar by date for any member of staff,
+// in pages of limit after the cursor next (both as sent).
+func (s *Service) Festivals(ctx context.Context, p postal.Principal, limit, next string) (paging.Page[forecast.Festival], error) {
+	if !p.Role.Valid() {
+		return paging.Page[forecast.Festival]{}, postal.Errorf(postal.CodeForbidden, "staff only")
+	}
+	scope := paging.Scope("festivals")
+	r, err := paging.Parse(scope, limit, next, paging.Str, paging.Str, paging.Str)
+	if err != nil {
+		return paging.Page[forecast.Festival]{}, err
+	}
+	if err := s.loadFestivals(ctx); err != nil {
+		return paging.Page[forecast.Festival]{}, err
+	}
+	list, err := s.store.FestivalsPage(ctx, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[forecast.Festival]{}, err
+	}
+	return paging.Cut(scope, r, list, func(f forecast.Festival) []any { return []any{f.Date, f.Name, f.ID} }), nil
 }
 
 // CreateFestival adds a festival (admins only); a conflict if that name

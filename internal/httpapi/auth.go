@@ -79,11 +79,11 @@ func (a *api) createUser(c echo.Context) error {
 // listUsers lists staff: all for an admin (or one centre's with ?dc_id=),
 // their centre's for a supervisor.
 func (a *api) listUsers(c echo.Context) error {
-	users, err := a.auth.Users(c.Request().Context(), principal(c), c.QueryParam("dc_id"))
+	page, err := a.auth.Users(c.Request().Context(), principal(c), c.QueryParam("dc_id"), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": users})
+	return c.JSON(http.StatusOK, page)
 }
 
 // patchUser disables, enables, re-roles or resets the password of a user.

@@ -78,17 +78,17 @@ func (a *api) patchBeat(c echo.Context) error {
 }
 
 func (a *api) listDCs(c echo.Context) error {
-	dcs, err := a.centres.List(c.Request().Context(), principal(c))
+	page, err := a.centres.List(c.Request().Context(), principal(c), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": dcs})
+	return c.JSON(http.StatusOK, page)
 }
 
 func (a *api) listBeats(c echo.Context) error {
-	beats, err := a.centres.Beats(c.Request().Context(), principal(c), c.Param("dc"))
+	page, err := a.centres.Beats(c.Request().Context(), principal(c), c.Param("dc"), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": beats})
+	return c.JSON(http.StatusOK, page)
 }

@@ -37,17 +37,12 @@ func (a *api) getBacktest(c echo.Context) error {
 	return c.JSON(http.StatusOK, v)
 }
 
-// festivalList is the festival calendar's response.
-type festivalList struct {
-	Festivals []forecast.Festival `json:"festivals"`
-}
-
 func (a *api) listFestivals(c echo.Context) error {
-	fs, err := a.demand.Festivals(c.Request().Context(), principal(c))
+	page, err := a.demand.Festivals(c.Request().Context(), principal(c), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, festivalList{Festivals: fs})
+	return c.JSON(http.StatusOK, page)
 }
 
 func (a *api) createFestival(c echo.Context) error {

@@ -146,7 +146,7 @@ func TestFestivalsAPI(t *testing.T) {
 		if r.status != 200 {
 			t.Fatalf("list: %d %s", r.status, r.body)
 		}
-		if n := len(r.json(t)["festivals"].([]any)); n != len(testFestivals(t)) {
+		if n := len(r.json(t)["items"].([]any)); n != len(testFestivals(t)) {
 			t.Fatalf("%d festivals, want the built-in %d", n, len(testFestivals(t)))
 		}
 		onam := map[string]any{"date": "2026-08-26", "name": "Onam", "region": "Kerala", "before_days": 5, "after_days": 1}

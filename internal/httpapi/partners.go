@@ -23,11 +23,11 @@ func (a *api) createPartner(c echo.Context) error {
 
 // listPartners lists every partner (admins).
 func (a *api) listPartners(c echo.Context) error {
-	ps, err := a.partners.List(c.Request().Context(), principal(c))
+	page, err := a.partners.List(c.Request().Context(), principal(c), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": ps})
+	return c.JSON(http.StatusOK, page)
 }
 
 // getPartner returns a partner to an admin or to one of its own keys.
@@ -54,11 +54,11 @@ func (a *api) createKey(c echo.Context) error {
 
 // listKeys lists a partner's keys, never their secrets.
 func (a *api) listKeys(c echo.Context) error {
-	ks, err := a.partners.Keys(c.Request().Context(), c.Param("id"))
+	page, err := a.partners.Keys(c.Request().Context(), c.Param("id"), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": ks})
+	return c.JSON(http.StatusOK, page)
 }
 
 // revokeKey stops a key at once (admins).

@@ -191,11 +191,11 @@ func (a *api) proofContent(c echo.Context) error {
 
 // proofViews lists who viewed a proof, and when.
 func (a *api) proofViews(c echo.Context) error {
-	list, err := a.proofs.Views(c.Request().Context(), principal(c), c.Param("id"))
+	page, err := a.proofs.Views(c.Request().Context(), principal(c), c.Param("id"), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": list})
+	return c.JSON(http.StatusOK, page)
 }
 
 // streamProof reads ?stream=, defaulting to the service's setting.

@@ -50,6 +50,7 @@ func testViews(t *testing.T, e *env, pid string, photo []byte) {
 			t.Fatalf("the admin's views are not the last two: %s", r.body)
 		}
 	}
+	checkWalk(t, e, path+"/views", sup1, "id", 1, 2) // it pages (TestListsPage has the rest)
 	wantProblem(t, e.do("GET", path+"/views", post1, nil), 403)
 	for _, who := range []string{post2, sup2} {
 		wantProblem(t, e.do("GET", path+"/views", who, nil), 404)

@@ -52,12 +52,12 @@ func (a *api) payRemittance(c echo.Context) error {
 // listRemittances lists statements without their lines.
 func (a *api) listRemittances(c echo.Context) error {
 	q := remit.ListQuery{PartnerID: c.QueryParam("partner_id"), From: c.QueryParam("from"), To: c.QueryParam("to"),
-		State: c.QueryParam("state"), Limit: c.QueryParam("limit")}
-	items, err := a.remit.List(c.Request().Context(), q)
+		State: c.QueryParam("state"), Limit: c.QueryParam("limit"), Next: c.QueryParam("next")}
+	page, err := a.remit.List(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items})
+	return c.JSON(http.StatusOK, page)
 }
 
 // pendingRemittances lists a partner's COD money in no statement yet.

@@ -179,6 +179,10 @@ func testRemittanceViews(t *testing.T, e *env, st, otherSt map[string]any, acmeK
 	if n := len(list(admin, "")); n != 4 {
 		t.Fatalf("admin sees %d statements, want 4", n)
 	}
+	// Both lists page (TestListsPage has the rest): four statements over
+	// two days, newest day first, then by partner.
+	checkWalk(t, e, "/api/v1/remittances", admin, "id", 1, 4)
+	checkWalk(t, e, "/api/v1/remittances", acmeKey, "id", 1, 2)
 	if n := len(list(admin, "?partner_id="+st["partner_id"].(string)+"&from=2026-11-25&to=2026-11-25&state=open")); n != 1 {
 		t.Fatalf("filtered: %d", n)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 	"dakiya/internal/tariff"
 )
@@ -44,11 +45,18 @@ func (a *api) uploadTariff(c echo.Context) error {
 
 // listTariffs lists the versions with the one in force today.
 func (a *api) listTariffs(c echo.Context) error {
-	vs, current, err := a.tariffs.Versions(c.Request().Context())
+	page, current, err := a.tariffs.Versions(c.Request().Context(), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": vs, "in_force": current, "today": a.tariffs.Today()})
+	return c.JSON(http.StatusOK, tariffPage{Page: page, InForce: current, Today: a.tariffs.Today()})
+}
+
+// tariffPage is a page of tariff versions, with the one in force today.
+type tariffPage struct {
+	paging.Page[tariff.Version]
+	InForce string `json:"in_force"`
+	Today   string `json:"today"`
 }
 
 // tariffView is a version with its rates, as JSON.

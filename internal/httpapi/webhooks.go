@@ -43,11 +43,11 @@ func (a *api) createWebhook(c echo.Context) error {
 // listWebhooks lists a key's own subscriptions, or for an admin those of
 // ?partner_id= (every partner's without it).
 func (a *api) listWebhooks(c echo.Context) error {
-	ss, err := a.webhooks.List(c.Request().Context(), c.QueryParam("partner_id"))
+	page, err := a.webhooks.List(c.Request().Context(), c.QueryParam("partner_id"), c.QueryParam("limit"), c.QueryParam("next"))
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, map[string]any{"items": ss})
+	return c.JSON(http.StatusOK, page)
 }
 
 // getWebhook returns one subscription.

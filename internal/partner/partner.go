@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
 
@@ -89,10 +90,10 @@ type NewKey struct {
 // Store keeps partners and keys.
 type Store interface {
 	InsertPartner(ctx context.Context, p Partner) error
-	Partners(ctx context.Context) ([]Partner, error)
+	PartnersPage(ctx context.Context, after []any, limit int) ([]Partner, error)
 	Partner(ctx context.Context, id string) (Partner, error)
 	InsertKey(ctx context.Context, k Key, hash string) error
-	Keys(ctx context.Context, partnerID string) ([]Key, error)
+	KeysPage(ctx context.Context, partnerID string, after []any, limit int) ([]Key, error)
 	// RevokeKey marks a key revoked at at; not found unless it is the partner's.
 	RevokeKey(ctx context.Context, partnerID, keyID string, at time.Time) error
 	// KeyByHash finds a key by the hash of its secret.
@@ -184,12 +185,22 @@ func (s *Service) Update(ctx context.Context, who postal.Principal, id string, i
 	return s.store.Partner(ctx, id)
 }
 
-// List returns every partner (admins only).
-func (s *Service) List(ctx context.Context, who postal.Principal) ([]Partner, error) {
+// List returns the partners by name (admins only), in pages of limit
+// after the cursor next (both as sent).
+func (s *Service) List(ctx context.Context, who postal.Principal, limit, next string) (paging.Page[Partner], error) {
 	if who.Role != postal.RoleAdmin {
-		return nil, postal.Errorf(postal.CodeForbidden, "only an admin may list partners")
+		return paging.Page[Partner]{}, postal.Errorf(postal.CodeForbidden, "only an admin may list partners")
 	}
-	return s.store.Partners(ctx)
+	scope := paging.Scope("partners")
+	r, err := paging.Parse(scope, limit, next, paging.Str, paging.Str)
+	if err != nil {
+		return paging.Page[Partner]{}, err
+	}
+	list, err := s.store.PartnersPage(ctx, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[Partner]{}, err
+	}
+	return paging.Cut(scope, r, list, func(p Partner) []any { return []any{p.Name, p.ID} }), nil
 }
 
 // Get returns one partner to an admin, or to a key of that partner.
@@ -240,15 +251,25 @@ func (s *Service) CreateKey(ctx context.Context, who postal.Principal, partnerID
 	return NewKey{Key: k, Secret: secret}, nil
 }
 
-// Keys lists a partner's keys.
-func (s *Service) Keys(ctx context.Context, partnerID string) ([]Key, error) {
+// Keys lists a partner's keys, newest first, in pages of limit after the
+// cursor next (both as sent).
+func (s *Service) Keys(ctx context.Context, partnerID, limit, next string) (paging.Page[Key], error) {
 	if !mayManage(ctx, partnerID) {
-		return nil, postal.Errorf(postal.CodeNotFound, "partner not found")
+		return paging.Page[Key]{}, postal.Errorf(postal.CodeNotFound, "partner not found")
+	}
+	scope := paging.Scope("keys", partnerID)
+	r, err := paging.Parse(scope, limit, next, paging.Int, paging.Str)
+	if err != nil {
+		return paging.Page[Key]{}, err
 	}
 	if _, err := s.store.Partner(ctx, partnerID); err != nil {
-		return nil, err
+		return paging.Page[Key]{}, err
 	}
-	return s.store.Keys(ctx, partnerID)
+	list, err := s.store.KeysPage(ctx, partnerID, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[Key]{}, err
+	}
+	return paging.Cut(scope, r, list, func(k Key) []any { return []any{k.CreatedAt.UnixMilli(), k.ID} }), nil
 }
 
 // Revoke stops a key at once.

@@ -122,7 +122,7 @@ type Store interface {
 	RecordProofView(ctx context.Context, v Viewing) error
 	// ProofViews returns a proof's views, oldest first, with the viewers'
 	// names.
-	ProofViews(ctx context.Context, proofID string) ([]Viewing, error)
+	ProofViewsPage(ctx context.Context, proofID string, after []any, limit int) ([]Viewing, error)
 	// ProofsByID returns those of ids that exist, in no particular order.
 	ProofsByID(ctx context.Context, ids []string) ([]Meta, error)
 	// ProofsOf returns an article's proofs, oldest first.

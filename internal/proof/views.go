@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
 
@@ -68,21 +69,29 @@ func (s *Service) Open(ctx context.Context, p postal.Principal, id string, what 
 // Views lists who viewed a proof, oldest first, to an admin or a
 // supervisor of its centre. The capturing postman may see the proof but
 // not its audit; to anyone else it does not exist.
-func (s *Service) Views(ctx context.Context, p postal.Principal, id string) ([]ViewingView, error) {
+//
+// They come in pages of limit after the cursor next (both as sent).
+func (s *Service) Views(ctx context.Context, p postal.Principal, id, limit, next string) (paging.Page[ViewingView], error) {
 	m, err := s.Get(ctx, p, id)
 	if err != nil {
-		return nil, err
+		return paging.Page[ViewingView]{}, err
 	}
 	if p.Role == postal.RolePostman {
-		return nil, postal.Errorf(postal.CodeForbidden, "only supervisors and admins read who viewed a proof")
+		return paging.Page[ViewingView]{}, postal.Errorf(postal.CodeForbidden, "only supervisors and admins read who viewed a proof")
 	}
-	list, err := s.store.ProofViews(ctx, m.ID)
+	scope := paging.Scope("proof-views", m.ID)
+	r, err := paging.Parse(scope, limit, next, paging.Int, paging.Str)
 	if err != nil {
-		return nil, err
+		return paging.Page[ViewingView]{}, err
 	}
-	out := make([]ViewingView, len(list))
-	for i, v := range list {
-		out[i] = v.View(m.TimeZone)
+	list, err := s.store.ProofViewsPage(ctx, m.ID, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[ViewingView]{}, err
+	}
+	page := paging.Cut(scope, r, list, func(v Viewing) []any { return []any{v.At.UnixMilli(), v.ID} })
+	out := paging.Page[ViewingView]{Items: make([]ViewingView, len(page.Items)), Next: page.Next}
+	for i, v := range page.Items {
+		out.Items[i] = v.View(m.TimeZone)
 	}
 	return out, nil
 }

@@ -111,7 +111,8 @@ type Filter struct {
 	PartnerID string
 	From, To  string // dates, inclusive
 	State     string
-	Limit     int
+	After     []any // the date, partner and id of the previous page's last statement
+	Limit     int   // rows to read
 }
 
 // Store is what remit needs from the database.

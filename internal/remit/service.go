@@ -3,15 +3,12 @@ package remit
 import (
 	"context"
 	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
-
-// MaxList is the most statements one list answers.
-const MaxList = 500
 
 // bankRefPattern is a bank's payment reference (a UTR is 16 to 22 letters
 // and digits; NEFT and cheque references add / . -).
@@ -195,31 +192,42 @@ func (s *Service) Get(ctx context.Context, id string) (Detail, error) {
 
 // ListQuery is a list's query string as it came.
 type ListQuery struct {
-	PartnerID, From, To, State, Limit string
+	PartnerID, From, To, State, Limit, Next string
 }
 
 // List returns statements newest day first: every partner's to an admin
-// (narrowed by PartnerID), a key's own partner's to a key.
-func (s *Service) List(ctx context.Context, q ListQuery) ([]Statement, error) {
+// (narrowed by PartnerID), a key's own partner's to a key; in pages of
+// Limit after the cursor Next.
+func (s *Service) List(ctx context.Context, q ListQuery) (paging.Page[Statement], error) {
 	v, err := viewerOf(ctx)
 	if err != nil {
-		return nil, err
+		return paging.Page[Statement]{}, err
 	}
 	f, err := q.filter()
 	if err != nil {
-		return nil, err
+		return paging.Page[Statement]{}, err
 	}
 	if !v.admin {
 		if f.PartnerID != "" && f.PartnerID != v.partner {
-			return nil, postal.Errorf(postal.CodeNotFound, "partner not found")
+			return paging.Page[Statement]{}, postal.Errorf(postal.CodeNotFound, "partner not found")
 		}
 		f.PartnerID = v.partner
 	}
-	return s.store.Statements(ctx, f)
+	scope := paging.Scope("remittances", f.PartnerID, f.From, f.To, f.State)
+	r, err := paging.Parse(scope, q.Limit, q.Next, paging.Str, paging.Str, paging.Str)
+	if err != nil {
+		return paging.Page[Statement]{}, err
+	}
+	f.After, f.Limit = r.After, r.Fetch()
+	list, err := s.store.Statements(ctx, f)
+	if err != nil {
+		return paging.Page[Statement]{}, err
+	}
+	return paging.Cut(scope, r, list, func(st Statement) []any { return []any{st.Date, st.PartnerID, st.ID} }), nil
 }
 
 func (q ListQuery) filter() (Filter, error) {
-	f := Filter{PartnerID: q.PartnerID, From: q.From, To: q.To, State: q.State, Limit: 100}
+	f := Filter{PartnerID: q.PartnerID, From: q.From, To: q.To, State: q.State}
 	var fe []postal.FieldError
 	for _, d := range []struct{ name, v string }{{"from", q.From}, {"to", q.To}} {
 		if d.v != "" && !validDate(d.v) {
@@ -234,13 +242,6 @@ func (q ListQuery) filter() (Filter, error) {
 	}
 	if len(q.PartnerID) > 100 {
 		fe = append(fe, postal.FieldError{Field: "partner_id", Message: "at most 100 characters"})
-	}
-	if q.Limit != "" {
-		n, err := strconv.Atoi(q.Limit)
-		if err != nil || n < 1 || n > MaxList {
-			fe = append(fe, postal.FieldError{Field: "limit", Message: "1 to " + strconv.Itoa(MaxList)})
-		}
-		f.Limit = n
 	}
 	if len(fe) > 0 {
 		return Filter{}, postal.Invalid("invalid query", fe...)

@@ -40,8 +40,55 @@ func (db *DB) DC(ctx context.Context, id string) (centre.DC, error) {
 }
 
 func (db *DB) beats(ctx context.Context, dc string) ([]centre.Beat, error) {
-	rows, err := db.run().query(ctx, `SELECT id, dc_id, name, COALESCE(postman_id, ''), digipin_prefixes, pins, created_at
-		FROM beats WHERE dc_id = ? ORDER BY id`, dc)
+	return db.BeatsPage(ctx, dc, nil, -1)
+}
+
+// BeatsPage returns up to limit of a centre's beats (every one when limit
+// < 0) by id, after the id in after.
+func (db *DB) BeatsPage(ctx context.Context, dc string, after []any, limit int) ([]centre.Beat, error) {
+	cond, args := keyset(after, "id")
+	return db.scanBeats(ctx, `SELECT id, dc_id, name, COALESCE(postman_id, ''), digipin_prefixes, pins, created_at
+		FROM beats WHERE dc_id = ? AND `+cond+` ORDER BY id LIMIT ?`, append(append([]any{dc}, args...), rowLimit(limit))...)
+}
+
+// DCsPage returns up to limit delivery centres by id after the id in
+// after, with their beats, in two statements; only the centre only when it
+// is not empty.
+func (db *DB) DCsPage(ctx context.Context, only string, after []any, limit int) ([]centre.DC, error) {
+	cond, args := keyset(after, "id")
+	rows, err := db.run().query(ctx, `SELECT id, name, address, pin, lat, lon, tz, upi_vpa, created_at FROM dcs
+		WHERE (? = '' OR id = ?) AND `+cond+` ORDER BY id LIMIT ?`, append(append([]any{only, only}, args...), rowLimit(limit))...)
+	if err != nil {
+		return nil, classify("dcs", err)
+	}
+	defer rows.Close()
+	out, at, ids := []centre.DC{}, map[string]int{}, []string{}
+	for rows.Next() {
+		var dc centre.DC
+		var created int64
+		if err := rows.Scan(&dc.ID, &dc.Name, &dc.Address, &dc.PIN, &dc.Lat, &dc.Lon, &dc.TimeZone, &dc.UPIVPA, &created); err != nil {
+			return nil, classify("dcs", err)
+		}
+		dc.CreatedAt, dc.Beats = fromMS(created), []centre.Beat{}
+		dc.DIGIPIN, _ = postal.EncodeDIGIPIN(dc.Lat, dc.Lon)
+		at[dc.ID], ids, out = len(out), append(ids, dc.ID), append(out, dc)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, classify("dcs", err)
+	}
+	err = inChunks(ids, func(chunk []string) error {
+		beats, err := db.scanBeats(ctx, `SELECT id, dc_id, name, COALESCE(postman_id, ''), digipin_prefixes, pins, created_at
+			FROM beats WHERE dc_id IN (`+marks(len(chunk))+`) ORDER BY dc_id, id`, anys(chunk)...)
+		for _, b := range beats {
+			out[at[b.DCID]].Beats = append(out[at[b.DCID]].Beats, b)
+		}
+		return err
+	})
+	return out, err
+}
+
+func (db *DB) scanBeats(ctx context.Context, q string, args ...any) ([]centre.Beat, error) {
+	rows, err := db.run().query(ctx, q, args...)
 	if err != nil {
 		return nil, classify("beats", err)
 	}

@@ -40,7 +40,15 @@ func (db *DB) LoadFestivals(ctx context.Context, defaults []forecast.Festival, n
 
 // Festivals returns the festival calendar in date order.
 func (db *DB) Festivals(ctx context.Context) ([]forecast.Festival, error) {
-	rows, err := db.run().query(ctx, `SELECT id, date, name, region, before_days, after_days FROM festivals ORDER BY date, name`)
+	return db.FestivalsPage(ctx, nil, -1)
+}
+
+// FestivalsPage returns up to limit festivals (every one when limit < 0)
+// by date, name and id, after the date, name and id in after.
+func (db *DB) FestivalsPage(ctx context.Context, after []any, limit int) ([]forecast.Festival, error) {
+	cond, args := keyset(after, "date", "name", "id")
+	rows, err := db.run().query(ctx, `SELECT id, date, name, region, before_days, after_days FROM festivals
+		WHERE `+cond+` ORDER BY date, name, id LIMIT ?`, append(args, rowLimit(limit))...)
 	if err != nil {
 		return nil, classify("festivals", err)
 	}

@@ -63,7 +63,15 @@ func (db *DB) UpdatePartner(ctx context.Context, p partner.Partner) error {
 
 // Partners returns every partner by name.
 func (db *DB) Partners(ctx context.Context) ([]partner.Partner, error) {
-	rows, err := db.run().query(ctx, "SELECT "+partnerColumns+" FROM partners ORDER BY name, id")
+	return db.PartnersPage(ctx, nil, -1)
+}
+
+// PartnersPage returns up to limit partners (every one when limit < 0) by
+// name and id after the name and id in after.
+func (db *DB) PartnersPage(ctx context.Context, after []any, limit int) ([]partner.Partner, error) {
+	cond, args := keyset(after, "name", "id")
+	rows, err := db.run().query(ctx, "SELECT "+partnerColumns+" FROM partners WHERE "+cond+" ORDER BY name, id LIMIT ?",
+		append(args, rowLimit(limit))...)
 	if err != nil {
 		return nil, classify("partners", err)
 	}
@@ -131,7 +139,15 @@ func (db *DB) InsertKey(ctx context.Context, k partner.Key, hash string) error {
 
 // Keys lists a partner's keys, newest first.
 func (db *DB) Keys(ctx context.Context, partnerID string) ([]partner.Key, error) {
-	rows, err := db.run().query(ctx, "SELECT "+keyColumns+" FROM api_keys WHERE partner_id = ? ORDER BY created_at DESC, id", partnerID)
+	return db.KeysPage(ctx, partnerID, nil, -1)
+}
+
+// KeysPage lists up to limit of a partner's keys (every one when limit <
+// 0), newest first, after the creation time (ms) and id in after.
+func (db *DB) KeysPage(ctx context.Context, partnerID string, after []any, limit int) ([]partner.Key, error) {
+	cond, args := keyset(after, "created_at DESC", "id")
+	rows, err := db.run().query(ctx, "SELECT "+keyColumns+" FROM api_keys WHERE partner_id = ? AND "+cond+
+		" ORDER BY created_at DESC, id LIMIT ?", append(append([]any{partnerID}, args...), rowLimit(limit))...)
 	if err != nil {
 		return nil, classify("keys", err)
 	}

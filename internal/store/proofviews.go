@@ -29,8 +29,16 @@ func (db *DB) RecordProofView(ctx context.Context, v proof.Viewing) error {
 // ProofViews returns a proof's views, oldest first, with the viewers'
 // names.
 func (db *DB) ProofViews(ctx context.Context, proofID string) ([]proof.Viewing, error) {
+	return db.ProofViewsPage(ctx, proofID, nil, -1)
+}
+
+// ProofViewsPage returns up to limit of a proof's views (every one when
+// limit < 0), oldest first, after the time (ms) and id in after.
+func (db *DB) ProofViewsPage(ctx context.Context, proofID string, after []any, limit int) ([]proof.Viewing, error) {
+	cond, args := keyset(after, "v.at", "v.id")
 	rows, err := db.run().query(ctx, `SELECT v.id, v.proof_id, v.viewer_id, u.name, v.viewer_role, v.what, v.at
-		FROM proof_views v JOIN users u ON u.id = v.viewer_id WHERE v.proof_id = ? ORDER BY v.at, v.id`, proofID)
+		FROM proof_views v JOIN users u ON u.id = v.viewer_id WHERE v.proof_id = ? AND `+cond+` ORDER BY v.at, v.id LIMIT ?`,
+		append(append([]any{proofID}, args...), rowLimit(limit))...)
 	if err != nil {
 		return nil, classify("proof views", err)
 	}

@@ -181,6 +181,8 @@ func (db *DB) Statements(ctx context.Context, f remit.Filter) ([]remit.Statement
 			where, args = append(where, c.cond), append(args, c.v)
 		}
 	}
+	cond, after := keyset(f.After, "date DESC", "partner_id", "id")
+	where, args = append(where, cond), append(args, after...)
 	rows, err := db.run().query(ctx, "SELECT "+statementCols+" FROM remittances WHERE "+strings.Join(where, " AND ")+
 		" ORDER BY date DESC, partner_id, id LIMIT ?", append(args, f.Limit)...)
 	if err != nil {

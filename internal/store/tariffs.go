@@ -38,7 +38,16 @@ func (db *DB) InsertTariff(ctx context.Context, v tariff.Version) error {
 
 // Tariffs lists the tariff versions without their CSV, latest effective first.
 func (db *DB) Tariffs(ctx context.Context) ([]tariff.Version, error) {
-	rows, err := db.run().query(ctx, "SELECT "+tariffColumns+" FROM tariffs ORDER BY effective_from DESC")
+	return db.TariffsPage(ctx, nil, -1)
+}
+
+// TariffsPage lists up to limit versions (every one when limit < 0)
+// without their CSV, latest effective first, after the effective date and
+// name in after.
+func (db *DB) TariffsPage(ctx context.Context, after []any, limit int) ([]tariff.Version, error) {
+	cond, args := keyset(after, "effective_from DESC", "version")
+	rows, err := db.run().query(ctx, "SELECT "+tariffColumns+" FROM tariffs WHERE "+cond+
+		" ORDER BY effective_from DESC, version LIMIT ?", append(args, rowLimit(limit))...)
 	if err != nil {
 		return nil, classify("tariffs", err)
 	}

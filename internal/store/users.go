@@ -230,11 +230,16 @@ func (db *DB) pruneLogins(ctx context.Context, before time.Time) error {
 
 // Users lists staff by username, of one centre when dc is not empty.
 func (db *DB) Users(ctx context.Context, dc string) ([]auth.User, error) {
-	q, args := "SELECT "+userColumns+" FROM users ORDER BY username", []any{}
-	if dc != "" {
-		q, args = "SELECT "+userColumns+" FROM users WHERE dc_id = ? ORDER BY username", []any{dc}
-	}
-	rows, err := db.run().query(ctx, q, args...)
+	return db.UsersPage(ctx, dc, nil, -1)
+}
+
+// UsersPage lists up to limit staff (every one when limit < 0) by
+// username after the username in after, of one centre when dc is not
+// empty.
+func (db *DB) UsersPage(ctx context.Context, dc string, after []any, limit int) ([]auth.User, error) {
+	cond, args := keyset(after, "username")
+	rows, err := db.run().query(ctx, "SELECT "+userColumns+" FROM users WHERE (? = '' OR dc_id = ?) AND "+cond+
+		" ORDER BY username LIMIT ?", append(append([]any{dc, dc}, args...), rowLimit(limit))...)
 	if err != nil {
 		return nil, classify("users", err)
 	}

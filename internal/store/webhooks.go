@@ -43,8 +43,17 @@ func scanWebhook(row interface{ Scan(...any) error }) (webhook.Stored, error) {
 // Webhooks lists a partner's live subscriptions, oldest first; every
 // partner's when partnerID is "".
 func (db *DB) Webhooks(ctx context.Context, partnerID string) ([]webhook.Stored, error) {
+	return db.WebhooksPage(ctx, partnerID, nil, -1)
+}
+
+// WebhooksPage lists up to limit live subscriptions (every one when limit
+// < 0), oldest first, after the creation time (ms) and id in after; every
+// partner's when partnerID is "".
+func (db *DB) WebhooksPage(ctx context.Context, partnerID string, after []any, limit int) ([]webhook.Stored, error) {
+	cond, args := keyset(after, "created_at", "id")
 	rows, err := db.run().query(ctx, "SELECT "+webhookColumns+` FROM webhooks
-		WHERE deleted_at IS NULL AND (? = '' OR partner_id = ?) ORDER BY created_at, id`, partnerID, partnerID)
+		WHERE deleted_at IS NULL AND (? = '' OR partner_id = ?) AND `+cond+` ORDER BY created_at, id LIMIT ?`,
+		append(append([]any{partnerID, partnerID}, args...), rowLimit(limit))...)
 	if err != nil {
 		return nil, classify("webhooks", err)
 	}

@@ -19,6 +19,7 @@ import (
 	"sync"
 	"time"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/partner"
 	"dakiya/internal/postal"
 )
@@ -95,8 +96,9 @@ type Store interface {
 	// InsertTariff stores a version; a conflict when its name or its
 	// effective date is taken.
 	InsertTariff(ctx context.Context, v Version) error
-	// Tariffs lists versions without their CSV, latest effective first.
-	Tariffs(ctx context.Context) ([]Version, error)
+	// TariffsPage lists up to limit versions without their CSV, latest
+	// effective first, after the effective date and name in after.
+	TariffsPage(ctx context.Context, after []any, limit int) ([]Version, error)
 	// Tariff returns one version with its CSV; not found when unknown.
 	Tariff(ctx context.Context, name string) (Version, error)
 	// TariffOn returns the version in force on day (YYYY-MM-DD) with its
@@ -238,7 +240,7 @@ func (s *Service) ensureDefault(ctx context.Context) error {
 	if s.fallback == nil {
 		return nil
 	}
-	vs, err := s.store.Tariffs(ctx)
+	vs, err := s.store.TariffsPage(ctx, nil, 1)
 	if err != nil || len(vs) > 0 {
 		return err
 	}
@@ -319,27 +321,32 @@ func mayRead(ctx context.Context) error {
 	return postal.Errorf(postal.CodeForbidden, "only an admin or a partner's key may read tariffs")
 }
 
-// Versions lists every version, latest effective first, with which is in
-// force today.
-func (s *Service) Versions(ctx context.Context) ([]Version, string, error) {
+// Versions lists the versions, latest effective first, in pages of limit
+// after the cursor next (both as sent), with which is in force today.
+func (s *Service) Versions(ctx context.Context, limit, next string) (paging.Page[Version], string, error) {
 	if err := mayRead(ctx); err != nil {
-		return nil, "", err
+		return paging.Page[Version]{}, "", err
+	}
+	scope := paging.Scope("tariffs")
+	r, err := paging.Parse(scope, limit, next, paging.Str, paging.Str)
+	if err != nil {
+		return paging.Page[Version]{}, "", err
 	}
 	if err := s.ensureDefault(ctx); err != nil {
-		return nil, "", err
+		return paging.Page[Version]{}, "", err
 	}
-	vs, err := s.store.Tariffs(ctx)
+	vs, err := s.store.TariffsPage(ctx, r.After, r.Fetch())
 	if err != nil {
-		return nil, "", err
+		return paging.Page[Version]{}, "", err
 	}
-	today, current := s.Today(), ""
-	for _, v := range vs {
-		if v.EffectiveFrom <= today {
-			current = v.Name
-			break
-		}
+	current := ""
+	switch v, err := s.store.TariffOn(ctx, s.Today()); {
+	case err == nil:
+		current = v.Name
+	case !postal.IsCode(err, postal.CodeNotFound):
+		return paging.Page[Version]{}, "", err
 	}
-	return vs, current, nil
+	return paging.Cut(scope, r, vs, func(v Version) []any { return []any{v.EffectiveFrom, v.Name} }), current, nil
 }
 
 // Get returns one version with its CSV and its rates.

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"dakiya/internal/outbox"
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 	"dakiya/internal/secret"
 )
@@ -80,7 +81,7 @@ type Store interface {
 	// live ones (a CodeUnprocessable error).
 	InsertWebhook(ctx context.Context, s Stored, max int) error
 	// Webhooks lists a partner's live subscriptions ("" for every partner's).
-	Webhooks(ctx context.Context, partnerID string) ([]Stored, error)
+	WebhooksPage(ctx context.Context, partnerID string, after []any, limit int) ([]Stored, error)
 	// Webhook returns a live subscription; a deleted one is not found.
 	Webhook(ctx context.Context, id string) (Stored, error)
 	// DeleteWebhook stops a subscription and dead-letters its pending messages.
@@ -194,23 +195,31 @@ func newSecret() (string, error) {
 
 // List returns the caller's subscriptions: a key's own partner's, or for
 // an admin partnerID's ("" for every partner's).
-func (s *Service) List(ctx context.Context, partnerID string) ([]Subscription, error) {
+//
+// They come oldest first in pages of limit after the cursor next (both as
+// sent).
+func (s *Service) List(ctx context.Context, partnerID, limit, next string) (paging.Page[Subscription], error) {
 	own, err := caller(ctx)
 	if err != nil {
-		return nil, err
+		return paging.Page[Subscription]{}, err
 	}
 	if own != "" {
 		partnerID = own
 	}
-	stored, err := s.store.Webhooks(ctx, partnerID)
+	scope := paging.Scope("webhooks", partnerID)
+	r, err := paging.Parse(scope, limit, next, paging.Int, paging.Str)
 	if err != nil {
-		return nil, err
+		return paging.Page[Subscription]{}, err
+	}
+	stored, err := s.store.WebhooksPage(ctx, partnerID, r.After, r.Fetch())
+	if err != nil {
+		return paging.Page[Subscription]{}, err
 	}
 	out := make([]Subscription, len(stored))
 	for i, st := range stored {
 		out[i] = st.Subscription
 	}
-	return out, nil
+	return paging.Cut(scope, r, out, func(s Subscription) []any { return []any{s.CreatedAt.UnixMilli(), s.ID} }), nil
 }
 
 // visible returns a live subscription the caller may see: its own

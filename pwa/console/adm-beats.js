@@ -5,7 +5,7 @@
 import { h } from '../ui.js';
 import { t } from '../i18n.js';
 import { svg } from '../icons.js';
-import { getJSON, send, table, field } from './kit.js';
+import { getJSON, getAll, send, table, field } from './kit.js';
 import { sub, form, value, invalid, flash, flashed } from './adm-kit.js';
 import { beatsMap, colour } from './adm-map.js';
 import { symbols } from './adm-digipin.js';
@@ -16,8 +16,8 @@ export async function view(ctx) {
   const dc = encodeURIComponent(ctx.dc);
   const staffURL = ctx.admin ? `/api/v1/users?dc_id=${dc}` : '/api/v1/users';
   const [beats, users, centre] = await Promise.all([
-    getJSON(`/api/v1/dcs/${dc}/beats`).then((r) => r?.items || []),
-    getJSON(staffURL).then((r) => r?.items || []),
+    getAll(`/api/v1/dcs/${dc}/beats`).then((r) => r?.items || []),
+    getAll(staffURL).then((r) => r?.items || []),
     getJSON(`/api/v1/dcs/${dc}`),
   ]);
   const postmen = users.filter((u) => u.role === 'postman');

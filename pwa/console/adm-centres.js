@@ -3,12 +3,12 @@
 // time zone, UPI address). A new centre joins the scope bar's list at once.
 import { h } from '../ui.js';
 import { t, num } from '../i18n.js';
-import { getJSON, send, table, field, forgetCentres } from './kit.js';
+import { getAll, send, table, field, forgetCentres } from './kit.js';
 import { sub, form, value, invalid, flash, flashed } from './adm-kit.js';
 
 // view draws the list of centres and, for an admin, the form to add one.
 export async function view(ctx) {
-  const dcs = (await getJSON('/api/v1/dcs'))?.items || [];
+  const dcs = (await getAll('/api/v1/dcs'))?.items || [];
   const list = table([
     { label: t('adm.dc.id'), value: (d) => h('code', {}, d.id) },
     { label: t('adm.dc.name'), value: (d) => d.name },

@@ -4,7 +4,7 @@
 // their centre's staff and may only disable or enable its postmen.
 import { h } from '../ui.js';
 import { t } from '../i18n.js';
-import { getJSON, send, table, field, status } from './kit.js';
+import { getAll, send, table, field, status } from './kit.js';
 import { sub, form, value, invalid, refused } from './adm-kit.js';
 
 const ROLES = ['postman', 'supervisor', 'sorter', 'admin'];
@@ -16,7 +16,7 @@ export async function view(ctx) {
   const trouble = h('div', { testid: 'adm-staff-problem' });
   const holder = h('div');
   const refresh = async () => {
-    const users = (await getJSON(`/api/v1/users${only ? `?dc_id=${encodeURIComponent(only)}` : ''}`))?.items || [];
+    const users = (await getAll(`/api/v1/users${only ? `?dc_id=${encodeURIComponent(only)}` : ''}`))?.items || [];
     holder.replaceChildren(staffTable(ctx, users, act));
   };
   // act runs one change, says how it went and draws the list again.

@@ -7,7 +7,7 @@
 // #/articles/import, the CSV import of a bulk booking (art-import.js).
 import { h, button } from '../ui.js';
 import { t, money } from '../i18n.js';
-import { section, getJSON, field, problemBox, table } from './kit.js';
+import { section, getJSON, getAll, field, problemBox, table } from './kit.js';
 import { STATUSES, FLAGS, SLOTS, statusPill, statusWord, flagWord, slotText, remember } from './art-words.js';
 
 const PAGE = 50;
@@ -43,7 +43,7 @@ async function list(ctx) {
   const f = filters(ctx);
   remember(location.hash || '#/articles');
   const [beats, first] = await Promise.all([
-    getJSON(`/api/v1/dcs/${encodeURIComponent(ctx.dc)}/beats`).then((b) => b?.items || []).catch(() => []),
+    getAll(`/api/v1/dcs/${encodeURIComponent(ctx.dc)}/beats`).then((b) => b?.items || []).catch(() => []),
     getJSON(pagePath(ctx.dc, f)).catch((err) => ({ err })),
   ]);
   const results = first.err ? problemBox(first.err) : resultsView(ctx, f, first);

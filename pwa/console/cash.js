@@ -6,7 +6,7 @@
 // (cash-settle.js): the handover, the closing, the corrections.
 import { h } from '../ui.js';
 import { t, money, num, date } from '../i18n.js';
-import { section, getJSON, fetchBlob, download, problemBox, status, table } from './kit.js';
+import { section, getJSON, getAll, fetchBlob, download, problemBox, status, table } from './kit.js';
 import { settlement, diff } from './cash-settle.js';
 
 // screen draws the cash screen; a postman's id in the address opens their
@@ -33,7 +33,7 @@ async function load(ctx) {
     getJSON(`/api/v1/dcs/${dc}/cod?${q}`),
     getJSON(`/api/v1/dcs/${dc}/cod/settlements?${q}`),
     getJSON(`/api/v1/dcs/${dc}/cod/day?date=${ctx.date}`),
-    getJSON(`/api/v1/users?dc_id=${dc}`).catch(() => ({ items: [] })),
+    getAll(`/api/v1/users?dc_id=${dc}`).catch(() => ({ items: [] })),
   ]);
   const names = new Map(staff.items.map((u) => [u.id, u.name || u.username]));
   return { lines: lines.items, entries: ledger.items, day, names };

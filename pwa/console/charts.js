@@ -6,7 +6,7 @@
 // under <details>; a picture with nothing to show is a sentence instead.
 import { h } from '../ui.js';
 import { t, num, current } from '../i18n.js';
-import { section, getJSON, table } from './kit.js';
+import { section, getJSON, getAll, table } from './kit.js';
 import { columns, rows } from './charts-svg.js';
 
 const DAYS = 14;
@@ -17,7 +17,7 @@ export async function screen(ctx) {
   const dc = encodeURIComponent(ctx.dc);
   const [stats, beats] = await Promise.all([
     getJSON(`/api/v1/dcs/${dc}/stats?days=${DAYS}`),
-    getJSON(`/api/v1/dcs/${dc}/beats`).catch(() => ({ items: [] })),
+    getAll(`/api/v1/dcs/${dc}/beats`).catch(() => ({ items: [] })),
   ]);
   const beatName = new Map(beats.items.map((b) => [b.id, b.name]));
   return section('screen-charts', t('chart.title'),

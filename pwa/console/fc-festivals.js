@@ -3,12 +3,12 @@
 // forecast treats each festival's window as a known peak.
 import { h } from '../ui.js';
 import { t, num } from '../i18n.js';
-import { getJSON, send, table, field } from './kit.js';
+import { getAll, send, table, field } from './kit.js';
 import { sub, form, value, invalid, flash, flashed, refused } from './adm-kit.js';
 
 // editor lists the calendar and the form that adds to it.
 export async function editor(ctx) {
-  const fs = (await getJSON('/api/v1/festivals'))?.festivals || [];
+  const fs = (await getAll('/api/v1/festivals'))?.items || [];
   const trouble = h('div', { testid: 'fc-fest-problem' });
   const remove = async (f) => {
     try {

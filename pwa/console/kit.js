@@ -42,7 +42,7 @@ export async function context(render) {
   const s = saved();
   let dcs = [];
   if (admin) {
-    dcCache ||= await getJSON('/api/v1/dcs').then((b) => b?.items || null).catch(() => null);
+    dcCache ||= await getAll('/api/v1/dcs').then((b) => b?.items || null).catch(() => null);
     dcs = dcCache || [];
   }
   const dc = admin ? (dcs.some((d) => d.id === s.dc) ? s.dc : dcs[0]?.id || '') : user.dc_id;
@@ -96,6 +96,23 @@ export function field(label, control, hint) {
 export async function getJSON(path) {
   const got = await api.getJSON(path);
   return got?.body ?? null;
+}
+
+// getAll fetches every page of a list ({items, next}) by following its
+// next cursor, a thousand at a time, and answers the first page's document
+// with all the items (null when there is none), for screens that show a
+// whole list.
+export async function getAll(path) {
+  const sep = path.includes('?') ? '&' : '?';
+  const first = await getJSON(`${path}${sep}limit=1000`);
+  if (!first) return first;
+  const items = [...(first.items || [])];
+  for (let next = first.next; next;) {
+    const page = await getJSON(`${path}${sep}limit=1000&next=${encodeURIComponent(next)}`);
+    items.push(...(page?.items || []));
+    next = page?.next;
+  }
+  return { ...first, items, next: undefined };
 }
 
 // send sends a JSON body (or a string with its own type) and returns the

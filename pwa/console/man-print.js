@@ -7,7 +7,7 @@
 // the paper. With ?print=1 it opens the browser's print dialogue.
 import { h } from '../ui.js';
 import { t, date, time, money } from '../i18n.js';
-import { section, getJSON, table } from './kit.js';
+import { section, getJSON, getAll, table } from './kit.js';
 
 // printView draws manifest id for paper.
 export async function printView(ctx, id) {
@@ -15,8 +15,8 @@ export async function printView(ctx, id) {
   const dc = encodeURIComponent(m.dc_id);
   const [centre, beats, users] = await Promise.all([
     getJSON(`/api/v1/dcs/${dc}`).catch(() => null),
-    getJSON(`/api/v1/dcs/${dc}/beats`).then((b) => b.items).catch(() => []),
-    getJSON(`/api/v1/users?dc_id=${dc}`).then((u) => u.items).catch(() => []),
+    getAll(`/api/v1/dcs/${dc}/beats`).then((b) => b.items).catch(() => []),
+    getAll(`/api/v1/users?dc_id=${dc}`).then((u) => u.items).catch(() => []),
   ]);
   const stops = [...m.stops].sort((a, b) => a.seq - b.seq);
   const beat = beats.find((b) => b.id === m.beat_id);

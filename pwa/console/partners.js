@@ -6,7 +6,7 @@
 // remittances (ptn-partner.js).
 import { h } from '../ui.js';
 import { t, money, date } from '../i18n.js';
-import { section, getJSON, send, table, field } from './kit.js';
+import { section, getAll, send, table, field } from './kit.js';
 import { sub, form, value, invalid, flash, flashed } from './adm-kit.js';
 import { tabs, enc } from './ptn-kit.js';
 
@@ -29,7 +29,7 @@ const top = (current) => tabs(t('ptn.tabs'), [
 
 // list is every partner and the form that adds one.
 async function list(ctx) {
-  const ps = (await getJSON('/api/v1/partners'))?.items || [];
+  const ps = (await getAll('/api/v1/partners'))?.items || [];
   const rows = table([
     { label: t('ptn.name'), value: (p) => h('a', { href: `#/partners/${enc(p.id)}/keys`, testid: `ptn-open-${p.id}` }, p.name) },
     { label: t('ptn.gstin'), value: (p) => p.gstin || '—' },

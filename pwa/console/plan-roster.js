@@ -6,7 +6,7 @@
 // postman's weekly off day is chosen in their row.
 import { h } from '../ui.js';
 import { t, date } from '../i18n.js';
-import { section, getJSON, send, problemBox, status, field } from './kit.js';
+import { section, getJSON, getAll, send, problemBox, status, field } from './kit.js';
 
 const STATUS = ['on_duty', 'leave', 'off'];
 
@@ -45,7 +45,7 @@ export async function screen(ctx) {
     try {
       const [roster, beats] = await Promise.all([
         getJSON(`/api/v1/dcs/${dc}/roster?from=${ctx.date}&to=${addDays(ctx.date, 13)}`),
-        getJSON(`/api/v1/dcs/${dc}/beats`).then((b) => b.items),
+        getAll(`/api/v1/dcs/${dc}/beats`).then((b) => b.items),
       ]);
       state.beats = beats;
       body.replaceChildren(grid(roster, ops));

@@ -8,7 +8,7 @@
 import { h } from '../ui.js';
 import * as api from '../api.js';
 import { t } from '../i18n.js';
-import { getJSON, problemBox, section } from './kit.js';
+import { getJSON, getAll, problemBox, section } from './kit.js';
 import { follow } from './prog-live.js';
 import { progressMap } from './prog-map.js';
 import { beatsTable, overdueList, totals, modeText, clock, beatName } from './prog-view.js';
@@ -24,7 +24,7 @@ export async function screen(ctx) {
   const path = `/api/v1/dcs/${dc}/progress${q}`;
   const st = { dc, q, board: null, manifests: new Map(), outcomes: new Map(), done: -1, names: new Map() };
   try {
-    const [board, beats] = await Promise.all([getJSON(path), getJSON(`/api/v1/dcs/${dc}/beats`).catch(() => null)]);
+    const [board, beats] = await Promise.all([getJSON(path), getAll(`/api/v1/dcs/${dc}/beats`).catch(() => null)]);
     st.board = board;
     st.names = new Map((beats?.items || []).map((b) => [b.id, b.name]));
     await details(st);

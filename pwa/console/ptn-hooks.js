@@ -6,7 +6,7 @@
 // reads, tests and redelivers here.
 import { h } from '../ui.js';
 import { t, num } from '../i18n.js';
-import { getJSON, send, table, status } from './kit.js';
+import { getJSON, getAll, send, table, status } from './kit.js';
 import { sub, refused } from './adm-kit.js';
 import { enc, when } from './ptn-kit.js';
 
@@ -14,7 +14,7 @@ const hookPath = (id, more = '') => `/api/v1/webhooks/${enc(id)}${more}`;
 
 // view draws partner p's subscriptions and, when the address names one, its log.
 export async function view(ctx, p) {
-  const hooks = (await getJSON(`/api/v1/webhooks?partner_id=${enc(p.id)}`))?.items || [];
+  const hooks = (await getAll(`/api/v1/webhooks?partner_id=${enc(p.id)}`))?.items || [];
   const say = status('ptn-hooks-status');
   const trouble = h('div', { testid: 'ptn-hooks-problem' });
   const fail = (err) => trouble.replaceChildren(refused(err) || '');

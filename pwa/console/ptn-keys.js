@@ -6,7 +6,7 @@
 // box is closed or the page is left.
 import { h } from '../ui.js';
 import { t, num } from '../i18n.js';
-import { getJSON, send, table, field, status } from './kit.js';
+import { getAll, send, table, field, status } from './kit.js';
 import { sub, form, invalid, refused } from './adm-kit.js';
 import { partnerPath, when, confirmButton, enc } from './ptn-kit.js';
 
@@ -25,7 +25,7 @@ export async function view(ctx, p) {
     sub('ptn-key-new', t('ptn.keys.new'), secret, newKey(p, secret, refresh)));
 }
 
-const keys = async (p) => (await getJSON(partnerPath(p.id, '/keys')))?.items || [];
+const keys = async (p) => (await getAll(partnerPath(p.id, '/keys')))?.items || [];
 
 // state is a key's state: revoked, expired or active.
 function state(k) {

@@ -5,14 +5,14 @@
 // form that records the bank's payment reference (UTR).
 import { h } from '../ui.js';
 import { t, money, num, date } from '../i18n.js';
-import { getJSON, send, table, field, today } from './kit.js';
+import { getJSON, getAll, send, table, field, today } from './kit.js';
 import { sub, form, value, invalid, flash, refused } from './adm-kit.js';
 import { partnerPath, when, fileButton, enc } from './ptn-kit.js';
 
 // view draws partner p's pending money, statements and their forms.
 export async function view(ctx, p) {
   const q = `partner_id=${enc(p.id)}`;
-  const [list, pending] = await Promise.all([getJSON(`/api/v1/remittances?${q}`), getJSON(`/api/v1/remittances/pending?${q}`)]);
+  const [list, pending] = await Promise.all([getAll(`/api/v1/remittances?${q}`), getJSON(`/api/v1/remittances/pending?${q}`)]);
   const trouble = h('div', { testid: 'ptn-remit-problem' });
   return h('div', { class: 'stack' },
     h('div', { class: 'grid2' }, sub('ptn-pending', t('ptn.remit.pending'), pendingOf(pending)),

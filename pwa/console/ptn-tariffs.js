@@ -5,7 +5,7 @@
 // here row by row as the server named them (row N: column).
 import { h } from '../ui.js';
 import { t, num, date } from '../i18n.js';
-import { getJSON, send, table, field, problemBox } from './kit.js';
+import { getAll, send, table, field, problemBox } from './kit.js';
 import { sub, flash } from './adm-kit.js';
 import { when, fileButton, enc } from './ptn-kit.js';
 
@@ -13,7 +13,7 @@ const HEADER = 'service,zone,first_g,first_paise,slab_g,additional_paise,max_wei
 
 // view draws the tariff versions and the upload form.
 export async function view(ctx) {
-  const got = await getJSON('/api/v1/tariffs');
+  const got = await getAll('/api/v1/tariffs');
   const out = h('div', { 'aria-live': 'polite', testid: 'ptn-tariff-out' });
   return h('div', { class: 'stack' },
     sub('ptn-tariffs', t('ptn.tariffs.title'), h('p', { testid: 'ptn-in-force' },

@@ -5,7 +5,7 @@
 // distance map, the code, the money, who and when, reviews and views.
 import { h } from '../ui.js';
 import { t, date, time, money } from '../i18n.js';
-import { getJSON, fetchBlob, problemBox } from './kit.js';
+import { getJSON, getAll, fetchBlob, problemBox } from './kit.js';
 import { distanceMap, metres, span } from './rev-map.js';
 
 // FLAGS says each flag the server sets in words: a title and why.
@@ -191,7 +191,7 @@ export function reviews(d, names) {
 // views fetches and lists who has seen the outcome's proofs, newest first
 // (kindOf names a proof's kind: photo or signature).
 export async function views(d, kindOf) {
-  const lists = await Promise.all(d.proof_ids.map((id) => getJSON(`/api/v1/proofs/${encodeURIComponent(id)}/views`)));
+  const lists = await Promise.all(d.proof_ids.map((id) => getAll(`/api/v1/proofs/${encodeURIComponent(id)}/views`)));
   const all = lists.flatMap((l) => l?.items || []).sort((a, b) => (a.at < b.at ? 1 : -1));
   if (!all.length) return h('p', { testid: 'rev-views' }, t('rev.views.none'));
   const shown = all.slice(0, 5);

@@ -8,7 +8,7 @@
 // at once while it is saved.
 import { h, button } from '../ui.js';
 import { t } from '../i18n.js';
-import { section, getJSON, send, problemBox, status, field } from './kit.js';
+import { section, getJSON, getAll, send, problemBox, status, field } from './kit.js';
 import { loader, flagList, flagWords, stateWord, proofs, place, facts, reviews, views } from './rev-item.js';
 
 const PAGE = 100; // outcomes fetched at a time (?limit= in the address for another size)
@@ -29,7 +29,7 @@ function query(ctx, show, next) {
 // staffNames maps user ids to names (ids when the list cannot be read).
 async function staffNames(ctx) {
   const path = ctx.admin ? `/api/v1/users?dc_id=${encodeURIComponent(ctx.dc)}` : '/api/v1/users';
-  const list = await getJSON(path).catch(() => null);
+  const list = await getAll(path).catch(() => null);
   const byID = new Map([[ctx.user.id, ctx.user.name || ctx.user.username], ...(list?.items || []).map((u) => [u.id, u.name || u.username])]);
   return (id) => byID.get(id) || id;
 }

@@ -7,7 +7,7 @@
 // (#/slots/print/<id>, man-print.js).
 import { h } from '../ui.js';
 import { t, date } from '../i18n.js';
-import { section, getJSON, send, problemBox, status } from './kit.js';
+import { section, getJSON, getAll, send, problemBox, status } from './kit.js';
 import { beatCard, mover } from './man-beat.js';
 
 // unplaced keeps the last build's unassigned articles per centre, date and
@@ -92,8 +92,8 @@ async function content(ops, lost) {
   const dc = encodeURIComponent(ctx.dc);
   const [list, beats, users] = await Promise.all([
     allManifests(dc, ctx),
-    getJSON(`/api/v1/dcs/${dc}/beats`).then((b) => b.items),
-    getJSON(`/api/v1/users?dc_id=${dc}`).then((u) => u.items).catch(() => []),
+    getAll(`/api/v1/dcs/${dc}/beats`).then((b) => b.items),
+    getAll(`/api/v1/users?dc_id=${dc}`).then((u) => u.items).catch(() => []),
   ]);
   const full = await Promise.all(list.map((s) => getJSON(`/api/v1/manifests/${s.id}`)));
   const on = new Set(full.flatMap((m) => m.stops.flatMap((s) => s.articles.map((a) => a.id))));
