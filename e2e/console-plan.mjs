@@ -5,7 +5,8 @@
 //   node e2e/console-plan.mjs <browser URL> <direct URL> <network control URL> <screenshot folder>
 //
 // The demo supervisor of centre 1 picks, from the scheduled articles, the
-// lightest morning slot after today (the day after tomorrow's, in the demo)
+// lightest morning or evening slot after today (which one depends on the
+// hour the demo was loaded: the earlier slots fill to capacity first)
 // and the postman whose beat has the most of its articles, and in the
 // roster sets that postman on leave for the slot, with no reliever. On the
 // beat plan screen the fixed beats leave the absent postman's articles
@@ -24,25 +25,28 @@ const { base, direct, shots } = args('console-plan', false);
 const { api } = client(direct);
 const DC = 'blr-koramangala';
 
-// lightestMorning is the morning after today with the fewest scheduled
-// articles (at least two beats' worth), and the postman whose beat has the
-// most of them: the one the supervisor sends on leave.
-async function lightestMorning(sup) {
+// lightestSlot is the morning or evening slot after today with the fewest
+// scheduled articles (at least two beats' worth), and the postman whose
+// beat has the most of them: the one the supervisor sends on leave. The
+// lightest, so that two postmen can carry what three were given.
+async function lightestSlot(sup) {
   const page = (await api('GET', `/api/v1/dcs/${DC}/articles?status=scheduled&limit=1000`, sup)).json;
   const today = new Date().toLocaleDateString('en-CA', { timeZone: 'Asia/Kolkata' });
   const byDate = new Map();
   for (const a of page.items) {
-    if (a.schedule.slot !== 'morning' || a.schedule.date <= today || !a.beat_id) continue;
-    byDate.set(a.schedule.date, [...(byDate.get(a.schedule.date) || []), a]);
+    if (!['morning', 'evening'].includes(a.schedule.slot) || a.schedule.date <= today || !a.beat_id) continue;
+    const key = `${a.schedule.date} ${a.schedule.slot}`;
+    byDate.set(key, [...(byDate.get(key) || []), a]);
   }
   const days = [...byDate].filter(([, as]) => new Set(as.map((a) => a.beat_id)).size > 1).sort((x, y) => x[1].length - y[1].length || (x[0] < y[0] ? -1 : 1));
-  check(days.length, 'the demo centre has no morning slot after today with articles on two beats');
-  const [date, articles] = days[0];
+  check(days.length, 'the demo centre has no slot after today with articles on two beats');
+  const [key, articles] = days[0];
+  const [date, slotName] = key.split(' ');
   const roster = (await api('GET', `/api/v1/dcs/${DC}/roster?from=${date}&to=${date}`, sup)).json;
   const perBeat = (b) => articles.filter((a) => a.beat_id === b).length;
   const walkers = roster.postmen.filter((p) => p.home_beat_id).sort((x, y) => perBeat(y.home_beat_id) - perBeat(x.home_beat_id));
   check(walkers.length >= 3, `the roster has fewer than three postmen with a beat: ${JSON.stringify(roster.postmen)}`);
-  return { date, articles: articles.map((a) => a.id), postman: walkers[0], others: walkers.slice(1), onBeat: perBeat(walkers[0].home_beat_id) };
+  return { date, slot: slotName, articles: articles.map((a) => a.id), postman: walkers[0], others: walkers.slice(1), onBeat: perBeat(walkers[0].home_beat_id) };
 }
 
 const browser = await launch();
@@ -96,11 +100,11 @@ async function propose(n) {
 let result = {};
 try {
   const sup = (await api('POST', '/api/v1/auth/login', '', { username: 'supervisor1', password: 'dakiya-demo' })).json.access_token;
-  const slot = await lightestMorning(sup);
+  const slot = await lightestSlot(sup);
   const n = slot.articles.length;
-  log(`the lightest morning after today: ${slot.date}, ${n} articles; ${slot.postman.name} walks ${slot.postman.home_beat_id} (${slot.onBeat} of them)`);
+  log(`the lightest slot after today: ${slot.date} ${slot.slot}, ${n} articles; ${slot.postman.name} walks ${slot.postman.home_beat_id} (${slot.onBeat} of them)`);
 
-  // ---- the roster: that postman on leave in that morning slot ----
+  // ---- the roster: that postman on leave in that slot ----
   await signInAt(page, base, 'supervisor1');
   await page.waitForURL(/\/console/, { timeout: STEP_MS });
   await see('nav-roster');
@@ -108,18 +112,18 @@ try {
   await see('screen-roster');
   await page.fill(T('scope-date'), slot.date);
   await page.waitForFunction((d) => document.querySelector('[data-testid=scope-date]')?.value === d, slot.date);
-  await page.selectOption(T('scope-slot'), 'morning');
-  const cell = `plan-cell-${slot.postman.user_id}-${slot.date}-morning`;
+  await page.selectOption(T('scope-slot'), slot.slot);
+  const cell = `plan-cell-${slot.postman.user_id}-${slot.date}-${slot.slot}`;
   await see(cell);
   for (const p of [slot.postman, ...slot.others]) {
-    const st = await page.getAttribute(T(`plan-cell-${p.user_id}-${slot.date}-morning`), 'data-status');
-    check(st === 'on_duty', `${p.name} is ${st} by default that morning, not on duty`);
+    const st = await page.getAttribute(T(`plan-cell-${p.user_id}-${slot.date}-${slot.slot}`), 'data-status');
+    check(st === 'on_duty', `${p.name} is ${st} by default in that slot, not on duty`);
   }
-  const before = Number(await text(`plan-rostered-${slot.date}-morning`));
+  const before = Number(await text(`plan-rostered-${slot.date}-${slot.slot}`));
   await setEntry(cell, 'leave', '', 'family function');
-  const after = Number(await text(`plan-rostered-${slot.date}-morning`));
-  check(after === before - 1 && after === slot.others.length, `on duty that morning: ${before} before, ${after} after`);
-  log(`${slot.postman.name} on leave, no reliever: ${before} → ${after} postmen on duty that morning`);
+  const after = Number(await text(`plan-rostered-${slot.date}-${slot.slot}`));
+  check(after === before - 1 && after === slot.others.length, `on duty in that slot: ${before} before, ${after} after`);
+  log(`${slot.postman.name} on leave, no reliever: ${before} → ${after} postmen on duty in that slot`);
   await shot('roster', cell);
 
   // ---- the beat plan: fixed beats against balanced beats ----
@@ -161,7 +165,7 @@ try {
   // ---- build and dispatch on the slots screen ----
   await page.click(T('plan-to-slots'));
   await see('screen-slots');
-  await page.waitForSelector(`[data-testid=screen-slots][data-scope="${slot.date} morning"] [data-testid=man-body][aria-busy=false]`);
+  await page.waitForSelector(`[data-testid=screen-slots][data-scope="${slot.date} ${slot.slot}"] [data-testid=man-body][aria-busy=false]`);
   await page.click(T('man-build'));
   const built = await said('man-status', /^Built \d+ manifests?; not placed: 0/);
   await page.waitForSelector('[data-testid=man-body][aria-busy=false]');
@@ -174,7 +178,7 @@ try {
   await shot('dispatched');
 
   noPageErrors();
-  result = { date: slot.date, slot: 'morning', on_leave: slot.postman.user_id, articles: slot.articles, moved, manifests: cards.map((c) => c.id) };
+  result = { date: slot.date, slot: slot.slot, on_leave: slot.postman.user_id, articles: slot.articles, moved, manifests: cards.map((c) => c.id) };
   console.log(`E2E RESULT ${JSON.stringify(result)}`);
 } catch (err) {
   failed(err);

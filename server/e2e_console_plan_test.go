@@ -7,7 +7,7 @@ import (
 
 // TestConsolePlan runs e2e/console-plan.mjs: the demo supervisor of centre
 // 1 sets one postman on leave, with no reliever, for the lightest morning
-// slot after today in the roster, proposes balanced beats, compares them
+// or evening slot after today in the roster, proposes balanced beats, compares them
 // with the fixed beats (which leave that postman's articles without a
 // postman), chooses the plan, builds and dispatches on the slots screen.
 // Then it checks the server: no manifest for the postman on leave; the
