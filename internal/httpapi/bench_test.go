@@ -176,18 +176,17 @@ func BenchmarkProofUpload(b *testing.B) {
 	ids, token := outcomeArticles(b, e, proofArticles)
 	photo := noisyJPEG(b)
 	b.Logf("photo: %d bytes, %d articles", len(photo), len(ids))
-	bodies := make([][]byte, len(ids))
-	var ct string
+	bodies, types := make([][]byte, len(ids)), make([]string, len(ids)) // each form has its own boundary
 	for i, id := range ids {
-		bodies[i], ct = multipartBody(b, form(id, "photo", "door.jpg", photo))
+		bodies[i], types[i] = multipartBody(b, form(id, "photo", "door.jpg", photo))
 	}
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	var next atomic.Int64 // the next article, shared by the API runs
 	api := func() error {
-		body := bodies[int(next.Add(1)-1)%len(bodies)]
-		req, _ := http.NewRequest("POST", e.url+"/api/v1/proofs", bytes.NewReader(body))
+		i := int(next.Add(1)-1) % len(bodies)
+		req, _ := http.NewRequest("POST", e.url+"/api/v1/proofs", bytes.NewReader(bodies[i]))
 		req.Header.Set("Authorization", "Bearer "+token)
-		req.Header.Set("Content-Type", ct)
+		req.Header.Set("Content-Type", types[i])
 		req.Header.Set("Idempotency-Key", uuid.NewString())
 		res, err := client.Do(req)
 		if err != nil {
