@@ -201,7 +201,7 @@ func BenchmarkProofUpload(b *testing.B) {
 	}
 	st := e.objects().st
 	direct := func() error {
-		_, err := st.Put(context.Background(), "bench/"+uuid.NewString()+".jpg", photo, "image/jpeg", nil)
+		err := st.Put(context.Background(), "bench/"+uuid.NewString()+".jpg", photo, "image/jpeg", nil)
 		return err
 	}
 	for _, clients := range []int{1, 8} {
