@@ -59,7 +59,7 @@ type jpegVerifier struct {
 	scans         int
 	// the bit reader over entropy-coded data
 	pos   int    // next byte of b to read
-	acc   uint32 // bits read, not yet used, in the low nbits
+	acc   uint64 // bits read, not yet used, in the low nbits
 	nbits uint
 }
 
@@ -349,9 +349,20 @@ func (v *jpegVerifier) block(dc, ac *huffTable) error {
 		return err
 	}
 	for k := 1; k < 64; k++ {
-		rs, err := v.symbol(ac)
-		if err != nil {
-			return err
+		var rs byte
+		if v.nbits < 32 {
+			v.refill()
+		}
+		if e := ac.lut[uint32(v.acc>>(v.nbits-8))&0xff]; v.nbits >= 32 && e != 0 {
+			// The common case inline: a short code and its magnitude
+			// bits, all already held.
+			v.nbits -= uint(e & 0xff)
+			rs = byte(e >> 8)
+		} else {
+			var err error
+			if rs, err = v.symbol(ac); err != nil {
+				return err
+			}
 		}
 		run, size := int(rs>>4), uint(rs&0x0f)
 		if size == 0 {
@@ -379,30 +390,27 @@ func (v *jpegVerifier) block(dc, ac *huffTable) error {
 // of the file) while a code or coefficient still wants bits.
 var errScanEnds = jpegFormatError("entropy-coded data ends inside a block")
 
-// fill reads whole bytes, unstuffing 0xff 0x00, until n bits are held.
-// It never reads past a marker.
-func (v *jpegVerifier) fill(n uint) error {
-	for v.nbits < n {
-		if v.pos >= len(v.b) {
-			return errScanEnds
-		}
+// refill reads whole bytes, unstuffing 0xff 0x00, until more than 56 bits
+// are held or a marker (or the file's end) comes: it never reads past a
+// marker, so only the data's own bits are ever used.
+func (v *jpegVerifier) refill() {
+	for v.nbits <= 56 && v.pos < len(v.b) {
 		c := v.b[v.pos]
 		if c == 0xff {
 			if v.pos+1 >= len(v.b) || v.b[v.pos+1] != 0x00 {
-				return errScanEnds
+				return
 			}
 			v.pos++
 		}
 		v.pos++
-		v.acc = v.acc<<8 | uint32(c)
+		v.acc = v.acc<<8 | uint64(c)
 		v.nbits += 8
 	}
-	return nil
 }
 
-// unread gives back the whole bytes fill read ahead, so pos is just past
-// the byte holding the last bit used. A 0xff data byte is always stuffed
-// (fill reads no other), so 0xff 0x00 before pos is one byte.
+// unread gives back the whole bytes refill read ahead, so pos is just
+// past the byte holding the last bit used. A 0xff data byte is always
+// stuffed (refill reads no other), so 0xff 0x00 before pos is one byte.
 func (v *jpegVerifier) unread() {
 	for ; v.nbits >= 8; v.nbits -= 8 {
 		v.pos--
@@ -415,40 +423,44 @@ func (v *jpegVerifier) unread() {
 
 // skip consumes n bits (a coefficient's magnitude).
 func (v *jpegVerifier) skip(n uint) error {
-	if n == 0 {
-		return nil
-	}
-	if err := v.fill(n); err != nil {
-		return err
+	if v.nbits < n {
+		v.refill()
+		if v.nbits < n {
+			return errScanEnds
+		}
 	}
 	v.nbits -= n
 	return nil
 }
 
-// symbol decodes one Huffman code of t: through the table of codes of up
-// to 8 bits when 8 bits are there, else a bit at a time through the
-// canonical code ranges (F.2.2.3), so a code ending just before a marker
-// still decodes.
+// symbol decodes one Huffman code of t: codes of up to 8 bits by table,
+// longer ones by the canonical code ranges (F.2.2.3), from the next 16
+// bits, or from fewer when a marker comes sooner.
 func (v *jpegVerifier) symbol(t *huffTable) (byte, error) {
-	if v.nbits < 8 {
-		_ = v.fill(8) // may stop at a marker: the bits before it still count
+	if v.nbits < 16 {
+		v.refill()
 	}
-	if v.nbits >= 8 {
-		if e := t.lut[v.acc>>(v.nbits-8)&0xff]; e != 0 {
+	if v.nbits >= 16 {
+		peek := uint32(v.acc>>(v.nbits-16)) & 0xffff
+		if e := t.lut[peek>>8]; e != 0 {
 			v.nbits -= uint(e & 0xff)
 			return byte(e >> 8), nil
 		}
-	}
-	code := int32(0)
-	for l := range 16 {
-		if v.nbits == 0 {
-			if err := v.fill(1); err != nil {
-				return 0, err
+		for l := 8; l < 16; l++ {
+			if code := int32(peek >> (15 - l)); t.maxCode[l] >= 0 && code <= t.maxCode[l] && code >= t.minCode[l] {
+				v.nbits -= uint(l + 1)
+				return t.vals[t.valIndex[l]+code-t.minCode[l]], nil
 			}
 		}
-		v.nbits--
-		code = code<<1 | int32(v.acc>>v.nbits&1)
+		return 0, jpegFormatError("bad Huffman code")
+	}
+	for l := range 16 { // fewer than 16 bits before a marker
+		if uint(l+1) > v.nbits {
+			return 0, errScanEnds
+		}
+		code := int32(v.acc>>(v.nbits-uint(l+1))) & (1<<(l+1) - 1)
 		if t.maxCode[l] >= 0 && code <= t.maxCode[l] && code >= t.minCode[l] {
+			v.nbits -= uint(l + 1)
 			return t.vals[t.valIndex[l]+code-t.minCode[l]], nil
 		}
 	}
