@@ -379,7 +379,9 @@ func (v *jpegVerifier) block(dc, ac *huffTable) error {
 		if k > 63 {
 			return nil // image/jpeg stops the block here
 		}
-		if err := v.skip(size); err != nil {
+		if size <= v.nbits {
+			v.nbits -= size // the magnitude bits, already held
+		} else if err := v.skip(size); err != nil {
 			return err
 		}
 	}
