@@ -10,7 +10,11 @@ import (
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -159,30 +163,89 @@ func noisyJPEG(b *testing.B) []byte {
 	return buf.Bytes()
 }
 
-// BenchmarkProofUpload puts the same 150 KB photo through the API (with
-// the upload checks, the write-once put and the row) and straight into the
-// same S3 server with minio-go, one after another.
+// BenchmarkProofUpload puts a 150 KB photo through the API (with the
+// upload checks, the write-once put and the row) and straight into the
+// same S3 server with the object store's own put (one conditional PUT with
+// its SHA-256), from one client and from eight at once. Every upload is a
+// new proof of one of proofArticles articles, taken in turn, so no article
+// fills up and no upload is a replay; run it with -benchtime of at most
+// proofArticles×MaxPerArticle/2 uploads (make bench uses 600x). Each
+// reports its median and 99th-percentile latency.
 func BenchmarkProofUpload(b *testing.B) {
 	e := newEnv(b, testkit.DB(b))
-	ids, token := outcomeArticles(b, e, 1)
+	ids, token := outcomeArticles(b, e, proofArticles)
 	photo := noisyJPEG(b)
-	b.Logf("photo: %d bytes", len(photo))
-	b.Run("api", func(b *testing.B) {
-		b.SetBytes(int64(len(photo)))
-		for b.Loop() {
-			r := e.upload(token, uuid.NewString(), form(ids[0], "photo", "door.jpg", photo)...)
-			if r.status != 201 {
-				b.Fatalf("upload: %d %s", r.status, r.body)
-			}
+	b.Logf("photo: %d bytes, %d articles", len(photo), len(ids))
+	bodies, types := make([][]byte, len(ids)), make([]string, len(ids)) // each form has its own boundary
+	for i, id := range ids {
+		bodies[i], types[i] = multipartBody(b, form(id, "photo", "door.jpg", photo))
+	}
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	var next atomic.Int64 // the next article, shared by the API runs
+	api := func() error {
+		i := int(next.Add(1)-1) % len(bodies)
+		req, _ := http.NewRequest("POST", e.url+"/api/v1/proofs", bytes.NewReader(bodies[i]))
+		req.Header.Set("Authorization", "Bearer "+token)
+		req.Header.Set("Content-Type", types[i])
+		req.Header.Set("Idempotency-Key", uuid.NewString())
+		res, err := client.Do(req)
+		if err != nil {
+			return err
 		}
-	})
+		msg, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != 201 {
+			return fmt.Errorf("upload: %d %s", res.StatusCode, msg)
+		}
+		return nil
+	}
 	st := e.objects().st
-	b.Run("direct-put", func(b *testing.B) {
-		b.SetBytes(int64(len(photo)))
-		for b.Loop() {
-			if _, err := st.Put(context.Background(), "bench/"+uuid.NewString()+".jpg", photo, "image/jpeg", nil); err != nil {
-				b.Fatal(err)
+	direct := func() error {
+		err := st.Put(context.Background(), "bench/"+uuid.NewString()+".jpg", photo, "image/jpeg", nil)
+		return err
+	}
+	for _, clients := range []int{1, 8} {
+		b.Run(fmt.Sprintf("api-%d", clients), func(b *testing.B) { timeClients(b, clients, len(photo), api) })
+		b.Run(fmt.Sprintf("direct-put-%d", clients), func(b *testing.B) { timeClients(b, clients, len(photo), direct) })
+	}
+}
+
+// proofArticles is how many articles BenchmarkProofUpload spreads its
+// uploads over.
+const proofArticles = 300
+
+// timeClients runs b.N calls of op from n goroutines and reports the
+// median and 99th-percentile latency of one call.
+func timeClients(b *testing.B, n, size int, op func() error) {
+	b.SetBytes(int64(size))
+	lat := make([]time.Duration, b.N)
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	b.ResetTimer()
+	for range n {
+		wg.Go(func() {
+			for {
+				i := next.Add(1) - 1
+				if i >= int64(b.N) {
+					return
+				}
+				start := time.Now()
+				if err := op(); err != nil {
+					errs <- err
+					return
+				}
+				lat[i] = time.Since(start)
 			}
-		}
-	})
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	close(errs)
+	if err := <-errs; err != nil {
+		b.Fatal(err)
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2])/1e6, "p50-ms")
+	b.ReportMetric(float64(lat[min(len(lat)-1, len(lat)*99/100)])/1e6, "p99-ms")
 }

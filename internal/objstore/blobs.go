@@ -18,8 +18,7 @@ func (s *Store) Blobs() Blobs { return Blobs{s: s} }
 
 // Put stores data under key once; see Store.Put.
 func (b Blobs) Put(ctx context.Context, key string, data []byte, contentType string, meta map[string]string) error {
-	_, err := b.s.Put(ctx, key, data, contentType, meta)
-	return err
+	return b.s.Put(ctx, key, data, contentType, meta)
 }
 
 // Open returns the body of the object at key; see Store.Get.

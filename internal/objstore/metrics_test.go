@@ -22,7 +22,7 @@ import (
 func TestErrorsCounted(t *testing.T) {
 	ctx := context.Background()
 	st := newStore(t)
-	if _, err := st.Put(ctx, "proofs/a.jpg", []byte("abc"), "image/jpeg", nil); err != nil {
+	if err := st.Put(ctx, "proofs/a.jpg", []byte("abc"), "image/jpeg", nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := st.Stat(ctx, "proofs/missing.jpg"); err == nil {
@@ -42,7 +42,7 @@ func TestErrorsCounted(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := bad.Put(ctx, "proofs/b.jpg", []byte("abc"), "image/jpeg", nil); err == nil {
+	if err := bad.Put(ctx, "proofs/b.jpg", []byte("abc"), "image/jpeg", nil); err == nil {
 		t.Fatal("put to a failing store succeeded")
 	}
 	if n := testutil.ToFloat64(counter(bad, "put", "server")); n < 1 {

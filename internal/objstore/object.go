@@ -37,15 +37,17 @@ type Object struct {
 	LastModified time.Time         // UTC
 }
 
-// Put stores data under key once. The server checks the SHA-256 Put sends
-// with the body and refuses a mismatch. Objects are never overwritten: when
-// key already holds the same bytes (a retried upload) Put returns the stored
-// Object; when it holds other bytes Put fails with CodeConflict. Meta keys
-// must be lower-case letters, digits and '-', values printable ASCII;
-// "sha256" is reserved.
-func (s *Store) Put(ctx context.Context, key string, data []byte, contentType string, meta map[string]string) (Object, error) {
+// Put stores data under key once, in one conditional PUT
+// (If-None-Match: *) whose SHA-256 the server checks against the body and
+// refuses on a mismatch. The server's answer is trusted: a success is the
+// object as sent, so nothing is read back (Stat returns what is stored).
+// Objects are never overwritten: when key already holds the same bytes (a
+// retried upload) Put succeeds; when it holds other bytes Put fails with
+// CodeConflict. Meta keys must be lower-case letters, digits and '-',
+// values printable ASCII; "sha256" is reserved.
+func (s *Store) Put(ctx context.Context, key string, data []byte, contentType string, meta map[string]string) error {
 	if err := checkPut(key, meta); err != nil {
-		return Object{}, err
+		return err
 	}
 	sum := sha256.Sum256(data)
 	ctx, cancel := s.withTimeout(ctx)
@@ -56,12 +58,7 @@ func (s *Store) Put(ctx context.Context, key string, data []byte, contentType st
 	if isPreconditionFailed(err) {
 		return s.existing(ctx, key, hex.EncodeToString(sum[:]))
 	}
-	if err != nil {
-		return Object{}, classify("put", err)
-	}
-	// Read back what the server keeps, so a first Put and a retried one
-	// return the same Object.
-	return s.Stat(ctx, key)
+	return classify("put", err)
 }
 
 // putOptions makes the write conditional (If-None-Match: *), which the
@@ -89,16 +86,16 @@ func putOptions(sum [sha256.Size]byte, contentType string, meta map[string]strin
 
 // existing resolves a refused conditional write: the same bytes are an
 // idempotent retry, other bytes a conflict.
-func (s *Store) existing(ctx context.Context, key, sum string) (Object, error) {
+func (s *Store) existing(ctx context.Context, key, sum string) error {
 	obj, err := s.Stat(ctx, key)
 	if err != nil {
-		return Object{}, err
+		return err
 	}
 	if obj.SHA256 != sum {
 		err := fmt.Errorf("objstore: put %s: exists with sha256 %s, refusing %s", key, obj.SHA256, sum)
-		return Object{}, postal.Wrap(err, postal.CodeConflict, "object already exists with different content")
+		return postal.Wrap(err, postal.CodeConflict, "object already exists with different content")
 	}
-	return obj, nil
+	return nil
 }
 
 func checkPut(key string, meta map[string]string) error {

@@ -45,9 +45,12 @@ func config(srv testkit.S3Server) objstore.Config {
 
 func put(t *testing.T, st *objstore.Store, key string, data []byte) objstore.Object {
 	t.Helper()
-	obj, err := st.Put(t.Context(), key, data, "image/jpeg", nil)
-	if err != nil {
+	if err := st.Put(t.Context(), key, data, "image/jpeg", nil); err != nil {
 		t.Fatalf("Put(%s): %v", key, err)
+	}
+	obj, err := st.Stat(t.Context(), key)
+	if err != nil {
+		t.Fatalf("Stat(%s): %v", key, err)
 	}
 	return obj
 }
@@ -145,16 +148,19 @@ func TestPutGetStat(t *testing.T) {
 	sum := sha256.Sum256(data)
 	before := time.Now().Add(-time.Minute)
 
-	created, err := st.Put(t.Context(), key, data, "image/jpeg", meta)
-	if err != nil {
+	if err := st.Put(t.Context(), key, data, "image/jpeg", meta); err != nil {
 		t.Fatalf("Put: %v", err)
+	}
+	created, err := st.Stat(t.Context(), key)
+	if err != nil {
+		t.Fatalf("Stat: %v", err)
 	}
 	want := objstore.Object{
 		Key: key, Size: int64(len(data)), ContentType: "image/jpeg",
 		SHA256: hex.EncodeToString(sum[:]), Meta: meta, LastModified: created.LastModified,
 	}
 	if diff := cmp.Diff(want, created); diff != "" {
-		t.Errorf("Put object (-want +got):\n%s", diff)
+		t.Errorf("stored object (-want +got):\n%s", diff)
 	}
 	if created.LastModified.Before(before) || created.LastModified.Location() != time.UTC {
 		t.Errorf("LastModified = %v, want recent UTC", created.LastModified)
@@ -183,17 +189,20 @@ func TestPutIsWriteOnce(t *testing.T) {
 	original := []byte("original proof bytes")
 	first := put(t, st, key, original)
 
-	t.Run("same bytes return the stored object", func(t *testing.T) {
-		again, err := st.Put(t.Context(), key, original, "image/jpeg", map[string]string{"retry": "1"})
-		if err != nil {
+	t.Run("same bytes succeed and change nothing", func(t *testing.T) {
+		if err := st.Put(t.Context(), key, original, "image/jpeg", map[string]string{"retry": "1"}); err != nil {
 			t.Fatalf("Put again: %v", err)
+		}
+		again, err := st.Stat(t.Context(), key)
+		if err != nil {
+			t.Fatalf("Stat: %v", err)
 		}
 		if diff := cmp.Diff(first, again); diff != "" {
 			t.Errorf("retried Put (-first +again):\n%s", diff)
 		}
 	})
 	t.Run("different bytes conflict", func(t *testing.T) {
-		_, err := st.Put(t.Context(), key, []byte("forged proof"), "image/jpeg", nil)
+		err := st.Put(t.Context(), key, []byte("forged proof"), "image/jpeg", nil)
 		wantCode(t, err, postal.CodeConflict)
 		if got, _ := readAll(t, st, key); !bytes.Equal(got, original) {
 			t.Errorf("after conflict the object holds %q, want %q", got, original)
@@ -209,7 +218,7 @@ func TestConcurrentPutsHaveOneWinner(t *testing.T) {
 	var wg sync.WaitGroup
 	for i := range writers {
 		wg.Go(func() {
-			_, errs[i] = st.Put(t.Context(), "proofs/race.jpg", []byte{byte(i)}, "image/jpeg", nil)
+			errs[i] = st.Put(t.Context(), "proofs/race.jpg", []byte{byte(i)}, "image/jpeg", nil)
 		})
 	}
 	wg.Wait()
@@ -250,7 +259,7 @@ func TestPutRejectsBadInput(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := st.Put(t.Context(), tt.key, []byte("x"), "image/png", tt.meta)
+			err := st.Put(t.Context(), tt.key, []byte("x"), "image/png", tt.meta)
 			wantCode(t, err, postal.CodeInvalid)
 		})
 	}
@@ -311,7 +320,7 @@ func TestUnreachableIsUnavailable(t *testing.T) {
 	servers := map[string]string{"refused": closedAddr(t), "silent": silentAddr(t)}
 	calls := map[string]func(context.Context, *objstore.Store) error{
 		"put": func(ctx context.Context, st *objstore.Store) error {
-			_, err := st.Put(ctx, "proofs/a.jpg", []byte("x"), "image/jpeg", nil)
+			err := st.Put(ctx, "proofs/a.jpg", []byte("x"), "image/jpeg", nil)
 			return err
 		},
 		"ping":          func(ctx context.Context, st *objstore.Store) error { return st.Ping(ctx) },
@@ -368,7 +377,7 @@ func TestWrongSecretIsNotUnavailable(t *testing.T) {
 	}
 	t.Run("ping", func(t *testing.T) { check(t, st.Ping(t.Context())) })
 	t.Run("put", func(t *testing.T) {
-		_, err := st.Put(t.Context(), "proofs/a.jpg", []byte("x"), "image/jpeg", nil)
+		err := st.Put(t.Context(), "proofs/a.jpg", []byte("x"), "image/jpeg", nil)
 		check(t, err)
 	})
 }

@@ -37,7 +37,7 @@ func TestRetentionDetection(t *testing.T) {
 	if !r.Lifecycle && r.LifecycleError == "" {
 		t.Fatalf("the lifecycle rule neither set nor refused: %+v", r)
 	}
-	if _, err := plain.Put(ctx, "proofs/a.jpg", []byte("photo"), "image/jpeg", nil); err != nil {
+	if err := plain.Put(ctx, "proofs/a.jpg", []byte("photo"), "image/jpeg", nil); err != nil {
 		t.Fatalf("put without lock: %v", err)
 	}
 	if _, retained, err := plain.RetainedUntil(ctx, "proofs/a.jpg"); err != nil || retained {
@@ -65,7 +65,7 @@ func TestRetentionDetection(t *testing.T) {
 	if !r.ObjectLock {
 		t.Fatalf("object lock not detected on a bucket made with it: %+v", r)
 	}
-	if _, err := locked.Put(ctx, "proofs/b.jpg", []byte("photo"), "image/jpeg", nil); err != nil {
+	if err := locked.Put(ctx, "proofs/b.jpg", []byte("photo"), "image/jpeg", nil); err != nil {
 		t.Fatalf("put under lock: %v", err)
 	}
 	until, retained, err := locked.RetainedUntil(ctx, "proofs/b.jpg")

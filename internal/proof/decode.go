@@ -21,11 +21,13 @@ const DefaultDecoders = 2
 // errNoEnd is a file whose structure ends before its image does.
 var errNoEnd = errors.New("proof: the image's end is missing")
 
-// checkImage decodes every pixel of data, which inspect accepted as pic, and
+// checkImage reads the whole of data, which inspect accepted as pic, and
 // refuses any byte after the image's end: a header that reads is not yet
-// an image, and a page hidden after one is not evidence. At most
-// cap(s.decoding) decodes run at once; the others wait, or give up with
-// ctx as unavailable (the phone retries).
+// an image, and a page hidden after one is not evidence. A sequential
+// JPEG is walked to its end without decoding pixels (verifyJPEG: every
+// segment, Huffman code and block); any other image is decoded whole. At
+// most cap(s.decoding) decodes run at once; the others wait, or give up
+// with ctx as unavailable (the phone retries).
 func (s *Service) checkImage(ctx context.Context, k Kind, pic picture, data []byte) error {
 	end, err := pic.format.end(data)
 	if err != nil {
@@ -34,6 +36,12 @@ func (s *Service) checkImage(ctx context.Context, k Kind, pic picture, data []by
 	if end != len(data) {
 		return onFile(postal.Errorf(postal.CodeUnprocessable, "the %s has %d bytes of other data after the end of its image",
 			k, len(data)-end), "data after the end of the image")
+	}
+	switch err := pic.format.verify(data); {
+	case err == nil:
+		return nil
+	case !errors.Is(err, errNeedsDecode):
+		return unreadable(k, err)
 	}
 	select {
 	case s.decoding <- struct{}{}:

@@ -1,8 +1,10 @@
 package proof_test
 
 import (
+	"bytes"
 	"context"
 	"image/color"
+	"os"
 	"strings"
 	"testing"
 
@@ -18,7 +20,8 @@ import (
 )
 
 // TestUploadDecodesTheWholeImage: a file whose header reads but whose
-// image does not decode, or that carries bytes after the image's end, is
+// image does not read whole (decoded, or for a sequential JPEG walked code
+// by code), or that carries bytes after the image's end, is
 // refused with a reason a postman can read, and leaves no row and no
 // object behind.
 func TestUploadDecodesTheWholeImage(t *testing.T) {
@@ -29,6 +32,16 @@ func TestUploadDecodesTheWholeImage(t *testing.T) {
 		webp := prooftest.WebP(16, 16, color.NRGBA{R: 9, G: 99, B: 199, A: 255})
 		corrupt := append([]byte(nil), png...)
 		corrupt[len(corrupt)/2] ^= 0xff // inside IDAT: the chunk's CRC no longer matches
+		big := prooftest.JPEG(64, 48, 5)
+		sos := bytes.Index(big, []byte{0xff, 0xda})
+		scan := sos + 2 + (int(big[sos+2])<<8 | int(big[sos+3]))
+		cutScan := append(append([]byte(nil), big[:scan+(len(big)-scan)/2]...), 0xff, 0xd9) // half a scan, then EOI
+		ones := append([]byte(nil), big...)
+		copy(ones[scan+20:], bytes.Repeat([]byte{0xff, 0x00}, 4)) // 32 one bits: no Huffman code
+		progressive, err := os.ReadFile("testdata/progressive.jpg")
+		if err != nil {
+			t.Fatal(err)
+		}
 		for _, c := range []struct {
 			name string
 			kind proof.Kind
@@ -46,6 +59,10 @@ func TestUploadDecodesTheWholeImage(t *testing.T) {
 			{"WebP with a page after its RIFF", proof.KindPhoto, prooftest.Appended(webp, prooftest.Page), "after the end"},
 			{"lossy WebP with a page after its RIFF", proof.KindPhoto, prooftest.Appended(prooftest.LossyWebP, prooftest.Page), "after the end"},
 			{"JPEG cut short", proof.KindPhoto, prooftest.Truncated(jpeg, 40), "could not be read"},
+			{"JPEG without its EOI", proof.KindPhoto, prooftest.Truncated(jpeg, 2), "could not be read"},
+			{"JPEG with half its scan, then EOI", proof.KindPhoto, cutScan, "could not be read"},
+			{"JPEG with a bad Huffman code", proof.KindPhoto, ones, "could not be read"},
+			{"progressive JPEG cut short", proof.KindPhoto, prooftest.Truncated(progressive, 40), "could not be read"},
 			{"PNG without IEND", proof.KindPhoto, prooftest.Truncated(png, 12), "could not be read"},
 			{"PNG with a corrupt IDAT", proof.KindPhoto, corrupt, "could not be read"},
 			{"WebP cut short", proof.KindPhoto, prooftest.Truncated(prooftest.LossyWebP, 6), "could not be read"},
@@ -65,11 +82,11 @@ func TestUploadDecodesTheWholeImage(t *testing.T) {
 			})
 		}
 		wantStored(t, f, db, 0)
-		for _, data := range [][]byte{jpeg, png, webp, prooftest.LossyWebP} {
+		for _, data := range [][]byte{jpeg, png, webp, prooftest.LossyWebP, progressive} {
 			f.upload(t, f.PostmanA, id, proof.KindPhoto, data)
 		}
 		f.upload(t, f.PostmanA, id, proof.KindSignature, png)
-		wantStored(t, f, db, 5)
+		wantStored(t, f, db, 6)
 	})
 }
 

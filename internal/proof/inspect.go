@@ -25,19 +25,25 @@ type format struct {
 	config      func([]byte) (image.Config, error) // reads the header only
 	decode      func([]byte) error                 // reads every pixel
 	end         func([]byte) (int, error)          // where the image's own bytes end
+	// verify walks the whole file's structure without decoding pixels, or
+	// returns errNeedsDecode when only decode can judge it.
+	verify func([]byte) error
 }
 
 var (
 	formatJPEG = format{"JPEG", "image/jpeg", "jpg", isJPEG,
 		func(b []byte) (image.Config, error) { return jpeg.DecodeConfig(bytes.NewReader(b)) },
-		func(b []byte) error { _, err := jpeg.Decode(bytes.NewReader(b)); return err }, jpegEnd}
+		func(b []byte) error { _, err := jpeg.Decode(bytes.NewReader(b)); return err }, jpegEnd,
+		func(b []byte) error { _, err := verifyJPEG(b); return err }}
 	formatPNG = format{"PNG", "image/png", "png", isPNG,
 		func(b []byte) (image.Config, error) { return png.DecodeConfig(bytes.NewReader(b)) },
-		func(b []byte) error { _, err := png.Decode(bytes.NewReader(b)); return err }, pngEnd}
+		func(b []byte) error { _, err := png.Decode(bytes.NewReader(b)); return err }, pngEnd, needsDecode}
 	formatWebP = format{"WebP", "image/webp", "webp", isWebP,
 		func(b []byte) (image.Config, error) { return webp.DecodeConfig(bytes.NewReader(b)) },
-		func(b []byte) error { _, err := webp.Decode(bytes.NewReader(b)); return err }, riffEnd}
+		func(b []byte) error { _, err := webp.Decode(bytes.NewReader(b)); return err }, riffEnd, needsDecode}
 )
+
+func needsDecode([]byte) error { return errNeedsDecode }
 
 func isJPEG(b []byte) bool { return bytes.HasPrefix(b, []byte{0xff, 0xd8, 0xff}) }
 func isPNG(b []byte) bool  { return bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")) }

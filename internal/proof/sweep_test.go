@@ -24,7 +24,7 @@ func TestSweeper(t *testing.T) {
 		orphan := "proofs/dc-one/" + time.Now().UTC().Format("2006/01/02") + "/" + f.articles[0] + "/0190f2a4-0000-7000-8000-000000000001.jpg"
 		outside := "exports/2026/11/25/report.csv"
 		for _, key := range []string{orphan, outside} {
-			if _, err := f.objects.Put(ctx, key, []byte("no row names this"), "image/jpeg", nil); err != nil {
+			if err := f.objects.Put(ctx, key, []byte("no row names this"), "image/jpeg", nil); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -46,7 +46,7 @@ func TestSweeper(t *testing.T) {
 		}
 
 		young := strings.Replace(orphan, "000000000001", "000000000002", 1)
-		if _, err := f.objects.Put(ctx, young, []byte("written just now"), "image/jpeg", nil); err != nil {
+		if err := f.objects.Put(ctx, young, []byte("written just now"), "image/jpeg", nil); err != nil {
 			t.Fatal(err)
 		}
 		clock.Set(time.Now().Add(proof.OrphanAge - time.Minute))
@@ -69,7 +69,7 @@ func TestSweepLease(t *testing.T) {
 		clock := testkit.NewClock(time.Now().Add(proof.OrphanAge + time.Minute))
 		folder := clock.Now().UTC().AddDate(0, 0, -1).Format("2006/01/02")
 		orphan := "proofs/dc-one/" + folder + "/" + f.articles[0] + "/0190f2a4-0000-7000-8000-000000000009.jpg"
-		if _, err := f.objects.Put(ctx, orphan, []byte("no row names this"), "image/jpeg", nil); err != nil {
+		if err := f.objects.Put(ctx, orphan, []byte("no row names this"), "image/jpeg", nil); err != nil {
 			t.Fatal(err)
 		}
 		a := proof.NewSweeper(db, f.objects.Blobs(), clock.Now, discard()).WithLease("replica-a")

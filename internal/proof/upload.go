@@ -27,7 +27,7 @@ type Upload struct {
 
 // Upload checks a proof, stores its object and then its row, and returns
 // it. Only the postman holding the article may upload, while it is out for
-// delivery, and at most MaxPerArticle proofs. The file must decode whole,
+// delivery, and at most MaxPerArticle proofs. The file must read whole,
 // with nothing after its image. r is the request's idempotency claim
 // (retries are answered before they reach here): its answer, the proof's
 // View, commits with the row. The row's own (postman, key) uniqueness
@@ -39,9 +39,10 @@ type Upload struct {
 //
 // The file is held in memory (at most its kind's limit, 2 MiB by default)
 // rather than streamed to the object store: its hash must be known for a
-// replay, and it must decode, before anything is written, so a refused
-// upload never leaves an object behind. The decoded pixels, bounded by
-// MaxSide and Options.Decoders, cost far more than the file.
+// replay, and it must read whole, before anything is written, so a refused
+// upload never leaves an object behind. A sequential JPEG is walked, not
+// decoded; other images' decoded pixels, bounded by MaxSide and
+// Options.Decoders, cost far more than the file.
 func (s *Service) Upload(ctx context.Context, p postal.Principal, in Upload, r idem.Receipt) (Meta, error) {
 	pic, sum, err := s.check(p, &in)
 	if err != nil {
