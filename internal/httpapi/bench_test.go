@@ -26,7 +26,7 @@ import (
 // benchManifest books n households' articles (one each) on beat-a for the
 // evening, builds and dispatches the manifest, and returns its path and
 // the postman's token.
-func benchManifest(b *testing.B, e *env, n int) (string, string) {
+func benchManifest(b testing.TB, e *env, n int) (string, string) {
 	b.Helper()
 	sup1 := e.login("sup1")
 	r := rand.New(rand.NewPCG(7, 7))
