@@ -59,8 +59,8 @@ func OTPRequiredFor(list []string) func(a article.Article) bool {
 
 // Service builds and serves manifests.
 type Service struct {
-	store Store
-	now   func() time.Time
+	store  Store
+	now    func() time.Time
 	newID  func() string
 	opt    Options
 	bodies *bodyCache // what Fetch has served, by manifest id
