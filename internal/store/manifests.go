@@ -120,7 +120,7 @@ func (db *DB) DraftOf(ctx context.Context, articleID string) (string, error) {
 // (nil otherwise, and Gzip nil too in a row written before it was kept).
 func (db *DB) ManifestServed(ctx context.Context, id, known string) (manifest.Served, error) {
 	var s manifest.Served
-	err := db.run().queryRow(ctx, `SELECT dc_id, postman_id, status, etag, CASE WHEN etag = ? THEN NULL ELSE body END,
+	err := db.queryRowHot(ctx, `SELECT dc_id, postman_id, status, etag, CASE WHEN etag = ? THEN NULL ELSE body END,
 		CASE WHEN etag = ? THEN NULL ELSE body_gzip END FROM manifests WHERE id = ?`, known, known, id).
 		Scan(&s.DCID, &s.PostmanID, &s.Status, &s.ETag, &s.Body, &s.Gzip)
 	if errors.Is(err, sql.ErrNoRows) {
