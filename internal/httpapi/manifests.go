@@ -86,23 +86,32 @@ func (a *api) getManifest(c echo.Context) error {
 		// A gzipped body is another representation: its strong ETag differs.
 		etag = strings.TrimSuffix(f.ETag, `"`) + `-gzip"`
 	}
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", "private, no-cache")
-	h.Set("Vary", "Accept-Encoding")
+	h["Etag"] = []string{etag}
+	h["Cache-Control"] = privateNoCache
+	h["Vary"] = varyEncoding
 	if inm != "" && matches(inm, f.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	body := f.Body
 	if gz {
 		body = f.Gzip
-		h.Set("Content-Encoding", "gzip")
+		h["Content-Encoding"] = gzipEncoding
 	}
-	h.Set("Content-Type", echo.MIMEApplicationJSON)
-	h.Set("Content-Length", strconv.Itoa(len(body)))
+	h["Content-Type"] = jsonType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
 	c.Response().WriteHeader(http.StatusOK)
 	_, err = c.Response().Write(body)
 	return err
 }
+
+// The manifest's constant header values, made once (slices of one: an Add
+// copies rather than writes into them).
+var (
+	privateNoCache = []string{"private, no-cache"}
+	varyEncoding   = []string{"Accept-Encoding"}
+	gzipEncoding   = []string{codingGzip}
+	jsonType       = []string{echo.MIMEApplicationJSON}
+)
 
 // etagHint is the manifest ETag an If-None-Match header names first, in
 // either encoding, for Fetch to skip reading a body the phone has; the
@@ -120,6 +129,15 @@ func etagHint(header string) string {
 // by name or by "*").
 func acceptsGzip(header string) bool {
 	if header == "" {
+		return false
+	}
+	if !strings.Contains(header, ";") { // no q-values: named is accepted
+		for t := range strings.SplitSeq(header, ",") {
+			switch strings.ToLower(strings.TrimSpace(t)) {
+			case codingGzip, "x-gzip", "*":
+				return true
+			}
+		}
 		return false
 	}
 	return acceptable(header)(codingGzip) > 0
