@@ -121,7 +121,7 @@ awk '
     target["plain"] = 0.6; target["gzip"] = 0.6; target["304"] = 0.7
     for (i = 1; i <= n; i++) {
       k = order[i]
-      printf "manifest GET %s: %.2f × bare (target ≥ %.1f): %.0f requests/s, bare %.0f requests/s; request log and metrics %+.1f µs per request\n",
+      printf "manifest GET %s: %.2f × bare (target ≥ %.1f): %.0f requests/s, bare %.0f requests/s; request log and metrics %+.1f µs per request (vs. the same without them)\n",
         k, ratio[k], target[k], api[k], bare[k], (ns[k] - quiet[k]) / 1000
     }
   }' var/bench-go.txt | tee -a "$out"
