@@ -140,6 +140,7 @@ type Service struct {
 	dummy  string        // a hash checked for unknown users, so timing does not tell
 	checks chan struct{} // a slot per password check that may run
 	ended  *revocations  // users whose sessions ended lately, kept in memory
+	seen   *verified     // access tokens already checked, until they expire
 }
 
 // New returns a Service. key signs access tokens (derive it for
@@ -156,7 +157,7 @@ func New(store Store, key []byte, policy Policy, now func() time.Time, newID fun
 		policy.Checks = DefaultChecks()
 	}
 	return &Service{store: store, tokens: tokens{key: key, now: now}, policy: policy, now: now, newID: newID, dummy: dummy,
-		checks: make(chan struct{}, policy.Checks), ended: newRevocations()}, nil
+		checks: make(chan struct{}, policy.Checks), ended: newRevocations(), seen: newVerified(maxVerified)}, nil
 }
 
 // AcceptPrevious lets the access-token keys of a rotation's previous
@@ -180,9 +181,15 @@ type Session struct {
 // (disabled, new password, role or centre) is refused from the memory that
 // UpdateUser and WatchRevocations keep.
 func (s *Service) Authenticate(raw string) (postal.Principal, error) {
-	p, rv, err := s.tokens.verify(raw)
-	if err != nil {
-		return postal.Principal{}, err
+	now := s.now()
+	p, rv, ok := s.seen.get(raw, now)
+	if !ok {
+		var exp time.Time
+		var err error
+		if p, rv, exp, err = s.tokens.verify(raw); err != nil {
+			return postal.Principal{}, err
+		}
+		s.seen.put(raw, p, rv, exp, now)
 	}
 	if s.ended.refuses(p.UserID, rv) {
 		return postal.Principal{}, postal.Errorf(postal.CodeUnauthenticated, "session ended: sign in again")

@@ -302,3 +302,32 @@ func TestPasswordHash(t *testing.T) {
 		}
 	}
 }
+
+// TestRememberedTokens checks a token once and then from memory: a token
+// altered by one character is still checked and refused, a remembered one
+// expires when it says, and one issued before its user's sessions ended is
+// refused though remembered.
+func TestRememberedTokens(t *testing.T) {
+	f := newFixture(t, testkit.DB(t))
+	ctx := context.Background()
+	s, err := f.svc.Login(ctx, "asha", "correct horse", "10.0.0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := f.svc.Authenticate(s.AccessToken); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw := []byte(s.AccessToken)
+	raw[len(raw)-2] ^= 1
+	_, err = f.svc.Authenticate(string(raw))
+	wantCode(t, err, postal.CodeUnauthenticated)
+	f.clock.Advance(auth.AccessTTL - time.Second)
+	if _, err := f.svc.Authenticate(s.AccessToken); err != nil {
+		t.Fatalf("a second before expiry: %v", err)
+	}
+	f.clock.Advance(time.Second)
+	_, err = f.svc.Authenticate(s.AccessToken)
+	wantCode(t, err, postal.CodeUnauthenticated)
+}

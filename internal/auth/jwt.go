@@ -98,9 +98,9 @@ func (t tokens) issue(u User) (string, time.Time, error) {
 
 // verify checks the token's algorithm (HS256 and nothing else, so neither
 // "none" nor a public-key confusion gets in), signature, issuer, audience,
-// expiry, issue time and type, and returns its principal and the user's
-// sessions-ended time it was issued under.
-func (t tokens) verify(raw string) (postal.Principal, int64, error) {
+// expiry, issue time and type, and returns its principal, the user's
+// sessions-ended time it was issued under and its expiry.
+func (t tokens) verify(raw string) (postal.Principal, int64, time.Time, error) {
 	var c accessClaims
 	_, err := jwt.ParseWithClaims(raw, &c, t.verificationKey,
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -115,11 +115,11 @@ func (t tokens) verify(raw string) (postal.Principal, int64, error) {
 		if errors.Is(err, jwt.ErrTokenExpired) {
 			msg = "access token expired"
 		}
-		return postal.Principal{}, 0, postal.Wrap(err, postal.CodeUnauthenticated, msg)
+		return postal.Principal{}, 0, time.Time{}, postal.Wrap(err, postal.CodeUnauthenticated, msg)
 	}
 	p := postal.Principal{UserID: c.Subject, Username: c.Username, Role: postal.Role(c.Role), DCID: c.DCID}
 	if c.Type != tokenType || p.UserID == "" || !p.Role.Valid() || (p.Role != postal.RoleAdmin && p.DCID == "") {
-		return postal.Principal{}, 0, postal.Errorf(postal.CodeUnauthenticated, "invalid access token")
+		return postal.Principal{}, 0, time.Time{}, postal.Errorf(postal.CodeUnauthenticated, "invalid access token")
 	}
-	return p, c.Revoked, nil
+	return p, c.Revoked, c.ExpiresAt.Time, nil
 }

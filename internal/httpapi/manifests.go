@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -67,36 +68,79 @@ func (a *api) amendManifest(c echo.Context) error {
 	return c.JSON(http.StatusOK, s)
 }
 
-// getManifest serves the stored manifest as it is, with its strong ETag; a
-// phone that already has this version gets 304 and no body.
+// getManifest serves the stored manifest as it is, plain or as stored
+// gzipped (nothing is compressed per request), each representation with its
+// own strong ETag; a phone that already has this version gets 304 and no
+// body.
 func (a *api) getManifest(c echo.Context) error {
-	read := a.manifests.Get
-	inm := c.Request().Header.Get("If-None-Match")
-	if inm != "" {
-		read = a.manifests.Head
-	}
-	r, err := read(c.Request().Context(), principal(c), c.Param("id"))
+	req := c.Request()
+	inm := req.Header.Get("If-None-Match")
+	f, err := a.manifests.Fetch(req.Context(), principal(c), c.Param("id"), etagHint(inm))
 	if err != nil {
 		return err
 	}
-	if inm != "" && !matches(inm, r.ETag) { // changed: now fetch the body
-		if r, err = a.manifests.Get(c.Request().Context(), principal(c), c.Param("id")); err != nil {
-			return err
-		}
-	}
+	gz := acceptsGzip(req.Header.Get("Accept-Encoding"))
 	h := c.Response().Header()
-	etag := r.ETag
-	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+	etag := f.ETag
+	if gz {
 		// A gzipped body is another representation: its strong ETag differs.
-		etag = strings.TrimSuffix(r.ETag, `"`) + `-gzip"`
+		etag = strings.TrimSuffix(f.ETag, `"`) + `-gzip"`
 	}
-	h.Set("ETag", etag)
-	h.Set("Cache-Control", "private, no-cache")
-	h.Set("Vary", "Accept-Encoding")
-	if inm != "" && matches(inm, r.ETag) {
+	h["Etag"] = []string{etag}
+	h["Cache-Control"] = privateNoCache
+	h["Vary"] = varyEncoding
+	if inm != "" && matches(inm, f.ETag) {
 		return c.NoContent(http.StatusNotModified)
 	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, r.Body)
+	body := f.Body
+	if gz {
+		body = f.Gzip
+		h["Content-Encoding"] = gzipEncoding
+	}
+	h["Content-Type"] = jsonType
+	h["Content-Length"] = []string{strconv.Itoa(len(body))}
+	c.Response().WriteHeader(http.StatusOK)
+	_, err = c.Response().Write(body)
+	return err
+}
+
+// The manifest's constant header values, made once (slices of one: an Add
+// copies rather than writes into them).
+var (
+	privateNoCache = []string{"private, no-cache"}
+	varyEncoding   = []string{"Accept-Encoding"}
+	gzipEncoding   = []string{codingGzip}
+	jsonType       = []string{echo.MIMEApplicationJSON}
+)
+
+// etagHint is the manifest ETag an If-None-Match header names first, in
+// either encoding, for Fetch to skip reading a body the phone has; the
+// answer is decided by matches.
+func etagHint(header string) string {
+	t, _, _ := strings.Cut(header, ",")
+	t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+	if strings.HasSuffix(t, `-gzip"`) {
+		return strings.TrimSuffix(t, `-gzip"`) + `"`
+	}
+	return t
+}
+
+// acceptsGzip reports whether an Accept-Encoding header takes gzip (q > 0,
+// by name or by "*").
+func acceptsGzip(header string) bool {
+	if header == "" {
+		return false
+	}
+	if !strings.Contains(header, ";") { // no q-values: named is accepted
+		for t := range strings.SplitSeq(header, ",") {
+			switch strings.ToLower(strings.TrimSpace(t)) {
+			case codingGzip, "x-gzip", "*":
+				return true
+			}
+		}
+		return false
+	}
+	return acceptable(header)(codingGzip) > 0
 }
 
 // matches reports whether an If-None-Match header names the manifest's

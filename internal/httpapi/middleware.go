@@ -24,12 +24,23 @@ import (
 // when it is short and plain, so a phone's retries can be followed.
 const requestIDHeader = "X-Request-Id"
 
-// logger returns the request's logger, which carries its request id.
+// logger returns the request's logger, which carries its request id and
+// its signed-in user. It is made on first use: most requests log nothing
+// but the access line, which finish writes without it.
 func logger(c echo.Context) *slog.Logger {
 	if l, ok := c.Get("logger").(*slog.Logger); ok {
 		return l
 	}
-	return slog.Default()
+	base, ok := c.Get("log").(*slog.Logger)
+	if !ok {
+		return slog.Default()
+	}
+	l := base.With("request_id", requestID(c))
+	if p, ok := postal.PrincipalFrom(c.Request().Context()); ok {
+		l = l.With("user", p.Username)
+	}
+	c.Set("logger", l)
+	return l
 }
 
 func requestID(c echo.Context) string {
@@ -65,9 +76,8 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			id = newRequestID()
 		}
 		c.Response().Header().Set(requestIDHeader, id)
-		l := a.log.With("request_id", id)
 		c.Set("request_id", id)
-		c.Set("logger", l)
+		c.Set("log", a.log)
 		var span trace.Span
 		if a.tracer != nil {
 			span = a.startSpan(c, id)
@@ -79,7 +89,7 @@ func (a *api) observe(next echo.HandlerFunc) echo.HandlerFunc {
 			if err != nil {
 				c.Error(err)
 			}
-			a.finish(c, l, start)
+			a.finish(c, id, start)
 			if span != nil {
 				endSpan(c, span)
 			}
@@ -116,8 +126,11 @@ func endSpan(c echo.Context, span trace.Span) {
 	span.End()
 }
 
-// finish writes the access log line and the metrics of one request.
-func (a *api) finish(c echo.Context, l *slog.Logger, start time.Time) {
+// finish writes the access log line and the metrics of one request: the
+// line goes straight to the server's logger with the request id as its
+// first attribute (no per-request logger is made for it), and only when
+// its level is enabled.
+func (a *api) finish(c echo.Context, id string, start time.Time) {
 	elapsed := a.now().Sub(start)
 	status := c.Response().Status
 	route := c.Path()
@@ -125,14 +138,9 @@ func (a *api) finish(c echo.Context, l *slog.Logger, start time.Time) {
 		route = "unmatched"
 	}
 	req := c.Request()
-	labels := prometheus.Labels{"method": req.Method, "route": route, "status": strconv.Itoa(status)}
-	a.metrics.requests.With(labels).Inc()
-	a.metrics.latency.With(labels).Observe(elapsed.Seconds())
-	attrs := []any{"method", req.Method, "route", route, "path", req.URL.Path, "status", status,
-		"duration_ms", float64(elapsed.Microseconds()) / 1000, "bytes", c.Response().Size, "remote", c.RealIP()}
-	if p, ok := postal.PrincipalFrom(req.Context()); ok {
-		attrs = append(attrs, "user", p.Username)
-	}
+	code := strconv.Itoa(status)
+	a.metrics.requests.WithLabelValues(req.Method, route, code).Inc()
+	a.metrics.latency.WithLabelValues(req.Method, route, code).Observe(elapsed.Seconds())
 	level := slog.LevelInfo
 	if status >= 500 {
 		level = slog.LevelError
@@ -140,7 +148,19 @@ func (a *api) finish(c echo.Context, l *slog.Logger, start time.Time) {
 	if strings.HasPrefix(route, "/healthz") || route == "/metrics" {
 		level = slog.LevelDebug
 	}
-	l.Log(req.Context(), level, "request", attrs...)
+	ctx := req.Context()
+	if !a.log.Enabled(ctx, level) {
+		return
+	}
+	attrs := make([]slog.Attr, 0, 10)
+	attrs = append(attrs, slog.String("request_id", id), slog.String("method", req.Method), slog.String("route", route),
+		slog.String("path", req.URL.Path), slog.Int("status", status),
+		slog.Float64("duration_ms", float64(elapsed.Microseconds())/1000), slog.Int64("bytes", c.Response().Size),
+		slog.String("remote", c.RealIP()))
+	if p, ok := postal.PrincipalFrom(ctx); ok {
+		attrs = append(attrs, slog.String("user", p.Username))
+	}
+	a.log.LogAttrs(ctx, level, "request", attrs...)
 }
 
 // metrics are the HTTP metrics, registered on the server's own registry.
@@ -185,7 +205,11 @@ func (a *api) staff(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.SetRequest(c.Request().WithContext(postal.WithPrincipal(c.Request().Context(), p)))
-		c.Set("logger", logger(c).With("user", p.Username))
+		// logger(c), made when a handler asks for it, names the user; one
+		// made before now gets the user added.
+		if l, ok := c.Get("logger").(*slog.Logger); ok {
+			c.Set("logger", l.With("user", p.Username))
+		}
 		if err := sorterMay(c, p); err != nil {
 			return err
 		}
@@ -222,12 +246,24 @@ const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 
 // answers it. The referrer is never sent: the slot page carries its token in
 // the path, and nothing else needs it.
 func setSecurityHeaders(h http.Header) {
-	h.Set("Content-Security-Policy", contentSecurityPolicy)
-	h.Set("X-Content-Type-Options", "nosniff")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("X-Frame-Options", "DENY")
-	h.Set("Permissions-Policy", "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()")
-	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	for _, kv := range securityHeaders {
+		h[kv.key] = kv.value
+	}
+}
+
+// securityHeaders are setSecurityHeaders' headers, their names in
+// canonical form, their values made once and shared by every response
+// (each a slice of one, so an Add copies it rather than writing into it).
+var securityHeaders = []struct {
+	key   string
+	value []string
+}{
+	{"Content-Security-Policy", []string{contentSecurityPolicy}},
+	{"X-Content-Type-Options", []string{"nosniff"}},
+	{"Referrer-Policy", []string{"no-referrer"}},
+	{"X-Frame-Options", []string{"DENY"}},
+	{"Permissions-Policy", []string{"camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"}},
+	{"Cross-Origin-Opener-Policy", []string{"same-origin"}},
 }
 
 // secure sets the security headers before anything answers.

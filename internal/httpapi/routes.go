@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 
 	"dakiya/internal/postal"
 )
@@ -70,7 +69,7 @@ func (a *api) routes(e *echo.Echo) {
 	s.POST("/dcs/:dc/manifests", a.buildManifests)
 	s.GET("/dcs/:dc/manifests", a.listManifests)
 	s.GET("/me/manifests", a.myManifests)
-	s.GET("/manifests/:id", a.getManifest, middleware.GzipWithConfig(middleware.GzipConfig{MinLength: 1024}))
+	s.GET("/manifests/:id", a.getManifest)
 	s.POST("/manifests/:id/dispatch", a.dispatchManifest)
 	s.POST("/manifests/:id/amend", a.amendManifest)
 

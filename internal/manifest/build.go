@@ -29,7 +29,14 @@ type Options struct {
 	OTPRequired func(a article.Article) bool
 	// Codes issues the codes at dispatch; nil issues none.
 	Codes *otp.Issuer
+	// CacheBytes bounds the manifest bodies a replica keeps in memory for
+	// phones' fetches; 0 is DefaultCacheBytes, negative keeps none.
+	CacheBytes int
 }
+
+// DefaultCacheBytes is the default bound of the fetch cache: some 900
+// manifests of 200 stops, plain and gzipped.
+const DefaultCacheBytes = 64 << 20
 
 // DefaultOTPRequired is DESIGN.md's default: Speed Post, parcels and every
 // cash-on-delivery article.
@@ -52,10 +59,11 @@ func OTPRequiredFor(list []string) func(a article.Article) bool {
 
 // Service builds and serves manifests.
 type Service struct {
-	store Store
-	now   func() time.Time
-	newID func() string
-	opt   Options
+	store  Store
+	now    func() time.Time
+	newID  func() string
+	opt    Options
+	bodies *bodyCache // what Fetch has served, by manifest id
 }
 
 // New returns a Service.
@@ -66,7 +74,10 @@ func New(store Store, now func() time.Time, newID func() string, opt Options) *S
 	if opt.OTPRequired == nil {
 		opt.OTPRequired = DefaultOTPRequired
 	}
-	return &Service{store: store, now: now, newID: newID, opt: opt}
+	if opt.CacheBytes == 0 {
+		opt.CacheBytes = DefaultCacheBytes
+	}
+	return &Service{store: store, now: now, newID: newID, opt: opt, bodies: newBodyCache(opt.CacheBytes)}
 }
 
 // Unassigned is an article a build could not put on a manifest, and why.
@@ -344,17 +355,21 @@ func booked(arts []article.Article) int {
 	return n
 }
 
-// render turns a manifest into the stored form with its ETag.
+// render turns a manifest into the stored form: its JSON, that JSON
+// gzipped (once here, never per request) and its ETag.
 func render(m Manifest, booked, capacity int, at time.Time) (Record, error) {
 	m.Load = Load{Letters: float64(booked) / 100, Capacity: float64(capacity) / 100, Over: booked > capacity}
 	body, err := json.Marshal(m)
 	if err != nil {
 		return Record{}, fmt.Errorf("manifest: render: %w", err)
 	}
-	sum := sha256.Sum256(body)
+	gz, err := Compress(body)
+	if err != nil {
+		return Record{}, err
+	}
 	r := Record{At: at, Window: m.Window, Summary: Summary{ID: m.ID, Version: m.Version, DCID: m.DCID, BeatID: m.BeatID, PostmanID: m.PostmanID,
 		Date: m.Date, Slot: m.Slot, Status: m.Status, Stops: len(m.Stops), DistanceM: m.DistanceM, Load: m.Load},
-		Booked: booked, Capacity: capacity, Body: body, ETag: `"` + hex.EncodeToString(sum[:16]) + `"`}
+		Booked: booked, Capacity: capacity, Body: body, Gzip: gz, ETag: ETagOf(body)}
 	r.Articles, r.StopSeqs = articleIDs(m)
 	r.Summary.Articles = len(r.Articles)
 	return r, nil

@@ -108,13 +108,14 @@ type Summary struct {
 	Load      Load        `json:"load"`
 }
 
-// Record is a stored manifest: its summary, the exact JSON the phone gets
-// and that JSON's strong ETag.
+// Record is a stored manifest: its summary, the exact JSON the phone gets,
+// that JSON gzipped and its strong ETag.
 type Record struct {
 	Summary
 	Booked   int // hundredths of a letter
 	Capacity int
 	Body     []byte
+	Gzip     []byte // Body gzipped; nil in a row stored before it was kept (read back by Manifest: not filled)
 	ETag     string
 	Articles []string  // ids, in route order (derived from Body)
 	StopSeqs []int     // the stop of each of Articles, by its seq
@@ -147,8 +148,13 @@ type Store interface {
 	// DraftOf returns the id of the draft an article is on, or "".
 	DraftOf(ctx context.Context, articleID string) (string, error)
 	Manifest(ctx context.Context, id string) (Record, error)
-	// ManifestHead is Manifest without the body.
-	ManifestHead(ctx context.Context, id string) (Record, error)
+	// ManifestServed reads what a phone's fetch needs with one statement
+	// by primary key: who may see the manifest, its ETag, and its bodies
+	// unless that ETag is known (then Body and Gzip are nil).
+	ManifestServed(ctx context.Context, id, known string) (Served, error)
+	// SaveManifestGzip stores the gzipped body of a row written before it
+	// was kept, if the row is still at etag and has none.
+	SaveManifestGzip(ctx context.Context, id, etag string, gz []byte) error
 	Manifests(ctx context.Context, f Filter) ([]Summary, error)
 	// SaveDraft inserts a draft or replaces one that is still a draft at
 	// version r.Version-1 (a conflict otherwise).

@@ -13,12 +13,6 @@ func (s *Service) Get(ctx context.Context, p postal.Principal, id string) (Recor
 	return s.get(ctx, p, id, s.store.Manifest)
 }
 
-// Head is Get without the body: enough to answer a phone that already has
-// the current version.
-func (s *Service) Head(ctx context.Context, p postal.Principal, id string) (Record, error) {
-	return s.get(ctx, p, id, s.store.ManifestHead)
-}
-
 func (s *Service) get(ctx context.Context, p postal.Principal, id string, read func(context.Context, string) (Record, error)) (Record, error) {
 	r, err := read(ctx, id)
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -35,6 +36,15 @@ type DB struct {
 	sql     *sql.DB
 	dialect Dialect
 	stmts   *atomic.Int64 // statements sent through runners, for SQLCount
+	hot     *hotStmts     // statements prepared once, for the hottest reads
+}
+
+// hotStmts are statements prepared once per DB: database/sql prepares
+// them again on each connection that needs them, once, so a read that runs
+// on every request is not parsed on every request.
+type hotStmts struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
 }
 
 // Open connects to dsn: "sqlite:PATH" (the file and its folder are created)
@@ -76,8 +86,12 @@ func openSQLite(path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open sqlite: %w", err)
 	}
+	// As many idle connections as open ones: a connection closed for
+	// want of an idle slot costs the next request a new one, which
+	// applies the pragmas and reads the schema again.
 	sdb.SetMaxOpenConns(8)
-	return &DB{sql: sdb, dialect: SQLite, stmts: new(atomic.Int64)}, nil
+	sdb.SetMaxIdleConns(8)
+	return &DB{sql: sdb, dialect: SQLite, stmts: new(atomic.Int64), hot: &hotStmts{m: map[string]*sql.Stmt{}}}, nil
 }
 
 func openPostgres(dsn string) (*DB, error) {
@@ -88,14 +102,41 @@ func openPostgres(dsn string) (*DB, error) {
 	sdb.SetMaxOpenConns(20)
 	sdb.SetMaxIdleConns(20)
 	sdb.SetConnMaxIdleTime(5 * time.Minute)
-	return &DB{sql: sdb, dialect: Postgres, stmts: new(atomic.Int64)}, nil
+	return &DB{sql: sdb, dialect: Postgres, stmts: new(atomic.Int64), hot: &hotStmts{m: map[string]*sql.Stmt{}}}, nil
 }
 
 // Dialect tells which database this is.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	db.hot.mu.Lock()
+	for q, st := range db.hot.m {
+		st.Close()
+		delete(db.hot.m, q)
+	}
+	db.hot.mu.Unlock()
+	return db.sql.Close()
+}
+
+// queryRowHot is queryRow through a statement prepared once per DB, for a
+// read that runs on every request; should preparing fail, the query runs
+// as any other does.
+func (db *DB) queryRowHot(ctx context.Context, query string, args ...any) *sql.Row {
+	db.hot.mu.Lock()
+	st := db.hot.m[query]
+	if st == nil {
+		var err error
+		if st, err = db.sql.PrepareContext(ctx, rebind(db.dialect, query)); err != nil {
+			db.hot.mu.Unlock()
+			return db.run().queryRow(ctx, query, args...)
+		}
+		db.hot.m[query] = st
+	}
+	db.hot.mu.Unlock()
+	db.stmts.Add(1)
+	return st.QueryRowContext(ctx, args...)
+}
 
 // Ping checks that the database answers; a failure is CodeUnavailable.
 func (db *DB) Ping(ctx context.Context) error {

@@ -26,10 +26,10 @@ func (db *DB) SaveDraft(ctx context.Context, r manifest.Record) error {
 }
 
 func insertManifest(ctx context.Context, x runner, r manifest.Record) error {
-	_, err := x.exec(ctx, `INSERT INTO manifests (`+manifestColumns+`, body, etag, created_at, updated_at, window_start, window_end)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := x.exec(ctx, `INSERT INTO manifests (`+manifestColumns+`, body, body_gzip, etag, created_at, updated_at, window_start, window_end)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.DCID, r.BeatID, r.PostmanID, r.Date, string(r.Slot), r.Version, r.Status, r.DistanceM,
-		r.Summary.Stops, r.Summary.Articles, r.Booked, r.Capacity, string(r.Body), r.ETag, ms(r.At), ms(r.At),
+		r.Summary.Stops, r.Summary.Articles, r.Booked, r.Capacity, string(r.Body), blob(r.Gzip), r.ETag, ms(r.At), ms(r.At),
 		ms(r.Window.Start), ms(r.Window.End))
 	if postal.IsCode(classify("", err), postal.CodeConflict) {
 		return postal.Errorf(postal.CodeConflict, "another build made this manifest meanwhile; build again")
@@ -40,8 +40,8 @@ func insertManifest(ctx context.Context, x runner, r manifest.Record) error {
 // updateManifest replaces version r.Version-1 of a manifest in status from.
 func updateManifest(ctx context.Context, x runner, r manifest.Record, from string) error {
 	res, err := x.exec(ctx, `UPDATE manifests SET version = ?, status = ?, distance_m = ?, stops = ?, articles = ?,
-		booked = ?, body = ?, etag = ?, updated_at = ? WHERE id = ? AND version = ? AND status = ?`,
-		r.Version, r.Status, r.DistanceM, r.Summary.Stops, r.Summary.Articles, r.Booked, string(r.Body), r.ETag,
+		booked = ?, body = ?, body_gzip = ?, etag = ?, updated_at = ? WHERE id = ? AND version = ? AND status = ?`,
+		r.Version, r.Status, r.DistanceM, r.Summary.Stops, r.Summary.Articles, r.Booked, string(r.Body), blob(r.Gzip), r.ETag,
 		ms(r.At), r.ID, r.Version-1, from)
 	if err != nil {
 		return classify("update manifest", err)
@@ -50,6 +50,14 @@ func updateManifest(ctx context.Context, x runner, r manifest.Record, from strin
 		return postal.Errorf(postal.CodeConflict, "the manifest changed meanwhile; reload and try again")
 	}
 	return nil
+}
+
+// blob is b for a BLOB or BYTEA column, NULL when empty.
+func blob(b []byte) any {
+	if len(b) == 0 {
+		return nil
+	}
+	return b
 }
 
 func replaceManifestArticles(ctx context.Context, x runner, r manifest.Record) error {
@@ -69,8 +77,8 @@ func replaceManifestArticles(ctx context.Context, x runner, r manifest.Record) e
 // articles' messages).
 func (db *DB) Dispatch(ctx context.Context, r manifest.Record, ev article.Event, codes []otp.Issued) error {
 	return db.inTx(ctx, "dispatch", func(x runner) error {
-		res, err := x.exec(ctx, `UPDATE manifests SET status = ?, body = ?, etag = ?, dispatched_at = ?, updated_at = ?
-			WHERE id = ? AND status = ?`, r.Status, string(r.Body), r.ETag, ms(ev.At), ms(ev.At), r.ID, manifest.StatusDraft)
+		res, err := x.exec(ctx, `UPDATE manifests SET status = ?, body = ?, body_gzip = ?, etag = ?, dispatched_at = ?, updated_at = ?
+			WHERE id = ? AND status = ?`, r.Status, string(r.Body), blob(r.Gzip), r.ETag, ms(ev.At), ms(ev.At), r.ID, manifest.StatusDraft)
 		if err != nil {
 			return classify("dispatch", err)
 		}

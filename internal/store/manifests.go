@@ -115,16 +115,25 @@ func (db *DB) DraftOf(ctx context.Context, articleID string) (string, error) {
 	return id, classify("draft of", err)
 }
 
-// ManifestHead returns a manifest's summary and ETag without its body, for
-// a phone's repeat fetch that is answered 304.
-func (db *DB) ManifestHead(ctx context.Context, id string) (manifest.Record, error) {
-	var etag string
-	r, err := scanSummary(db.run().queryRow(ctx, "SELECT "+manifestColumns+", etag FROM manifests WHERE id = ?", id), &etag)
+// ManifestServed reads what a phone's fetch needs in one statement by
+// primary key; the bodies come back only when the row's ETag is not known
+// (nil otherwise, and Gzip nil too in a row written before it was kept).
+func (db *DB) ManifestServed(ctx context.Context, id, known string) (manifest.Served, error) {
+	var s manifest.Served
+	err := db.queryRowHot(ctx, `SELECT dc_id, postman_id, status, etag, CASE WHEN etag = ? THEN NULL ELSE body END,
+		CASE WHEN etag = ? THEN NULL ELSE body_gzip END FROM manifests WHERE id = ?`, known, known, id).
+		Scan(&s.DCID, &s.PostmanID, &s.Status, &s.ETag, &s.Body, &s.Gzip)
 	if errors.Is(err, sql.ErrNoRows) {
-		return manifest.Record{}, notFound("manifest")
+		return manifest.Served{}, notFound("manifest")
 	}
-	r.ETag = etag
-	return r, classify("manifest head", err)
+	return s, classify("manifest served", err)
+}
+
+// SaveManifestGzip stores the gzipped body of a row written before it was
+// kept, if the row is still at etag and has none.
+func (db *DB) SaveManifestGzip(ctx context.Context, id, etag string, gz []byte) error {
+	_, err := db.run().exec(ctx, `UPDATE manifests SET body_gzip = ? WHERE id = ? AND etag = ? AND body_gzip IS NULL`, gz, id, etag)
+	return classify("save manifest gzip", err)
 }
 
 // OTPChecks returns the code group and check value of every article on a

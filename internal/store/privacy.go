@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"dakiya/internal/manifest"
 	"dakiya/internal/postal"
 	"dakiya/internal/privacy"
 )
@@ -174,18 +175,19 @@ func eraseCodes(ctx context.Context, r runner, in string, args []any) error {
 // eraseManifestStops erases the recipient of each stop, in the stored
 // manifests that carried the articles, whose every article is erased (a
 // stop with an article still in progress keeps its recipient: a postman
-// may still need it). The manifest's ETag stays: a phone's cached copy is
-// its own.
+// may still need it). The new body gets its own ETag, as every version
+// does: a replica's cache of manifest bodies is keyed by it, so none serves
+// the erased recipient again.
 func eraseManifestStops(ctx context.Context, r runner, in string, args []any) error {
 	rows, err := r.query(ctx, `SELECT id, body FROM manifests WHERE id IN
 		(SELECT manifest_id FROM manifest_articles WHERE article_id IN (`+in+`))`, args...)
 	if err != nil {
 		return classify("erase manifest stops", err)
 	}
-	type manifest struct{ id, body string }
-	var list []manifest
+	type stored struct{ id, body string }
+	var list []stored
 	for rows.Next() {
-		var m manifest
+		var m stored
 		if err := rows.Scan(&m.id, &m.body); err != nil {
 			rows.Close()
 			return classify("erase manifest stops", err)
@@ -246,7 +248,10 @@ func eraseManifestStops(ctx context.Context, r runner, in string, args []any) er
 		if err != nil {
 			return fmt.Errorf("erase manifest stops: %w", err)
 		}
-		if _, err := r.exec(ctx, `UPDATE manifests SET body = ? WHERE id = ?`, string(b), m.id); err != nil {
+		// The body changes, so its ETag does (phones and replicas' caches
+		// drop the old one) and its gzip goes, made again on the next fetch.
+		if _, err := r.exec(ctx, `UPDATE manifests SET body = ?, body_gzip = NULL, etag = ? WHERE id = ?`,
+			string(b), manifest.ETagOf(b), m.id); err != nil {
 			return classify("erase manifest stops", err)
 		}
 	}
