@@ -44,38 +44,61 @@ func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 }
 
 // outcomeEvents moves the article from r.From to its last event's status
-// (custody was ended with the assignment), reading its partner and last
-// event number in the same statement, and inserts the events in one
-// statement; then what they owe a partner: its events' messages and, for
-// a delivery that collected money, cod.collected after the delivered
-// event.
+// (custody was ended with the assignment), reading its partner in the same
+// statement, and inserts the events in one statement that numbers them
+// after the article's last; then what they owe a partner: its events'
+// messages and, for a delivery that collected money, cod.collected after
+// the delivered event.
 func outcomeEvents(ctx context.Context, x runner, r delivery.Record) error {
 	if len(r.Events) == 0 {
 		return nil
 	}
 	id, last := r.Delivery.ArticleID, r.Events[len(r.Events)-1]
 	var partnerID *string
-	var seq int
-	err := x.queryRow(ctx, `UPDATE articles SET status = ?, updated_at = ? WHERE id = ? AND status = ?
-		RETURNING partner_id, (SELECT COALESCE(MAX(seq), 0) FROM article_events WHERE article_id = ?)`,
-		string(last.Status), ms(last.At), id, string(r.From), id).Scan(&partnerID, &seq)
+	err := x.queryRow(ctx, "UPDATE articles SET status = ?, updated_at = ? WHERE id = ? AND status = ? RETURNING partner_id",
+		string(last.Status), ms(last.At), id, string(r.From)).Scan(&partnerID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return postal.Errorf(postal.CodeConflict, "the article changed meanwhile; reload and try again")
 	}
 	if err != nil {
 		return classify("move article", err)
 	}
+	// The next seqs are read by the insert itself, a statement begun after
+	// the move holds the article's row, so it sees every event committed
+	// before (on PostgreSQL a statement that waited for the row keeps its
+	// older snapshot; the insert is a new one).
 	events := slices.Clone(r.Events)
-	vals := make([][]any, len(events))
-	for i := range events {
-		e := &events[i]
-		seq++
-		e.Seq = seq
-		vals[i] = []any{id, e.Seq, string(e.Event), string(e.Status), ms(e.At), e.Place, e.ReasonCode, e.ActorID, e.Note}
+	rows := make([]string, len(events))
+	args := []any{id}
+	for i, e := range events {
+		rows[i] = "(" + strconv.Itoa(i+1) + ", ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?)"
+		args = append(args, string(e.Event), string(e.Status), ms(e.At), e.Place, e.ReasonCode, e.ActorID, e.Note)
 	}
-	if err := insertRows(ctx, x, "insert events", `INSERT INTO article_events
-		(article_id, seq, event, status, at, place, reason_code, actor_id, note)`, 9, vals, ""); err != nil {
-		return err
+	res, err := x.query(ctx, `INSERT INTO article_events (article_id, seq, event, status, at, place, reason_code, actor_id, note)
+		SELECT ?, b.n + v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8
+		FROM (VALUES `+strings.Join(rows, ", ")+`) v
+		CROSS JOIN (SELECT COALESCE(MAX(seq), 0) AS n FROM article_events WHERE article_id = ?) b
+		RETURNING seq`, append(args, id)...)
+	if err != nil {
+		return classify("insert events", err)
+	}
+	first := 0
+	for res.Next() {
+		var seq int
+		if err := res.Scan(&seq); err != nil {
+			res.Close()
+			return classify("insert events", err)
+		}
+		if first == 0 || seq < first {
+			first = seq
+		}
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return classify("insert events", err)
+	}
+	for i := range events {
+		events[i].Seq = first + i
 	}
 	for _, e := range events {
 		if err := countArrival(ctx, x, id, e); err != nil {
