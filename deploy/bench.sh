@@ -129,9 +129,26 @@ awk '
 say ""
 say "### Outcome submissions through the API (one per article, new Idempotency-Key each)"
 say ""
-go test -count=1 -run '^$' -bench 'BenchmarkOutcome' -benchtime 300x ./internal/httpapi | tee var/bench-outcome.txt | grep -E '^Benchmark' || true
+go test -count=1 -run '^$' -bench 'BenchmarkOutcome$' -benchtime 300x ./internal/httpapi | tee var/bench-outcome.txt | grep -E '^Benchmark' || true
 awk '/^BenchmarkOutcome\// { n=$1; sub(/^BenchmarkOutcome\//, "", n); sub(/-[0-9]+$/, "", n); printf "| %s | %.0f outcomes/s | %.1f ms each |\n", n, 1e9/$3, $3/1e6 }' var/bench-outcome.txt |
   { echo "| database | throughput | latency |"; echo "|---|---|---|"; cat; } | tee -a "$out"
+
+say ""
+say "### Outcomes from 32 phones at once (each postman a beat and a dispatched manifest of their own, 30 outcomes each)"
+say ""
+# BenchmarkOutcomePhones: 32 goroutines, each a phone with its own token
+# and articles, POST their outcomes over loopback; latency per request, CPU
+# of this process (server, SQLite and the clients) plus, on PostgreSQL, of
+# the backends serving the test's database (pg_stat_activity pids, /proc).
+go test -count=1 -run '^$' -bench 'BenchmarkOutcomePhones' -benchtime 1x ./internal/httpapi | tee var/bench-outcome-phones.txt | grep -E '^Benchmark' || true
+awk '/^BenchmarkOutcomePhones\// {
+    n=$1; sub(/^BenchmarkOutcomePhones\//, "", n); sub(/-[0-9]+$/, "", n)
+    for (i = 3; i < NF; i++) v[$(i+1)] = $i
+    db = (n == "postgres") ? "PostgreSQL" : "SQLite"
+    printf "outcomes 32 phones %s: %.0f/s (target ≥ 1500), p50 %.1f ms, p99 %.1f ms, CPU %.2f ms/outcome", db, v["outcomes/s"], v["p50-ms"], v["p99-ms"], v["cpu-ms/outcome"]
+    if (n == "postgres") printf " (target ≤ 1.0)"
+    printf "\n"
+  }' var/bench-outcome-phones.txt | tee -a "$out"
 
 say ""
 say "### 150 KB proof uploads: through the API vs. the object store's own PUT into the same S3 server"

@@ -140,12 +140,26 @@ type Record struct {
 	Completion idem.Completion
 }
 
+// Facts is what an outcome is judged on: the article's custody, the
+// article, its centre (without its beats), its code's state (nil when none
+// was issued) and how many failed attempts it has had so far.
+type Facts struct {
+	Holding        otp.Holding
+	Article        article.Article
+	DC             centre.DC
+	OTP            *otp.State
+	FailedAttempts int
+}
+
 // Store is what delivery needs from the database.
 type Store interface {
 	Holding(ctx context.Context, articleID string) (otp.Holding, error)
 	Article(ctx context.Context, id string) (article.Article, error)
 	DC(ctx context.Context, id string) (centre.DC, error)
 	FailedAttempts(ctx context.Context, articleID string) (int, error)
+	// OutcomeFacts reads in one query what an outcome is judged on; its
+	// error is CodeNotFound when the article does not exist.
+	OutcomeFacts(ctx context.Context, articleID string) (Facts, error)
 	// RecordOutcome writes r and ends its assignment, in one transaction:
 	// CodeAlreadyDone when the assignment has its outcome already,
 	// CodeNotFound when the article left it meanwhile.
@@ -170,7 +184,9 @@ type Filter struct {
 
 // Judge decides what an outcome's code means (otp.Service does).
 type Judge interface {
-	Judge(ctx context.Context, articleID, code string, idEvidence bool, capturedAt time.Time) (string, error)
+	// JudgeState judges code against the article's code state st, nil
+	// when no code was issued for it.
+	JudgeState(ctx context.Context, st *otp.State, code string, idEvidence bool, capturedAt time.Time) (string, error)
 }
 
 // Proofs checks the proofs an outcome names (proof.Service does). It

@@ -41,15 +41,12 @@ func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, r id
 	}
 	id, _ := postal.ParseS10(in.ArticleID) // valid: validate checked it
 	in.ArticleID = string(id)
-	h, err := s.custody(ctx, p, in.ArticleID)
+	f, err := s.store.OutcomeFacts(ctx, in.ArticleID)
+	h, err := s.custody(ctx, p, f.Holding, err)
 	if err != nil {
 		return Result{}, err
 	}
-	a, err := s.store.Article(ctx, in.ArticleID)
-	if err != nil {
-		return Result{}, err
-	}
-	rec, err := s.record(ctx, p, in, a, h, deviceTime)
+	rec, err := s.record(ctx, p, in, f, deviceTime)
 	if err != nil {
 		return Result{}, err
 	}
@@ -68,11 +65,10 @@ func (s *Service) Submit(ctx context.Context, p postal.Principal, in Input, r id
 	return res, nil
 }
 
-// custody returns the article's custody if p is its custodian now. To
-// anyone else it does not exist; to its custodian once the assignment has
-// its outcome, the answer is that outcome, final.
-func (s *Service) custody(ctx context.Context, p postal.Principal, articleID string) (otp.Holding, error) {
-	h, err := s.store.Holding(ctx, articleID)
+// custody returns the article's custody h (read with err) if p is its
+// custodian now. To anyone else it does not exist; to its custodian once
+// the assignment has its outcome, the answer is that outcome, final.
+func (s *Service) custody(ctx context.Context, p postal.Principal, h otp.Holding, err error) (otp.Holding, error) {
 	if err != nil && !postal.IsCode(err, postal.CodeNotFound) {
 		return otp.Holding{}, err
 	}
@@ -164,29 +160,26 @@ func validateParts(in Input) []postal.FieldError {
 }
 
 // record works out the outcome's flags, events and SMS.
-func (s *Service) record(ctx context.Context, p postal.Principal, in Input, a article.Article, h otp.Holding, deviceTime time.Time) (Record, error) {
+func (s *Service) record(ctx context.Context, p postal.Principal, in Input, f Facts, deviceTime time.Time) (Record, error) {
+	a, dc := f.Article, f.DC
 	d := Delivery{ID: s.newID(), ArticleID: a.ID, DCID: a.DCID, PostmanID: p.UserID, Outcome: in.Outcome,
 		ReasonCode: in.ReasonCode, OTPGiven: in.OTP != "", IDEvidence: in.IDEvidence, Location: in.Location,
 		CapturedAt: in.CapturedAt.UTC(), OpenedAt: utcPtr(in.OpenedAt), COD: in.COD, Review: "pending", ProofIDs: in.ProofIDs, CreatedAt: s.now()}
 	if d.ProofIDs == nil {
 		d.ProofIDs = []string{}
 	}
-	flags, err := s.flags(ctx, p, in, a, h.Since, deviceTime)
+	flags, err := s.flags(ctx, p, in, f, deviceTime)
 	if err != nil {
 		return Record{}, err
 	}
 	d.Flags = flags
-	dc, err := s.store.DC(ctx, a.DCID)
-	if err != nil {
-		return Record{}, err
-	}
 	rec := Record{Delivery: d, From: article.StatusOutForDelivery}
 	if in.Outcome == Delivered {
 		rec.ConsumeOTP = in.OTP != ""
 		rec.Events = []article.Event{s.event(article.EventDelivered, article.StatusDelivered, dc.Name, p, "")}
 		return rec, nil
 	}
-	return s.failed(ctx, rec, a, dc, p)
+	return s.failed(rec, a, dc, p, f.FailedAttempts), nil
 }
 
 func (s *Service) event(e article.EventName, st article.Status, place string, p postal.Principal, reason string) article.Event {
@@ -194,18 +187,19 @@ func (s *Service) event(e article.EventName, st article.Status, place string, p 
 }
 
 // flags checks the outcome against the article and the policy.
-func (s *Service) flags(ctx context.Context, p postal.Principal, in Input, a article.Article, since, deviceTime time.Time) ([]string, error) {
+func (s *Service) flags(ctx context.Context, p postal.Principal, in Input, f Facts, deviceTime time.Time) ([]string, error) {
+	a, since := f.Article, f.Holding.Since
 	var flags []string
 	kinds, err := s.proofKinds(ctx, p, in.ProofIDs, a.ID)
 	if err != nil {
 		return nil, err
 	}
 	if in.Outcome == Delivered {
-		f, err := s.deliveredFlags(ctx, in, a, kinds)
+		more, err := s.deliveredFlags(ctx, in, a, f.OTP, kinds)
 		if err != nil {
 			return nil, err
 		}
-		flags = append(flags, f...)
+		flags = append(flags, more...)
 	}
 	flags = append(flags, s.placeFlags(in, a)...)
 	if skewed(in.CapturedAt, since, deviceTime, s.now(), s.policy.MaxSkew) {
@@ -252,9 +246,9 @@ func (s *Service) proofKinds(ctx context.Context, p postal.Principal, ids []stri
 	return s.proofs.Kinds(ctx, p, ids, articleID)
 }
 
-func (s *Service) deliveredFlags(ctx context.Context, in Input, a article.Article, kinds []string) ([]string, error) {
+func (s *Service) deliveredFlags(ctx context.Context, in Input, a article.Article, st *otp.State, kinds []string) ([]string, error) {
 	var flags []string
-	code, err := s.judge.Judge(ctx, a.ID, in.OTP, in.IDEvidence != nil, in.CapturedAt)
+	code, err := s.judge.JudgeState(ctx, st, in.OTP, in.IDEvidence != nil, in.CapturedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -314,25 +308,21 @@ func metres(lat1, lon1, lat2, lon2 float64) float64 {
 }
 
 // failed adds a failed attempt's events: attempted, and returned to the
-// sender after the last allowed attempt or a refusal; otherwise the
-// recipient gets a link to choose a new slot.
-func (s *Service) failed(ctx context.Context, rec Record, a article.Article, dc centre.DC, p postal.Principal) (Record, error) {
-	n, err := s.store.FailedAttempts(ctx, a.ID)
-	if err != nil {
-		return Record{}, err
-	}
+// sender after the last allowed attempt (n failed ones came before) or a
+// refusal; otherwise the recipient gets a link to choose a new slot.
+func (s *Service) failed(rec Record, a article.Article, dc centre.DC, p postal.Principal, n int) Record {
 	reason := rec.Delivery.ReasonCode
 	rec.Events = []article.Event{s.event(article.EventDeliveryAttempted, article.StatusAttempted, dc.Name, p, reason)}
 	if n+1 >= s.policy.MaxAttempts || reason == "09" || reason == "18" {
 		rec.Events = append(rec.Events, s.event(article.EventReturnedToSender, article.StatusReturned, dc.Name, p, reason))
-		return rec, nil
+		return rec
 	}
 	if s.notice != nil {
 		text, _ := article.Reason(reason)
 		sms := s.notice(a, dc, text)
 		rec.SMS = &sms
 	}
-	return rec, nil
+	return rec
 }
 
 func sixDigits(s string) bool {

@@ -36,6 +36,14 @@ func (f *fakeStore) DC(_ context.Context, id string) (centre.DC, error) {
 	return centre.DC{ID: id, Name: "Koramangala DC"}, nil
 }
 func (f *fakeStore) FailedAttempts(context.Context, string) (int, error) { return f.failed, nil }
+func (f *fakeStore) OutcomeFacts(ctx context.Context, id string) (delivery.Facts, error) {
+	h, err := f.Holding(ctx, id)
+	if err != nil {
+		return delivery.Facts{}, err
+	}
+	dc, _ := f.DC(ctx, f.art.DCID)
+	return delivery.Facts{Holding: h, Article: f.art, DC: dc, OTP: &otp.State{ArticleID: id}, FailedAttempts: f.failed}, nil
+}
 func (f *fakeStore) RecordOutcome(_ context.Context, r delivery.Record) error {
 	f.recorded = append(f.recorded, r)
 	return nil
@@ -59,7 +67,7 @@ func (f *fakeStore) AddReview(context.Context, string, delivery.Review) error { 
 // judge answers every code with a fixed flag.
 type judge string
 
-func (j judge) Judge(context.Context, string, string, bool, time.Time) (string, error) {
+func (j judge) JudgeState(context.Context, *otp.State, string, bool, time.Time) (string, error) {
 	return string(j), nil
 }
 

@@ -34,10 +34,11 @@ func (a *api) submitDelivery(c echo.Context) error {
 			return nil, err
 		}
 		out, err := a.deliveries.Submit(ctx, p, in, r, device)
-		if err == nil {
-			a.metrics.outcomes.WithLabelValues(p.DCID, in.Outcome).Inc()
+		if err != nil {
+			return nil, err
 		}
-		return out, err
+		a.metrics.outcomes.WithLabelValues(p.DCID, in.Outcome).Inc()
+		return storedResult{out}, nil // Submit stored the answer with the outcome
 	})
 }
 

@@ -115,10 +115,19 @@ const (
 func (s *Service) Judge(ctx context.Context, articleID, code string, idEvidence bool, capturedAt time.Time) (string, error) {
 	st, err := s.store.OTP(ctx, articleID)
 	if postal.IsCode(err, postal.CodeNotFound) {
-		return "", nil // no code was required
+		return s.JudgeState(ctx, nil, code, idEvidence, capturedAt)
 	}
 	if err != nil {
 		return "", err
+	}
+	return s.JudgeState(ctx, &st, code, idEvidence, capturedAt)
+}
+
+// JudgeState is Judge on a code state already read (with the rest of an
+// outcome's facts); st is nil when no code was issued for the article.
+func (s *Service) JudgeState(_ context.Context, st *State, code string, idEvidence bool, capturedAt time.Time) (string, error) {
+	if st == nil {
+		return "", nil // no code was required
 	}
 	if code == "" {
 		if idEvidence {
@@ -135,7 +144,7 @@ func (s *Service) Judge(ctx context.Context, articleID, code string, idEvidence 
 	if st.ConsumedAt != nil || !at.Before(st.ExpiresAt) {
 		return FlagMismatch, nil
 	}
-	ok, err := s.matches(st, code)
+	ok, err := s.matches(*st, code)
 	if err != nil {
 		return "", err
 	}

@@ -16,28 +16,43 @@ const articleColumns = `id, dc_id, service, recipient_name, recipient_phone, add
 	partner_id, booking_id, price_paise, cod_fee_paise`
 
 func scanArticle(row interface{ Scan(...any) error }) (article.Article, error) {
-	var a article.Article
-	var lat, lon sql.NullFloat64
-	var date, slot, beat, override, partnerID, bookingID sql.NullString
-	var cod, created, updated, price, codFee int64
-	var service, pref, status string
-	err := row.Scan(&a.ID, &a.DCID, &service, &a.Recipient.Name, &a.Recipient.Phone, &a.Recipient.Address,
-		&a.Recipient.PIN, &lat, &lon, &a.DIGIPIN, &cod, &pref, &status, &date, &slot, &beat,
-		&a.ContentHash, &created, &updated, &override, &partnerID, &bookingID, &price, &codFee)
-	if err != nil {
-		return a, err
+	var r articleScan
+	if err := row.Scan(r.dest()...); err != nil {
+		return article.Article{}, err
 	}
-	a.Service, a.SlotPreference, a.Status = postal.Service(service), postal.Slot(pref), article.Status(status)
-	a.CODPaise, a.BeatID, a.BeatOverride = postal.Paise(cod), beat.String, override.String
-	a.CreatedAt, a.UpdatedAt = fromMS(created), fromMS(updated)
-	a.PartnerID, a.BookingID, a.PricePaise, a.CODFeePaise = partnerID.String, bookingID.String, postal.Paise(price), postal.Paise(codFee)
-	if lat.Valid && lon.Valid {
-		a.Recipient.Lat, a.Recipient.Lon = &lat.Float64, &lon.Float64
+	return r.article(), nil
+}
+
+// articleScan is articleColumns as scanned.
+type articleScan struct {
+	a                                                article.Article
+	lat, lon                                         sql.NullFloat64
+	date, slot, beat, override, partnerID, bookingID sql.NullString
+	cod, created, updated, price, codFee             int64
+	service, pref, status                            string
+}
+
+func (r *articleScan) dest() []any {
+	a := &r.a
+	return []any{&a.ID, &a.DCID, &r.service, &a.Recipient.Name, &a.Recipient.Phone, &a.Recipient.Address,
+		&a.Recipient.PIN, &r.lat, &r.lon, &a.DIGIPIN, &r.cod, &r.pref, &r.status, &r.date, &r.slot, &r.beat,
+		&a.ContentHash, &r.created, &r.updated, &r.override, &r.partnerID, &r.bookingID, &r.price, &r.codFee}
+}
+
+func (r *articleScan) article() article.Article {
+	a := r.a
+	a.Service, a.SlotPreference, a.Status = postal.Service(r.service), postal.Slot(r.pref), article.Status(r.status)
+	a.CODPaise, a.BeatID, a.BeatOverride = postal.Paise(r.cod), r.beat.String, r.override.String
+	a.CreatedAt, a.UpdatedAt = fromMS(r.created), fromMS(r.updated)
+	a.PartnerID, a.BookingID, a.PricePaise, a.CODFeePaise = r.partnerID.String, r.bookingID.String, postal.Paise(r.price), postal.Paise(r.codFee)
+	if r.lat.Valid && r.lon.Valid {
+		lat, lon := r.lat.Float64, r.lon.Float64
+		a.Recipient.Lat, a.Recipient.Lon = &lat, &lon
 	}
-	if date.Valid && slot.Valid {
-		a.Schedule = &article.Schedule{Date: date.String, Slot: postal.Slot(slot.String)}
+	if r.date.Valid && r.slot.Valid {
+		a.Schedule = &article.Schedule{Date: r.date.String, Slot: postal.Slot(r.slot.String)}
 	}
-	return a, nil
+	return a
 }
 
 // InsertArticles stores new articles, their first events and their

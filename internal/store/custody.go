@@ -25,41 +25,59 @@ const (
 // and the outcome moves custody, so a resend or a manifest's new version
 // never changes the answer.
 func (db *DB) Holding(ctx context.Context, articleID string) (otp.Holding, error) {
-	var h otp.Holding
-	var status, service, tz string
-	var assignment, postman, manifestID, date, sl, endedBy sql.NullString
-	var since, ended, start, end sql.NullInt64
-	err := db.run().queryRow(ctx, `SELECT a.id, a.dc_id, d.name, d.tz, a.status, a.service, a.recipient_phone,
-			c.assignment_id, c.postman_id, c.since, c.ended_at, c.ended_by,
-			m.id, m.window_start, m.window_end, m.date, m.slot
-		FROM articles a JOIN dcs d ON d.id = a.dc_id
-		LEFT JOIN custody c ON c.article_id = a.id
-		LEFT JOIN manifests m ON m.id = c.manifest_id
-		WHERE a.id = ?`, articleID).
-		Scan(&h.ArticleID, &h.DCID, &h.DCName, &tz, &status, &service, &h.Phone, &assignment, &postman, &since, &ended, &endedBy,
-			&manifestID, &start, &end, &date, &sl)
+	var hr holdingRow
+	err := db.run().queryRow(ctx, "SELECT "+holdingColumns+" "+holdingFrom+" WHERE a.id = ?", articleID).Scan(hr.dest()...)
 	if errors.Is(err, sql.ErrNoRows) {
 		return otp.Holding{}, notFound("article")
 	}
 	if err != nil {
 		return otp.Holding{}, classify("holding", err)
 	}
-	h.Service = postal.Service(service)
-	if !assignment.Valid {
-		return h, nil
+	return hr.holding(), nil
+}
+
+// holdingColumns and holdingFrom read an article's custody (articles a,
+// dcs d, custody c, manifests m) for a holdingRow.
+const (
+	holdingColumns = `a.id, a.dc_id, d.name, d.tz, a.status, a.service, a.recipient_phone,
+		c.assignment_id, c.postman_id, c.since, c.ended_at, c.ended_by,
+		m.id, m.window_start, m.window_end, m.date, m.slot`
+	holdingFrom = `FROM articles a JOIN dcs d ON d.id = a.dc_id
+		LEFT JOIN custody c ON c.article_id = a.id
+		LEFT JOIN manifests m ON m.id = c.manifest_id`
+)
+
+// holdingRow is holdingColumns as scanned.
+type holdingRow struct {
+	h                                                  otp.Holding
+	status, service, tz                                string
+	assignment, postman, manifestID, date, sl, endedBy sql.NullString
+	since, ended, start, end                           sql.NullInt64
+}
+
+func (r *holdingRow) dest() []any {
+	return []any{&r.h.ArticleID, &r.h.DCID, &r.h.DCName, &r.tz, &r.status, &r.service, &r.h.Phone, &r.assignment, &r.postman,
+		&r.since, &r.ended, &r.endedBy, &r.manifestID, &r.start, &r.end, &r.date, &r.sl}
+}
+
+func (r *holdingRow) holding() otp.Holding {
+	h := r.h
+	h.Service = postal.Service(r.service)
+	if !r.assignment.Valid {
+		return h
 	}
-	h.Out = !ended.Valid && status == string(article.StatusOutForDelivery)
-	h.Done = ended.Valid && endedBy.String == endedByOutcome
+	h.Out = !r.ended.Valid && r.status == string(article.StatusOutForDelivery)
+	h.Done = r.ended.Valid && r.endedBy.String == endedByOutcome
 	if h.Out || h.Done {
-		h.PostmanID = postman.String
+		h.PostmanID = r.postman.String
 	}
-	if ended.Valid && !h.Done {
-		h.Taken = postal.Taken{From: postman.String, Reason: takenWhy(endedBy.String), At: fromMS(ended.Int64), TimeZone: tz}
+	if r.ended.Valid && !h.Done {
+		h.Taken = postal.Taken{From: r.postman.String, Reason: takenWhy(r.endedBy.String), At: fromMS(r.ended.Int64), TimeZone: r.tz}
 	}
-	h.AssignmentID, h.Since = assignment.String, fromMS(since.Int64)
-	h.ManifestID, h.Date, h.Slot = manifestID.String, date.String, postal.Slot(sl.String)
-	h.Window = [2]time.Time{fromMS(start.Int64), fromMS(end.Int64)}
-	return h, nil
+	h.AssignmentID, h.Since = r.assignment.String, fromMS(r.since.Int64)
+	h.ManifestID, h.Date, h.Slot = r.manifestID.String, r.date.String, postal.Slot(r.sl.String)
+	h.Window = [2]time.Time{fromMS(r.start.Int64), fromMS(r.end.Int64)}
+	return h
 }
 
 // endCustody ends an article's current custody, if it has one, inside a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,8 +15,9 @@ import (
 
 // RecordOutcome writes one outcome in one transaction: the end of its
 // assignment, the delivery row (one per article per assignment), its
-// proofs, the code's consumption, the article's events, the recipient's
-// SMS and the idempotency key's answer.
+// proofs, the code's consumption, the article's move and events, the
+// partner's messages, the recipient's SMS and the idempotency key's
+// answer. Without a partner, code or SMS that is six statements.
 func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 	return db.inTx(ctx, "record outcome", func(x runner) error {
 		if err := endAssignment(ctx, x, r.Delivery.ArticleID, r.Delivery.AssignmentID, r.Delivery.CreatedAt); err != nil {
@@ -29,14 +31,7 @@ func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 				return err
 			}
 		}
-		from := r.From
-		for _, e := range r.Events {
-			if err := appendEvent(ctx, x, r.Delivery.ArticleID, from, e, nil); err != nil {
-				return err
-			}
-			from = e.Status
-		}
-		if err := codCollected(ctx, x, r); err != nil {
+		if err := outcomeEvents(ctx, x, r); err != nil {
 			return err
 		}
 		if r.SMS != nil {
@@ -48,19 +43,75 @@ func (db *DB) RecordOutcome(ctx context.Context, r delivery.Record) error {
 	})
 }
 
-// codCollected tells the article's partner, after the delivered event,
-// what cash or UPI payment the delivery collected.
-func codCollected(ctx context.Context, x runner, r delivery.Record) error {
-	for _, e := range r.Events {
-		if e.Event != article.EventDelivered || r.Delivery.COD == nil {
-			continue
+// outcomeEvents moves the article from r.From to its last event's status
+// (custody was ended with the assignment), reading its partner in the same
+// statement, and inserts the events in one statement that numbers them
+// after the article's last; then what they owe a partner: its events'
+// messages and, for a delivery that collected money, cod.collected after
+// the delivered event.
+func outcomeEvents(ctx context.Context, x runner, r delivery.Record) error {
+	if len(r.Events) == 0 {
+		return nil
+	}
+	id, last := r.Delivery.ArticleID, r.Events[len(r.Events)-1]
+	var partnerID *string
+	err := x.queryRow(ctx, "UPDATE articles SET status = ?, updated_at = ? WHERE id = ? AND status = ? RETURNING partner_id",
+		string(last.Status), ms(last.At), id, string(r.From)).Scan(&partnerID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return postal.Errorf(postal.CodeConflict, "the article changed meanwhile; reload and try again")
+	}
+	if err != nil {
+		return classify("move article", err)
+	}
+	// The next seqs are read by the insert itself, a statement begun after
+	// the move holds the article's row, so it sees every event committed
+	// before (on PostgreSQL a statement that waited for the row keeps its
+	// older snapshot; the insert is a new one).
+	events := slices.Clone(r.Events)
+	rows := make([]string, len(events))
+	args := []any{id}
+	for i, e := range events {
+		rows[i] = "(" + strconv.Itoa(i+1) + ", ?, ?, CAST(? AS BIGINT), ?, ?, ?, ?)"
+		args = append(args, string(e.Event), string(e.Status), ms(e.At), e.Place, e.ReasonCode, e.ActorID, e.Note)
+	}
+	res, err := x.query(ctx, `INSERT INTO article_events (article_id, seq, event, status, at, place, reason_code, actor_id, note)
+		SELECT ?, b.n + v.column1, v.column2, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8
+		FROM (VALUES `+strings.Join(rows, ", ")+`) v
+		CROSS JOIN (SELECT COALESCE(MAX(seq), 0) AS n FROM article_events WHERE article_id = ?) b
+		RETURNING seq`, append(args, id)...)
+	if err != nil {
+		return classify("insert events", err)
+	}
+	first := 0
+	for res.Next() {
+		var seq int
+		if err := res.Scan(&seq); err != nil {
+			res.Close()
+			return classify("insert events", err)
 		}
-		err := x.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM article_events WHERE article_id = ? AND event = ?",
-			r.Delivery.ArticleID, string(e.Event)).Scan(&e.Seq)
-		if err != nil {
-			return classify("delivered event", err)
+		if first == 0 || seq < first {
+			first = seq
 		}
-		return emitCODCollected(ctx, x, r.Delivery, e)
+	}
+	res.Close()
+	if err := res.Err(); err != nil {
+		return classify("insert events", err)
+	}
+	for i := range events {
+		events[i].Seq = first + i
+	}
+	for _, e := range events {
+		if err := countArrival(ctx, x, id, e); err != nil {
+			return err
+		}
+		if err := emitPartnerEvent(ctx, x, partnerID, id, e); err != nil {
+			return err
+		}
+		if e.Event == article.EventDelivered {
+			if err := emitCODCollected(ctx, x, partnerID, r.Delivery, e); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
@@ -97,12 +148,14 @@ func insertDelivery(ctx context.Context, x runner, d delivery.Delivery) error {
 	if err != nil {
 		return classify("insert delivery", err)
 	}
-	for _, p := range d.ProofIDs {
-		if _, err := x.exec(ctx, "INSERT INTO delivery_proofs (delivery_id, proof_id) VALUES (?, ?)", d.ID, p); err != nil {
-			return classify("delivery proof", err)
-		}
+	if len(d.ProofIDs) == 0 {
+		return nil
 	}
-	return nil
+	proofs := make([][]any, len(d.ProofIDs))
+	for i, p := range d.ProofIDs {
+		proofs[i] = []any{d.ID, p}
+	}
+	return insertRows(ctx, x, "delivery proofs", "INSERT INTO delivery_proofs (delivery_id, proof_id)", 2, proofs, "")
 }
 
 // AssignmentOutcome returns the outcome an assignment ended with.

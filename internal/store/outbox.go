@@ -45,6 +45,12 @@ func emitEvent(ctx context.Context, r runner, articleID string, e article.Event)
 	if err := r.queryRow(ctx, "SELECT partner_id FROM articles WHERE id = ?", articleID).Scan(&partnerID); err != nil {
 		return classify("emit event", err)
 	}
+	return emitPartnerEvent(ctx, r, partnerID, articleID, e)
+}
+
+// emitPartnerEvent is emitEvent for an article whose partner (nil for
+// none) the caller has read already.
+func emitPartnerEvent(ctx context.Context, r runner, partnerID *string, articleID string, e article.Event) error {
 	if partnerID == nil {
 		return nil
 	}

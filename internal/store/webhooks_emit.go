@@ -35,15 +35,8 @@ func webhookData(ctx context.Context, r runner, articleID string, e article.Even
 // emitCODCollected enqueues article.cod_collected for a delivery that
 // collected cash or UPI, in the outcome's transaction, right after its
 // delivered event e.
-func emitCODCollected(ctx context.Context, r runner, d delivery.Delivery, e article.Event) error {
-	if d.COD == nil || d.COD.AmountPaise <= 0 {
-		return nil
-	}
-	var partnerID *string
-	if err := r.queryRow(ctx, "SELECT partner_id FROM articles WHERE id = ?", d.ArticleID).Scan(&partnerID); err != nil {
-		return classify("emit cod collected", err)
-	}
-	if partnerID == nil {
+func emitCODCollected(ctx context.Context, r runner, partnerID *string, d delivery.Delivery, e article.Event) error {
+	if d.COD == nil || d.COD.AmountPaise <= 0 || partnerID == nil {
 		return nil
 	}
 	data := webhook.EventData(d.ArticleID, e)
