@@ -202,8 +202,15 @@ async function network(mode) {
 // connections) and tells the page (navigator.onLine), or restores both.
 async function setOffline(off, mode = 'refuse') {
   await network(off ? mode : 'pass');
+  // A page opened in a context that is already offline is not told so by
+  // Debian's Chromium 148 (navigator.onLine stays true): set the emulation
+  // afresh, through online (the proxy has cut the network already), so
+  // every page hears of it.
+  if (off) await ctx.setOffline(false);
   await ctx.setOffline(off);
-  check(await ev(() => navigator.onLine) === !off, `navigator.onLine did not become ${!off}`);
+  // Chromium tells a page of the change asynchronously: wait for it.
+  const told = await until((want) => navigator.onLine === want, !off, 5000).then(() => true, () => false);
+  check(told, `navigator.onLine did not become ${!off}`);
   log(off ? `OFFLINE (${mode})` : 'ONLINE');
 }
 
