@@ -111,22 +111,32 @@ const (
 	jpegSOS  = 0xda
 )
 
+// nextMarker reads the marker at b[i], after any fill bytes, and returns
+// it with the index after it; errNoEnd when the bytes end first or b[i]
+// starts no marker.
+func nextMarker(b []byte, i int) (byte, int, error) {
+	if i >= len(b) || b[i] != 0xff {
+		return 0, 0, errNoEnd
+	}
+	for i < len(b) && b[i] == 0xff { // fill bytes
+		i++
+	}
+	if i >= len(b) {
+		return 0, 0, errNoEnd
+	}
+	return b[i], i + 1, nil
+}
+
 // jpegEnd walks a JPEG's segments and entropy-coded scans to the end of
 // its EOI marker.
 func jpegEnd(b []byte) (int, error) {
 	i := 2 // SOI
 	for {
-		if i >= len(b) || b[i] != 0xff {
-			return 0, errNoEnd
+		m, next, err := nextMarker(b, i)
+		if err != nil {
+			return 0, err
 		}
-		for i < len(b) && b[i] == 0xff { // fill bytes
-			i++
-		}
-		if i >= len(b) {
-			return 0, errNoEnd
-		}
-		m := b[i]
-		i++
+		i = next
 		switch {
 		case m == jpegEOI:
 			return i, nil

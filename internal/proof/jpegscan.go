@@ -77,17 +77,11 @@ func (v *jpegVerifier) walk() (int, error) {
 	}
 	i := 2
 	for {
-		if i >= len(b) || b[i] != 0xff {
-			return 0, errNoEnd
+		m, next, err := nextMarker(b, i)
+		if err != nil {
+			return 0, err
 		}
-		for i < len(b) && b[i] == 0xff { // fill bytes
-			i++
-		}
-		if i >= len(b) {
-			return 0, errNoEnd
-		}
-		m := b[i]
-		i++
+		i = next
 		switch {
 		case m == jpegEOI:
 			if v.scans == 0 {
@@ -106,7 +100,6 @@ func (v *jpegVerifier) walk() (int, error) {
 		}
 		seg := b[i+2 : i+n]
 		i += n
-		var err error
 		switch {
 		case m == jpegSOF0 || m == jpegSOF1:
 			err = v.sof(seg, m == jpegSOF0)
