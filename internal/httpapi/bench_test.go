@@ -5,8 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"image"
-	"image/jpeg"
 	"io"
 	"log/slog"
 	"math/rand/v2"
@@ -24,8 +22,28 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"dakiya/internal/httpapi"
+	"dakiya/internal/proof/prooftest"
 	"dakiya/internal/testkit"
 )
+
+// buildEvening gives dc-one's slots room for capacity articles each,
+// schedules its booked articles and builds the manifests of the evening
+// of 25 Nov 2026 as supervisor sup, returning them as the API answered.
+func buildEvening(b testing.TB, e *env, sup string, capacity int) []any {
+	b.Helper()
+	cal := fmt.Sprintf(`{"capacity":{"morning":%d,"evening":%d,"sunday":%d}}`, capacity, capacity, capacity)
+	if res := e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup, cal); res.status != 200 {
+		b.Fatal(res.status, string(res.body))
+	}
+	if res := e.do("POST", "/api/v1/dcs/dc-one/schedule", sup, nil); res.status != 200 {
+		b.Fatal(res.status, string(res.body))
+	}
+	res := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup, map[string]string{"date": "2026-11-25", "slot": "evening"})
+	if res.status != 201 {
+		b.Fatal(res.status, string(res.body))
+	}
+	return res.json(b)["manifests"].([]any)
+}
 
 // benchManifest books n households' articles (one each) on beat-a for the
 // evening, builds and dispatches the manifest, and returns its path and
@@ -46,18 +64,7 @@ func benchManifest(b testing.TB, e *env, n int) (string, string) {
 	if res := e.do("POST", "/api/v1/dcs/dc-one/articles", sup1, batch); res.status != 200 {
 		b.Fatal(res.status, string(res.body))
 	}
-	cal := `{"capacity":{"morning":1000,"evening":1000,"sunday":1000}}`
-	if res := e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup1, cal); res.status != 200 {
-		b.Fatal(res.status, string(res.body))
-	}
-	if res := e.do("POST", "/api/v1/dcs/dc-one/schedule", sup1, nil); res.status != 200 {
-		b.Fatal(res.status, string(res.body))
-	}
-	res := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup1, map[string]string{"date": "2026-11-25", "slot": "evening"})
-	if res.status != 201 {
-		b.Fatal(res.status, string(res.body))
-	}
-	id := res.json(b)["manifests"].([]any)[0].(map[string]any)["id"].(string)
+	id := buildEvening(b, e, sup1, 1000)[0].(map[string]any)["id"].(string)
 	if res := e.do("POST", "/api/v1/manifests/"+id+"/dispatch", sup1, nil); res.status != 200 {
 		b.Fatal(res.status, string(res.body))
 	}
@@ -254,22 +261,6 @@ func outcomeArticles(b *testing.B, e *env, n int) ([]string, string) {
 	return ids, token
 }
 
-// noisyJPEG makes a photo of about 150 KB, the size the phone sends after
-// downscaling.
-func noisyJPEG(b *testing.B) []byte {
-	b.Helper()
-	img := image.NewRGBA(image.Rect(0, 0, 544, 408))
-	r := rand.New(rand.NewPCG(5, 5))
-	for i := range img.Pix {
-		img.Pix[i] = byte(r.IntN(256))
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
-		b.Fatal(err)
-	}
-	return buf.Bytes()
-}
-
 // BenchmarkProofUpload puts a 150 KB photo through the API (with the
 // upload checks, the write-once put and the row) and straight into the
 // same S3 server with the object store's own put (one conditional PUT with
@@ -281,7 +272,7 @@ func noisyJPEG(b *testing.B) []byte {
 func BenchmarkProofUpload(b *testing.B) {
 	e := newEnv(b, testkit.DB(b))
 	ids, token := outcomeArticles(b, e, proofArticles)
-	photo := noisyJPEG(b)
+	photo := prooftest.NoisyJPEG(544, 408)
 	b.Logf("photo: %d bytes, %d articles", len(photo), len(ids))
 	bodies, types := make([][]byte, len(ids)), make([]string, len(ids)) // each form has its own boundary
 	for i, id := range ids {

@@ -231,13 +231,20 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	res, err := http.DefaultClient.Do(req)
+	return answer(e.t, res, err)
+}
+
+// answer reads a response (or fails t with the request's error) into a
+// resp.
+func answer(t testing.TB, res *http.Response, err error) resp {
+	t.Helper()
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	if err != nil {
-		e.t.Fatal(err)
+		t.Fatal(err)
 	}
 	return resp{status: res.StatusCode, header: res.Header, body: b}
 }

@@ -23,15 +23,7 @@ func rawGet(t *testing.T, e *env, path, token string, headers ...string) resp {
 		req.Header.Set(headers[i], headers[i+1])
 	}
 	res, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp{status: res.StatusCode, header: res.Header, body: b}
+	return answer(t, res, err)
 }
 
 // TestManifestGetRepresentations checks the stored representations a

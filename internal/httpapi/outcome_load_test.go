@@ -182,19 +182,8 @@ func loadManifests(b *testing.B, e *env, n, per int) []phone {
 			b.Fatal(res.status, string(res.body))
 		}
 	}
-	cal := fmt.Sprintf(`{"capacity":{"morning":%d,"evening":%d,"sunday":%d}}`, n*per, n*per, n*per)
-	if res := e.do("PUT", "/api/v1/dcs/dc-one/calendar", sup, cal); res.status != 200 {
-		b.Fatal(res.status, string(res.body))
-	}
-	if res := e.do("POST", "/api/v1/dcs/dc-one/schedule", sup, nil); res.status != 200 {
-		b.Fatal(res.status, string(res.body))
-	}
-	res := e.do("POST", "/api/v1/dcs/dc-one/manifests", sup, map[string]string{"date": "2026-11-25", "slot": "evening"})
-	if res.status != 201 {
-		b.Fatal(res.status, string(res.body))
-	}
 	var phones []phone
-	for _, m := range res.json(b)["manifests"].([]any) {
+	for _, m := range buildEvening(b, e, sup, n*per) {
 		id := m.(map[string]any)["id"].(string)
 		if res := e.do("POST", "/api/v1/manifests/"+id+"/dispatch", sup, nil); res.status != 200 {
 			b.Fatal(res.status, string(res.body))

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"image/color"
-	"io"
 	"mime/multipart"
 	"net/http"
 	"net/textproto"
@@ -97,15 +96,7 @@ func fetch(t testing.TB, rawURL, token string, headers ...string) resp {
 		return nil
 	}}
 	res, err := client.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return resp{status: res.StatusCode, header: res.Header, body: b}
+	return answer(t, res, err)
 }
 
 // noRedirect GETs a URL and returns its first answer.

@@ -243,16 +243,7 @@ func TestVerifyJPEGMemoryIsItsTables(t *testing.T) {
 // BenchmarkJPEGCheck compares the walk with the full decode it replaces
 // on a 544×408 noisy photo of about 150 KB (the API benchmark's).
 func BenchmarkJPEGCheck(b *testing.B) {
-	img := image.NewRGBA(image.Rect(0, 0, 544, 408))
-	r := rand.New(rand.NewPCG(5, 5))
-	for i := range img.Pix {
-		img.Pix[i] = byte(r.IntN(256))
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 80}); err != nil {
-		b.Fatal(err)
-	}
-	data := buf.Bytes()
+	data := prooftest.NoisyJPEG(544, 408)
 	b.Run("walk", func(b *testing.B) {
 		b.SetBytes(int64(len(data)))
 		for b.Loop() {

@@ -11,12 +11,29 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"math/rand/v2"
 )
 
 // JPEG returns a w×h JPEG with a gradient, so its bytes depend on seed.
 func JPEG(w, h int, seed uint8) []byte {
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, picture(w, h, seed), &jpeg.Options{Quality: 80}); err != nil {
+		panic(err)
+	}
+	return b.Bytes()
+}
+
+// NoisyJPEG returns a w×h JPEG of random pixels (fixed seed) at quality
+// 80: every coefficient coded, the worst case for a check of the scan;
+// 544×408 is about 150 KB, the size a phone sends after downscaling.
+func NoisyJPEG(w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	r := rand.New(rand.NewPCG(5, 5))
+	for i := range img.Pix {
+		img.Pix[i] = byte(r.IntN(256))
+	}
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, img, &jpeg.Options{Quality: 80}); err != nil {
 		panic(err)
 	}
 	return b.Bytes()
