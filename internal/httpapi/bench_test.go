@@ -19,10 +19,12 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"dakiya/internal/httpapi"
 	"dakiya/internal/proof/prooftest"
+	"dakiya/internal/store"
 	"dakiya/internal/testkit"
 )
 
@@ -134,6 +136,32 @@ func serve(b *testing.B, h http.Handler) string {
 	return srv.URL
 }
 
+// productionAPI serves e's dependencies through the API's handler made by
+// build (httpapi.New, as production builds it, or without the request log
+// and metrics), not through the tests' server and its OpenAPI contract
+// check of every request and answer: the request log is formatted as in
+// production and written nowhere, the metrics go to a registry of their
+// own. It returns the server's URL.
+func productionAPI(b *testing.B, e *env, build func(httpapi.Deps) (*echo.Echo, error)) string {
+	b.Helper()
+	d := e.deps
+	d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
+	d.Registry = prometheus.NewRegistry()
+	h, err := build(d)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return serve(b, h)
+}
+
+// benchDB is a fresh database of the named kind: "sqlite" or "postgres".
+func benchDB(b *testing.B, name string) *store.DB {
+	if name == "postgres" {
+		return testkit.Postgres(b)
+	}
+	return testkit.DB(b)
+}
+
 // fetchManifest GETs path once and returns the body as sent and its ETag.
 func fetchManifest(b *testing.B, url, token string, gzip bool) ([]byte, string) {
 	b.Helper()
@@ -166,19 +194,7 @@ func fetchManifest(b *testing.B, url, token string, gzip bool) ([]byte, string) 
 func BenchmarkManifestGet(b *testing.B) {
 	e := newEnv(b, testkit.DB(b))
 	path, token := benchManifest(b, e, 200)
-	d := e.deps
-	d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil)) // formatted as in production, written nowhere
-	d.Registry = prometheus.NewRegistry()
-	h, err := httpapi.New(d)
-	if err != nil {
-		b.Fatal(err)
-	}
-	api := serve(b, h)
-	d.Registry = prometheus.NewRegistry()
-	if h, err = httpapi.NewUnobserved(d); err != nil {
-		b.Fatal(err)
-	}
-	quiet := serve(b, h)
+	api, quiet := productionAPI(b, e, httpapi.New), productionAPI(b, e, httpapi.NewUnobserved)
 	plain, etag := fetchManifest(b, api+path, token, false)
 	gz, gzEtag := fetchManifest(b, api+path, token, true)
 	bare := serve(b, bareManifest(plain, gz, etag, gzEtag))
@@ -217,11 +233,7 @@ func BenchmarkManifestGet(b *testing.B) {
 func BenchmarkOutcome(b *testing.B) {
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {
-			db := testkit.DB(b)
-			if name == "postgres" {
-				db = testkit.Postgres(b)
-			}
-			e := newEnv(b, db)
+			e := newEnv(b, benchDB(b, name))
 			ids, token := outcomeArticles(b, e, 300)
 			if b.N > len(ids) {
 				b.Skipf("run with -benchtime %dx or less", len(ids))

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/rand/v2"
 	"net/http"
 	"os"
@@ -17,11 +16,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"github.com/prometheus/client_golang/prometheus"
 
 	"dakiya/internal/httpapi"
 	"dakiya/internal/store"
-	"dakiya/internal/testkit"
 )
 
 // loadPhones is how many phones send outcomes at once in
@@ -52,24 +49,10 @@ func BenchmarkOutcomePhones(b *testing.B) {
 	}
 	for _, name := range []string{"sqlite", "postgres"} {
 		b.Run(name, func(b *testing.B) {
-			db := testkit.DB(b)
-			if name == "postgres" {
-				db = testkit.Postgres(b)
-			}
+			db := benchDB(b, name)
 			e := newEnv(b, db)
 			phones := loadManifests(b, e, loadPhones, per)
-			// The outcomes go to the API's handler as production builds it
-			// (request log formatted and discarded, metrics on), not through
-			// the tests' server, whose OpenAPI contract check of every
-			// request and answer would be much of what is measured.
-			d := e.deps
-			d.Log = slog.New(slog.NewJSONHandler(io.Discard, nil))
-			d.Registry = prometheus.NewRegistry()
-			h, err := httpapi.New(d)
-			if err != nil {
-				b.Fatal(err)
-			}
-			api := serve(b, h)
+			api := productionAPI(b, e, httpapi.New)
 			var lat []time.Duration
 			var elapsed time.Duration
 			var cpu time.Duration
