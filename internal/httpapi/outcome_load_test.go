@@ -8,6 +8,7 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -58,9 +59,11 @@ func BenchmarkOutcomePhones(b *testing.B) {
 			var cpu time.Duration
 			for b.Loop() {
 				self0, pg0 := processCPU(b), backendCPU(b, db)
+				stop := profileCPU(b, name)
 				start := time.Now()
 				lat = sendOutcomes(b, api, phones)
 				elapsed = time.Since(start)
+				stop()
 				cpu = processCPU(b) - self0
 				for pid, d := range backendCPU(b, db) {
 					cpu += d - pg0[pid] // a backend opened meanwhile counts from 0
@@ -75,6 +78,27 @@ func BenchmarkOutcomePhones(b *testing.B) {
 			b.ReportMetric(ms64(cpu)/n, "cpu-ms/outcome")
 			b.ReportMetric(0, "ns/op")
 		})
+	}
+}
+
+// profileCPU starts a CPU profile of the outcomes alone (not the setup)
+// when DAKIYA_OUTCOME_CPUPROFILE names a file prefix; the profile goes to
+// PREFIX-NAME.pprof. The returned func stops it.
+func profileCPU(b *testing.B, name string) func() {
+	prefix := os.Getenv("DAKIYA_OUTCOME_CPUPROFILE")
+	if prefix == "" {
+		return func() {}
+	}
+	f, err := os.Create(prefix + "-" + name + ".pprof")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
 	}
 }
 

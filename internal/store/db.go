@@ -37,6 +37,7 @@ type DB struct {
 	dialect Dialect
 	stmts   *atomic.Int64 // statements sent through runners, for SQLCount
 	hot     *hotStmts     // statements prepared once, for the hottest reads
+	w       *committer    // SQLite's one writer; nil on PostgreSQL
 }
 
 // hotStmts are statements prepared once per DB: database/sql prepares
@@ -91,7 +92,18 @@ func openSQLite(path string) (*DB, error) {
 	// applies the pragmas and reads the schema again.
 	sdb.SetMaxOpenConns(8)
 	sdb.SetMaxIdleConns(8)
-	return &DB{sql: sdb, dialect: SQLite, stmts: new(atomic.Int64), hot: &hotStmts{m: map[string]*sql.Stmt{}}}, nil
+	// Writes go through a pool of their own with one connection, driven
+	// by the committer (see committer.go).
+	wdb, err := sql.Open("sqlite", "file:"+path+q)
+	if err != nil {
+		sdb.Close()
+		return nil, fmt.Errorf("store: open sqlite: %w", err)
+	}
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	stmts := new(atomic.Int64)
+	return &DB{sql: sdb, dialect: SQLite, stmts: stmts, hot: &hotStmts{m: map[string]*sql.Stmt{}},
+		w: newCommitter(wdb, stmts)}, nil
 }
 
 func openPostgres(dsn string) (*DB, error) {
@@ -116,6 +128,12 @@ func (db *DB) Close() error {
 		delete(db.hot.m, q)
 	}
 	db.hot.mu.Unlock()
+	if db.w != nil {
+		if err := db.w.close(); err != nil {
+			db.sql.Close()
+			return err
+		}
+	}
 	return db.sql.Close()
 }
 
@@ -158,6 +176,21 @@ type runner struct {
 	}
 	dialect Dialect
 	stmts   *atomic.Int64
+	// w, on SQLite outside a transaction, takes every exec (a write) to
+	// the one writer, so it never waits for the lock in busy_timeout's
+	// sleeps; reads stay on the pool.
+	w *committer
+	// detach runs statements without their request's cancellation: in a
+	// batch of the committer, SQLite would answer a cancelled statement
+	// by rolling back the whole transaction, everyone's writes with it.
+	detach bool
+}
+
+func (r runner) ctx(ctx context.Context) context.Context {
+	if r.detach {
+		return context.WithoutCancel(ctx)
+	}
+	return ctx
 }
 
 func (r runner) count() {
@@ -167,21 +200,30 @@ func (r runner) count() {
 }
 
 func (r runner) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if r.w != nil {
+		var res sql.Result
+		err := r.w.do(ctx, "exec", func(x runner) error {
+			var err error
+			res, err = x.exec(ctx, query, args...)
+			return err
+		})
+		return res, err
+	}
 	r.count()
-	return r.q.ExecContext(ctx, rebind(r.dialect, query), args...)
+	return r.q.ExecContext(r.ctx(ctx), rebind(r.dialect, query), args...)
 }
 
 func (r runner) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	r.count()
-	return r.q.QueryContext(ctx, rebind(r.dialect, query), args...)
+	return r.q.QueryContext(r.ctx(ctx), rebind(r.dialect, query), args...)
 }
 
 func (r runner) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	r.count()
-	return r.q.QueryRowContext(ctx, rebind(r.dialect, query), args...)
+	return r.q.QueryRowContext(r.ctx(ctx), rebind(r.dialect, query), args...)
 }
 
-func (db *DB) run() runner { return runner{q: db.sql, dialect: db.dialect, stmts: db.stmts} }
+func (db *DB) run() runner { return runner{q: db.sql, dialect: db.dialect, stmts: db.stmts, w: db.w} }
 
 // SQLCount tells how many SQL statements this DB has sent through its
 // queries so far (transaction begin and commit not counted): tests and
@@ -194,8 +236,13 @@ func (db *DB) SQLCount() int64 {
 	return db.stmts.Load()
 }
 
-// inTx runs fn in one transaction, committing when it returns nil.
+// inTx runs fn in one transaction, committing when it returns nil. On
+// SQLite the transaction is the committer's, maybe shared with other
+// writes (see committer.go); it returns only after the commit.
 func (db *DB) inTx(ctx context.Context, op string, fn func(r runner) error) error {
+	if db.w != nil {
+		return db.w.do(ctx, op, fn)
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return classify(op+": begin", err)
@@ -208,6 +255,18 @@ func (db *DB) inTx(ctx context.Context, op string, fn func(r runner) error) erro
 		return classify(op+": commit", err)
 	}
 	return nil
+}
+
+// write runs fn, whose statements write, outside any transaction of the
+// caller's: on SQLite as a job of the one writer (never waiting for the
+// lock in busy_timeout's sleeps), on PostgreSQL statement by statement as
+// they come. For a write that reads its own RETURNING rows, which exec
+// cannot.
+func (db *DB) write(ctx context.Context, op string, fn func(r runner) error) error {
+	if db.w != nil {
+		return db.w.do(ctx, op, fn)
+	}
+	return fn(db.run())
 }
 
 // rebind turns ? placeholders into $1, $2, … for PostgreSQL. Our queries

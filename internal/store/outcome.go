@@ -28,7 +28,7 @@ func (db *DB) OutcomeFacts(ctx context.Context, articleID string) (delivery.Fact
 	dest := append(hr.dest(), art.dest()...)
 	dest = append(dest, &f.DC.ID, &f.DC.Name, &f.DC.Address, &f.DC.PIN, &f.DC.Lat, &f.DC.Lon, &f.DC.TimeZone, &f.DC.UPIVPA, &dcCreated,
 		&otpArticle, &group, &sealed, &counter, &resends, &attempts, &locked, &consumed, &expires, &check, &f.FailedAttempts)
-	err := db.run().queryRow(ctx, "SELECT "+holdingColumns+", "+articleColumnsOf+`,
+	err := db.queryRowHot(ctx, "SELECT "+holdingColumns+", "+articleColumnsOf+`,
 		d.id, d.name, d.address, d.pin, d.lat, d.lon, d.tz, d.upi_vpa, d.created_at,
 		oa.article_id, g.id, g.sealed_seed, g.counter, g.resends, g.attempts, g.locked_at, oa.consumed_at, g.expires_at, g.check_value,
 		(SELECT COUNT(*) FROM deliveries f WHERE f.article_id = a.id AND f.outcome = 'failed')

@@ -81,13 +81,17 @@ func (db *DB) ClaimSMS(ctx context.Context, owner string, now time.Time, lease t
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := db.run().query(ctx, claimSMSQuery(db.dialect), ms(now), ms(now), limit, owner, ms(now.Add(lease)))
+	var msgs []notify.Message
+	err := db.write(ctx, "claim sms", func(r runner) error {
+		rows, err := r.query(ctx, claimSMSQuery(db.dialect), ms(now), ms(now), limit, owner, ms(now.Add(lease)))
+		if err != nil {
+			return classify("claim sms", err)
+		}
+		msgs, err = scanSMSRows(rows)
+		return classify("claim sms", err)
+	})
 	if err != nil {
-		return nil, classify("claim sms", err)
-	}
-	msgs, err := scanSMSRows(rows)
-	if err != nil {
-		return nil, classify("claim sms", err)
+		return nil, err
 	}
 	// RETURNING gives no order; keep the oldest first.
 	slices.SortFunc(msgs, func(a, b notify.Message) int {
