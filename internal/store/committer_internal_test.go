@@ -77,6 +77,14 @@ func keys(t *testing.T, db *DB) map[string]bool {
 	return got
 }
 
+// insertKey is a job that writes the row k.
+func insertKey(ctx context.Context, k string) func(r runner) error {
+	return func(r runner) error {
+		_, err := r.exec(ctx, "INSERT INTO t (k) VALUES (?)", k)
+		return err
+	}
+}
+
 // runQueued starts one goroutine per job, waits until all are queued
 // behind the held writer, releases it and returns each job's answer.
 func runQueued(t *testing.T, db *DB, jobs []func(r runner) error) []error {
@@ -157,16 +165,10 @@ func TestCommitterBatchFailsJobsAlone(t *testing.T) {
 func TestCommitterLostTransactionFailsBatch(t *testing.T) {
 	db := openCommitterDB(t)
 	ctx := context.Background()
-	insert := func(k string) func(r runner) error {
-		return func(r runner) error {
-			_, err := r.exec(ctx, "INSERT INTO t (k) VALUES (?)", k)
-			return err
-		}
-	}
-	jobs := []func(r runner) error{insert("a"), func(r runner) error {
+	jobs := []func(r runner) error{insertKey(ctx, "a"), func(r runner) error {
 		_, err := r.exec(ctx, "ROLLBACK")
 		return err
-	}, insert("b")}
+	}, insertKey(ctx, "b")}
 	for i, err := range runQueued(t, db, jobs) {
 		if err == nil {
 			t.Errorf("job %d succeeded in a lost transaction", i)
@@ -175,7 +177,7 @@ func TestCommitterLostTransactionFailsBatch(t *testing.T) {
 	if got := keys(t, db); len(got) != 0 {
 		t.Errorf("rows %v written by a lost batch", got)
 	}
-	if err := db.inTx(ctx, "after", insert("c")); err != nil || !keys(t, db)["c"] {
+	if err := db.inTx(ctx, "after", insertKey(ctx, "c")); err != nil || !keys(t, db)["c"] {
 		t.Fatalf("the writer did not go on after a lost batch: %v", err)
 	}
 }
@@ -245,23 +247,17 @@ func TestCommitterClosed(t *testing.T) {
 func TestCommitterJobPanics(t *testing.T) {
 	db := openCommitterDB(t)
 	ctx := context.Background()
-	insert := func(k string) func(r runner) error {
-		return func(r runner) error {
-			_, err := r.exec(ctx, "INSERT INTO t (k) VALUES (?)", k)
-			return err
-		}
-	}
 	release := holdWriter(t, db)
 	recovered := make(chan any, 1)
 	go func() {
 		defer func() { recovered <- recover() }()
 		db.inTx(ctx, "panics", func(r runner) error {
-			insert("p")(r)
+			insertKey(ctx, "p")(r)
 			panic("boom")
 		})
 	}()
 	errc := make(chan error, 1)
-	go func() { errc <- db.inTx(ctx, "fine", insert("f")) }()
+	go func() { errc <- db.inTx(ctx, "fine", insertKey(ctx, "f")) }()
 	waitQueued(t, db, 2)
 	release()
 	if v := <-recovered; v == nil || !strings.Contains(fmt.Sprint(v), "boom") {
