@@ -39,11 +39,22 @@ type Queue struct {
 	Oldest time.Time
 }
 
+// WriterStats are the figures of a database with one writer (SQLite):
+// writes waiting for it, the transactions it committed them in and the
+// writes it ran, so writes per commit is Writes / Batches.
+type WriterStats struct {
+	Queued  int
+	Batches int64
+	Writes  int64
+}
+
 // Source reads the figures from the database.
 type Source interface {
 	CentreSyncs(ctx context.Context, since time.Time) ([]CentreSync, error)
 	Queues(ctx context.Context) ([]Queue, error)
 	PoolStats() sql.DBStats
+	// WriterStats reports false for a database without one writer.
+	WriterStats() (WriterStats, bool)
 }
 
 // Window is how far back a dispatched manifest keeps its centre watched.
@@ -70,6 +81,7 @@ type Collector struct {
 
 	lag, depth, age, readOK                   *prometheus.Desc
 	inUse, idle, open, maxOpen, waits, waited *prometheus.Desc
+	queued, batches, writes                   *prometheus.Desc
 }
 
 // NewCollector returns a collector over src on the clock now, reading the
@@ -94,12 +106,16 @@ func NewCollector(src Source, now func() time.Time, refresh time.Duration) *Coll
 		maxOpen: pool("max_open_connections", "The most database connections the pool opens."),
 		waits:   pool("wait_count_total", "Times a query waited for a free database connection."),
 		waited:  pool("wait_duration_seconds_total", "Total time queries waited for a free database connection."),
+		queued:  prometheus.NewDesc("dakiya_db_writer_queued", "Writes waiting for SQLite's one writer.", nil, nil),
+		batches: prometheus.NewDesc("dakiya_db_writer_batches_total", "Transactions SQLite's one writer ran, each committing the writes queued together.", nil, nil),
+		writes:  prometheus.NewDesc("dakiya_db_writer_writes_total", "Writes SQLite's one writer ran (writes per commit: this rate over the batches' rate).", nil, nil),
 	}
 }
 
 // Describe sends the descriptors of every metric the collector exports.
 func (c *Collector) Describe(ch chan<- *prometheus.Desc) {
-	for _, d := range []*prometheus.Desc{c.lag, c.depth, c.age, c.readOK, c.inUse, c.idle, c.open, c.maxOpen, c.waits, c.waited} {
+	for _, d := range []*prometheus.Desc{c.lag, c.depth, c.age, c.readOK, c.inUse, c.idle, c.open, c.maxOpen, c.waits, c.waited,
+		c.queued, c.batches, c.writes} {
 		ch <- d
 	}
 }
@@ -131,6 +147,11 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	gauge(c.maxOpen, float64(st.MaxOpenConnections))
 	ch <- prometheus.MustNewConstMetric(c.waits, prometheus.CounterValue, float64(st.WaitCount))
 	ch <- prometheus.MustNewConstMetric(c.waited, prometheus.CounterValue, st.WaitDuration.Seconds())
+	if w, ok := c.src.WriterStats(); ok {
+		gauge(c.queued, float64(w.Queued))
+		ch <- prometheus.MustNewConstMetric(c.batches, prometheus.CounterValue, float64(w.Batches))
+		ch <- prometheus.MustNewConstMetric(c.writes, prometheus.CounterValue, float64(w.Writes))
+	}
 }
 
 // read returns the cached figures, reading them again when they are stale.

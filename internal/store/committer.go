@@ -38,7 +38,8 @@ type committer struct {
 	stopped  chan struct{}
 	prepared map[string]*sql.Stmt // used by the loop goroutine only
 	wanted   map[string]struct{}  // run unprepared in this batch
-	batches  atomic.Int64         // transactions begun, for tests
+	batches  atomic.Int64         // transactions begun
+	writes   atomic.Int64         // jobs run in them
 	closing  sync.Once
 }
 
@@ -170,6 +171,7 @@ func (c *committer) refuseQueued() {
 // run runs one batch in one transaction and answers every job of it.
 func (c *committer) run(batch []*job) {
 	c.batches.Add(1)
+	c.writes.Add(int64(len(batch)))
 	errs := make([]error, len(batch))
 	defer func() {
 		for i, j := range batch {

@@ -77,3 +77,12 @@ func (db *DB) Queues(ctx context.Context) ([]ops.Queue, error) {
 
 // PoolStats returns the connection pool's statistics.
 func (db *DB) PoolStats() sql.DBStats { return db.sql.Stats() }
+
+// WriterStats returns the figures of SQLite's one writer; false on
+// PostgreSQL, which has none.
+func (db *DB) WriterStats() (ops.WriterStats, bool) {
+	if db.w == nil {
+		return ops.WriterStats{}, false
+	}
+	return ops.WriterStats{Queued: len(db.w.jobs), Batches: db.w.batches.Load(), Writes: db.w.writes.Load()}, true
+}

@@ -61,6 +61,15 @@ func TestOpsCollector(t *testing.T) {
 		if c.Reads() != 2 {
 			t.Fatalf("%d reads after six scrapes over 71 s with a 60 s refresh, want 2", c.Reads())
 		}
+		_, writer := got[`dakiya_db_writer_writes_total`]
+		if db.Dialect() == store.SQLite {
+			if !writer || got[`dakiya_db_writer_batches_total`] < 1 ||
+				got[`dakiya_db_writer_writes_total`] < got[`dakiya_db_writer_batches_total`] {
+				t.Fatalf("SQLite's writer: %v", got)
+			}
+		} else if writer {
+			t.Fatalf("PostgreSQL has no one writer to report: %v", got)
+		}
 		if lag := got[`dakiya_centre_sync_lag_seconds{dc=dc-one}`]; lag != 61 {
 			t.Fatalf("lag after an outcome 61 s ago: %v", lag)
 		}
