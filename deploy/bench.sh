@@ -143,10 +143,12 @@ say ""
 go test -count=1 -run '^$' -bench 'BenchmarkOutcomePhones' -benchtime 1x ./internal/httpapi | tee var/bench-outcome-phones.txt | grep -E '^Benchmark' || true
 awk '/^BenchmarkOutcomePhones\// {
     n=$1; sub(/^BenchmarkOutcomePhones\//, "", n); sub(/-[0-9]+$/, "", n)
+    delete v
     for (i = 3; i < NF; i++) v[$(i+1)] = $i
     db = (n == "postgres") ? "PostgreSQL" : "SQLite"
     printf "outcomes 32 phones %s: %.0f/s (target ≥ 1500), p50 %.1f ms, p99 %.1f ms, CPU %.2f ms/outcome", db, v["outcomes/s"], v["p50-ms"], v["p99-ms"], v["cpu-ms/outcome"]
     if (n == "postgres") printf " (target ≤ 1.0)"
+    if (v["writes/commit"] > 0) printf ", %.1f writes per commit", v["writes/commit"]
     printf "\n"
   }' var/bench-outcome-phones.txt | tee -a "$out"
 

@@ -57,7 +57,9 @@ func BenchmarkOutcomePhones(b *testing.B) {
 			var lat []time.Duration
 			var elapsed time.Duration
 			var cpu time.Duration
+			var perCommit float64 // SQLite: writes per commit of its one writer
 			for b.Loop() {
+				w0, _ := db.WriterStats()
 				self0, pg0 := processCPU(b), backendCPU(b, db)
 				stop := profileCPU(b, name)
 				start := time.Now()
@@ -68,6 +70,9 @@ func BenchmarkOutcomePhones(b *testing.B) {
 				for pid, d := range backendCPU(b, db) {
 					cpu += d - pg0[pid] // a backend opened meanwhile counts from 0
 				}
+				if w1, ok := db.WriterStats(); ok && w1.Batches > w0.Batches {
+					perCommit = float64(w1.Writes-w0.Writes) / float64(w1.Batches-w0.Batches)
+				}
 				phones = nil // every article has its outcome: one round only
 			}
 			n := float64(len(lat))
@@ -76,6 +81,9 @@ func BenchmarkOutcomePhones(b *testing.B) {
 			b.ReportMetric(ms64(lat[len(lat)/2]), "p50-ms")
 			b.ReportMetric(ms64(lat[len(lat)*99/100]), "p99-ms")
 			b.ReportMetric(ms64(cpu)/n, "cpu-ms/outcome")
+			if perCommit > 0 {
+				b.ReportMetric(perCommit, "writes/commit")
+			}
 			b.ReportMetric(0, "ns/op")
 		})
 	}
