@@ -31,7 +31,6 @@ const maxPrepared = 512
 // outcomes cost one commit and one WAL write of the pages they share.
 type committer struct {
 	db       *sql.DB // the writing connection, alone in its pool
-	dialect  Dialect
 	stmts    *atomic.Int64
 	jobs     chan *job
 	quit     chan struct{}
@@ -56,7 +55,7 @@ type job struct {
 }
 
 func newCommitter(db *sql.DB, stmts *atomic.Int64) *committer {
-	c := &committer{db: db, dialect: SQLite, stmts: stmts, jobs: make(chan *job, maxBatch),
+	c := &committer{db: db, stmts: stmts, jobs: make(chan *job, maxBatch),
 		quit: make(chan struct{}), stopped: make(chan struct{}), prepared: map[string]*sql.Stmt{}, wanted: map[string]struct{}{}}
 	go c.loop()
 	return c
@@ -185,7 +184,7 @@ func (c *committer) run(batch []*job) {
 		}
 		return
 	}
-	r := runner{q: preparedTx{tx: tx, c: c}, dialect: c.dialect, stmts: c.stmts, detach: true}
+	r := runner{q: preparedTx{tx: tx, c: c}, dialect: SQLite, stmts: c.stmts, detach: true}
 	if len(batch) == 1 {
 		c.runAlone(tx, r, batch[0], &errs[0])
 		return
