@@ -8,12 +8,13 @@ import (
 	"strings"
 	"time"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
 
-// MaxPage is the most outcomes one page holds, and a page's size when the
-// caller does not say.
-const MaxPage = 1000
+// MaxPage is the most outcomes one page holds; a page's size when the
+// caller does not say is paging.Default.
+const MaxPage = paging.Max
 
 // Query selects a page of a centre's outcomes, as the review queue asks
 // for them: every field is the query parameter as sent ("" when absent).
@@ -78,20 +79,15 @@ func (s *Service) Page(ctx context.Context, p postal.Principal, dc string, q Que
 
 // pageFilter reads the paging and review parameters of a query.
 func pageFilter(q Query) (Filter, []postal.FieldError) {
-	f := Filter{Review: q.Review, Limit: MaxPage}
+	f := Filter{Review: q.Review}
 	var fe []postal.FieldError
 	switch q.Review {
 	case "", "pending", "approved", "rejected":
 	default:
 		fe = append(fe, postal.FieldError{Field: "review", Message: "pending, approved or rejected"})
 	}
-	if q.Limit != "" {
-		n, err := strconv.Atoi(q.Limit)
-		if err != nil || n < 1 || n > MaxPage {
-			fe = append(fe, postal.FieldError{Field: "limit", Message: fmt.Sprintf("a whole number from 1 to %d", MaxPage)})
-		}
-		f.Limit = n
-	}
+	n, bad := paging.Limit(q.Limit)
+	f.Limit, fe = n, append(fe, bad...)
 	if q.Next != "" {
 		c, ok := decodeCursor(q.Next)
 		if !ok {

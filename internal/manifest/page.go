@@ -5,15 +5,15 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 
+	"dakiya/internal/paging"
 	"dakiya/internal/postal"
 )
 
-// MaxPage is the most manifests one page of a centre's list holds, and a
-// page's size when the caller does not say.
-const MaxPage = 1000
+// MaxPage is the most manifests one page of a centre's list holds; a
+// page's size when the caller does not say is paging.Default.
+const MaxPage = paging.Max
 
 // Page is one page of a centre's manifests in the list's order (date,
 // slot, beat, id); Next, when set, is the cursor for the following page
@@ -62,7 +62,7 @@ func decodeCursor(s string) (*Cursor, bool) {
 }
 
 // Page returns a page of a centre's manifests to its supervisor or an
-// admin: limit as sent ("" for MaxPage, else 1 to MaxPage) and next the
+// admin: limit as sent ("" for paging.Default, else 1 to MaxPage) and next the
 // cursor of the previous page ("" for the first).
 func (s *Service) Page(ctx context.Context, p postal.Principal, dc, date, sl, limit, next string) (Page, error) {
 	if !p.CanSeeDC(dc) {
@@ -78,14 +78,8 @@ func (s *Service) Page(ctx context.Context, p postal.Principal, dc, date, sl, li
 	} else if err != nil {
 		return Page{}, err
 	}
-	f.Limit = MaxPage
-	if limit != "" {
-		n, err := strconv.Atoi(limit)
-		if err != nil || n < 1 || n > MaxPage {
-			fe = append(fe, postal.FieldError{Field: "limit", Message: fmt.Sprintf("a whole number from 1 to %d", MaxPage)})
-		}
-		f.Limit = n
-	}
+	n, bad := paging.Limit(limit)
+	f.Limit, fe = n, append(fe, bad...)
 	if next != "" {
 		c, ok := decodeCursor(next)
 		if !ok {

@@ -66,15 +66,8 @@ const sep = "\x1f"
 // scope, whose sort key has the given kinds. Errors are postal.CodeInvalid
 // problems naming the field.
 func Parse(scope, limit, next string, kinds ...Kind) (Request, error) {
-	r := Request{Limit: Default}
-	var fe []postal.FieldError
-	if limit != "" {
-		n, err := strconv.Atoi(limit)
-		if err != nil || n < 1 || n > Max {
-			fe = append(fe, postal.FieldError{Field: "limit", Message: fmt.Sprintf("a whole number from 1 to %d", Max)})
-		}
-		r.Limit = n
-	}
+	n, fe := Limit(limit)
+	r := Request{Limit: n}
 	if next != "" {
 		after, ok := decode(scope, next, kinds)
 		if !ok {
@@ -86,6 +79,20 @@ func Parse(scope, limit, next string, kinds ...Kind) (Request, error) {
 		return Request{}, postal.Invalid("invalid query", fe...)
 	}
 	return r, nil
+}
+
+// Limit reads a list's ?limit= as sent: Default when absent, else a whole
+// number from 1 to Max, or a field error naming "limit". Lists with cursors
+// of their own read their limit here too, so every list pages alike.
+func Limit(limit string) (int, []postal.FieldError) {
+	if limit == "" {
+		return Default, nil
+	}
+	n, err := strconv.Atoi(limit)
+	if err != nil || n < 1 || n > Max {
+		return Default, []postal.FieldError{{Field: "limit", Message: fmt.Sprintf("a whole number from 1 to %d", Max)}}
+	}
+	return n, nil
 }
 
 // Cut makes the page from rows read with r.Fetch(): at most r.Limit items,

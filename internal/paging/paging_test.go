@@ -58,3 +58,18 @@ func TestCursorRoundTrip(t *testing.T) {
 		t.Errorf("kinds not matching: %v", err)
 	}
 }
+
+// TestLimit: an absent limit is the default page of 100, 1 and 1000 are
+// taken as sent, and anything else is a field error naming "limit".
+func TestLimit(t *testing.T) {
+	for in, want := range map[string]int{"": 100, "1": 1, "1000": 1000, "250": 250} {
+		if n, fe := paging.Limit(in); n != want || fe != nil {
+			t.Errorf("limit %q: %d %v, want %d", in, n, fe, want)
+		}
+	}
+	for _, in := range []string{"0", "-1", "1001", "abc", "1.5", " 10", "99999999999999999999"} {
+		if _, fe := paging.Limit(in); len(fe) != 1 || fe[0].Field != "limit" {
+			t.Errorf("limit %q: %v, want a field error", in, fe)
+		}
+	}
+}

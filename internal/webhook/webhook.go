@@ -23,10 +23,6 @@ import (
 // MaxPerPartner is how many live subscriptions a partner may have.
 const MaxPerPartner = 20
 
-// MaxPage is the most deliveries one page of a log holds, and a page's
-// size when the caller does not say.
-const MaxPage = 100
-
 // Subscription is where a partner's events go.
 type Subscription struct {
 	ID        string    `json:"id"`
@@ -282,15 +278,7 @@ func (s *Service) Deliveries(ctx context.Context, id string, q Query) (Page, err
 }
 
 func pageParams(q Query) (int, *Cursor, error) {
-	limit := MaxPage
-	var fe []postal.FieldError
-	if q.Limit != "" {
-		n, err := strconv.Atoi(q.Limit)
-		if err != nil || n < 1 || n > MaxPage {
-			fe = append(fe, postal.FieldError{Field: "limit", Message: fmt.Sprintf("a whole number from 1 to %d", MaxPage)})
-		}
-		limit = n
-	}
+	limit, fe := paging.Limit(q.Limit)
 	var after *Cursor
 	if q.Next != "" {
 		c, ok := decodeCursor(q.Next)

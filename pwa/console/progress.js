@@ -93,7 +93,7 @@ async function details(st) {
   const done = beats.reduce((n, b) => n + b.delivered + b.failed, 0);
   const [got, outs] = await Promise.all([
     Promise.all(stale.map((b) => getJSON(`/api/v1/manifests/${encodeURIComponent(b.manifest_id)}`))),
-    done === st.done ? null : getJSON(`/api/v1/dcs/${st.dc}/deliveries${st.q}`),
+    done === st.done ? null : getAll(`/api/v1/dcs/${st.dc}/deliveries${st.q}`),
   ]);
   got.forEach((m) => { if (m) st.manifests.set(m.id, m); });
   if (outs) {
